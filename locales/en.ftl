@@ -1,0 +1,66 @@
+## Common
+button-cancel = ✖️ Cancel
+button-back = ⬅️ Back
+button-menu = 🏠 Main menu
+cancelled = Cancelled. You are in the main menu.
+nothing-to-cancel = Nothing to cancel. You are in the main menu.
+not-yet-available = This feature is coming soon. Meanwhile, see /help.
+
+## Start
+start-welcome =
+    Hello! This is the customer cabinet of { $operator }.
+
+    Here you can, at any time:
+    • see your balance and payment history;
+    • submit meter readings;
+    • pay and get receipts;
+    • send requests and follow the answers.
+
+    To begin, log in or register.
+start-welcome-back = Hello, { $name }! Choose what you need.
+button-login = 🔑 Log in
+button-register = 📝 Register
+button-help = ❓ Help
+
+## Help
+help-text =
+    What this bot can do:
+
+    /start — start and main menu
+    /help — this help
+    /language — language (русский / English)
+    /cancel — cancel the current action
+
+    If something goes wrong, press /cancel to return to the main menu.
+    { $operator } phone: { $phone }
+
+## Language
+language-choose = Choose a language:
+language-changed = Done: I now speak English.
+language-timeout = No language chosen. Press /language again whenever you like.
+
+## Unhandled
+unhandled-text = I did not understand that. Choose an action with the buttons below or press /help.
+unhandled-command = There is no such command. The list of commands: /help.
+unhandled-media = I can't handle this kind of message yet. Choose an action with the buttons below or press /help.
+callback-expired = This button is out of date. Open the menu again: /start
+
+## Errors
+error-apology = Sorry, something went wrong. We are looking into it. Please try again a little later or press /start.
+
+## Admin
+admin-help =
+    Staff commands (they work only in this chat):
+
+    /help — this help
+    /chatid — this chat's id (to set ADMIN_CHAT_ID)
+admin-chat-id = This chat's id: { $id }
+admin-only-staff = This command works only in the staff chat.
+
+## Commands
+command-start = Start and main menu
+command-help = Help
+command-language = Language / Язык
+command-cancel = Cancel the current action
+command-admin-help = Staff help
+command-admin-chatid = This chat's id

@@ -1,0 +1,20 @@
+import type { Knex } from 'knex';
+import * as core from './20261124000000_core';
+
+/**
+ * Migrations are listed here rather than discovered on disk, so they load the same way under
+ * tsx, vitest and any bundler. Append new ones; never reorder or rename applied ones.
+ */
+const migrations: Record<string, Knex.Migration> = {
+  '20261124000000_core': core,
+};
+
+export const migrationSource: Knex.MigrationSource<string> = {
+  getMigrations: async () => Object.keys(migrations),
+  getMigrationName: (name) => name,
+  getMigration: async (name) => {
+    const migration = migrations[name];
+    if (!migration) throw new Error(`Unknown migration ${name}`);
+    return migration;
+  },
+};

@@ -1,0 +1,135 @@
+import { parseArgs } from 'node:util';
+import { config as loadDotenv } from 'dotenv';
+import { ConfigError, loadConfig } from '../config';
+import { createDatabase, type Db, migrateDownAll, migrateLatest } from '../core/db/index';
+import { scrubSecrets } from '../core/logger';
+import { seedDemo } from '../demo/seed';
+
+const USAGE = `Usage: abonent <command> [options]
+
+Commands:
+  migrate [--down]                       apply pending migrations (or roll all back)
+  seed --demo [--accounts N] [--seed S]  fill the database with a fictional supplier
+  start                                  run the bot (mode from the environment; sandbox without a token)
+  help                                   this text
+
+The database comes from DATABASE_URL (default sqlite:data/abonent.db); see .env.example.
+`;
+
+/** A mistake in the command line: printed with the usage, exit code 2. */
+class UsageError extends Error {}
+
+async function withDatabase<T>(run: (db: Db) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const db = createDatabase(config.databaseUrl);
+  try {
+    return await run(db);
+  } finally {
+    await db.destroy();
+  }
+}
+
+function positiveInt(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1) {
+    throw new UsageError(`--${name} must be a whole number above zero (got "${value}")`);
+  }
+  return parsed;
+}
+
+async function migrate(args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { down: { type: 'boolean', default: false } } });
+  await withDatabase(async (db) => {
+    if (values.down) {
+      await migrateDownAll(db);
+      process.stdout.write('All migrations rolled back.\n');
+      return;
+    }
+    const applied = await migrateLatest(db);
+    process.stdout.write(
+      applied.length ? `Applied: ${applied.join(', ')}\n` : 'The database is up to date.\n',
+    );
+  });
+}
+
+async function seed(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      demo: { type: 'boolean', default: false },
+      accounts: { type: 'string' },
+      seed: { type: 'string' },
+    },
+  });
+  if (!values.demo) throw new UsageError('only demo data can be seeded: abonent seed --demo');
+  const accounts = positiveInt('accounts', values.accounts, 300);
+  const seedValue = positiveInt('seed', values.seed, 1);
+  await withDatabase(async (db) => {
+    await migrateLatest(db);
+    const started = Date.now();
+    let lastShown = 0;
+    const result = await seedDemo(db, {
+      accounts,
+      seed: seedValue,
+      onProgress: (done, total) => {
+        if (done - lastShown >= 10_000 || done === total) {
+          lastShown = done;
+          process.stderr.write(`  ${done} / ${total} accounts\n`);
+        }
+      },
+    });
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    process.stdout.write(
+      `Seeded ${result.accounts} accounts, ${result.meters} meters, ${result.readings} readings, ${result.ledgerRows} ledger rows in ${seconds} s.\n\nDemo accounts (number; meter serial or the last charge prove ownership):\n`,
+    );
+    for (const account of result.showcase) {
+      process.stdout.write(
+        `  ${account.number}  meter ${account.meterSerial}  last charge ${(account.lastChargeKopecks / 100).toFixed(2)} ₽  ${account.note}\n`,
+      );
+    }
+  });
+}
+
+async function main(argv: string[]): Promise<number> {
+  loadDotenv({ quiet: true });
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'migrate':
+        await migrate(rest);
+        return 0;
+      case 'seed':
+        await seed(rest);
+        return 0;
+      case 'start':
+      case 'sandbox':
+        await import('../main');
+        return -1;
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        process.stdout.write(USAGE);
+        return 0;
+      default:
+        throw new UsageError(`unknown command "${command}"`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError || (error instanceof TypeError && 'code' in error)) {
+      process.stderr.write(`abonent: ${error.message}\n\n${USAGE}`);
+      return 2;
+    }
+    if (error instanceof ConfigError) {
+      process.stderr.write(`abonent: ${error.message}\n`);
+      return 1;
+    }
+    process.stderr.write(
+      `abonent: ${scrubSecrets(error instanceof Error ? error.message : String(error))}\n`,
+    );
+    return 1;
+  }
+}
+
+const code = await main(process.argv.slice(2));
+if (code >= 0) process.exit(code);

@@ -1,0 +1,242 @@
+import { z } from 'zod';
+
+/**
+ * Every setting of the process, read once from the environment (and `.env`).
+ * One schema, so a bad deployment fails at start with one readable line per
+ * bad variable instead of a stack trace in the middle of the night.
+ */
+const emptyToUndefined = (value: unknown) => (value === '' ? undefined : value);
+const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
+const dayOfMonth = z.coerce.number().int().min(1).max(31);
+
+const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export const configSchema = z
+  .object({
+    BOT_TOKEN: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .regex(/^\d+:[\w-]{20,}$/, 'must look like 123456:ABC-DEF… (from @BotFather)')
+        .optional(),
+    ),
+    BOT_MODE: z.preprocess(emptyToUndefined, z.enum(['polling', 'webhook', 'sandbox']).optional()),
+    TELEGRAM_API_ROOT: z.preprocess(emptyToUndefined, z.url().optional()),
+    WEBHOOK_URL: z.preprocess(emptyToUndefined, z.url().optional()),
+    WEBHOOK_SECRET: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .regex(/^[A-Za-z0-9_-]{16,256}$/, 'must be 16–256 characters of A–Z, a–z, 0–9, _ and -')
+        .optional(),
+    ),
+    WEBHOOK_HOST: z.string().default('0.0.0.0'),
+    WEBHOOK_PORT: z.coerce.number().int().min(1).max(65535).default(8080),
+    SANDBOX_HOST: z.string().default('127.0.0.1'),
+    SANDBOX_PORT: z.coerce.number().int().min(0).max(65535).default(8081),
+    DATABASE_URL: z
+      .string()
+      .regex(
+        /^(sqlite:|postgres(ql)?:\/\/)/,
+        'must start with sqlite: (e.g. sqlite:data/abonent.db) or postgres://',
+      )
+      .default('sqlite:data/abonent.db'),
+    ADMIN_CHAT_ID: z.preprocess(emptyToUndefined, z.coerce.number().int().optional()),
+    TIME_ZONE: z
+      .string()
+      .refine(isTimeZone, 'must be an IANA time zone such as Asia/Kamchatka')
+      .default('Asia/Kamchatka'),
+    READINGS_WINDOW_START_DAY: dayOfMonth.default(15),
+    READINGS_WINDOW_END_DAY: dayOfMonth.default(25),
+    DEFAULT_LOCALE: z.enum(['ru', 'en']).default('ru'),
+    LOG_LEVEL: z.enum(logLevels).default('info'),
+    SMTP_URL: z.preprocess(emptyToUndefined, z.url().optional()),
+    MAIL_FROM: z.string().default('Абонент <no-reply@example.invalid>'),
+    MAIL_OUTBOX_DIR: z.string().default('data/outbox'),
+    PAYMENT_PROVIDER_TOKEN: optionalString,
+    OPERATOR_NAME: z.string().min(1).default('АО «Камчатская энергосбытовая компания» (демо)'),
+    OPERATOR_INN: z
+      .string()
+      .regex(/^\d{10}$/, 'must be 10 digits')
+      .default('4100000000'),
+    OPERATOR_KPP: z
+      .string()
+      .regex(/^\d{9}$/, 'must be 9 digits')
+      .default('410001001'),
+    OPERATOR_ACCOUNT: z
+      .string()
+      .regex(/^\d{20}$/, 'must be 20 digits (расчётный счёт)')
+      .default('40702810000000000001'),
+    OPERATOR_BANK: z.string().min(1).default('Камчатское отделение (демо-банк)'),
+    OPERATOR_BIC: z
+      .string()
+      .regex(/^\d{9}$/, 'must be 9 digits')
+      .default('043000000'),
+    OPERATOR_CORR_ACCOUNT: z
+      .string()
+      .regex(/^\d{20}$/, 'must be 20 digits (корр. счёт)')
+      .default('30101810000000000000'),
+    OPERATOR_LEGAL_ADDRESS: z
+      .string()
+      .min(1)
+      .default('683000, г. Петропавловск-Камчатский, ул. Примерная, д. 1'),
+    OPERATOR_POSTAL_ADDRESS: z
+      .string()
+      .min(1)
+      .default('683000, г. Петропавловск-Камчатский, а/я 1'),
+    OPERATOR_PHONE: z.string().min(1).default('+7 (4152) 00-00-00'),
+    OPERATOR_EMAIL: z.email().default('info@example.invalid'),
+    OPERATOR_SITE: z.string().min(1).default('https://example.invalid'),
+  })
+  .superRefine((env, ctx) => {
+    const mode = env.BOT_MODE ?? (env.BOT_TOKEN ? 'polling' : 'sandbox');
+    if (mode !== 'sandbox' && !env.BOT_TOKEN) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['BOT_TOKEN'],
+        message: `is required in ${mode} mode`,
+      });
+    }
+    if (mode === 'webhook' && !env.WEBHOOK_URL) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['WEBHOOK_URL'],
+        message: 'is required in webhook mode',
+      });
+    }
+    if (mode === 'webhook' && !env.WEBHOOK_SECRET) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['WEBHOOK_SECRET'],
+        message: 'is required in webhook mode',
+      });
+    }
+  });
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+type Env = z.infer<typeof configSchema>;
+
+/** The operator's requisites: printed on receipts, in the consent text and in the payment QR. */
+export interface OperatorRequisites {
+  name: string;
+  inn: string;
+  kpp: string;
+  account: string;
+  bank: string;
+  bic: string;
+  corrAccount: string;
+  legalAddress: string;
+  postalAddress: string;
+  phone: string;
+  email: string;
+  site: string;
+}
+
+/** How the process talks to Telegram; a discriminated union so each mode carries only what it needs. */
+export type RunMode =
+  | { kind: 'polling'; token: string; apiRoot?: string }
+  | {
+      kind: 'webhook';
+      token: string;
+      apiRoot?: string;
+      url: string;
+      secret: string;
+      host: string;
+      port: number;
+    }
+  | { kind: 'sandbox'; token?: string; host: string; port: number };
+
+export interface Config {
+  mode: RunMode;
+  databaseUrl: string;
+  adminChatId?: number;
+  timeZone: string;
+  readingsWindow: { startDay: number; endDay: number };
+  defaultLocale: 'ru' | 'en';
+  logLevel: (typeof logLevels)[number];
+  mail: { smtpUrl?: string; from: string; outboxDir: string };
+  paymentProviderToken?: string;
+  operator: OperatorRequisites;
+}
+
+/** Thrown by {@link loadConfig}; `lines` holds one readable line per bad variable. */
+export class ConfigError extends Error {
+  constructor(readonly lines: string[]) {
+    super(`Invalid configuration:\n${lines.map((line) => `  ${line}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment into a {@link Config}, or throws a {@link ConfigError} listing every problem. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const name = issue.path.join('.') || '(environment)';
+      const given = issue.path.length > 0 ? env[String(issue.path[0])] : undefined;
+      const shown =
+        given === undefined || name === 'BOT_TOKEN' || name === 'WEBHOOK_SECRET'
+          ? ''
+          : ` (got "${given.slice(0, 60)}")`;
+      return `${name}: ${issue.message}${shown}`;
+    });
+    throw new ConfigError(lines);
+  }
+  return toConfig(parsed.data);
+}
+
+function toConfig(env: Env): Config {
+  const kind = env.BOT_MODE ?? (env.BOT_TOKEN ? 'polling' : 'sandbox');
+  let mode: RunMode;
+  if (kind === 'sandbox') {
+    mode = { kind, token: env.BOT_TOKEN, host: env.SANDBOX_HOST, port: env.SANDBOX_PORT };
+  } else if (kind === 'webhook') {
+    mode = {
+      kind,
+      token: env.BOT_TOKEN!,
+      apiRoot: env.TELEGRAM_API_ROOT,
+      url: env.WEBHOOK_URL!,
+      secret: env.WEBHOOK_SECRET!,
+      host: env.WEBHOOK_HOST,
+      port: env.WEBHOOK_PORT,
+    };
+  } else {
+    mode = { kind, token: env.BOT_TOKEN!, apiRoot: env.TELEGRAM_API_ROOT };
+  }
+  return {
+    mode,
+    databaseUrl: env.DATABASE_URL,
+    adminChatId: env.ADMIN_CHAT_ID,
+    timeZone: env.TIME_ZONE,
+    readingsWindow: {
+      startDay: env.READINGS_WINDOW_START_DAY,
+      endDay: env.READINGS_WINDOW_END_DAY,
+    },
+    defaultLocale: env.DEFAULT_LOCALE,
+    logLevel: env.LOG_LEVEL,
+    mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, outboxDir: env.MAIL_OUTBOX_DIR },
+    paymentProviderToken: env.PAYMENT_PROVIDER_TOKEN,
+    operator: {
+      name: env.OPERATOR_NAME,
+      inn: env.OPERATOR_INN,
+      kpp: env.OPERATOR_KPP,
+      account: env.OPERATOR_ACCOUNT,
+      bank: env.OPERATOR_BANK,
+      bic: env.OPERATOR_BIC,
+      corrAccount: env.OPERATOR_CORR_ACCOUNT,
+      legalAddress: env.OPERATOR_LEGAL_ADDRESS,
+      postalAddress: env.OPERATOR_POSTAL_ADDRESS,
+      phone: env.OPERATOR_PHONE,
+      email: env.OPERATOR_EMAIL,
+      site: env.OPERATOR_SITE,
+    },
+  };
+}

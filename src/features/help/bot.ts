@@ -1,0 +1,43 @@
+import { Composer } from 'grammy';
+import type { Config } from '../../config';
+import type { BotContext } from '../../core/context';
+import type { AuthService } from '../auth/service';
+import { guestKeyboard, startButtons } from './keyboards';
+
+export interface HelpDeps {
+  config: Config;
+  auth: AuthService;
+}
+
+/** /start and /help in private chats: what the bot can do and where to begin. */
+export function createHelpFeature({ config, auth }: HelpDeps): Composer<BotContext> {
+  const feature = new Composer<BotContext>();
+  const privateChat = feature.chatType('private');
+
+  const showStart = async (ctx: BotContext) => {
+    const user = ctx.from ? await auth.currentUser(ctx.from.id) : undefined;
+    if (user) {
+      await ctx.reply(ctx.t('start-welcome-back', { name: user.fullName ?? user.email ?? '' }), {
+        reply_markup: { remove_keyboard: true },
+      });
+      return;
+    }
+    await ctx.reply(ctx.t('start-welcome', { operator: config.operator.name }), {
+      reply_markup: guestKeyboard(ctx),
+    });
+  };
+  const showHelp = (ctx: BotContext) =>
+    ctx.reply(ctx.t('help-text', { operator: config.operator.name, phone: config.operator.phone }));
+
+  privateChat.command('start', showStart);
+  privateChat.command('help', showHelp);
+  privateChat.callbackQuery(startButtons.help, async (ctx) => {
+    await ctx.answerCallbackQuery();
+    await showHelp(ctx);
+  });
+  // Registration and login arrive with the residents feature; until then the buttons say so.
+  privateChat.callbackQuery([startButtons.login, startButtons.register], async (ctx) => {
+    await ctx.answerCallbackQuery({ text: ctx.t('not-yet-available'), show_alert: true });
+  });
+  return feature;
+}

@@ -1,0 +1,24 @@
+import type { Db } from '../../core/db/index';
+import { isLocale, type Locale } from '../../core/i18n';
+import { KnexStorageAdapter } from '../../core/storage';
+
+/**
+ * The language a Telegram user chose with /language. Kept per Telegram user rather than in the
+ * chat session, because conversations (which have no session) must speak the same language.
+ */
+export class LanguageService {
+  private readonly store: KnexStorageAdapter<string>;
+
+  constructor(db: Db) {
+    this.store = new KnexStorageAdapter<string>(db, 'lang:');
+  }
+
+  async chosenLocale(telegramUserId: number): Promise<Locale | undefined> {
+    const value = await this.store.read(String(telegramUserId));
+    return isLocale(value) ? value : undefined;
+  }
+
+  async chooseLocale(telegramUserId: number, locale: Locale): Promise<void> {
+    await this.store.write(String(telegramUserId), locale);
+  }
+}

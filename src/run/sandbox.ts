@@ -1,0 +1,78 @@
+import { type AppDeps, createBot } from '../app';
+import type { RunMode } from '../config';
+import { registerCommands } from '../core/commands';
+import { MailOutbox } from '../core/mail/outbox';
+import { type DemoAccount, isDatabaseEmpty, seedDemo } from '../demo/seed';
+import { createBotApiEmulator } from '../sandbox/emulator';
+import { startPolling } from './polling';
+
+export const SANDBOX_BOT = {
+  id: 1000000001,
+  username: 'abonent_sandbox_bot',
+  first_name: 'Абонент (песочница)',
+  token: '1000000001:SANDBOX-abonent-local-token',
+} as const;
+
+export interface RunningSandbox {
+  url: string;
+  demoAccounts: DemoAccount[];
+  banner: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * `npm start` without a token: the local Bot API emulator and its web chat on 127.0.0.1, demo data
+ * on first start, and the real bot polling the emulator, exactly as it polls Telegram.
+ */
+export async function startSandbox(
+  deps: AppDeps,
+  mode: Extract<RunMode, { kind: 'sandbox' }>,
+): Promise<RunningSandbox> {
+  const { config, db, logger } = deps;
+  let demoAccounts: DemoAccount[] = [];
+  if (await isDatabaseEmpty(db)) {
+    logger.info('empty database: seeding demo data');
+    demoAccounts = (await seedDemo(db)).showcase;
+  } else {
+    demoAccounts = (await seedDemo(db, { dryRun: true })).showcase;
+  }
+  const token = mode.token ?? SANDBOX_BOT.token;
+  const outbox = new MailOutbox(config.mail.outboxDir);
+  const emulator = createBotApiEmulator({
+    host: mode.host,
+    port: mode.port,
+    bot: { ...SANDBOX_BOT, token },
+    rateLimits: true,
+    mailbox: { list: () => outbox.list() },
+    info: () => ({ demoAccounts }),
+    logger,
+  });
+  await emulator.start();
+  const bot = createBot(deps, { token, apiRoot: emulator.apiRoot });
+  await registerCommands(bot.api, config);
+  const runner = await startPolling(bot, logger);
+
+  const lines = demoAccounts.map(
+    (account) =>
+      `    ${account.number}  счётчик ${account.meterSerial}  (${account.note}) — ${account.address}`,
+  );
+  const banner = [
+    '',
+    `  abonent sandbox: open ${emulator.url} in a browser`,
+    '  (a local Telegram emulator: no token, no Telegram account needed; Ctrl+C stops)',
+    '',
+    '  Demo accounts (number, meter serial for linking):',
+    ...lines,
+    '',
+    '',
+  ].join('\n');
+  return {
+    url: emulator.url,
+    demoAccounts,
+    banner,
+    async stop() {
+      if (runner.isRunning()) await runner.stop();
+      await emulator.stop();
+    },
+  };
+}

@@ -1,0 +1,51 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KnexStorageAdapter } from '../../src/core/storage';
+import { type TestDatabase, withTestDatabase } from '../support/database';
+
+describe('the session and conversation storage', () => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await withTestDatabase();
+  });
+  afterAll(() => t.cleanup());
+
+  it('when a value is written, reads it back; when overwritten, reads the new one', async () => {
+    const store = new KnexStorageAdapter<{ step: number; text: string }>(t.db, 'session:');
+    await store.write('42', { step: 1, text: 'Привет 👋 שלום' });
+    expect(await store.read('42')).toEqual({ step: 1, text: 'Привет 👋 שלום' });
+    await store.write('42', { step: 2, text: '' });
+    expect(await store.read('42')).toEqual({ step: 2, text: '' });
+    expect(await store.has('42')).toBe(true);
+  });
+
+  it('when a key was never written or was deleted, reads nothing', async () => {
+    const store = new KnexStorageAdapter<number>(t.db, 'session:');
+    expect(await store.read('missing')).toBeUndefined();
+    await store.write('gone', 1);
+    await store.delete('gone');
+    expect(await store.read('gone')).toBeUndefined();
+    expect(await store.has('gone')).toBe(false);
+  });
+
+  it('when two prefixes share the table, each sees only its own keys', async () => {
+    const sessions = new KnexStorageAdapter<number>(t.db, 'px_a:');
+    const other = new KnexStorageAdapter<number>(t.db, 'px_b:');
+    await sessions.write('1', 1);
+    await sessions.write('2', 2);
+    await other.write('1', 100);
+    const keys: string[] = [];
+    for await (const key of sessions.readAllKeys()) keys.push(key);
+    expect(keys).toEqual(['1', '2']);
+    expect(await other.read('1')).toBe(100);
+  });
+
+  it('when a prefix contains LIKE wildcards, listing keys stays exact', async () => {
+    const wild = new KnexStorageAdapter<number>(t.db, 'w%_:');
+    const plain = new KnexStorageAdapter<number>(t.db, 'wxy:');
+    await wild.write('k', 1);
+    await plain.write('k', 2);
+    const keys: string[] = [];
+    for await (const key of wild.readAllKeys()) keys.push(key);
+    expect(keys).toEqual(['k']);
+  });
+});
