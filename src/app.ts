@@ -167,9 +167,9 @@ function dedupeUpdates(db: Db): MiddlewareFn<BotContext> {
     const inserted = await db('processed_updates')
       .insert({ update_id: ctx.update.update_id, at: nowIso() })
       .onConflict('update_id')
-      .ignore();
-    const fresh = Array.isArray(inserted) ? inserted.length > 0 : true;
-    if (!fresh) {
+      .ignore()
+      .returning('update_id');
+    if (inserted.length === 0) {
       ctx.log.info('duplicate update ignored');
       return;
     }

@@ -5,6 +5,16 @@ import { type Db, isReachable } from '../core/db/index';
 import type { Logger } from '../core/logger';
 import { ALLOWED_UPDATES } from './updates';
 
+const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
+/** Telegram gives up redelivering an update after about a day; remembering two is plenty. */
+const REMEMBER_UPDATES_MS = 2 * 24 * 60 * 60 * 1000;
+
+/** Forgets processed `update_id`s older than Telegram could redeliver. Returns how many went. */
+export async function pruneProcessedUpdates(db: Db, now = new Date()): Promise<number> {
+  const cutoff = new Date(now.getTime() - REMEMBER_UPDATES_MS).toISOString();
+  return db('processed_updates').where('at', '<', cutoff).delete();
+}
+
 export interface WebhookOptions {
   url: string;
   secret: string;
@@ -71,11 +81,18 @@ export async function startWebhook(
     });
   }
   logger.info({ port, path }, 'webhook server listening');
+  const prune = setInterval(() => {
+    pruneProcessedUpdates(db).catch((error: unknown) =>
+      logger.warn({ err: error }, 'could not prune processed updates'),
+    );
+  }, PRUNE_INTERVAL_MS);
+  prune.unref();
   return {
     server,
     port,
     stop: () =>
       new Promise<void>((resolve) => {
+        clearInterval(prune);
         // Stop accepting; requests in flight finish. The webhook stays set, so Telegram queues.
         server.close(() => resolve());
         server.closeIdleConnections();

@@ -1,0 +1,130 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import type { RunnerHandle } from '@grammyjs/runner';
+import type { Bot } from 'grammy';
+import { createBot } from '../../src/app';
+import { type Config, loadConfig } from '../../src/config';
+import { registerCommands } from '../../src/core/commands';
+import type { BotContext } from '../../src/core/context';
+import { createLogger } from '../../src/core/logger';
+import { startPolling } from '../../src/run/polling';
+import { SandboxClient, type TranscriptEntry } from '../../src/sandbox/client';
+import { type BotApiEmulator, createBotApiEmulator } from '../../src/sandbox/emulator';
+import { type TestDatabase, withTestDatabase } from './database';
+
+export const TEST_BOT = {
+  id: 7000000001,
+  username: 'abonent_test_bot',
+  first_name: 'Абонент',
+  token: '7000000001:TEST-abonent-token-for-the-emulator',
+};
+
+/** A resident (or staff member) played through the emulator's control API. */
+export interface Person {
+  id: number;
+  /** Sends a text (commands get entities) and returns the bot's next message. */
+  say(text: string): Promise<TranscriptEntry>;
+  /** Presses an inline button of `message` by its text; returns the callback id. */
+  press(message: TranscriptEntry, buttonText: string | RegExp): Promise<string>;
+  /** The bot's next message in this person's private chat. */
+  next(): Promise<TranscriptEntry>;
+}
+
+export interface Harness {
+  config: Config;
+  database: TestDatabase;
+  emulator: BotApiEmulator;
+  client: SandboxClient;
+  /** Every log line the bot wrote (JSON), for leak checks. */
+  logs: string[];
+  bot(): Bot<BotContext>;
+  startBot(): Promise<void>;
+  stopBot(): Promise<void>;
+  person(input?: { first_name?: string; language_code?: string }): Promise<Person>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The real bot on a real database, polling the sandbox emulator over HTTP through grammY's runner,
+ * exactly as it polls Telegram. Each call makes its own database and emulator.
+ */
+export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
+  const database = await withTestDatabase();
+  const config = loadConfig({
+    DATABASE_URL: database.url,
+    MAIL_OUTBOX_DIR: join(mkdtempSync(join(tmpdir(), 'abonent-outbox-')), 'outbox'),
+    ...env,
+  });
+  const logs: string[] = [];
+  const logger = createLogger(
+    'debug',
+    new Writable({
+      write(chunk, _encoding, done) {
+        logs.push(String(chunk));
+        done();
+      },
+    }),
+  );
+  const emulator = createBotApiEmulator({ bot: TEST_BOT });
+  await emulator.start();
+  const client = new SandboxClient(emulator.url);
+
+  let bot: Bot<BotContext> | undefined;
+  let runner: RunnerHandle | undefined;
+  const startBot = async () => {
+    bot = createBot(
+      { config, db: database.db, logger },
+      { token: TEST_BOT.token, apiRoot: emulator.apiRoot },
+    );
+    await registerCommands(bot.api, config);
+    runner = await startPolling(bot, logger);
+  };
+  const stopBot = async () => {
+    if (runner?.isRunning()) await runner.stop();
+    runner = undefined;
+  };
+  await startBot();
+
+  return {
+    config,
+    database,
+    emulator,
+    client,
+    logs,
+    bot: () => {
+      if (!bot) throw new Error('the bot is not started');
+      return bot;
+    },
+    startBot,
+    stopBot,
+    async person(input = {}) {
+      const user = await client.createUser({
+        first_name: input.first_name ?? 'Анна',
+        language_code: input.language_code ?? 'ru',
+      });
+      return {
+        id: user.id,
+        async say(text) {
+          await client.sendText(user.id, user.id, text);
+          return client.nextBotMessage(user.id);
+        },
+        press: (message, buttonText) => client.pressButton(user.id, user.id, message, buttonText),
+        next: () => client.nextBotMessage(user.id),
+      };
+    },
+    async stop() {
+      await stopBot();
+      await emulator.stop();
+      await database.cleanup();
+    },
+  };
+}
+
+/** The texts of an inline keyboard, row by row. */
+export function buttonTexts(message: TranscriptEntry): string[] {
+  const markup = message.reply_markup;
+  if (!markup || !('inline_keyboard' in markup)) return [];
+  return markup.inline_keyboard.flat().map((button) => button.text);
+}
