@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import * as core from './20261124000000_core';
+import * as residents from './20261124010000_residents';
 
 /**
  * Migrations are listed here rather than discovered on disk, so they load the same way under
@@ -7,6 +8,7 @@ import * as core from './20261124000000_core';
  */
 const migrations: Record<string, Knex.Migration> = {
   '20261124000000_core': core,
+  '20261124010000_residents': residents,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -1,13 +1,22 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config';
 import { commandLists } from '../../src/core/commands';
 import { createI18n, LOCALES_DIR, localeFromTelegram } from '../../src/core/i18n';
 
+/** Every key of a locale: `locales/<locale>.ftl` plus each feature's `locales/<locale>/*.ftl`. */
 function keysOf(locale: string): string[] {
-  return readFileSync(join(LOCALES_DIR, `${locale}.ftl`), 'utf8')
-    .split('\n')
+  const files = [join(LOCALES_DIR, `${locale}.ftl`)];
+  try {
+    for (const name of readdirSync(join(LOCALES_DIR, locale))) {
+      if (name.endsWith('.ftl')) files.push(join(LOCALES_DIR, locale, name));
+    }
+  } catch {
+    // no per-feature files yet
+  }
+  return files
+    .flatMap((file) => readFileSync(file, 'utf8').split('\n'))
     .map((line) => /^([a-z][a-z0-9-]*)\s*=/.exec(line)?.[1])
     .filter((key): key is string => key !== undefined)
     .sort();
