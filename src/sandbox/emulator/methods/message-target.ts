@@ -1,0 +1,55 @@
+import { badRequest } from '../api-error.js';
+import type { EmulatorCore } from '../core.js';
+import type { Params } from '../params.js';
+import { formatText } from '../parse-mode.js';
+import type { ChatState, StoredMessage } from '../state.js';
+import type { MessageEntity } from '../types.js';
+
+/** Telegram's limits on message text and media captions (UTF-16 units after parsing). */
+export const MAX_TEXT = 4096;
+export const MAX_CAPTION = 1024;
+
+/** Parses `text`/`parse_mode`/`entities` and enforces Telegram's text rules. */
+export function messageText(
+  p: Params,
+  field = 'text',
+  entitiesField = 'entities',
+): { text: string; entities: MessageEntity[] } {
+  const raw = p.string(field) ?? '';
+  const parsed = formatText(raw, p.string('parse_mode'), p.json(entitiesField));
+  if (parsed.text.trim() === '') throw badRequest('message text is empty');
+  if (parsed.text.length > MAX_TEXT) throw badRequest('message is too long');
+  return parsed;
+}
+
+/** Parses an optional caption; undefined when absent. */
+export function messageCaption(
+  p: Params,
+): { caption: string; caption_entities: MessageEntity[] } | undefined {
+  const raw = p.string('caption');
+  if (raw === undefined || raw === '') return undefined;
+  const parsed = formatText(raw, p.string('parse_mode'), p.json('caption_entities'));
+  if (parsed.text.length > MAX_CAPTION) throw badRequest('message caption is too long');
+  return { caption: parsed.text, caption_entities: parsed.entities };
+}
+
+/**
+ * The bot message an edit refers to. Inline messages do not exist in the
+ * sandbox, so `inline_message_id` always misses, like an unknown id would.
+ */
+export function messageToEdit(
+  core: EmulatorCore,
+  p: Params,
+): { chat: ChatState; stored: StoredMessage } {
+  if (p.has('inline_message_id')) throw badRequest('message to edit not found');
+  const chat = core.targetChat(p);
+  const id = p.int('message_id');
+  if (id === undefined) throw badRequest('message identifier is not specified');
+  const stored = core.state.findMessage(chat, id);
+  if (!stored) throw badRequest('message to edit not found');
+  if (stored.direction !== 'out') throw badRequest("message can't be edited");
+  return { chat, stored };
+}
+
+export const NOT_MODIFIED =
+  'message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message';
