@@ -1,6 +1,8 @@
 import type { Knex } from 'knex';
 import * as core from './20261124000000_core';
 import * as residents from './20261124010000_residents';
+import * as billingExchange from './20261124020000_billing_exchange';
+import * as outbox from './20261124030000_outbox';
 
 /**
  * Migrations are listed here rather than discovered on disk, so they load the same way under
@@ -9,6 +11,8 @@ import * as residents from './20261124010000_residents';
 const migrations: Record<string, Knex.Migration> = {
   '20261124000000_core': core,
   '20261124010000_residents': residents,
+  '20261124020000_billing_exchange': billingExchange,
+  '20261124030000_outbox': outbox,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
