@@ -65,7 +65,11 @@ async function main(): Promise<void> {
       `session storage: read + write per update, ${ops} updates over 500 chats\n`,
     );
     const results: Result[] = [
-      await sessionRoundTrips('memory (baseline, not durable)', new MemorySessionStorage(), ops),
+      await sessionRoundTrips(
+        'memory (baseline, not durable)',
+        new MemorySessionStorage<{ n: number; lang: string }>(),
+        ops,
+      ),
       await withDb(`sqlite:${join(dir, 'bench.db')}`, (db) =>
         sessionRoundTrips(
           'knex + SQLite (WAL, synchronous=FULL)',

@@ -69,10 +69,11 @@ describe('webhook mode', () => {
 
   it('when a request has no secret or a wrong one, answers 401 and processes nothing', async () => {
     const anna = await client.createUser({ first_name: 'Анна', language_code: 'ru' });
-    for (const headers of [
+    const attempts: Record<string, string>[] = [
       {},
       { 'x-telegram-bot-api-secret-token': 'wrong-secret-wrong-secret' },
-    ]) {
+    ];
+    for (const headers of attempts) {
       const res = await fetch(endpoint, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...headers },
