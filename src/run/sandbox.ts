@@ -44,7 +44,14 @@ export async function startSandbox(
     bot: { ...SANDBOX_BOT, token },
     rateLimits: true,
     mailbox: { list: () => outbox.list() },
-    info: () => ({ demoAccounts }),
+    // What the web chat's «Демо-данные» box shows: an account and what proves owning it.
+    info: () => ({
+      demoAccounts: demoAccounts.map((account) => ({
+        number: account.number,
+        address: account.address,
+        proofHint: `счётчик № ${account.meterSerial}; последнее начисление ${(account.lastChargeKopecks / 100).toFixed(2).replace('.', ',')} ₽ — ${account.note}`,
+      })),
+    }),
     logger,
   });
   await emulator.start();

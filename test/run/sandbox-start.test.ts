@@ -1,0 +1,79 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { SandboxClient } from '../../src/sandbox/client';
+
+const root = join(import.meta.dirname, '..', '..');
+
+/** Starts `src/main.ts` as `npm start` does, with no token, and waits for its banner. */
+function startProcess(
+  env: Record<string, string>,
+): Promise<{ child: ChildProcess; output: () => string; url: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout?.on('data', (chunk) => {
+    out += String(chunk);
+  });
+  child.stderr?.on('data', (chunk) => {
+    out += String(chunk);
+  });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no banner within 60 s:\n${out}`)), 60_000);
+    const check = () => {
+      const match = /open (http:\/\/127\.0\.0\.1:\d+) in a browser/.exec(out);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve({ child, output: () => out, url: match[1] });
+      }
+    };
+    child.stdout?.on('data', check);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`exited with ${code} before the banner:\n${out}`));
+    });
+  });
+}
+
+function exitOf(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) resolve(child.exitCode);
+    else child.once('exit', (code) => resolve(code));
+  });
+}
+
+describe('npm start without a token', () => {
+  const children: ChildProcess[] = [];
+  afterAll(() => {
+    for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+  });
+
+  it('when started on an empty database, seeds demo data, serves the sandbox, answers /start, and stops cleanly on Ctrl+C', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'abonent-start-'));
+    const { child, url, output } = await startProcess({
+      DATABASE_URL: `sqlite:${join(dir, 'abonent.db')}`,
+      MAIL_OUTBOX_DIR: join(dir, 'outbox'),
+      SANDBOX_PORT: '0',
+    });
+    children.push(child);
+    expect(output()).toMatch(/Demo accounts/);
+    expect(output()).toMatch(/\d{6,}\s+счётчик/);
+
+    const client = new SandboxClient(url);
+    const page = await fetch(url);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<html');
+    const anna = await client.createUser({ first_name: 'Анна', language_code: 'ru' });
+    await client.sendText(anna.id, anna.id, '/start');
+    expect((await client.nextBotMessage(anna.id)).text).toContain('Здравствуйте!');
+
+    child.kill('SIGINT');
+    expect(await exitOf(child)).toBe(0);
+    expect(output()).not.toMatch(/Error|at .*\.ts:\d+/);
+  });
+});
