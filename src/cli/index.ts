@@ -4,16 +4,31 @@ import { ConfigError, loadConfig } from '../config';
 import { createDatabase, type Db, migrateDownAll, migrateLatest } from '../core/db/index';
 import { scrubSecrets } from '../core/logger';
 import { seedDemo } from '../demo/seed';
+import { BadPeriodError, exportData } from '../features/billing/exchange/export';
+import {
+  EXPORT_KINDS,
+  type ExportKind,
+  IMPORT_KINDS,
+  type ImportKind,
+} from '../features/billing/exchange/formats';
+import { importFile } from '../features/billing/exchange/import';
 
 const USAGE = `Usage: abonent <command> [options]
 
 Commands:
   migrate [--down]                       apply pending migrations (or roll all back)
   seed --demo [--accounts N] [--seed S]  fill the database with a fictional supplier
+  import <kind> FILE.csv                 load billing data, all or nothing (exit 1 and a
+                                         report of bad lines); kind: accounts, meters,
+                                         tariffs, charges, payments
+  export readings|payments --period YYYY-MM [--out FILE] [--all]
+                                         CSV for billing (stdout without --out); exported
+                                         readings become "taken into billing"
   start                                  run the bot (mode from the environment; sandbox without a token)
   help                                   this text
 
 The database comes from DATABASE_URL (default sqlite:data/abonent.db); see .env.example.
+File formats: docs/billing-exchange.md.
 `;
 
 /** A mistake in the command line: printed with the usage, exit code 2. */
@@ -91,6 +106,68 @@ async function seed(args: string[]): Promise<void> {
   });
 }
 
+async function importCommand(args: string[]): Promise<number> {
+  const { positionals } = parseArgs({ args, options: {}, allowPositionals: true });
+  const [kind, file, ...extra] = positionals;
+  if (!kind || !(IMPORT_KINDS as readonly string[]).includes(kind)) {
+    throw new UsageError(`import needs a kind: ${IMPORT_KINDS.join(', ')} (got "${kind ?? ''}")`);
+  }
+  if (!file || extra.length) throw new UsageError('import needs exactly one FILE.csv');
+  const report = await withDatabase((db) => importFile(db, kind as ImportKind, file));
+  const counts = `${report.rows} rows read`;
+  if (report.applied) {
+    process.stdout.write(
+      `Imported ${report.kind} from ${report.fileName}: ${counts}, ${report.inserted} inserted, ` +
+        `${report.updated} updated, ${report.unchanged} unchanged.\n`,
+    );
+    return 0;
+  }
+  const lines = report.errors.map((error) => `  line ${error.line}: ${error.message}\n`).join('');
+  const more = report.errorCount - report.errors.length;
+  process.stdout.write(
+    `Rejected ${report.kind} from ${report.fileName}: ${counts}, ${report.errorCount} bad; ` +
+      `nothing was applied.\n${lines}${more > 0 ? `  … and ${more} more\n` : ''}`,
+  );
+  return 1;
+}
+
+async function exportCommand(args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: {
+      period: { type: 'string' },
+      out: { type: 'string' },
+      all: { type: 'boolean', default: false },
+    },
+    allowPositionals: true,
+  });
+  const [kind, ...extra] = positionals;
+  if (!kind || !(EXPORT_KINDS as readonly string[]).includes(kind) || extra.length) {
+    throw new UsageError(`export needs a kind: ${EXPORT_KINDS.join(' or ')} (got "${kind ?? ''}")`);
+  }
+  if (!values.period) throw new UsageError('export needs --period YYYY-MM');
+  if (values.all && kind !== 'readings') throw new UsageError('--all applies to readings only');
+  const period = values.period;
+  const report = await withDatabase(async (db) => {
+    try {
+      return await exportData(db, kind as ExportKind, {
+        period,
+        out: values.out ?? process.stdout,
+        all: values.all,
+      });
+    } catch (error) {
+      if (error instanceof BadPeriodError) throw new UsageError(error.message);
+      throw error;
+    }
+  });
+  // With no --out the CSV is on stdout, so the summary goes to stderr.
+  const summary =
+    `Exported ${report.rows} ${report.kind} for ${report.period}` +
+    `${report.fileName ? ` to ${values.out}` : ''}` +
+    `${report.kind === 'readings' ? `; ${report.markedBilled} marked as taken into billing` : ''}.\n`;
+  (values.out ? process.stdout : process.stderr).write(summary);
+}
+
 async function main(argv: string[]): Promise<number> {
   loadDotenv({ quiet: true });
   const [command, ...rest] = argv;
@@ -101,6 +178,11 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       case 'seed':
         await seed(rest);
+        return 0;
+      case 'import':
+        return await importCommand(rest);
+      case 'export':
+        await exportCommand(rest);
         return 0;
       case 'start':
       case 'sandbox':

@@ -1,0 +1,119 @@
+import { pipeline, type Readable } from 'node:stream';
+import { parse } from 'csv-parse';
+
+/**
+ * The CSV dialect Russian billing systems (1С and the like) exchange: `;`-separated (the comma is
+ * the decimal separator), UTF-8 with or without a BOM, CRLF or LF line ends, a header row,
+ * `"`-quoted fields when a value holds `;`, a quote or a line break.
+ */
+export const CSV_DELIMITER = ';';
+
+/** One data row of a file: its 1-based line number (as an editor shows it) and values by column. */
+export interface CsvRow {
+  line: number;
+  values: Record<string, string>;
+}
+
+/** A problem with one line of a file, as shown in the import report. */
+export interface LineError {
+  line: number;
+  message: string;
+}
+
+/** The file cannot be read as a table at all (bad header, broken quoting): nothing is applied. */
+export class CsvFileError extends Error {
+  constructor(
+    readonly line: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** What a file of one kind must and may have in its header. */
+export interface ColumnSpec {
+  required: readonly string[];
+  optional: readonly string[];
+}
+
+const REPLACEMENT_CHARACTER = '\uFFFD';
+
+/**
+ * Streams the data rows of a `;`-separated file, one at a time, with line numbers — memory stays
+ * flat however long the file is. The header is checked first (names are trimmed and lower-cased;
+ * every required column must be there; unknown columns are ignored so a billing system may send
+ * more than we read). A row with the wrong number of fields, or with bytes that are not UTF-8
+ * (a file saved as Windows-1251), is yielded as an error for that line rather than aborting, so
+ * the report lists every bad line at once; broken quoting that loses the row structure throws
+ * {@link CsvFileError}.
+ */
+export async function* readCsvRows(
+  input: Readable,
+  spec: ColumnSpec,
+): AsyncGenerator<CsvRow | LineError> {
+  const parser = parse({
+    delimiter: CSV_DELIMITER,
+    bom: true,
+    info: true,
+    relax_column_count: true,
+    skip_empty_lines: true,
+  });
+  // pipeline, not pipe: it forwards an input error to the parser even when the input failed
+  // before we got here (a missing file), so the loop below throws instead of waiting forever.
+  pipeline(input, parser, () => undefined);
+  let header: string[] | undefined;
+  try {
+    for await (const item of parser as AsyncIterable<{
+      record: string[];
+      info: { lines: number };
+    }>) {
+      const { record, info } = item;
+      if (!header) {
+        header = checkHeader(record, spec, info.lines);
+        continue;
+      }
+      if (record.every((value) => value.trim() === '')) continue;
+      // Some exporters end every line with a `;`: trailing empty fields beyond the header are fine.
+      const extra = record.slice(header.length);
+      if (record.length < header.length || extra.some((value) => value.trim() !== '')) {
+        yield {
+          line: info.lines,
+          message: `expected ${header.length} fields separated by ";", found ${record.length}`,
+        };
+        continue;
+      }
+      if (record.some((value) => value.includes(REPLACEMENT_CHARACTER))) {
+        yield { line: info.lines, message: 'the line is not valid UTF-8 (save the file as UTF-8)' };
+        continue;
+      }
+      const values: Record<string, string> = {};
+      header.forEach((name, index) => {
+        values[name] = (record[index] ?? '').trim();
+      });
+      yield { line: info.lines, values };
+    }
+  } catch (error) {
+    if (error instanceof CsvFileError) throw error;
+    const line = (error as { lines?: number }).lines ?? 0;
+    const message = error instanceof Error ? error.message : String(error);
+    if ((error as { code?: string }).code?.startsWith('CSV_')) {
+      throw new CsvFileError(line, `the file cannot be read as CSV: ${message}`);
+    }
+    throw error;
+  }
+  if (!header) throw new CsvFileError(1, 'the file is empty: a header row is required');
+}
+
+function checkHeader(record: string[], spec: ColumnSpec, line: number): string[] {
+  const names = record.map((name) => name.trim().toLowerCase());
+  const missing = spec.required.filter((name) => !names.includes(name));
+  if (missing.length) {
+    throw new CsvFileError(
+      line,
+      `the header lacks column(s) ${missing.join(', ')}; expected ${[...spec.required, ...spec.optional].join(';')}`,
+    );
+  }
+  const duplicate = names.find((name, index) => name !== '' && names.indexOf(name) !== index);
+  if (duplicate) throw new CsvFileError(line, `column "${duplicate}" appears twice in the header`);
+  return names;
+}
