@@ -40,7 +40,8 @@ describe('database migrations', () => {
   it('when migrated, creates every core table; when rolled back, removes them all; again up works', async () => {
     t = await withTestDatabase({ migrate: false });
     await migrateLatest(t.db);
-    expect(await tableNames(t.db, t.url)).toEqual([...CORE_TABLES].sort());
+    // Features add their own tables in later migrations; the core ones must all be there.
+    expect(await tableNames(t.db, t.url)).toEqual(expect.arrayContaining(CORE_TABLES));
     await migrateDownAll(t.db);
     expect(await tableNames(t.db, t.url)).toEqual([]);
     expect(await migrateLatest(t.db)).toEqual(await migrationSource.getMigrations([]));
