@@ -1,36 +1,20 @@
-import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, SCREENSHOTS, SKIP_BROWSER } from '../support/browser';
 import { type Harness, startHarness } from '../support/harness';
 
 // The sandbox page with the real abonent bot behind it: what a supplier trying the product sees.
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SKIP = !existsSync(CHROMIUM) && !process.env.CI;
-const SCREENSHOTS = join(tmpdir(), 'abonent-web-chat-screenshots');
-
-describe.skipIf(SKIP)('the sandbox page with the real bot', () => {
+describe.skipIf(SKIP_BROWSER)('the sandbox page with the real bot', () => {
   let h: Harness;
   let browser: Browser;
 
   beforeAll(async () => {
     h = await startHarness();
     await mkdir(SCREENSHOTS, { recursive: true });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

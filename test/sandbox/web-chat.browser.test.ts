@@ -1,31 +1,25 @@
-import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Bot, InlineKeyboard, InputFile, Keyboard } from 'grammy';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type BotApiEmulator,
   createBotApiEmulator,
   type SandboxMailItem,
 } from '../../src/sandbox/emulator.js';
+import { CHROMIUM, launchChromium, SCREENSHOTS, SKIP_BROWSER } from '../support/browser';
 
 // The web chat (src/sandbox/web) driven by headless Chromium from the OS
 // (never a downloaded browser). Screenshots go to the OS temp dir; the path is
 // printed so a person can look at them.
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
-// Locally a missing browser skips with a note; in CI it must fail loudly.
-const SKIP = !HAVE_CHROMIUM && !process.env.CI;
-if (SKIP) {
+if (SKIP_BROWSER) {
   console.warn(
     `[web-chat.browser.test] skipped: ${CHROMIUM} not found (apt-get install -y chromium, or set CHROMIUM_PATH)`,
   );
 }
 
-const SCREENSHOTS = join(tmpdir(), 'abonent-web-chat-screenshots');
 const BOT = {
   id: 1000000001,
   username: 'abonent_sandbox_bot',
@@ -155,7 +149,7 @@ async function startBot(
   };
 }
 
-describe.skipIf(SKIP)('sandbox web chat in a browser', () => {
+describe.skipIf(SKIP_BROWSER)('sandbox web chat in a browser', () => {
   let emulator: BotApiEmulator;
   let stopBot: () => Promise<void>;
   let browser: Browser;
@@ -180,18 +174,7 @@ describe.skipIf(SKIP)('sandbox web chat in a browser', () => {
     await emulator.start();
     stopBot = (await startBot(emulator, mailbox)).stop;
     await mkdir(SCREENSHOTS, { recursive: true });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
