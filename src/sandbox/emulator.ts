@@ -36,6 +36,13 @@ export interface EmulatorOptions {
   port?: number;
   /** The one bot this server hosts; any other token gets 401. */
   bot: { id: number; username: string; first_name: string; token: string };
+  /**
+   * As Telegram: a bot can't write first in a private chat — any send (or
+   * other chat-addressed call) to a user who never wrote to the bot gets 403
+   * "Forbidden: bot can't initiate conversation with a user". Default false:
+   * the sandbox lets the bot message any user it knows.
+   */
+  strictPrivateChats?: boolean;
   /** Telegram's flood limits (429 + retry_after); default off, switchable at runtime. */
   rateLimits?: boolean;
   /** JSON file for users/chats/messages/files, so the sandbox survives restarts. */
@@ -106,8 +113,15 @@ export function createBotApiEmulator(options: EmulatorOptions): BotApiEmulator {
     },
     (obj, msg) => logger.warn(obj, msg),
   );
-  core = new EmulatorCore(state, updates, events, limiter, webhook, logger, () =>
-    persistence.markDirty(),
+  core = new EmulatorCore(
+    state,
+    updates,
+    events,
+    limiter,
+    webhook,
+    logger,
+    () => persistence.markDirty(),
+    { strictPrivateChats: options.strictPrivateChats ?? false },
   );
   const control = controlApi(core, { mailbox: options.mailbox, info: options.info });
 

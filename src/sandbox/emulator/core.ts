@@ -27,6 +27,12 @@ export interface PreCheckoutRecord {
   settle: (result: { ok: true } | { ok: false; error: string }) => void;
 }
 
+/** Behaviour switches from EmulatorOptions that the methods consult. */
+export interface CoreOptions {
+  /** 403 on sends to a private chat whose user never wrote to the bot. */
+  strictPrivateChats: boolean;
+}
+
 /** How long a callback query may stay unanswered before it is "too old". */
 export const CALLBACK_TTL_MS = 15 * 60 * 1000;
 
@@ -46,6 +52,7 @@ export class EmulatorCore {
     readonly webhook: WebhookDeliverer,
     readonly logger: EmulatorLogger,
     readonly markDirty: () => void,
+    readonly options: CoreOptions = { strictPrivateChats: false },
   ) {}
 
   get bot(): User {
@@ -64,6 +71,13 @@ export class EmulatorCore {
     if (!chat) throw badRequest('chat not found');
     if (chat.chat.type === 'private' && this.state.users.get(chat.chat.id)?.blocked) {
       throw new ApiError(403, 'Forbidden: bot was blocked by the user');
+    }
+    if (
+      chat.chat.type === 'private' &&
+      this.options.strictPrivateChats &&
+      !chat.messages.some((m) => m.direction === 'in')
+    ) {
+      throw new ApiError(403, "Forbidden: bot can't initiate conversation with a user");
     }
     return chat;
   }

@@ -1,4 +1,5 @@
 import { badRequest } from '../api-error.js';
+import { withAutoEntities } from '../auto-entities.js';
 import type { EmulatorCore } from '../core.js';
 import { parseReplyMarkup } from '../markup.js';
 import { isRecord, type Params } from '../params.js';
@@ -59,7 +60,8 @@ export const mediaMethods: MethodTable = {
         );
         if (parsed.text.length > MAX_CAPTION) throw badRequest('message caption is too long');
         content.caption = parsed.text;
-        if (parsed.entities.length) content.caption_entities = parsed.entities;
+        const entities = withAutoEntities(parsed.text, parsed.entities);
+        if (entities.length) content.caption_entities = entities;
       }
       return content;
     });

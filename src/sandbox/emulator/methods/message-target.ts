@@ -1,4 +1,5 @@
 import { badRequest } from '../api-error.js';
+import { withAutoEntities } from '../auto-entities.js';
 import type { EmulatorCore } from '../core.js';
 import type { Params } from '../params.js';
 import { formatText } from '../parse-mode.js';
@@ -9,7 +10,10 @@ import type { MessageEntity } from '../types.js';
 export const MAX_TEXT = 4096;
 export const MAX_CAPTION = 1024;
 
-/** Parses `text`/`parse_mode`/`entities` and enforces Telegram's text rules. */
+/**
+ * Parses `text`/`parse_mode`/`entities`, enforces Telegram's text rules and
+ * adds the entities Telegram detects by itself (auto-entities.ts).
+ */
 export function messageText(
   p: Params,
   field = 'text',
@@ -19,10 +23,10 @@ export function messageText(
   const parsed = formatText(raw, p.string('parse_mode'), p.json(entitiesField));
   if (parsed.text.trim() === '') throw badRequest('message text is empty');
   if (parsed.text.length > MAX_TEXT) throw badRequest('message is too long');
-  return parsed;
+  return { text: parsed.text, entities: withAutoEntities(parsed.text, parsed.entities) };
 }
 
-/** Parses an optional caption; undefined when absent. */
+/** Parses an optional caption (plus detected entities); undefined when absent. */
 export function messageCaption(
   p: Params,
 ): { caption: string; caption_entities: MessageEntity[] } | undefined {
@@ -30,7 +34,10 @@ export function messageCaption(
   if (raw === undefined || raw === '') return undefined;
   const parsed = formatText(raw, p.string('parse_mode'), p.json('caption_entities'));
   if (parsed.text.length > MAX_CAPTION) throw badRequest('message caption is too long');
-  return { caption: parsed.text, caption_entities: parsed.entities };
+  return {
+    caption: parsed.text,
+    caption_entities: withAutoEntities(parsed.text, parsed.entities),
+  };
 }
 
 /**
