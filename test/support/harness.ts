@@ -50,7 +50,11 @@ export interface Harness {
  * The real bot on a real database, polling the sandbox emulator over HTTP through grammY's runner,
  * exactly as it polls Telegram. Each call makes its own database and emulator.
  */
-export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
+export async function startHarness(
+  env: Record<string, string> = {},
+  /** `clock`: "now" for the app's time-dependent use cases (e.g. the readings window). */
+  options: { clock?: () => Date } = {},
+): Promise<Harness> {
   const database = await withTestDatabase();
   const config = loadConfig({
     DATABASE_URL: database.url,
@@ -75,7 +79,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
   let runner: RunnerHandle | undefined;
   const startBot = async () => {
     bot = createBot(
-      { config, db: database.db, logger },
+      { config, db: database.db, logger, clock: options.clock },
       { token: TEST_BOT.token, apiRoot: emulator.apiRoot },
     );
     await registerCommands(bot.api, config);
@@ -127,4 +131,11 @@ export function buttonTexts(message: TranscriptEntry): string[] {
   const markup = message.reply_markup;
   if (!markup || !('inline_keyboard' in markup)) return [];
   return markup.inline_keyboard.flat().map((button) => button.text);
+}
+
+/** The texts of a reply keyboard (the big buttons under the input field), row by row. */
+export function replyButtonTexts(message: TranscriptEntry): string[] {
+  const markup = message.reply_markup;
+  if (!markup || !('keyboard' in markup)) return [];
+  return markup.keyboard.flat().map((button) => button.text);
 }

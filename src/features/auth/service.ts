@@ -1,4 +1,24 @@
+import { randomBytes } from 'node:crypto';
+import argon2 from 'argon2';
+import type { AuditLog } from '../../core/audit';
 import type { Db } from '../../core/db/index';
+import { nowIso } from '../../core/db/index';
+import type { Locale } from '../../core/i18n';
+import type { Mailer } from '../../core/mail/mailer';
+import type { RateLimiter } from '../../core/rate-limit';
+import type { ConsentService } from '../privacy/service';
+import { AuthRepo, type CodePurpose, isUniqueViolation } from './repo';
+import {
+  CODE_MAX_ATTEMPTS,
+  CODE_RESEND_AFTER_MS,
+  CODE_TTL_MS,
+  codeMatches,
+  emailTag,
+  generateCode,
+  hashCode,
+  type PasswordPolicy,
+  type PasswordVerdict,
+} from './rules';
 
 /** The cabinet a Telegram user is logged in to, as handlers need it. */
 export interface CurrentUser {
@@ -7,12 +27,83 @@ export interface CurrentUser {
   email: string | null;
 }
 
+/** OWASP's argon2id parameters (19 MiB, 2 passes, 1 lane). */
+export const ARGON2_OPTIONS = {
+  type: argon2.argon2id,
+  memoryCost: 19456,
+  timeCost: 2,
+  parallelism: 1,
+} as const;
+
+/** A password typed once waits this long for its confirmation. */
+const DRAFT_TTL_MS = 15 * 60 * 1000;
+/** A registration left unconfirmed this long may be taken over by a new one for the same e-mail. */
+const ABANDONED_PENDING_MS = CODE_TTL_MS;
+
+/** Renders a text of the locales (mail subjects and bodies) without the services knowing Fluent. */
+export type Translate = (
+  locale: Locale,
+  key: string,
+  vars?: Record<string, string | number>,
+) => string;
+
+export type DraftResult = { ok: true; draftId: string } | Extract<PasswordVerdict, { ok: false }>;
+
 /**
- * Who is logged in as whom. The foundation only reads identities; registration and login
- * (which create them) come with the residents feature.
+ * What the resident is told after registering. Deliberately the same whether the address was
+ * new or already had a cabinet (then its owner gets a letter instead of a code): no one can
+ * learn from the bot who is registered. `ref` is the pending cabinet, or null.
+ */
+export interface RegistrationStarted {
+  ref: number | null;
+}
+
+export type CodeCheck =
+  | { kind: 'ok' }
+  | { kind: 'wrong'; attemptsLeft: number }
+  | { kind: 'expired' }
+  | { kind: 'used' }
+  | { kind: 'too-many' };
+
+export type ResendResult = { kind: 'sent' } | { kind: 'wait'; retryAfterMs: number };
+
+export type LoginResult =
+  | { kind: 'ok'; user: CurrentUser }
+  | { kind: 'invalid' }
+  | { kind: 'limited'; retryAfterMs: number };
+
+export type RecoveryStarted =
+  | { kind: 'sent'; ref: number | null }
+  | { kind: 'limited'; retryAfterMs: number };
+
+export interface AuthServiceDeps {
+  db: Db;
+  mailer: Mailer;
+  translate: Translate;
+  consents: ConsentService;
+  audit: AuditLog;
+  loginLimiter: RateLimiter;
+  recoveryLimiter: RateLimiter;
+  passwordPolicy: PasswordPolicy;
+  clock?: () => Date;
+}
+
+/**
+ * Registration, e-mail confirmation, login, logout and password recovery. Takes plain data and
+ * returns plain data: the bot's conversations, a Mini App or a web cabinet call it alike. All
+ * rules about who may do what live here, never in handlers.
  */
 export class AuthService {
-  constructor(private readonly db: Db) {}
+  private readonly repo: AuthRepo;
+  private readonly db: Db;
+  private readonly clock: () => Date;
+  private dummyHash: Promise<string> | undefined;
+
+  constructor(private readonly deps: AuthServiceDeps) {
+    this.db = deps.db;
+    this.repo = new AuthRepo(deps.db);
+    this.clock = deps.clock ?? (() => new Date());
+  }
 
   /** The active cabinet this Telegram user is logged in to, if any. */
   async currentUser(telegramUserId: number): Promise<CurrentUser | undefined> {
@@ -23,5 +114,345 @@ export class AuthService {
       .first('u.id', 'u.full_name', 'u.email');
     if (!row) return undefined;
     return { id: Number(row.id), fullName: row.full_name ?? null, email: row.email ?? null };
+  }
+
+  /** Hashes a password the way every stored one is hashed. */
+  hashPassword(password: string): Promise<string> {
+    return argon2.hash(password, ARGON2_OPTIONS);
+  }
+
+  /**
+   * Checks a new password against the policy and keeps only its argon2 hash, server-side, under
+   * a random id: the caller (a conversation whose state is stored) holds the id, never the hash.
+   */
+  async draftPassword(password: string, userInputs: string[] = []): Promise<DraftResult> {
+    const verdict = this.deps.passwordPolicy.check(password, userInputs);
+    if (!verdict.ok) return verdict;
+    const draftId = randomBytes(24).toString('hex');
+    const expires = new Date(this.clock().getTime() + DRAFT_TTL_MS).toISOString();
+    await this.repo.insertDraft(draftId, await this.hashPassword(password), expires);
+    return { ok: true, draftId };
+  }
+
+  /** Whether the second entry matches the draft. */
+  async confirmDraft(draftId: string, password: string): Promise<boolean> {
+    const hash = await this.repo.draftHash(draftId);
+    if (!hash || [...password].length > 128) return false;
+    return argon2.verify(hash, password);
+  }
+
+  /**
+   * Creates a pending cabinet with the drafted password, records the consent, and mails a code.
+   * When the address already has a cabinet, its owner is told by mail and nothing is created;
+   * the caller's answer is the same. Of two registrations racing for one address, the unique
+   * index lets exactly one insert win; the other is treated as "already registered".
+   */
+  async register(input: {
+    email: string;
+    draftId: string;
+    locale: Locale;
+    telegramUserId: number;
+  }): Promise<RegistrationStarted> {
+    const passwordHash = await this.repo.draftHash(input.draftId);
+    if (!passwordHash) throw new Error('password draft expired or unknown');
+    const existing = await this.repo.userByEmail(input.email);
+    if (existing) return this.registerOverExisting(existing.id, input, passwordHash);
+    let userId: number;
+    try {
+      userId = await this.db.transaction(async (trx) => {
+        const id = await this.repo.insertUser(
+          { email: input.email, passwordHash, locale: input.locale },
+          trx,
+        );
+        await this.deps.consents.accept(
+          { userId: id, telegramUserId: input.telegramUserId, locale: input.locale },
+          trx,
+        );
+        await this.repo.deleteDraft(input.draftId, trx);
+        return id;
+      });
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      const winner = await this.repo.userByEmail(input.email);
+      if (!winner) throw error;
+      await this.notifyExisting(input.email, input.locale, input.telegramUserId, winner.id);
+      return { ref: null };
+    }
+    await this.deps.audit.record({
+      action: 'register.started',
+      userId,
+      telegramUserId: input.telegramUserId,
+    });
+    await this.sendCode(userId, input.email, 'verify_email', input.locale);
+    return { ref: userId };
+  }
+
+  private async registerOverExisting(
+    userId: number,
+    input: { email: string; draftId: string; locale: Locale; telegramUserId: number },
+    passwordHash: string,
+  ): Promise<RegistrationStarted> {
+    const user = await this.repo.userById(userId);
+    const abandoned =
+      user?.status === 'pending' &&
+      this.clock().getTime() - new Date(user.createdAt).getTime() > ABANDONED_PENDING_MS;
+    if (!abandoned) {
+      await this.notifyExisting(input.email, input.locale, input.telegramUserId, userId);
+      return { ref: null };
+    }
+    // Nobody confirmed this address in time: whoever can read its mail may start over.
+    await this.db.transaction(async (trx) => {
+      await this.repo.updateUser(
+        userId,
+        { password_hash: passwordHash, locale: input.locale },
+        trx,
+      );
+      await trx('users')
+        .where({ id: userId })
+        .update({ created_at: nowIso(this.clock) });
+      await this.deps.consents.accept(
+        { userId, telegramUserId: input.telegramUserId, locale: input.locale },
+        trx,
+      );
+      await this.repo.deleteDraft(input.draftId, trx);
+    });
+    await this.sendCode(userId, input.email, 'verify_email', input.locale);
+    return { ref: userId };
+  }
+
+  private async notifyExisting(
+    email: string,
+    locale: Locale,
+    telegramUserId: number,
+    userId: number,
+  ): Promise<void> {
+    await this.deps.audit.record({ action: 'register.existing-email', userId, telegramUserId });
+    await this.deps.mailer.send({
+      to: email,
+      subject: this.deps.translate(locale, 'mail-register-existing-subject'),
+      text: this.deps.translate(locale, 'mail-register-existing-body'),
+    });
+  }
+
+  private async sendCode(
+    userId: number,
+    email: string,
+    purpose: CodePurpose,
+    locale: Locale,
+  ): Promise<void> {
+    const code = generateCode();
+    const salt = randomBytes(16).toString('hex');
+    const expiresAt = new Date(this.clock().getTime() + CODE_TTL_MS).toISOString();
+    await this.repo.insertCode({
+      purpose,
+      userId,
+      email,
+      codeHash: hashCode(code, salt),
+      salt,
+      expiresAt,
+    });
+    const kind = purpose === 'reset_password' ? 'reset' : 'verify';
+    await this.deps.mailer.send({
+      to: email,
+      subject: this.deps.translate(locale, `mail-${kind}-subject`),
+      text: this.deps.translate(locale, `mail-${kind}-body`, {
+        code,
+        minutes: CODE_TTL_MS / 60_000,
+      }),
+    });
+  }
+
+  /** Sends a fresh code, at most once a minute. A null `ref` (unknown address) pretends to. */
+  async resendCode(
+    ref: number | null,
+    purpose: CodePurpose,
+    locale: Locale,
+  ): Promise<ResendResult> {
+    if (ref === null) return { kind: 'sent' };
+    const latest = await this.repo.latestCode(ref, purpose);
+    if (latest) {
+      const wait =
+        new Date(latest.createdAt).getTime() + CODE_RESEND_AFTER_MS - this.clock().getTime();
+      if (wait > 0) return { kind: 'wait', retryAfterMs: wait };
+    }
+    const user = await this.repo.userById(ref);
+    if (!user?.email) return { kind: 'sent' };
+    await this.sendCode(ref, user.email, purpose, locale);
+    return { kind: 'sent' };
+  }
+
+  /** Checks a typed code: single use, 10 minutes, 5 tries. Consumes it when right. */
+  async checkCode(ref: number | null, purpose: CodePurpose, code: string): Promise<CodeCheck> {
+    if (ref === null) return { kind: 'wrong', attemptsLeft: CODE_MAX_ATTEMPTS - 1 };
+    const row = await this.repo.latestCode(ref, purpose);
+    if (!row) return { kind: 'expired' };
+    if (row.consumedAt !== null) return { kind: 'used' };
+    if (new Date(row.expiresAt).getTime() <= this.clock().getTime()) return { kind: 'expired' };
+    if (row.attempts >= CODE_MAX_ATTEMPTS) return { kind: 'too-many' };
+    if (!codeMatches(code, row.salt, row.codeHash)) {
+      await this.repo.countCodeAttempt(row.id);
+      const left = CODE_MAX_ATTEMPTS - row.attempts - 1;
+      return left > 0 ? { kind: 'wrong', attemptsLeft: left } : { kind: 'too-many' };
+    }
+    return (await this.repo.consumeCode(row.id)) ? { kind: 'ok' } : { kind: 'used' };
+  }
+
+  /** The code was right: the cabinet becomes active and this Telegram user is logged in. */
+  async confirmEmail(input: {
+    ref: number | null;
+    code: string;
+    telegramUserId: number;
+  }): Promise<CodeCheck> {
+    const check = await this.checkCode(input.ref, 'verify_email', input.code);
+    if (check.kind !== 'ok' || input.ref === null) return check;
+    const userId = input.ref;
+    await this.db.transaction(async (trx) => {
+      const now = nowIso(this.clock);
+      await this.repo.updateUser(userId, { status: 'active', email_verified_at: now }, trx);
+      await this.repo.linkIdentity(input.telegramUserId, userId, trx);
+      await this.deps.audit.record(
+        { action: 'register.confirmed', userId, telegramUserId: input.telegramUserId },
+        trx,
+      );
+    });
+    return check;
+  }
+
+  private loginScopes(email: string, telegramUserId: number): string[] {
+    return [`login:tg:${telegramUserId}`, `login:email:${emailTag(email)}`];
+  }
+
+  /**
+   * Logs in with e-mail and password. Unknown addresses cost the same argon2 work as known ones
+   * and get the same answer; failures count per address and per Telegram user.
+   */
+  async login(input: {
+    email: string;
+    password: string;
+    telegramUserId: number;
+  }): Promise<LoginResult> {
+    const scopes = this.loginScopes(input.email, input.telegramUserId);
+    const limit = await this.deps.loginLimiter.check(scopes);
+    if (limit.blocked) {
+      await this.deps.audit.record({
+        action: 'login.limited',
+        telegramUserId: input.telegramUserId,
+        details: { email: emailTag(input.email) },
+      });
+      return { kind: 'limited', retryAfterMs: limit.retryAfterMs };
+    }
+    const user = await this.repo.userByEmail(input.email);
+    const tooLong = [...input.password].length > 128;
+    let ok = false;
+    if (user?.status === 'active' && user.passwordHash && !tooLong) {
+      ok = await argon2.verify(user.passwordHash, input.password);
+    } else {
+      await argon2.verify(await this.dummy(), tooLong ? 'x' : input.password);
+    }
+    if (!ok || !user) {
+      await this.deps.loginLimiter.hit(scopes);
+      await this.deps.audit.record({
+        action: 'login.failed',
+        userId: user?.id ?? null,
+        telegramUserId: input.telegramUserId,
+        details: user ? undefined : { email: emailTag(input.email) },
+      });
+      return { kind: 'invalid' };
+    }
+    if (user.passwordHash && argon2.needsRehash(user.passwordHash, ARGON2_OPTIONS)) {
+      await this.repo.updateUser(user.id, {
+        password_hash: await this.hashPassword(input.password),
+      });
+    }
+    await this.deps.loginLimiter.reset(scopes);
+    await this.repo.linkIdentity(input.telegramUserId, user.id);
+    await this.deps.audit.record({
+      action: 'login.ok',
+      userId: user.id,
+      telegramUserId: input.telegramUserId,
+    });
+    return { kind: 'ok', user: { id: user.id, fullName: user.fullName, email: user.email } };
+  }
+
+  private dummy(): Promise<string> {
+    this.dummyHash ??= this.hashPassword(randomBytes(16).toString('hex'));
+    return this.dummyHash;
+  }
+
+  /** Logs this Telegram user out; the cabinet and other family members stay logged in. */
+  async logout(telegramUserId: number): Promise<boolean> {
+    const userId = await this.repo.unlinkIdentity(telegramUserId);
+    if (userId === undefined) return false;
+    await this.deps.audit.record({ action: 'logout', userId, telegramUserId });
+    return true;
+  }
+
+  /**
+   * "Forgot password": mails a reset code when the address has an active cabinet; the answer is
+   * the same either way. Limited per address and per Telegram user (codes cost mail).
+   */
+  async startRecovery(input: {
+    email: string;
+    telegramUserId: number;
+    locale: Locale;
+  }): Promise<RecoveryStarted> {
+    const scopes = [`recover:tg:${input.telegramUserId}`, `recover:email:${emailTag(input.email)}`];
+    const limit = await this.deps.recoveryLimiter.check(scopes);
+    if (limit.blocked) return { kind: 'limited', retryAfterMs: limit.retryAfterMs };
+    await this.deps.recoveryLimiter.hit(scopes);
+    const user = await this.repo.userByEmail(input.email);
+    await this.deps.audit.record({
+      action: 'recovery.requested',
+      userId: user?.id ?? null,
+      telegramUserId: input.telegramUserId,
+    });
+    if (user?.status !== 'active' || !user.email) return { kind: 'sent', ref: null };
+    await this.sendCode(user.id, user.email, 'reset_password', input.locale);
+    return { kind: 'sent', ref: user.id };
+  }
+
+  /**
+   * Sets the new password after a right reset code (`checkCode` consumed it): every other
+   * Telegram user of the cabinet is logged out (returned, to be told), this one logged in,
+   * and the address's owner gets a notice.
+   */
+  async completeRecovery(input: {
+    ref: number;
+    draftId: string;
+    telegramUserId: number;
+    locale: Locale;
+  }): Promise<{ loggedOut: number[] }> {
+    const passwordHash = await this.repo.draftHash(input.draftId);
+    if (!passwordHash) throw new Error('password draft expired or unknown');
+    const user = await this.repo.userById(input.ref);
+    if (!user?.email || user.status !== 'active') throw new Error('cabinet is not active');
+    const loggedOut = await this.db.transaction(async (trx) => {
+      const now = nowIso(this.clock);
+      await this.repo.updateUser(
+        input.ref,
+        { password_hash: passwordHash, password_changed_at: now },
+        trx,
+      );
+      const others = await this.repo.unlinkOthers(input.ref, input.telegramUserId, trx);
+      await this.repo.linkIdentity(input.telegramUserId, input.ref, trx);
+      await this.repo.deleteDraft(input.draftId, trx);
+      await this.deps.audit.record(
+        {
+          action: 'recovery.completed',
+          userId: input.ref,
+          telegramUserId: input.telegramUserId,
+          details: { loggedOut: others.length },
+        },
+        trx,
+      );
+      return others;
+    });
+    await this.deps.loginLimiter.reset([`login:email:${emailTag(user.email)}`]);
+    await this.deps.mailer.send({
+      to: user.email,
+      subject: this.deps.translate(input.locale, 'mail-password-changed-subject'),
+      text: this.deps.translate(input.locale, 'mail-password-changed-body'),
+    });
+    return { loggedOut };
   }
 }

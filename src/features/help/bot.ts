@@ -1,6 +1,8 @@
+import { hears } from '@grammyjs/i18n';
 import { Composer } from 'grammy';
 import type { Config } from '../../config';
 import type { BotContext } from '../../core/context';
+import { mainMenuKeyboard } from '../auth/keyboards';
 import type { AuthService } from '../auth/service';
 import { guestKeyboard, startButtons } from './keyboards';
 
@@ -18,7 +20,7 @@ export function createHelpFeature({ config, auth }: HelpDeps): Composer<BotConte
     const user = ctx.from ? await auth.currentUser(ctx.from.id) : undefined;
     if (user) {
       await ctx.reply(ctx.t('start-welcome-back', { name: user.fullName ?? user.email ?? '' }), {
-        reply_markup: { remove_keyboard: true },
+        reply_markup: mainMenuKeyboard(ctx),
       });
       return;
     }
@@ -35,9 +37,7 @@ export function createHelpFeature({ config, auth }: HelpDeps): Composer<BotConte
     await ctx.answerCallbackQuery();
     await showHelp(ctx);
   });
-  // Registration and login arrive with the residents feature; until then the buttons say so.
-  privateChat.callbackQuery([startButtons.login, startButtons.register], async (ctx) => {
-    await ctx.answerCallbackQuery({ text: ctx.t('not-yet-available'), show_alert: true });
-  });
+  // The main menu's big «Помощь» button (a reply keyboard sends its text).
+  privateChat.filter(hears('button-help'), showHelp);
   return feature;
 }

@@ -1,0 +1,53 @@
+import { InlineKeyboard, Keyboard } from 'grammy';
+import type { I18nFlavor } from '@grammyjs/i18n';
+import { callbackData, callbackPattern } from '../../core/callback-data';
+
+type Translatable = { t: I18nFlavor['t'] };
+
+/** The auth feature's inline buttons. */
+export const authButtons = {
+  consentAgree: callbackData('auth', 'agree'),
+  cancel: callbackData('auth', 'cancel'),
+  resend: callbackData('auth', 'resend'),
+  forgot: callbackData('auth', 'forgot'),
+};
+
+export const consentAgreePattern = callbackPattern('auth', 'agree');
+export const cancelPattern = callbackPattern('auth', 'cancel');
+export const resendPattern = callbackPattern('auth', 'resend');
+export const forgotPattern = callbackPattern('auth', 'forgot');
+
+export function consentKeyboard(ctx: Translatable): InlineKeyboard {
+  return new InlineKeyboard()
+    .text(ctx.t('button-consent-agree'), authButtons.consentAgree)
+    .row()
+    .text(ctx.t('button-cancel'), authButtons.cancel);
+}
+
+export function cancelKeyboard(ctx: Translatable): InlineKeyboard {
+  return new InlineKeyboard().text(ctx.t('button-cancel'), authButtons.cancel);
+}
+
+export function loginEmailKeyboard(ctx: Translatable): InlineKeyboard {
+  return new InlineKeyboard()
+    .text(ctx.t('button-forgot-password'), authButtons.forgot)
+    .row()
+    .text(ctx.t('button-cancel'), authButtons.cancel);
+}
+
+export function codeKeyboard(ctx: Translatable): InlineKeyboard {
+  return new InlineKeyboard()
+    .text(ctx.t('button-resend-code'), authButtons.resend)
+    .row()
+    .text(ctx.t('button-cancel'), authButtons.cancel);
+}
+
+/** The logged-in resident's main menu: big reply-keyboard buttons for what exists today. */
+export function mainMenuKeyboard(ctx: Translatable): Keyboard {
+  return new Keyboard()
+    .text(ctx.t('button-help'))
+    .row()
+    .text(ctx.t('button-logout'))
+    .resized()
+    .persistent();
+}

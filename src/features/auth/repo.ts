@@ -1,0 +1,220 @@
+import type { Db } from '../../core/db/index';
+import { nowIso } from '../../core/db/index';
+
+/** A cabinet's row as the auth use cases need it. */
+export interface UserRow {
+  id: number;
+  email: string | null;
+  passwordHash: string | null;
+  status: 'pending' | 'active' | 'erased';
+  locale: string;
+  fullName: string | null;
+  createdAt: string;
+}
+
+/** A one-time code's row; the code itself is never stored. */
+export interface CodeRow {
+  id: number;
+  userId: number;
+  email: string;
+  codeHash: string;
+  salt: string;
+  expiresAt: string;
+  attempts: number;
+  consumedAt: string | null;
+  createdAt: string;
+}
+
+export type CodePurpose = 'verify_email' | 'reset_password' | 'change_email';
+
+function toUser(row: Record<string, unknown>): UserRow {
+  return {
+    id: Number(row.id),
+    email: (row.email as string | null) ?? null,
+    passwordHash: (row.password_hash as string | null) ?? null,
+    status: row.status as UserRow['status'],
+    locale: String(row.locale),
+    fullName: (row.full_name as string | null) ?? null,
+    createdAt: String(row.created_at),
+  };
+}
+
+function toCode(row: Record<string, unknown>): CodeRow {
+  return {
+    id: Number(row.id),
+    userId: Number(row.user_id),
+    email: String(row.email),
+    codeHash: String(row.code_hash),
+    salt: String(row.salt),
+    expiresAt: String(row.expires_at),
+    attempts: Number(row.attempts),
+    consumedAt: (row.consumed_at as string | null) ?? null,
+    createdAt: String(row.created_at),
+  };
+}
+
+/** Whether an insert failed on a unique index (SQLite or PostgreSQL). */
+export function isUniqueViolation(error: unknown): boolean {
+  const e = error as { code?: string; message?: string };
+  return (
+    e?.code === '23505' ||
+    e?.code === 'SQLITE_CONSTRAINT_UNIQUE' ||
+    /UNIQUE constraint failed/.test(e?.message ?? '')
+  );
+}
+
+/** The auth tables' queries: users, identities, codes, password drafts. Plain rows out. */
+export class AuthRepo {
+  constructor(private readonly db: Db) {}
+
+  async userByEmail(email: string, db: Db = this.db): Promise<UserRow | undefined> {
+    const row = await db('users').where({ email }).first();
+    return row ? toUser(row) : undefined;
+  }
+
+  async userById(id: number, db: Db = this.db): Promise<UserRow | undefined> {
+    const row = await db('users').where({ id }).first();
+    return row ? toUser(row) : undefined;
+  }
+
+  async insertUser(
+    input: { email: string; passwordHash: string; locale: string },
+    db: Db = this.db,
+  ): Promise<number> {
+    const now = nowIso();
+    const [row] = await db('users')
+      .insert({
+        email: input.email,
+        password_hash: input.passwordHash,
+        locale: input.locale,
+        status: 'pending',
+        password_changed_at: now,
+        created_at: now,
+        updated_at: now,
+      })
+      .returning('id');
+    return Number(typeof row === 'object' ? row.id : row);
+  }
+
+  async updateUser(id: number, fields: Record<string, unknown>, db: Db = this.db): Promise<void> {
+    await db('users')
+      .where({ id })
+      .update({ ...fields, updated_at: nowIso() });
+  }
+
+  /** Links a Telegram user to a cabinet (moving it from any other cabinet). */
+  async linkIdentity(telegramUserId: number, userId: number, db: Db = this.db): Promise<void> {
+    const now = nowIso();
+    await db('telegram_identities')
+      .insert({
+        telegram_user_id: telegramUserId,
+        user_id: userId,
+        logged_in_at: now,
+        last_seen_at: now,
+      })
+      .onConflict('telegram_user_id')
+      .merge({ user_id: userId, current_account_id: null, logged_in_at: now, last_seen_at: now });
+  }
+
+  async unlinkIdentity(telegramUserId: number, db: Db = this.db): Promise<number | undefined> {
+    const row = await db('telegram_identities')
+      .where({ telegram_user_id: telegramUserId })
+      .first('user_id');
+    if (!row) return undefined;
+    await db('telegram_identities').where({ telegram_user_id: telegramUserId }).delete();
+    return Number(row.user_id);
+  }
+
+  /** Logs out every Telegram user of a cabinet but one; returns who was logged out. */
+  async unlinkOthers(
+    userId: number,
+    keepTelegramUserId: number,
+    db: Db = this.db,
+  ): Promise<number[]> {
+    const rows = await db('telegram_identities')
+      .where({ user_id: userId })
+      .whereNot({ telegram_user_id: keepTelegramUserId })
+      .select('telegram_user_id');
+    await db('telegram_identities')
+      .where({ user_id: userId })
+      .whereNot({ telegram_user_id: keepTelegramUserId })
+      .delete();
+    return rows.map((r) => Number(r.telegram_user_id));
+  }
+
+  async insertCode(
+    input: {
+      purpose: CodePurpose;
+      userId: number;
+      email: string;
+      codeHash: string;
+      salt: string;
+      expiresAt: string;
+    },
+    db: Db = this.db,
+  ): Promise<void> {
+    // A new code replaces the previous ones of the same purpose.
+    await db('one_time_codes')
+      .where({ user_id: input.userId, purpose: input.purpose })
+      .whereNull('consumed_at')
+      .update({ consumed_at: nowIso() });
+    await db('one_time_codes').insert({
+      purpose: input.purpose,
+      user_id: input.userId,
+      email: input.email,
+      code_hash: input.codeHash,
+      salt: input.salt,
+      expires_at: input.expiresAt,
+      attempts: 0,
+      created_at: nowIso(),
+    });
+  }
+
+  /** The newest code of a purpose, used or not. */
+  async latestCode(
+    userId: number,
+    purpose: CodePurpose,
+    db: Db = this.db,
+  ): Promise<CodeRow | undefined> {
+    const row = await db('one_time_codes')
+      .where({ user_id: userId, purpose })
+      .orderBy('id', 'desc')
+      .first();
+    return row ? toCode(row) : undefined;
+  }
+
+  async countCodeAttempt(id: number, db: Db = this.db): Promise<void> {
+    await db('one_time_codes').where({ id }).increment('attempts', 1);
+  }
+
+  /** Marks a code used; false when someone else used it first. */
+  async consumeCode(id: number, db: Db = this.db): Promise<boolean> {
+    const changed = await db('one_time_codes')
+      .where({ id })
+      .whereNull('consumed_at')
+      .update({ consumed_at: nowIso() });
+    return changed === 1;
+  }
+
+  async insertDraft(id: string, passwordHash: string, expiresAt: string): Promise<void> {
+    await this.db('password_drafts').where('expires_at', '<', nowIso()).delete();
+    await this.db('password_drafts').insert({
+      id,
+      password_hash: passwordHash,
+      expires_at: expiresAt,
+      created_at: nowIso(),
+    });
+  }
+
+  async draftHash(id: string): Promise<string | undefined> {
+    const row = await this.db('password_drafts')
+      .where({ id })
+      .andWhere('expires_at', '>', nowIso())
+      .first('password_hash');
+    return row ? String(row.password_hash) : undefined;
+  }
+
+  async deleteDraft(id: string, db: Db = this.db): Promise<void> {
+    await db('password_drafts').where({ id }).delete();
+  }
+}

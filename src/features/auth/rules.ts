@@ -1,0 +1,114 @@
+import { createHash, randomInt, timingSafeEqual } from 'node:crypto';
+import { ZxcvbnFactory } from '@zxcvbn-ts/core';
+import { adjacencyGraphs, dictionary as commonDictionary } from '@zxcvbn-ts/language-common';
+import { dictionary as englishDictionary } from '@zxcvbn-ts/language-en';
+import { z } from 'zod';
+
+/** NIST SP 800-63B / OWASP: at least 8, allow long passphrases, cap to bound hashing cost. */
+export const PASSWORD_MIN_LENGTH = 8;
+export const PASSWORD_MAX_LENGTH = 128;
+
+/** One-time codes: 6 digits, 10 minutes, 5 tries, a new one after a minute. */
+export const CODE_LENGTH = 6;
+export const CODE_TTL_MS = 10 * 60 * 1000;
+export const CODE_MAX_ATTEMPTS = 5;
+export const CODE_RESEND_AFTER_MS = 60 * 1000;
+
+/** Login: 5 failures per 15 minutes, per cabinet and per Telegram user. */
+export const LOGIN_MAX_FAILURES = 5;
+export const LOGIN_WINDOW_MS = 15 * 60 * 1000;
+
+const emailSchema = z.email();
+
+/** An e-mail as typed: trimmed, lower-cased, validated; `undefined` when it is not one. */
+export function normalizeEmail(input: string): string | undefined {
+  const email = input.trim().toLowerCase();
+  if (email.length > 254) return undefined;
+  return emailSchema.safeParse(email).success ? email : undefined;
+}
+
+export type PasswordVerdict =
+  | { ok: true }
+  | { ok: false; reason: 'too-short' | 'too-long' | 'common' | 'weak' };
+
+/**
+ * Words Russian speakers pick that the English dictionaries do not know (the Russian keyboard's
+ * «qwerty», «password», the region's names).
+ */
+const RUSSIAN_COMMON = [
+  'пароль',
+  'йцукен',
+  'йцукенгшщз',
+  'фывапролдж',
+  'любовь',
+  'привет',
+  'солнышко',
+  'камчатка',
+  'петропавловск',
+  'gfhjkm', // «пароль» typed on the Latin layout
+];
+
+/**
+ * The password rule: length only, no composition rules (NIST), and no password an attacker
+ * tries first: zxcvbn's common-password and word dictionaries decide what is "common" or "weak".
+ */
+export class PasswordPolicy {
+  private readonly zxcvbn = new ZxcvbnFactory({
+    dictionary: {
+      ...commonDictionary,
+      ...englishDictionary,
+      userInputs: RUSSIAN_COMMON,
+    },
+    graphs: adjacencyGraphs,
+    maxLength: PASSWORD_MAX_LENGTH,
+  });
+
+  /** `userInputs`: things about this person (the e-mail) that must not be the password. */
+  check(password: string, userInputs: string[] = []): PasswordVerdict {
+    const length = [...password].length;
+    if (length < PASSWORD_MIN_LENGTH) return { ok: false, reason: 'too-short' };
+    if (length > PASSWORD_MAX_LENGTH) return { ok: false, reason: 'too-long' };
+    const result = this.zxcvbn.check(password, userInputs);
+    if (result.score >= 2) return { ok: true };
+    const fromList = result.sequence.some(
+      (match) =>
+        match.pattern === 'dictionary' &&
+        (match.dictionaryName === 'passwords-common' || match.dictionaryName === 'userInputs') &&
+        match.token.length >= Math.min(length, 6),
+    );
+    return { ok: false, reason: fromList ? 'common' : 'weak' };
+  }
+}
+
+/** A fresh 6-digit code from the CSPRNG, leading zeros kept. */
+export function generateCode(): string {
+  return String(randomInt(0, 10 ** CODE_LENGTH)).padStart(CODE_LENGTH, '0');
+}
+
+/** A code as typed ("123 456", "123-456"): the 6 digits, or `undefined`. */
+export function parseCode(input: string): string | undefined {
+  const digits = input.replace(/[\s-]/g, '');
+  return /^\d{6}$/.test(digits) ? digits : undefined;
+}
+
+/** Codes are stored as salted SHA-256: a leaked table does not hand out live codes directly. */
+export function hashCode(code: string, salt: string): string {
+  return createHash('sha256').update(`${salt}:${code}`).digest('hex');
+}
+
+/** Compares a typed code with a stored hash in constant time. */
+export function codeMatches(code: string, salt: string, storedHash: string): boolean {
+  const a = Buffer.from(hashCode(code, salt), 'hex');
+  const b = Buffer.from(storedHash, 'hex');
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** A stable, non-reversible tag of an e-mail for rate-limit scopes and audit details. */
+export function emailTag(email: string): string {
+  return createHash('sha256').update(`email:${email}`).digest('hex').slice(0, 32);
+}
+
+/** Whole minutes to wait, rounded up and at least one: what the resident is told. */
+export function minutesToWait(ms: number): number {
+  return Math.max(1, Math.ceil(ms / 60_000));
+}
