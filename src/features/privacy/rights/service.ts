@@ -1,0 +1,285 @@
+import type { AuditLog } from '../../../core/audit';
+import type { Db } from '../../../core/db/index';
+import type { Locale } from '../../../core/i18n';
+import type { Translate } from '../../auth/service';
+import { formatLocalTime } from '../../profile/rules';
+import type { ConsentService } from '../service';
+import { type PdfSection, renderReportPdf } from './pdf';
+import { RightsRepo } from './repo';
+
+type Plain = string | number | boolean | null;
+
+/** Everything held about a person, as the JSON file carries it. */
+export interface MyData {
+  generatedAt: string;
+  operator: string;
+  profile: Record<string, Plain>;
+  telegramIdentities: Record<string, Plain>[];
+  linkedAccounts?: Record<string, Plain>[];
+  readings: Record<string, Plain>[];
+  appeals?: Record<string, Plain>[];
+  consents: Record<string, Plain>[];
+  audit: Record<string, Plain>[];
+}
+
+/** The two files of `/mydata`. */
+export interface MyDataFiles {
+  data: MyData;
+  json: Buffer;
+  pdf: Buffer;
+  baseName: string;
+}
+
+/** What `/privacy` shows: the consent as shown at registration and the standing acceptance. */
+export interface ConsentView {
+  text: string;
+  version: string;
+  acceptedAt: string | null;
+}
+
+/** What withdrawal did, told to the resident item by item. */
+export interface WithdrawalReport {
+  /** The other Telegram users of the cabinet, logged out (to be told). */
+  others: number[];
+  sessions: number;
+  accountsUnlinked: number;
+  readingsKept: number;
+}
+
+export interface RightsServiceDeps {
+  db: Db;
+  consents: ConsentService;
+  audit: AuditLog;
+  translate: Translate;
+  operatorName: string;
+  timeZone: string;
+  clock?: () => Date;
+}
+
+/**
+ * The personal-data rights of 152-ФЗ (ст. 14, 9 ч.2, 21 ч.5): read the consent, get what is held
+ * about you, withdraw consent. Framework-free, like every service: the files are returned as
+ * bytes for any front end to deliver.
+ */
+export class RightsService {
+  private readonly repo: RightsRepo;
+  private readonly clock: () => Date;
+
+  constructor(private readonly deps: RightsServiceDeps) {
+    this.repo = new RightsRepo(deps.db);
+    this.clock = deps.clock ?? (() => new Date());
+  }
+
+  /** The consent text exactly as AUTH renders it, with the standing acceptance (if any). */
+  async consent(userId: number, locale: Locale): Promise<ConsentView> {
+    const current = this.deps.consents.current(locale);
+    const standing = await this.repo.standingConsent(userId);
+    return {
+      text: current.text,
+      version: standing?.version ?? current.version,
+      acceptedAt: standing?.acceptedAt ?? null,
+    };
+  }
+
+  /** Gathers everything held about the person. The password is never exported, not even hashed. */
+  async collect(userId: number): Promise<MyData> {
+    const user = await this.repo.user(userId);
+    if (!user) throw new Error('no such cabinet');
+    const str = (value: unknown): Plain =>
+      value === null || value === undefined ? null : String(value);
+    return {
+      generatedAt: this.clock().toISOString(),
+      operator: this.deps.operatorName,
+      profile: {
+        email: str(user.email),
+        email_verified_at: str(user.email_verified_at),
+        full_name: str(user.full_name),
+        phone: str(user.phone),
+        address: str(user.address),
+        locale: str(user.locale),
+        status: str(user.status),
+        created_at: str(user.created_at),
+        updated_at: str(user.updated_at),
+        password_changed_at: str(user.password_changed_at),
+        password: user.password_hash ? 'stored only as an irreversible argon2id hash' : null,
+      },
+      telegramIdentities: await this.repo.identities(userId),
+      linkedAccounts: await this.repo.linkedAccounts(userId),
+      readings: await this.repo.readings(userId),
+      appeals: await this.repo.appeals(userId),
+      consents: await this.repo.consents(userId),
+      audit: await this.repo.audit(userId),
+    };
+  }
+
+  /** `/mydata`: the JSON file and a readable PDF of the same data, in the resident's language. */
+  async export(userId: number, telegramUserId: number, locale: Locale): Promise<MyDataFiles> {
+    const data = await this.collect(userId);
+    const json = Buffer.from(`${JSON.stringify(data, null, 2)}\n`, 'utf8');
+    const pdf = await renderReportPdf({
+      title: this.t(locale, 'rights-pdf-title'),
+      subtitle: this.t(locale, 'rights-pdf-subtitle', {
+        operator: this.deps.operatorName,
+        time: this.time(data.generatedAt, locale),
+      }),
+      author: this.deps.operatorName,
+      generatedAt: new Date(data.generatedAt),
+      sections: this.sections(data, locale),
+    });
+    await this.deps.audit.record({ action: 'privacy.export', userId, telegramUserId });
+    const day = data.generatedAt.slice(0, 10);
+    return { data, json, pdf, baseName: `my-data-${day}` };
+  }
+
+  private t(locale: Locale, key: string, vars?: Record<string, string | number>): string {
+    return this.deps.translate(locale, key, vars);
+  }
+
+  private time(iso: unknown, locale: Locale): string {
+    return typeof iso === 'string' && iso ? formatLocalTime(iso, this.deps.timeZone, locale) : '—';
+  }
+
+  private sections(data: MyData, locale: Locale): PdfSection[] {
+    const v = (value: Plain | undefined) =>
+      value === null || value === undefined ? '—' : String(value);
+    const empty = this.t(locale, 'rights-pdf-empty');
+    const p = data.profile;
+    const sections: PdfSection[] = [
+      {
+        title: this.t(locale, 'rights-pdf-profile'),
+        kind: 'fields',
+        fields: [
+          [this.t(locale, 'rights-pdf-full-name'), v(p.full_name)],
+          [this.t(locale, 'rights-pdf-phone'), v(p.phone)],
+          [this.t(locale, 'rights-pdf-address'), v(p.address)],
+          [this.t(locale, 'rights-pdf-email'), v(p.email)],
+          [this.t(locale, 'rights-pdf-language'), v(p.locale)],
+          [this.t(locale, 'rights-pdf-registered'), this.time(p.created_at, locale)],
+          [this.t(locale, 'rights-pdf-password'), this.t(locale, 'rights-pdf-password-note')],
+        ],
+      },
+      {
+        title: this.t(locale, 'rights-pdf-identities'),
+        kind: 'rows',
+        columns: [this.t(locale, 'rights-pdf-telegram-id'), this.t(locale, 'rights-pdf-logged-in')],
+        rows: data.telegramIdentities.map((r) => [
+          v(r.telegram_user_id),
+          this.time(r.logged_in_at, locale),
+        ]),
+        empty,
+      },
+    ];
+    if (data.linkedAccounts) {
+      sections.push({
+        title: this.t(locale, 'rights-pdf-accounts'),
+        kind: 'rows',
+        columns: [
+          this.t(locale, 'rights-pdf-account'),
+          this.t(locale, 'rights-pdf-address'),
+          this.t(locale, 'rights-pdf-linked'),
+        ],
+        rows: data.linkedAccounts.map((r) => [
+          v(r.number),
+          v(r.address),
+          this.time(r.linked_at, locale),
+        ]),
+        empty,
+      });
+    }
+    sections.push({
+      title: this.t(locale, 'rights-pdf-readings'),
+      kind: 'rows',
+      columns: [
+        this.t(locale, 'rights-pdf-account'),
+        this.t(locale, 'rights-pdf-meter'),
+        this.t(locale, 'rights-pdf-period'),
+        this.t(locale, 'rights-pdf-value'),
+        this.t(locale, 'rights-pdf-submitted'),
+      ],
+      rows: data.readings.map((r) => [
+        v(r.account),
+        v(r.meter),
+        v(r.period),
+        `${v(r.zone)}: ${v(r.value)}`,
+        this.time(r.submitted_at, locale),
+      ]),
+      empty,
+    });
+    if (data.appeals) {
+      sections.push({
+        title: this.t(locale, 'rights-pdf-appeals'),
+        kind: 'rows',
+        columns: [this.t(locale, 'rights-pdf-appeal')],
+        rows: data.appeals.map((r) => [
+          Object.entries(r)
+            .filter(([key]) => key !== 'user_id')
+            .map(([key, value]) => `${key}: ${v(value)}`)
+            .join('\n'),
+        ]),
+        empty,
+      });
+    }
+    sections.push(
+      {
+        title: this.t(locale, 'rights-pdf-consents'),
+        kind: 'rows',
+        columns: [
+          this.t(locale, 'rights-pdf-version'),
+          this.t(locale, 'rights-pdf-accepted'),
+          this.t(locale, 'rights-pdf-withdrawn'),
+        ],
+        rows: data.consents.map((r) => [
+          v(r.version),
+          this.time(r.accepted_at, locale),
+          this.time(r.withdrawn_at, locale),
+        ]),
+        empty,
+      },
+      {
+        title: this.t(locale, 'rights-pdf-audit'),
+        kind: 'rows',
+        columns: [
+          this.t(locale, 'rights-pdf-time'),
+          this.t(locale, 'rights-pdf-event'),
+          this.t(locale, 'rights-pdf-telegram-id'),
+        ],
+        rows: data.audit.map((r) => [this.time(r.at, locale), v(r.action), v(r.telegram_user_id)]),
+        empty,
+      },
+    );
+    return sections;
+  }
+
+  /**
+   * Withdraws consent: the profile is anonymised, every Telegram user logged out, accounts
+   * unlinked, consents marked withdrawn. Kept without the link to the person: the ledger (it is
+   * per account, and accounting law requires it) and the meter readings (supply-contract data).
+   * The e-mail is freed, so the same address can register afresh.
+   */
+  async withdraw(userId: number, telegramUserId: number): Promise<WithdrawalReport> {
+    return this.deps.db.transaction(async (trx) => {
+      const user = await trx('users').where({ id: userId }).first('status');
+      if (user?.status !== 'active') throw new Error('cabinet is not active');
+      const done = await this.repo.erase(userId, trx);
+      await this.deps.audit.record(
+        {
+          action: 'consent.withdrawn',
+          userId,
+          telegramUserId,
+          details: {
+            sessions: done.loggedOut.length,
+            accountsUnlinked: done.accountsUnlinked,
+            readingsKept: done.readingsKept,
+          },
+        },
+        trx,
+      );
+      return {
+        others: done.loggedOut.filter((id) => id !== telegramUserId),
+        sessions: done.loggedOut.length,
+        accountsUnlinked: done.accountsUnlinked,
+        readingsKept: done.readingsKept,
+      };
+    });
+  }
+}

@@ -1,0 +1,259 @@
+import { inflateSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CONSENT_VERSION } from '../../../src/features/privacy/consent';
+import { buttonTexts, type Harness, type Person, startHarness } from '../../support/harness';
+import { loggedInResident } from '../../support/logged-in';
+
+/** The characters of a ToUnicode CMap, by 4-hex-digit glyph id. */
+function cmap(text: string): Map<string, string> {
+  const map = new Map<string, string>();
+  const chars = (hex: string) =>
+    String.fromCodePoint(...(hex.match(/.{4}/g) ?? []).map((h) => Number.parseInt(h, 16)));
+  for (const [, block] of text.matchAll(/beginbfchar([\s\S]*?)endbfchar/g)) {
+    for (const [, from, to] of (block ?? '').matchAll(/<([0-9a-f]{4})>\s*<([0-9a-f]{4,})>/gi)) {
+      if (from && to) map.set(from.toLowerCase(), chars(to));
+    }
+  }
+  for (const [, lo, , list] of text.matchAll(
+    /<([0-9a-f]{4})>\s*<([0-9a-f]{4})>\s*\[([^\]]*)\]/gi,
+  )) {
+    // A ligature maps to several characters: `<0066 0069>` is «fi».
+    [...(list ?? '').matchAll(/<([0-9a-f\s]+)>/gi)].forEach((v, i) => {
+      const id = (Number.parseInt(lo ?? '0', 16) + i).toString(16).padStart(4, '0');
+      map.set(id, chars((v[1] ?? '').replace(/\s/g, '')));
+    });
+  }
+  return map;
+}
+
+/**
+ * The text of a pdfmake (pdfkit) PDF. Fonts are embedded as subsets with Identity-H encoding, so
+ * strings are glyph ids: each content stream's `/Fn size Tf` picks a font, and that font's
+ * ToUnicode CMap maps its glyphs back to characters.
+ */
+function pdfText(pdf: Buffer): string {
+  const raw = pdf.toString('latin1');
+  const objects = new Map<string, string>();
+  for (const [, id, body] of raw.matchAll(/(\d+) 0 obj([\s\S]*?)endobj/g)) {
+    if (id && body) objects.set(id, body);
+  }
+  const streamOf = (body: string): string | undefined => {
+    const m = /stream\r?\n([\s\S]*?)\r?\nendstream/.exec(body);
+    if (!m?.[1]) return undefined;
+    try {
+      return inflateSync(Buffer.from(m[1], 'latin1')).toString('latin1');
+    } catch {
+      return m[1];
+    }
+  };
+  const fontMaps = new Map<string, Map<string, string>>();
+  for (const body of objects.values()) {
+    for (const [, name, ref] of body.matchAll(/\/(F\d+) (\d+) 0 R/g)) {
+      const font = objects.get(ref ?? '');
+      const toUnicode = font && /\/ToUnicode (\d+) 0 R/.exec(font)?.[1];
+      const stream = toUnicode ? streamOf(objects.get(toUnicode) ?? '') : undefined;
+      if (name && stream) fontMaps.set(name, cmap(stream));
+    }
+  }
+  const out: string[] = [];
+  for (const body of objects.values()) {
+    const content = streamOf(body);
+    if (!content || !/T[Jj]/.test(content)) continue;
+    let font = new Map<string, string>();
+    for (const [, name, hex] of content.matchAll(/\/(F\d+) [\d.]+ Tf|<([0-9a-f]+)>/gi)) {
+      if (name) font = fontMaps.get(name) ?? new Map();
+      else
+        out.push((hex?.match(/.{4}/g) ?? []).map((g) => font.get(g.toLowerCase()) ?? '').join(''));
+    }
+  }
+  return out.join('');
+}
+
+describe('personal-data rights: /privacy, /mydata, withdrawal', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(() => h.stop());
+
+  async function resident(): Promise<{ person: Person; userId: number; email: string }> {
+    const person = await h.person();
+    const made = await loggedInResident(h.database.db, person.id, {
+      fullName: 'Ёлкина Алёна Юрьевна',
+    });
+    await h.database
+      .db('users')
+      .where({ id: made.userId })
+      .update({ phone: '+79141234567', address: 'г. Вилючинск, ул. Кронштадтская, д. 3' });
+    return { person, ...made };
+  }
+
+  async function meterWithReading(userId: number, suffix: string): Promise<number> {
+    const now = new Date().toISOString();
+    const [account] = await h.database
+      .db('accounts')
+      .insert({
+        number: `41${suffix}`,
+        holder_name: 'Ёлкина А. Ю.',
+        settlement: 'Вилючинск',
+        address: 'г. Вилючинск, ул. Кронштадтская, д. 3',
+        tariff_plan: 'urban',
+        created_at: now,
+        updated_at: now,
+      })
+      .returning('id');
+    const accountId = Number(typeof account === 'object' ? account.id : account);
+    const [meter] = await h.database
+      .db('meters')
+      .insert({
+        account_id: accountId,
+        serial: `SN-${suffix}`,
+        zones: 1,
+        digits: 6,
+        created_at: now,
+      })
+      .returning('id');
+    const meterId = Number(typeof meter === 'object' ? meter.id : meter);
+    await h.database.db('meter_readings').insert({
+      meter_id: meterId,
+      zone: 'T1',
+      period: '2026-11',
+      value_milli: 12345678,
+      source: 'bot',
+      submitted_by_user_id: userId,
+      submitted_at: now,
+    });
+    if (await h.database.db.schema.hasTable('account_links')) {
+      await h.database
+        .db('account_links')
+        .insert({ user_id: userId, account_id: accountId, linked_at: now });
+    }
+    return accountId;
+  }
+
+  it('when /privacy is sent, shows the consent text with the operator and when and which version was accepted, in local time', async () => {
+    const { person } = await resident();
+    const text = await person.say('/privacy');
+    expect(text.text).toContain('Соглашение об обработке персональных данных');
+    expect(text.text).toContain(h.config.operator.name);
+    let last = text;
+    while (!last.text?.startsWith('Вы дали согласие')) last = await person.next();
+    expect(last.text).toMatch(
+      new RegExp(
+        `Вы дали согласие \\d\\d\\.\\d\\d\\.\\d{4}, \\d\\d:\\d\\d \\(редакция ${CONSENT_VERSION}\\)`,
+      ),
+    );
+    expect(buttonTexts(last)).toEqual(['📦 Скачать мои данные', '🗑 Отозвать согласие']);
+  });
+
+  it('when /mydata is sent, a JSON file and a readable PDF of everything held arrive', async () => {
+    const { person, userId, email } = await resident();
+    await meterWithReading(userId, '0000001');
+    expect((await person.say('/mydata')).text).toContain('Собираю');
+    const jsonMessage = await person.next();
+    const pdfMessage = await person.next();
+    expect(jsonMessage.document?.file_name).toMatch(/^my-data-\d{4}-\d\d-\d\d\.json$/);
+    expect(pdfMessage.document?.file_name).toMatch(/^my-data-\d{4}-\d\d-\d\d\.pdf$/);
+
+    const json = JSON.parse(
+      (await h.client.downloadFile(jsonMessage.document?.file_id ?? '')).toString('utf8'),
+    );
+    expect(json.profile).toMatchObject({
+      email,
+      full_name: 'Ёлкина Алёна Юрьевна',
+      phone: '+79141234567',
+      status: 'active',
+    });
+    expect(JSON.stringify(json)).not.toContain('$argon2');
+    expect(json.telegramIdentities).toEqual([
+      expect.objectContaining({ telegram_user_id: person.id }),
+    ]);
+    expect(json.readings).toEqual([
+      expect.objectContaining({ meter: 'SN-0000001', value: '12345.678', period: '2026-11' }),
+    ]);
+    expect(json.consents[0]).toMatchObject({ version: CONSENT_VERSION, withdrawn_at: null });
+    expect(json.audit.map((a: { action: string }) => a.action)).toContain('login.ok');
+    if (json.linkedAccounts) expect(json.linkedAccounts[0]).toMatchObject({ number: '410000001' });
+
+    const pdf = await h.client.downloadFile(pdfMessage.document?.file_id ?? '');
+    expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    expect(pdf.subarray(-8).toString('latin1')).toContain('%%EOF');
+    const text = pdfText(pdf);
+    expect(text).toContain('Ваши персональные данные');
+    expect(text).toContain('Ёлкина Алёна Юрьевна');
+    expect(text).toContain(email);
+    expect(text).toContain('SN-0000001');
+    expect(text).toContain('Журнал безопасности');
+  });
+
+  it('when consent is withdrawn after two confirmations, the profile is anonymised, sessions ended, readings kept without the link, and the e-mail is free again', async () => {
+    const { person, userId, email } = await resident();
+    const family = await h.person({ first_name: 'Пётр' });
+    await loggedInResident(h.database.db, family.id, { userId });
+    const accountId = await meterWithReading(userId, '0000002');
+    const ledgerBefore = await h.database.db('ledger').where({ account_id: accountId });
+
+    const step1 = await person.say('/withdraw');
+    expect(step1.text).toContain('Что будет удалено');
+    expect(step1.text).toContain('Что останется');
+    await person.press(step1, /Продолжить/);
+    const step2 = await person.next();
+    expect(step2.text).toContain('нельзя отменить');
+    // Nothing happens before the second confirmation.
+    expect((await h.database.db('users').where({ id: userId }).first()).status).toBe('active');
+    await person.press(step2, '🗑 Да, удалить мои данные');
+    const done = await person.next();
+    expect(done.text).toContain('Согласие отозвано');
+    expect(done.text).toContain('выполнен выход на устройствах: 2');
+    expect(done.text).toContain('показания счётчиков: 1');
+    expect(done.text).toContain('402-ФЗ');
+    expect((await family.next()).text).toContain('вход здесь завершён');
+
+    const row = await h.database.db('users').where({ id: userId }).first();
+    expect(row).toMatchObject({
+      email: null,
+      full_name: null,
+      phone: null,
+      address: null,
+      password_hash: null,
+      status: 'erased',
+    });
+    expect(await h.database.db('telegram_identities').where({ user_id: userId })).toHaveLength(0);
+    const readings = await h.database
+      .db('meter_readings as r')
+      .join('meters as m', 'm.id', 'r.meter_id')
+      .where('m.account_id', accountId)
+      .select('r.submitted_by_user_id', 'r.value_milli');
+    expect(readings).toEqual([{ submitted_by_user_id: null, value_milli: 12345678 }]);
+    expect(await h.database.db('ledger').where({ account_id: accountId })).toEqual(ledgerBefore);
+    if (await h.database.db.schema.hasTable('account_links')) {
+      expect(await h.database.db('account_links').where({ user_id: userId })).toHaveLength(0);
+    }
+    const consents = await h.database.db('consents').where({ user_id: userId });
+    expect(consents.every((c) => c.withdrawn_at !== null)).toBe(true);
+    expect((await person.say('/profile')).text).toBe(
+      'Сначала войдите в личный кабинет или зарегистрируйтесь.',
+    );
+
+    // A fresh registration with the same e-mail works.
+    const again = await loggedInResident(h.database.db, (await h.person()).id, { email });
+    expect(again.userId).not.toBe(userId);
+  });
+
+  it('when the withdrawal is declined at the last step, nothing changes', async () => {
+    const { person, userId } = await resident();
+    await person.press(await person.say('/withdraw'), /Продолжить/);
+    const step2 = await person.next();
+    await person.press(step2, '✖️ Нет, оставить');
+    expect((await person.next()).text).toBe('Хорошо, ничего не изменилось.');
+    expect((await h.database.db('users').where({ id: userId }).first()).status).toBe('active');
+  });
+
+  it('when a crafted erase button is stale, it is refused', async () => {
+    const { person, userId } = await resident();
+    const step1 = await person.say('/withdraw');
+    await h.client.sendCallback(person.id, person.id, step1.message_id, 'v1|rights|erase|1000');
+    expect((await person.next()).text).toContain('Подтверждение устарело');
+    expect((await h.database.db('users').where({ id: userId }).first()).status).toBe('active');
+  });
+});
