@@ -1,0 +1,155 @@
+import { hears } from '@grammyjs/i18n';
+import { Composer, InlineKeyboard } from 'grammy';
+import type { BotContext } from '../../core/context';
+import type { AuthService, CurrentUser } from '../auth/service';
+import { balanceButtons } from '../balance/keyboards';
+import { guestKeyboard } from '../help/keyboards';
+import { enterLinkAccount } from './conversations';
+import {
+  accountButtons,
+  accountCardKeyboard,
+  accountPatterns,
+  accountsListKeyboard,
+  unlinkConfirmKeyboard,
+} from './keyboards';
+import type { AccountsService } from './service';
+import { accountCardText, accountsListText } from './views';
+
+export interface AccountsFeatureDeps {
+  accounts: AccountsService;
+  auth: AuthService;
+  operatorPhone: string;
+}
+
+/**
+ * The logged-in resident, or undefined after telling a guest to log in first (an alert for a
+ * button, a message with the start menu for a command).
+ */
+export async function residentOrLoginHint(
+  ctx: BotContext,
+  auth: AuthService,
+): Promise<CurrentUser | undefined> {
+  const user = ctx.from ? await auth.currentUser(ctx.from.id) : undefined;
+  if (user) return user;
+  if (ctx.callbackQuery) {
+    await ctx.answerCallbackQuery({ text: ctx.t('accounts-login-first'), show_alert: true });
+    return undefined;
+  }
+  await ctx.reply(ctx.t('accounts-login-first'), { reply_markup: guestKeyboard(ctx) });
+  return undefined;
+}
+
+/** The id captured by a validated callback pattern, as a safe integer. */
+function matchedId(ctx: BotContext): number | undefined {
+  const raw = typeof ctx.match === 'object' && ctx.match ? ctx.match[1] : undefined;
+  const id = Number(raw);
+  return Number.isSafeInteger(id) && id > 0 ? id : undefined;
+}
+
+/** /accounts, /link and the buttons of the list and the card. The link conversation is in the app. */
+export function createAccountsFeature({
+  accounts,
+  auth,
+  operatorPhone,
+}: AccountsFeatureDeps): Composer<BotContext> {
+  const feature = new Composer<BotContext>();
+  const privateChat = feature.chatType('private');
+
+  const showList = async (ctx: BotContext) => {
+    const user = await residentOrLoginHint(ctx, auth);
+    if (!user || !ctx.from) return;
+    if (ctx.callbackQuery) await ctx.answerCallbackQuery();
+    const list = await accounts.listAccounts(user.id, ctx.from.id);
+    await ctx.reply(accountsListText(ctx, list), {
+      reply_markup: accountsListKeyboard(ctx, list),
+    });
+  };
+
+  /** Runs `action` for a button naming an account; the service decides whether it is the user's. */
+  const onAccountButton =
+    (action: (ctx: BotContext, userId: number, accountId: number) => Promise<boolean>) =>
+    async (ctx: BotContext) => {
+      const user = await residentOrLoginHint(ctx, auth);
+      if (!user) return;
+      const accountId = matchedId(ctx);
+      if (accountId === undefined || !(await action(ctx, user.id, accountId))) {
+        await ctx.answerCallbackQuery({ text: ctx.t('accounts-not-yours'), show_alert: true });
+      }
+    };
+
+  privateChat.command('accounts', showList);
+  privateChat.filter(hears('button-accounts'), showList);
+  privateChat.callbackQuery(accountPatterns.list, showList);
+
+  const startLink = async (ctx: BotContext) => {
+    if (!(await residentOrLoginHint(ctx, auth))) return;
+    if (ctx.callbackQuery) await ctx.answerCallbackQuery();
+    await enterLinkAccount(ctx);
+  };
+  privateChat.command('link', startLink);
+  privateChat.callbackQuery(accountPatterns.link, startLink);
+
+  privateChat.callbackQuery(
+    accountPatterns.open,
+    onAccountButton(async (ctx, userId, accountId) => {
+      const card = await accounts.accountCard(userId, accountId, ctx.from?.id);
+      if (!card) return false;
+      await ctx.answerCallbackQuery();
+      await ctx.reply(accountCardText(ctx, card, operatorPhone), {
+        reply_markup: accountCardKeyboard(ctx, card, balanceButtons.show(card.id)),
+      });
+      return true;
+    }),
+  );
+
+  privateChat.callbackQuery(
+    accountPatterns.choose,
+    onAccountButton(async (ctx, userId, accountId) => {
+      if (!ctx.from || !(await accounts.setCurrent(ctx.from.id, userId, accountId))) return false;
+      const account = await accounts.linkedAccount(userId, accountId, ctx.from.id);
+      await ctx.answerCallbackQuery();
+      await ctx.reply(ctx.t('accounts-switched', { number: account?.number ?? '' }));
+      return true;
+    }),
+  );
+
+  privateChat.callbackQuery(
+    accountPatterns.unlink,
+    onAccountButton(async (ctx, userId, accountId) => {
+      const account = await accounts.linkedAccount(userId, accountId, ctx.from?.id);
+      if (!account) return false;
+      await ctx.answerCallbackQuery();
+      await ctx.reply(ctx.t('accounts-unlink-confirm', { number: account.number }), {
+        reply_markup: unlinkConfirmKeyboard(ctx, accountId),
+      });
+      return true;
+    }),
+  );
+
+  privateChat.callbackQuery(
+    accountPatterns.unlinkYes,
+    onAccountButton(async (ctx, userId, accountId) => {
+      const account = await accounts.linkedAccount(userId, accountId, ctx.from?.id);
+      if (!account || !(await accounts.unlink(userId, accountId, ctx.from?.id))) return false;
+      await ctx.answerCallbackQuery();
+      await ctx.editMessageReplyMarkup().catch(() => {});
+      await ctx.reply(ctx.t('accounts-unlinked', { number: account.number }), {
+        reply_markup: new InlineKeyboard().text(ctx.t('button-accounts'), accountButtons.list),
+      });
+      return true;
+    }),
+  );
+
+  privateChat.callbackQuery(
+    accountPatterns.unlinkNo,
+    onAccountButton(async (ctx, userId, accountId) => {
+      const account = await accounts.linkedAccount(userId, accountId, ctx.from?.id);
+      if (!account) return false;
+      await ctx.answerCallbackQuery();
+      await ctx.editMessageReplyMarkup().catch(() => {});
+      await ctx.reply(ctx.t('accounts-unlink-kept', { number: account.number }));
+      return true;
+    }),
+  );
+  return feature;
+}

@@ -1,0 +1,369 @@
+import type { AuditLog } from '../../core/audit';
+import type { Db } from '../../core/db/index';
+import { nowIso } from '../../core/db/index';
+import type { Locale } from '../../core/i18n';
+import type { Outbox, OutboxMessage } from '../../core/outbox/outbox';
+import type { RateLimiter } from '../../core/rate-limit';
+import { type AccountRow, AccountsRepo } from './repo';
+import {
+  type LinkProofPolicy,
+  localDate,
+  maskHolderName,
+  normalizeAccountNumber,
+  parseAmountKopecks,
+  serialMatches,
+  type VerificationState,
+  verificationState,
+} from './rules';
+
+/** Renders a locale text; the service stays free of Fluent and grammY. */
+export type AccountsTranslate = (
+  locale: Locale,
+  key: string,
+  vars?: Record<string, string | number>,
+) => string;
+
+export interface AccountsServiceDeps {
+  db: Db;
+  audit: AuditLog;
+  /** Failed attempts per cabinet and per Telegram user (5 an hour). */
+  userLimiter: RateLimiter;
+  /** Failed attempts per account number, whoever tries (10 an hour). */
+  accountLimiter: RateLimiter;
+  /** Notices to the other residents of an account go through the durable outbox. */
+  outbox: Outbox;
+  translate: AccountsTranslate;
+  /** The language a Telegram user reads, for notices rendered at enqueue time. */
+  localeOf: (telegramUserId: number) => Promise<Locale>;
+  proofPolicy: LinkProofPolicy;
+  timeZone: string;
+  operatorPhone: string;
+  clock?: () => Date;
+}
+
+/** A linked account as lists show it. */
+export interface LinkedAccount {
+  id: number;
+  number: string;
+  address: string;
+  holder: string;
+  isCurrent: boolean;
+}
+
+export type LinkResult =
+  | { kind: 'linked'; account: LinkedAccount; othersNotified: number }
+  | { kind: 'already-linked'; account: LinkedAccount }
+  /** The number is not a number at all: said at once, no attempt counted, nothing revealed. */
+  | { kind: 'bad-number' }
+  /**
+   * Wrong number or wrong proof: deliberately one answer for both, so nobody learns which
+   * accounts exist. `retryAfterMs` is set when this failure used up the last attempt.
+   */
+  | { kind: 'invalid'; retryAfterMs?: number }
+  | { kind: 'limited'; retryAfterMs: number };
+
+/** One meter on the account card. */
+export interface MeterCard {
+  serial: string;
+  model: string | null;
+  zones: number;
+  digits: number;
+  automated: boolean;
+  verifiedUntil: string | null;
+  verification: VerificationState;
+  /** Last counted reading per zone, zones in T1, T2, T3 order; `date` is local (`YYYY-MM-DD`). */
+  lastReadings: { zone: string; valueMilli: number; period: string; date: string }[];
+}
+
+/** Everything the account card shows. */
+export interface AccountCard {
+  id: number;
+  number: string;
+  holder: string;
+  address: string;
+  tariffPlan: string;
+  status: string;
+  isCurrent: boolean;
+  meters: MeterCard[];
+  /** Positive: debt; negative: advance. */
+  balanceKopecks: number;
+}
+
+const NOTICE_KIND = 'account-linked';
+
+/**
+ * Personal accounts of a cabinet: linking with proof of ownership, the list, the current
+ * account, unlinking, the account card. Every method taking an account id re-checks that the
+ * account is linked to the cabinet: ids come from `callback_data`, which any client can forge.
+ */
+export class AccountsService {
+  private readonly repo: AccountsRepo;
+  private readonly clock: () => Date;
+
+  constructor(private readonly deps: AccountsServiceDeps) {
+    this.repo = new AccountsRepo(deps.db);
+    this.clock = deps.clock ?? (() => new Date());
+  }
+
+  /** Which proofs the resident will be asked for. */
+  get proofPolicy(): LinkProofPolicy {
+    return this.deps.proofPolicy;
+  }
+
+  /**
+   * Links an account after checking the proof. Attempts are limited per cabinet, per Telegram
+   * user and per account number; every attempt is audited (never with the proof typed). On
+   * success the account becomes current and the others who hold it are told through the outbox.
+   */
+  async linkAccount(
+    userId: number,
+    telegramUserId: number,
+    input: { number: string; proof: string },
+  ): Promise<LinkResult> {
+    const number = normalizeAccountNumber(input.number);
+    if (!number) return { kind: 'bad-number' };
+    const userScopes = [`account-link:user:${userId}`, `account-link:tg:${telegramUserId}`];
+    const numberScopes = [`account-link:number:${number}`];
+    const audit = (action: string, subject: string | null, details?: Record<string, string>) =>
+      this.deps.audit.record({
+        action,
+        userId,
+        telegramUserId,
+        subject,
+        details: { proofPolicy: this.deps.proofPolicy, ...details },
+      });
+
+    const blocked = await this.firstBlock(userScopes, numberScopes);
+    if (blocked) {
+      await audit('account.link.limited', null);
+      return { kind: 'limited', retryAfterMs: blocked };
+    }
+
+    const account = await this.repo.accountByNumber(number);
+    const proven = account ? await this.proofHolds(account.id, input.proof) : false;
+    if (!account || !proven) {
+      await this.deps.userLimiter.hit(userScopes);
+      await this.deps.accountLimiter.hit(numberScopes);
+      await audit('account.link.failed', account ? String(account.id) : null, {
+        reason: account ? 'wrong-proof' : 'unknown-number',
+      });
+      const nowBlocked = await this.firstBlock(userScopes, numberScopes);
+      return nowBlocked ? { kind: 'invalid', retryAfterMs: nowBlocked } : { kind: 'invalid' };
+    }
+
+    const recipients = await this.repo.otherHoldersTelegramIds(account.id, userId);
+    const notices: OutboxMessage[] = [];
+    for (const chatId of recipients) {
+      const locale = await this.deps.localeOf(chatId);
+      notices.push({
+        chatId,
+        kind: NOTICE_KIND,
+        payload: {
+          text: this.deps.translate(locale, 'accounts-notice-linked', {
+            number: account.number,
+            phone: this.deps.operatorPhone,
+          }),
+        },
+      });
+    }
+
+    const at = nowIso();
+    const linkId = await this.deps.db.transaction(async (trx) => {
+      const id = await this.repo.insertLink(trx, userId, account.id, at);
+      if (id === undefined) return undefined;
+      await this.repo.setCurrentAccount(telegramUserId, userId, account.id, trx);
+      if (notices.length > 0) {
+        await this.deps.outbox.enqueue(
+          notices.map((n) => ({ ...n, dedupeKey: `${NOTICE_KIND}:${id}:${n.chatId}` })),
+          { trx },
+        );
+      }
+      await this.deps.audit.record(
+        {
+          action: 'account.link.ok',
+          userId,
+          telegramUserId,
+          subject: String(account.id),
+          details: { proofPolicy: this.deps.proofPolicy, othersNotified: notices.length },
+        },
+        trx,
+      );
+      return id;
+    });
+    const linked = this.toLinked(account, true);
+    if (linkId === undefined) return { kind: 'already-linked', account: linked };
+    return { kind: 'linked', account: linked, othersNotified: notices.length };
+  }
+
+  /** The cabinet's accounts, the Telegram user's current one marked. */
+  async listAccounts(userId: number, telegramUserId?: number): Promise<LinkedAccount[]> {
+    const rows = await this.repo.linkedAccounts(userId);
+    const currentId =
+      telegramUserId === undefined ? null : await this.resolveCurrentId(telegramUserId, rows);
+    return rows.map((row) => this.toLinked(row, row.id === currentId));
+  }
+
+  /**
+   * The account the Telegram user works with: the one picked, or (none picked, or unlinked
+   * since) the first linked. Undefined when the cabinet has no accounts.
+   */
+  async currentAccount(telegramUserId: number, userId: number): Promise<LinkedAccount | undefined> {
+    const rows = await this.repo.linkedAccounts(userId);
+    const currentId = await this.resolveCurrentId(telegramUserId, rows);
+    const row = rows.find((r) => r.id === currentId);
+    return row ? this.toLinked(row, true) : undefined;
+  }
+
+  /** Makes a linked account current for this Telegram user; false (and audited) if not linked. */
+  async setCurrent(telegramUserId: number, userId: number, accountId: number): Promise<boolean> {
+    if (!(await this.ensureLinked(userId, accountId, telegramUserId))) return false;
+    await this.repo.setCurrentAccount(telegramUserId, userId, accountId);
+    return true;
+  }
+
+  /** Unlinks an account from the cabinet; false (and audited) if it was not linked. */
+  async unlink(userId: number, accountId: number, telegramUserId?: number): Promise<boolean> {
+    if (!(await this.ensureLinked(userId, accountId, telegramUserId))) return false;
+    const deleted = await this.repo.deleteLink(userId, accountId);
+    if (deleted) {
+      await this.deps.audit.record({
+        action: 'account.unlink',
+        userId,
+        telegramUserId: telegramUserId ?? null,
+        subject: String(accountId),
+      });
+    }
+    return deleted;
+  }
+
+  /** A linked account's number (for confirmations); undefined (and audited) if not linked. */
+  async linkedAccount(
+    userId: number,
+    accountId: number,
+    telegramUserId?: number,
+  ): Promise<LinkedAccount | undefined> {
+    const row = await this.repo.linkedAccount(userId, accountId);
+    if (!row) {
+      await this.denied(userId, accountId, telegramUserId);
+      return undefined;
+    }
+    const current = await this.currentIdFor(userId, telegramUserId);
+    return this.toLinked(row, current === accountId);
+  }
+
+  /** The account card; undefined (and audited) if the account is not linked to the cabinet. */
+  async accountCard(
+    userId: number,
+    accountId: number,
+    telegramUserId?: number,
+  ): Promise<AccountCard | undefined> {
+    const row = await this.repo.linkedAccount(userId, accountId);
+    if (!row) {
+      await this.denied(userId, accountId, telegramUserId);
+      return undefined;
+    }
+    const current = await this.currentIdFor(userId, telegramUserId);
+    const meters = await this.repo.meters(accountId);
+    const readings = await this.repo.lastReadings(meters.map((m) => m.id));
+    const today = localDate(this.clock(), this.deps.timeZone);
+    return {
+      id: row.id,
+      number: row.number,
+      holder: maskHolderName(row.holderName),
+      address: row.address,
+      tariffPlan: row.tariffPlan,
+      status: row.status,
+      isCurrent: current === accountId,
+      meters: meters.map((meter) => ({
+        serial: meter.serial,
+        model: meter.model,
+        zones: meter.zones,
+        digits: meter.digits,
+        automated: meter.automated,
+        verifiedUntil: meter.verifiedUntil,
+        verification: verificationState(meter.verifiedUntil, today),
+        lastReadings: readings
+          .filter((r) => r.meterId === meter.id)
+          .sort((a, b) => a.zone.localeCompare(b.zone))
+          .map((r) => ({
+            zone: r.zone,
+            valueMilli: r.valueMilli,
+            period: r.period,
+            date: localDate(r.submittedAt, this.deps.timeZone),
+          })),
+      })),
+      balanceKopecks: await this.repo.balance(accountId),
+    };
+  }
+
+  /**
+   * Whether the account is linked to the cabinet — for other features (balance, readings) to
+   * call before they show anything. A refusal is audited: it is what a forged button looks like.
+   */
+  async ensureLinked(userId: number, accountId: number, telegramUserId?: number): Promise<boolean> {
+    if (await this.repo.isLinked(userId, accountId)) return true;
+    await this.denied(userId, accountId, telegramUserId);
+    return false;
+  }
+
+  private async denied(userId: number, accountId: number, telegramUserId?: number): Promise<void> {
+    await this.deps.audit.record({
+      action: 'account.access.denied',
+      userId,
+      telegramUserId: telegramUserId ?? null,
+      subject: String(accountId),
+    });
+  }
+
+  private async currentIdFor(userId: number, telegramUserId?: number): Promise<number | null> {
+    if (telegramUserId === undefined) return null;
+    return this.resolveCurrentId(telegramUserId, await this.repo.linkedAccounts(userId));
+  }
+
+  private async resolveCurrentId(
+    telegramUserId: number,
+    rows: readonly AccountRow[],
+  ): Promise<number | null> {
+    const picked = await this.repo.currentAccountId(telegramUserId);
+    if (picked !== null && rows.some((r) => r.id === picked)) return picked;
+    return rows[0]?.id ?? null;
+  }
+
+  private async proofHolds(accountId: number, proof: string): Promise<boolean> {
+    const policy = this.deps.proofPolicy;
+    if (policy !== 'last-charge') {
+      const serials = await this.repo.activeSerials(accountId);
+      if (serials.some((serial) => serialMatches(proof, serial))) return true;
+    }
+    if (policy !== 'meter-serial') {
+      const amount = parseAmountKopecks(proof);
+      if (amount !== undefined && amount > 0) {
+        const last = await this.repo.lastChargeTotal(accountId);
+        if (last !== undefined && last === amount) return true;
+      }
+    }
+    return false;
+  }
+
+  /** The longest wait any scope imposes, or 0. */
+  private async firstBlock(userScopes: string[], numberScopes: string[]): Promise<number> {
+    const [user, account] = await Promise.all([
+      this.deps.userLimiter.check(userScopes),
+      this.deps.accountLimiter.check(numberScopes),
+    ]);
+    return Math.max(
+      user.blocked ? user.retryAfterMs : 0,
+      account.blocked ? account.retryAfterMs : 0,
+    );
+  }
+
+  private toLinked(row: AccountRow, isCurrent: boolean): LinkedAccount {
+    return {
+      id: row.id,
+      number: row.number,
+      address: row.address,
+      holder: maskHolderName(row.holderName),
+      isCurrent,
+    };
+  }
+}

@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import {
+  formatMilli,
+  formatMoney,
+  localDate,
+  maskHolderName,
+  normalizeAccountNumber,
+  parseAmountKopecks,
+  serialKey,
+  serialMatches,
+  verificationState,
+  zoneNameKey,
+} from '../../../src/features/accounts/rules';
+
+describe('account number input', () => {
+  it('when the number is typed with spaces, dashes or a "№", then it is read as its digits', () => {
+    expect(normalizeAccountNumber(' 41 374-636 93 ')).toBe('4137463693');
+    expect(normalizeAccountNumber('№4137463693')).toBe('4137463693');
+    expect(normalizeAccountNumber('л/с 4137463693')).toBe('4137463693');
+  });
+
+  it('when the text has letters or too few digits, then it is not an account number', () => {
+    expect(normalizeAccountNumber('привет')).toBeUndefined();
+    expect(normalizeAccountNumber('41a7463693')).toBeUndefined();
+    expect(normalizeAccountNumber('123')).toBeUndefined();
+    expect(normalizeAccountNumber('')).toBeUndefined();
+  });
+});
+
+describe('meter serial proof', () => {
+  it('when a serial is typed with separators, lower case or without its leading zeros, then it matches', () => {
+    expect(serialMatches('1253630684', '001253630684')).toBe(true);
+    expect(serialMatches('0012-5363 0684', '001253630684')).toBe(true);
+    expect(serialMatches('ab-123', 'AB123')).toBe(true);
+    expect(serialKey('№ 007 15')).toBe('715');
+  });
+
+  it('when the serial differs by one digit or is empty, then it does not match', () => {
+    expect(serialMatches('1253630685', '001253630684')).toBe(false);
+    expect(serialMatches('000', '000')).toBe(false);
+    expect(serialMatches('', '36723352')).toBe(false);
+  });
+});
+
+describe('amount proof', () => {
+  it('when an amount is written the Russian or the English way, then it is read exactly in kopecks', () => {
+    expect(parseAmountKopecks('1 234,56')).toBe(123456);
+    expect(parseAmountKopecks('1234.56')).toBe(123456);
+    expect(parseAmountKopecks('1234,5')).toBe(123450);
+    expect(parseAmountKopecks('1234')).toBe(123400);
+    expect(parseAmountKopecks('2\u00a0208,44 ₽')).toBe(220844);
+    expect(parseAmountKopecks('2208.44 руб.')).toBe(220844);
+    expect(parseAmountKopecks('0,07')).toBe(7);
+  });
+
+  it('when the amount has three decimals, two separators, a sign or letters, then it is refused', () => {
+    expect(parseAmountKopecks('1234,567')).toBeUndefined();
+    expect(parseAmountKopecks('1.234,56')).toBeUndefined();
+    expect(parseAmountKopecks('-12,00')).toBeUndefined();
+    expect(parseAmountKopecks('двести')).toBeUndefined();
+  });
+});
+
+describe('holder name masking', () => {
+  it('when a full name is shown, then the surname stays and the rest is reduced to a masked initial', () => {
+    expect(maskHolderName('Иванова Анна Петровна')).toBe('Иванова А.*.');
+    expect(maskHolderName('Иванова А. П.')).toBe('Иванова А.*.');
+    expect(maskHolderName('Иванова Анна')).toBe('Иванова А.');
+    expect(maskHolderName('Иванова')).toBe('Иванова');
+  });
+});
+
+describe('verification', () => {
+  it('when the verification date is far, then it is fine; within 60 days, due soon; reached or past, expired', () => {
+    expect(verificationState('2027-06-01', '2026-11-20').kind).toBe('ok');
+    expect(verificationState('2027-01-19', '2026-11-20')).toEqual({ kind: 'soon', days: 60 });
+    expect(verificationState('2027-01-20', '2026-11-20')).toEqual({ kind: 'ok', days: 61 });
+    expect(verificationState('2026-11-20', '2026-11-20').kind).toBe('expired');
+    expect(verificationState('2025-01-01', '2026-11-20').kind).toBe('expired');
+    expect(verificationState(null, '2026-11-20').kind).toBe('unknown');
+  });
+});
+
+describe('formatting', () => {
+  it('when kopecks are formatted, then they read as rubles with a comma and the sign, exactly', () => {
+    expect(formatMoney(220844)).toBe('2\u00a0208,44\u00a0₽');
+    expect(formatMoney(7)).toBe('0,07\u00a0₽');
+    expect(formatMoney(-150000)).toBe('-1\u00a0500,00\u00a0₽');
+  });
+
+  it('when thousandths are formatted, then trailing zeros go and no float rounding creeps in', () => {
+    expect(formatMilli(357000)).toBe('357');
+    expect(formatMilli(6394500)).toBe('6\u00a0394,5');
+    expect(formatMilli(1)).toBe('0,001');
+  });
+
+  it('when an instant is near midnight UTC, then the local date in Kamchatka is the next day', () => {
+    expect(localDate('2026-10-18T12:30:00.000Z', 'Asia/Kamchatka')).toBe('2026-10-19');
+    expect(localDate('2026-10-18T11:30:00.000Z', 'Asia/Kamchatka')).toBe('2026-10-18');
+  });
+
+  it('when zones are named, then two-zone T1 is day and three-zone T1 is peak', () => {
+    expect(zoneNameKey(1, 'T1')).toBe('zone-single');
+    expect(zoneNameKey(2, 'T1')).toBe('zone-t1-day');
+    expect(zoneNameKey(3, 'T1')).toBe('zone-t1-peak');
+    expect(zoneNameKey(3, 'T3')).toBe('zone-t3');
+  });
+});

@@ -1,0 +1,236 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DemoAccount, seedDemo } from '../../../src/demo/seed';
+import { buttonTexts, type Harness, type Person, startHarness } from '../../support/harness';
+import { linkDirectly, loginResident } from '../../support/residents';
+
+interface Entry {
+  period: string;
+  kind: string;
+  zone: string | null;
+  volume_milli: number | null;
+  tariff_kopecks: number | null;
+  amount_kopecks: number;
+  occurred_on: string;
+}
+
+const money = new Intl.NumberFormat('ru-RU', { style: 'currency', currency: 'RUB' });
+const rub = (kopecks: number) => money.format(kopecks / 100);
+const kwh = new Intl.NumberFormat('ru-RU', { maximumFractionDigits: 3 });
+const ddmmyyyy = (date: string) => date.split('-').reverse().join('.');
+const monthName = (period: string) =>
+  new Intl.DateTimeFormat('ru-RU', { month: 'long', year: 'numeric', timeZone: 'UTC' })
+    .format(new Date(`${period}-15T00:00:00Z`))
+    .replace(/\s*г\.$/, '');
+
+describe('/balance and the history', () => {
+  let h: Harness;
+  let showcase: DemoAccount[];
+  const byNote = (note: string): DemoAccount => {
+    const account = showcase.find((a) => a.note === note);
+    if (!account) throw new Error(`no showcase account "${note}"`);
+    return account;
+  };
+  const residentWith = async (
+    note: string,
+  ): Promise<{ person: Person; accountId: number; entries: Entry[] }> => {
+    const person = await h.person();
+    const { userId } = await loginResident(h.database.db, person.id);
+    const accountId = await linkDirectly(h.database.db, userId, byNote(note).number);
+    const rows = (await h.database
+      .db('ledger')
+      .where({ account_id: accountId })
+      .orderBy('id')
+      .select(
+        'period',
+        'kind',
+        'zone',
+        'volume_milli',
+        'tariff_kopecks',
+        'amount_kopecks',
+        'occurred_on',
+      )) as Entry[];
+    const entries = rows.map((r) => ({
+      ...r,
+      volume_milli: r.volume_milli === null ? null : Number(r.volume_milli),
+      tariff_kopecks: r.tariff_kopecks === null ? null : Number(r.tariff_kopecks),
+      amount_kopecks: Number(r.amount_kopecks),
+    }));
+    return { person, accountId, entries };
+  };
+  const balanceOf = (entries: Entry[]) =>
+    entries.reduce(
+      (sum, e) => sum + (e.kind === 'payment' ? -e.amount_kopecks : e.amount_kopecks),
+      0,
+    );
+  const lastChargePeriod = (entries: Entry[]) =>
+    entries
+      .filter((e) => e.kind === 'charge')
+      .reduce((max, e) => (e.period > max ? e.period : max), '');
+  const chargesIn = (entries: Entry[], period: string) =>
+    entries.filter((e) => e.kind === 'charge' && e.period === period);
+
+  beforeAll(async () => {
+    h = await startHarness();
+    ({ showcase } = await seedDemo(h.database.db, { accounts: 12, seed: 3, now: new Date() }));
+  });
+  afterAll(() => h.stop());
+
+  it('when a debtor asks for the balance, then the debt, the last charge with its due date and the last payment match the ledger', async () => {
+    const { person, entries } = await residentWith('debtor');
+    const reply = await person.say('/balance');
+    const debt = balanceOf(entries);
+    expect(debt).toBeGreaterThan(0);
+    expect(reply.text).toContain(`Текущий счёт: № ${byNote('debtor').number}`);
+    expect(reply.text).toContain(`Задолженность: ${rub(debt)}`);
+    const period = lastChargePeriod(entries);
+    const charged = chargesIn(entries, period).reduce((s, e) => s + e.amount_kopecks, 0);
+    expect(reply.text).toContain(`Начислено за ${monthName(period)}: ${rub(charged)}`);
+    const [year, month] = period.split('-').map(Number) as [number, number];
+    const due =
+      month === 12 ? `10.01.${year + 1}` : `10.${String(month + 1).padStart(2, '0')}.${year}`;
+    expect(reply.text).toMatch(
+      new RegExp(`(Оплатить до|Срок оплаты прошёл) ${due.replace(/\./g, '\\.')}`),
+    );
+    const payments = entries.filter((e) => e.kind === 'payment');
+    const last = payments.sort((a, b) => a.occurred_on.localeCompare(b.occurred_on)).at(-1);
+    if (last) {
+      expect(reply.text).toContain(
+        `Последняя оплата: ${rub(last.amount_kopecks)} от ${ddmmyyyy(last.occurred_on)}`,
+      );
+    } else {
+      expect(reply.text).toContain('Оплат пока не было.');
+    }
+    expect(buttonTexts(reply)).toEqual(['📜 История по месяцам', '📊 График', '📋 Мои счета']);
+  });
+
+  it('when a resident paid in advance, then the balance shows the advance and no due date', async () => {
+    const { person, entries } = await residentWith('advance');
+    const reply = await person.say('/balance');
+    const balance = balanceOf(entries);
+    expect(balance).toBeLessThan(0);
+    expect(reply.text).toContain(`Переплата (аванс): ${rub(-balance)}`);
+    expect(reply.text).not.toContain('Оплатить до');
+  });
+
+  it('when an English-speaking resident asks for the balance, then it is in English with rubles formatted the Russian way', async () => {
+    const person = await h.person({ first_name: 'John', language_code: 'en' });
+    const { userId } = await loginResident(h.database.db, person.id);
+    const account = byNote('one-zone');
+    const accountId = await linkDirectly(h.database.db, userId, account.number);
+    const rows = (await h.database
+      .db('ledger')
+      .where({ account_id: accountId })
+      .select('kind', 'amount_kopecks')) as { kind: string; amount_kopecks: number }[];
+    const total = rows.reduce(
+      (s, r) => s + (r.kind === 'payment' ? -1 : 1) * Number(r.amount_kopecks),
+      0,
+    );
+    const reply = await person.say('/balance');
+    expect(reply.text).toContain(`Current account: No. ${account.number}`);
+    if (total > 0) expect(reply.text).toContain(`Amount owed: ${rub(total)}`);
+    else if (total < 0) expect(reply.text).toContain(`Paid in advance: ${rub(-total)}`);
+    else expect(reply.text).toContain('Nothing owed.');
+    expect(buttonTexts(reply)).toEqual(['📜 History by month', '📊 Chart', '📋 My accounts']);
+  });
+
+  it('when a resident has no linked account, then /balance offers to link one', async () => {
+    const person = await h.person();
+    await loginResident(h.database.db, person.id);
+    const reply = await person.say('/balance');
+    expect(reply.text).toContain('подключите лицевой счёт');
+    expect(buttonTexts(reply)).toEqual(['➕ Подключить счёт']);
+  });
+
+  it('when the history is opened and paged back and forth, then each month shows its charges per zone, payments and totals from the ledger', async () => {
+    const { person, entries } = await residentWith('two-zone');
+    const balance = await person.say('/balance');
+    await person.press(balance, '📜 История по месяцам');
+    const history = await person.next();
+    const periods = [...new Set(entries.map((e) => e.period))].sort().reverse();
+    const expectMonth = (text: string | undefined, period: string, page: number) => {
+      expect(text).toContain(`📜 ${monthName(period)}`);
+      const charges = chargesIn(entries, period);
+      for (const c of charges) {
+        const zone = c.zone === 'T1' ? 'T1 день' : 'T2 ночь';
+        expect(text).toContain(
+          `${zone}: ${kwh.format((c.volume_milli ?? 0) / 1000)} кВт·ч × ${rub(c.tariff_kopecks ?? 0)} = ${rub(c.amount_kopecks)}`,
+        );
+      }
+      if (charges.length > 0) {
+        expect(text).toContain(
+          `Начислено за месяц: ${rub(charges.reduce((s, c) => s + c.amount_kopecks, 0))}`,
+        );
+      }
+      for (const p of entries.filter((e) => e.kind === 'payment' && e.period === period)) {
+        expect(text).toContain(`Оплата от ${ddmmyyyy(p.occurred_on)}: ${rub(p.amount_kopecks)}`);
+      }
+      expect(text).toContain(`Месяц ${page} из ${periods.length}`);
+    };
+    expectMonth(history.text, periods[0] ?? '', 1);
+    expect(buttonTexts(history)).toEqual(['◀ Раньше', '📊 График', '💰 Баланс']);
+
+    await person.press(history, '◀ Раньше');
+    const edited = await h.client.waitForTranscript(person.id, (all) =>
+      all.some((e) => e.message_id === history.message_id && e.edits > 0),
+    );
+    const page2 = edited.find((e) => e.message_id === history.message_id);
+    expectMonth(page2?.text, periods[1] ?? '', 2);
+    expect(buttonTexts(page2 ?? history)).toEqual([
+      '◀ Раньше',
+      'Позже ▶',
+      '📊 График',
+      '💰 Баланс',
+    ]);
+
+    await person.press(page2 ?? history, 'Позже ▶');
+    const back = await h.client.waitForTranscript(person.id, (all) =>
+      all.some((e) => e.message_id === history.message_id && e.edits > 1),
+    );
+    expectMonth(back.find((e) => e.message_id === history.message_id)?.text, periods[0] ?? '', 1);
+  });
+
+  it('when a crafted history page names a month with no entries, then the latest month is shown instead', async () => {
+    const { person, accountId, entries } = await residentWith('three-zone');
+    const balance = await person.say('/balance');
+    await h.client.sendCallback(
+      person.id,
+      person.id,
+      balance.message_id,
+      `v1|bal|hist|${accountId}|1999-01`,
+    );
+    const page = await h.client.waitForTranscript(person.id, (all) =>
+      all.some(
+        (e) =>
+          e.message_id === balance.message_id + 1 ||
+          (e.message_id === balance.message_id && e.edits > 0),
+      ),
+    );
+    const latest = [...new Set(entries.map((e) => e.period))].sort().at(-1) ?? '';
+    const text = page.map((e) => e.text ?? '').join('\n');
+    expect(text).toContain(`📜 ${monthName(latest)}`);
+    expect(text).toContain(`Месяц 1 из ${new Set(entries.map((e) => e.period)).size}`);
+  });
+
+  it('when the chart is asked for, then a PNG picture of sane size arrives as a photo', async () => {
+    const { person } = await residentWith('three-zone');
+    const balance = await person.say('/balance');
+    await person.press(balance, '📊 График');
+    const photo = await person.next();
+    expect(photo.caption).toContain('Потребление по зонам и начисления');
+    const largest = photo.photo?.at(-1);
+    expect(largest).toBeDefined();
+    const png = await h.client.downloadFile(largest?.file_id ?? '');
+    expect(png.subarray(0, 8)).toEqual(
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    );
+    expect(png.subarray(12, 16).toString('ascii')).toBe('IHDR');
+    const width = png.readUInt32BE(16);
+    const height = png.readUInt32BE(20);
+    expect(width).toBeGreaterThanOrEqual(600);
+    expect(width).toBeLessThanOrEqual(2000);
+    expect(height).toBeGreaterThanOrEqual(300);
+    expect(height).toBeLessThan(width);
+    expect(png.length).toBeGreaterThan(10_000);
+    expect(png.length).toBeLessThan(2_000_000);
+  });
+});
