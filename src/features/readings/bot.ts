@@ -1,0 +1,144 @@
+import { Composer } from 'grammy';
+import type { BotContext } from '../../core/context';
+import type { AuthService } from '../auth/service';
+import { enterReading, formatKwh, zoneLabel } from './conversations';
+import { historyKeyboard, readingsPatterns, remindersKeyboard } from './keyboards';
+import type { ZoneCode } from './rules';
+import { displayDate, type HistoryItem, type HistoryPage, type ReadingsService } from './service';
+
+export interface ReadingsFeatureDeps {
+  auth: Pick<AuthService, 'currentUser'>;
+  readings: ReadingsService;
+}
+
+const ROLE_OF: Record<ZoneCode, Record<number, Parameters<typeof zoneLabel>[1]>> = {
+  T1: { 1: 'all-day', 2: 'day', 3: 'peak' },
+  T2: { 2: 'night', 3: 'night' },
+  T3: { 3: 'half-peak' },
+};
+
+function statusText(ctx: BotContext, item: HistoryItem): string {
+  const status =
+    item.status === 'rejected'
+      ? ctx.t('readings-status-rejected', {
+          reason: item.rejectReason ?? ctx.t('readings-reject-unknown'),
+        })
+      : ctx.t(`readings-status-${item.status}`);
+  return item.flagged && item.status === 'accepted'
+    ? `${status} (${ctx.t('readings-status-flagged')})`
+    : status;
+}
+
+function historyText(ctx: BotContext, page: HistoryPage, locale: string): string {
+  const account = page.accountNumber;
+  if (page.items.length === 0) return ctx.t('readings-history-empty', { account });
+  const zonesOf = (serial: string) =>
+    Math.max(...page.items.filter((i) => i.serial === serial).map((i) => Number(i.zone.slice(1))));
+  const lines = page.items.map((item) => {
+    const zone = item.zone as ZoneCode;
+    const role = ROLE_OF[zone]?.[zonesOf(item.serial)];
+    return ctx.t('readings-history-line', {
+      date: displayDate(item.date),
+      serial: item.serial,
+      zone: role ? zoneLabel(ctx, role) : item.zone,
+      value: formatKwh(item.valueMilli, locale),
+      status: statusText(ctx, item),
+    });
+  });
+  return [
+    ctx.t('readings-history-title', { account, page: page.page + 1, pages: page.pages }),
+    '',
+    ...lines,
+  ].join('\n');
+}
+
+/**
+ * /reading (the conversation is registered in the app), /readings — the history with statuses,
+ * paged — and /reminders, the monthly reminder switch. Guests are asked to log in first; ids in
+ * buttons are re-checked by the service (a forged account id gets a refusal).
+ */
+export function createReadingsFeature({
+  auth,
+  readings,
+}: ReadingsFeatureDeps): Composer<BotContext> {
+  const feature = new Composer<BotContext>();
+  const privateChat = feature.chatType('private');
+  const localeOf = async (ctx: BotContext) => (await ctx.i18n.getLocale()) ?? 'ru';
+
+  const resident = async (ctx: BotContext) => {
+    const user = ctx.from ? await auth.currentUser(ctx.from.id) : undefined;
+    if (!user) {
+      if (ctx.callbackQuery) await ctx.answerCallbackQuery();
+      await ctx.reply(ctx.t('readings-login-first'));
+    }
+    return user;
+  };
+
+  const showHistory = async (ctx: BotContext, accountId: number | undefined, page: number) => {
+    const user = await resident(ctx);
+    if (!user || !ctx.from) return;
+    const account =
+      accountId === undefined ? await readings.currentAccount(ctx.from.id, user.id) : undefined;
+    const id = accountId ?? account?.id;
+    if (id === undefined) {
+      await ctx.reply(ctx.t('readings-no-account'));
+      return;
+    }
+    const history = await readings.history(user.id, id, page);
+    if (!history) {
+      if (ctx.callbackQuery) {
+        await ctx.answerCallbackQuery({ text: ctx.t('readings-access-denied'), show_alert: true });
+      } else {
+        await ctx.reply(ctx.t('readings-access-denied'));
+      }
+      return;
+    }
+    if (ctx.callbackQuery) await ctx.answerCallbackQuery();
+    await ctx.reply(historyText(ctx, history, await localeOf(ctx)), {
+      reply_markup: historyKeyboard(ctx, {
+        accountId: id,
+        page: history.page,
+        pages: history.pages,
+        remindersEnabled: await readings.remindersEnabled(user.id),
+      }),
+    });
+  };
+
+  privateChat.command('reading', async (ctx) => {
+    if (await resident(ctx)) await enterReading(ctx);
+  });
+  privateChat.callbackQuery(readingsPatterns.start, async (ctx) => {
+    await ctx.answerCallbackQuery();
+    if (await resident(ctx)) await enterReading(ctx);
+  });
+  privateChat.command('readings', (ctx) => showHistory(ctx, undefined, 0));
+  privateChat.callbackQuery(readingsPatterns.history, (ctx) =>
+    showHistory(ctx, Number(ctx.match[1]), Number(ctx.match[2])),
+  );
+
+  privateChat.command('reminders', async (ctx) => {
+    const user = await resident(ctx);
+    if (!user) return;
+    const enabled = await readings.remindersEnabled(user.id);
+    await ctx.reply(
+      ctx.t(enabled ? 'readings-reminders-state-on' : 'readings-reminders-state-off'),
+      {
+        reply_markup: remindersKeyboard(ctx, enabled),
+      },
+    );
+  });
+  privateChat.callbackQuery(readingsPatterns.reminders, async (ctx) => {
+    const user = await resident(ctx);
+    if (!user) return;
+    const enabled = ctx.match[1] === '1';
+    await readings.setRemindersEnabled(user.id, enabled);
+    await ctx.answerCallbackQuery();
+    await ctx.reply(
+      ctx.t(enabled ? 'readings-reminders-state-on' : 'readings-reminders-state-off'),
+      {
+        reply_markup: remindersKeyboard(ctx, enabled),
+      },
+    );
+  });
+  return feature;
+}

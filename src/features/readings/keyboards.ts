@@ -1,0 +1,111 @@
+import { InlineKeyboard } from 'grammy';
+import { callbackData, callbackPattern } from '../../core/callback-data';
+import type { ConversationContext } from '../../core/context';
+import type { MeterChoice } from './service';
+
+/** Translation is all keyboards need; both ordinary and conversation contexts have it. */
+type Translating = Pick<ConversationContext, 't'>;
+
+const FEATURE = 'rd';
+/** The app-wide cancel button (handled before any conversation, so it always gets out). */
+export const CANCEL_DATA = callbackData('common', 'cancel');
+
+/**
+ * Callback data of the readings feature. Ids in it are untrusted: the service re-checks that the
+ * meter or account is linked to the cabinet.
+ */
+export const readingsData = {
+  meter: (meterId: number) => callbackData(FEATURE, 'meter', meterId),
+  send: callbackData(FEATURE, 'send'),
+  edit: callbackData(FEATURE, 'edit'),
+  sure: callbackData(FEATURE, 'sure'),
+  fix: callbackData(FEATURE, 'fix'),
+  start: callbackData(FEATURE, 'start'),
+  history: (accountId: number, page: number) => callbackData(FEATURE, 'hist', accountId, page),
+  reminders: (enabled: boolean) => callbackData(FEATURE, 'rem', enabled ? 1 : 0),
+};
+
+/** Patterns of the same, validated on the way back in (digits only, bounded length). */
+export const readingsPatterns = {
+  meter: callbackPattern(FEATURE, 'meter', ['\\d{1,15}']),
+  send: callbackPattern(FEATURE, 'send'),
+  edit: callbackPattern(FEATURE, 'edit'),
+  sure: callbackPattern(FEATURE, 'sure'),
+  fix: callbackPattern(FEATURE, 'fix'),
+  start: callbackPattern(FEATURE, 'start'),
+  history: callbackPattern(FEATURE, 'hist', ['\\d{1,15}', '\\d{1,6}']),
+  reminders: callbackPattern(FEATURE, 'rem', ['0|1']),
+};
+
+/** Only a way out: shown under every question. */
+export function cancelKeyboard(ctx: Translating): InlineKeyboard {
+  return new InlineKeyboard().text(ctx.t('button-cancel'), CANCEL_DATA);
+}
+
+/** One big button per meter (elderly residents: one per row), and Cancel. */
+export function meterKeyboard(ctx: Translating, meters: readonly MeterChoice[]): InlineKeyboard {
+  const keyboard = new InlineKeyboard();
+  for (const meter of meters) {
+    const key = meter.refusal ? 'readings-meter-button-refused' : 'readings-meter-button';
+    keyboard.text(ctx.t(key, { serial: meter.serial }), readingsData.meter(meter.meterId)).row();
+  }
+  return keyboard.text(ctx.t('button-cancel'), CANCEL_DATA);
+}
+
+/** "Are you sure?" for an implausible value. */
+export function sureKeyboard(ctx: Translating): InlineKeyboard {
+  return new InlineKeyboard()
+    .text(ctx.t('button-readings-sure'), readingsData.sure)
+    .row()
+    .text(ctx.t('button-readings-fix'), readingsData.fix)
+    .row()
+    .text(ctx.t('button-cancel'), CANCEL_DATA);
+}
+
+/** The summary's Send / Correct / Cancel. */
+export function summaryKeyboard(ctx: Translating): InlineKeyboard {
+  return new InlineKeyboard()
+    .text(ctx.t('button-readings-send'), readingsData.send)
+    .row()
+    .text(ctx.t('button-readings-edit'), readingsData.edit)
+    .row()
+    .text(ctx.t('button-cancel'), CANCEL_DATA);
+}
+
+/** Under the history: paging, sending a reading, and the reminder switch. */
+export function historyKeyboard(
+  ctx: Translating,
+  input: { accountId: number; page: number; pages: number; remindersEnabled: boolean },
+): InlineKeyboard {
+  const keyboard = new InlineKeyboard();
+  // Newest first: "earlier" is the next page.
+  if (input.page + 1 < input.pages) {
+    keyboard.text(
+      ctx.t('button-readings-prev'),
+      readingsData.history(input.accountId, input.page + 1),
+    );
+  }
+  if (input.page > 0) {
+    keyboard.text(
+      ctx.t('button-readings-next'),
+      readingsData.history(input.accountId, input.page - 1),
+    );
+  }
+  if (input.page + 1 < input.pages || input.page > 0) keyboard.row();
+  keyboard.text(ctx.t('button-reading'), readingsData.start).row();
+  keyboard.text(
+    ctx.t(
+      input.remindersEnabled ? 'button-readings-reminders-on' : 'button-readings-reminders-off',
+    ),
+    readingsData.reminders(!input.remindersEnabled),
+  );
+  return keyboard;
+}
+
+/** The switch shown by /reminders. */
+export function remindersKeyboard(ctx: Translating, enabled: boolean): InlineKeyboard {
+  return new InlineKeyboard().text(
+    ctx.t(enabled ? 'button-readings-reminders-turn-off' : 'button-readings-reminders-turn-on'),
+    readingsData.reminders(!enabled),
+  );
+}

@@ -1,0 +1,345 @@
+import type { Knex } from 'knex';
+import type { Db } from '../../core/db/index';
+
+/** A meter with what the readings rules need about it and its account. */
+export interface ReadingMeterRow {
+  id: number;
+  accountId: number;
+  accountNumber: string;
+  tariffPlan: string;
+  serial: string;
+  zones: number;
+  digits: number;
+  automated: boolean;
+  verifiedUntil: string | null;
+}
+
+/** One stored reading. */
+export interface ReadingRow {
+  id: number;
+  meterId: number;
+  zone: string;
+  period: string;
+  valueMilli: number;
+  source: string;
+  status: string;
+  rejectReason: string | null;
+  flagged: boolean;
+  flagReason: string | null;
+  submittedAt: string;
+}
+
+/** A reading as the history lists it, with its meter's serial. */
+export interface HistoryRow extends ReadingRow {
+  serial: string;
+}
+
+/** A new reading row; `period` and `submittedAt` are the same for every zone of one submission. */
+export interface NewReading {
+  meterId: number;
+  zone: string;
+  period: string;
+  valueMilli: number;
+  flagged: boolean;
+  flagReason: string | null;
+  userId: number;
+  submittedAt: string;
+}
+
+/** Someone who may get a reminder: a Telegram user of an active cabinet and a linked account. */
+export interface ReminderCandidate {
+  telegramUserId: number;
+  userId: number;
+  accountId: number;
+  accountNumber: string;
+}
+
+/** A meter due for verification soon, with the Telegram users who hold its account. */
+export interface VerificationDueRow {
+  telegramUserId: number;
+  meterId: number;
+  serial: string;
+  accountNumber: string;
+  verifiedUntil: string;
+}
+
+const METER_COLUMNS = [
+  'm.id',
+  'm.account_id',
+  'a.number',
+  'a.tariff_plan',
+  'm.serial',
+  'm.zones',
+  'm.digits',
+  'm.automated',
+  'm.verified_until',
+] as const;
+
+const READING_COLUMNS = [
+  'r.id',
+  'r.meter_id',
+  'r.zone',
+  'r.period',
+  'r.value_milli',
+  'r.source',
+  'r.status',
+  'r.reject_reason',
+  'r.flagged',
+  'r.flag_reason',
+  'r.submitted_at',
+] as const;
+
+/** SQLite hands booleans back as 0/1. */
+const bool = (value: unknown): boolean => value === true || Number(value) === 1;
+
+function toMeter(row: Record<string, unknown>): ReadingMeterRow {
+  return {
+    id: Number(row.id),
+    accountId: Number(row.account_id),
+    accountNumber: String(row.number),
+    tariffPlan: String(row.tariff_plan),
+    serial: String(row.serial),
+    zones: Number(row.zones),
+    digits: Number(row.digits),
+    automated: bool(row.automated),
+    verifiedUntil: row.verified_until == null ? null : String(row.verified_until),
+  };
+}
+
+function toReading(row: Record<string, unknown>): ReadingRow {
+  return {
+    id: Number(row.id),
+    meterId: Number(row.meter_id),
+    zone: String(row.zone),
+    period: String(row.period),
+    valueMilli: Number(row.value_milli),
+    source: String(row.source),
+    status: String(row.status),
+    rejectReason: row.reject_reason == null ? null : String(row.reject_reason),
+    flagged: bool(row.flagged),
+    flagReason: row.flag_reason == null ? null : String(row.flag_reason),
+    submittedAt: String(row.submitted_at),
+  };
+}
+
+/** Statuses of readings that count: the resident's last value, consumption, "already sent". */
+export const COUNTED_STATUSES = ['accepted', 'billed'] as const;
+
+/** Queries of the readings feature: plain rows in and out, no rules, no authorization. */
+export class ReadingsRepo {
+  constructor(private readonly db: Db) {}
+
+  /** An active meter by id, with its account's number and tariff plan. */
+  async meter(meterId: number): Promise<ReadingMeterRow | undefined> {
+    const row = (await this.db('meters as m')
+      .join('accounts as a', 'a.id', 'm.account_id')
+      .where({ 'm.id': meterId, 'm.status': 'active' })
+      .first(METER_COLUMNS)) as Record<string, unknown> | undefined;
+    return row ? toMeter(row) : undefined;
+  }
+
+  /** The account's active meters, oldest first. */
+  async meters(accountId: number): Promise<ReadingMeterRow[]> {
+    const rows = (await this.db('meters as m')
+      .join('accounts as a', 'a.id', 'm.account_id')
+      .where({ 'm.account_id': accountId, 'm.status': 'active' })
+      .orderBy('m.id')
+      .select(METER_COLUMNS)) as Record<string, unknown>[];
+    return rows.map(toMeter);
+  }
+
+  /**
+   * The meter's counted readings (accepted or billed) of periods before `beforePeriod`, newest
+   * first: the last one per zone is "the previous value", the rest give recent consumption.
+   */
+  async countedBefore(meterId: number, beforePeriod: string, limit: number): Promise<ReadingRow[]> {
+    const rows = (await this.db('meter_readings as r')
+      .where('r.meter_id', meterId)
+      .whereIn('r.status', COUNTED_STATUSES)
+      .andWhere('r.period', '<', beforePeriod)
+      .orderBy([
+        { column: 'r.period', order: 'desc' },
+        { column: 'r.submitted_at', order: 'desc' },
+        { column: 'r.id', order: 'desc' },
+      ])
+      .limit(limit)
+      .select(READING_COLUMNS)) as Record<string, unknown>[];
+    return rows.map(toReading);
+  }
+
+  /** The meter's counted readings of one period (what a resubmission replaces). */
+  async countedIn(meterId: number, period: string, db: Db = this.db): Promise<ReadingRow[]> {
+    const rows = (await db('meter_readings as r')
+      .where({ 'r.meter_id': meterId, 'r.period': period })
+      .whereIn('r.status', COUNTED_STATUSES)
+      .orderBy('r.id')
+      .select(READING_COLUMNS)) as Record<string, unknown>[];
+    return rows.map(toReading);
+  }
+
+  /** The price per zone in force for a period: the latest `valid_from` not after it. */
+  async prices(plan: string, zones: number, period: string): Promise<Record<string, number>> {
+    const rows = (await this.db('tariffs')
+      .where({ plan, zones })
+      .andWhere('valid_from', '<=', period)
+      .orderBy('valid_from', 'desc')
+      .select('zone', 'price_kopecks')) as { zone: string; price_kopecks: number | string }[];
+    const prices: Record<string, number> = {};
+    for (const row of rows) prices[row.zone] ??= Number(row.price_kopecks);
+    return prices;
+  }
+
+  /**
+   * Writes one submission: the period's live readings of these zones become `replaced`, the new
+   * rows are inserted. Returns the new ids in the order given. Must run inside a transaction.
+   */
+  async replaceAndInsert(trx: Knex.Transaction, rows: readonly NewReading[]): Promise<number[]> {
+    const ids: number[] = [];
+    for (const row of rows) {
+      await trx('meter_readings')
+        .where({ meter_id: row.meterId, zone: row.zone, period: row.period, status: 'accepted' })
+        .update({ status: 'replaced' });
+      const inserted = (await trx('meter_readings')
+        .insert({
+          meter_id: row.meterId,
+          zone: row.zone,
+          period: row.period,
+          value_milli: row.valueMilli,
+          source: 'bot',
+          status: 'accepted',
+          flagged: row.flagged,
+          flag_reason: row.flagReason,
+          submitted_by_user_id: row.userId,
+          submitted_at: row.submittedAt,
+        })
+        .returning('id')) as ({ id: number | string } | number)[];
+      const first = inserted[0];
+      if (first === undefined) throw new Error('a reading was not inserted');
+      ids.push(Number(typeof first === 'object' ? first.id : first));
+    }
+    return ids;
+  }
+
+  /** A page of the account's readings (every status), newest first, and the total count. */
+  async history(
+    accountId: number,
+    offset: number,
+    limit: number,
+  ): Promise<{ rows: HistoryRow[]; total: number }> {
+    const base = () =>
+      this.db('meter_readings as r')
+        .join('meters as m', 'm.id', 'r.meter_id')
+        .where('m.account_id', accountId);
+    const counted = (await base().count<{ n: number | string }[]>({ n: '*' }))[0];
+    const rows = (await base()
+      .orderBy([
+        { column: 'r.period', order: 'desc' },
+        { column: 'r.submitted_at', order: 'desc' },
+        { column: 'r.id', order: 'desc' },
+      ])
+      .offset(offset)
+      .limit(limit)
+      .select([...READING_COLUMNS, 'm.serial'])) as Record<string, unknown>[];
+    return {
+      rows: rows.map((row) => ({ ...toReading(row), serial: String(row.serial) })),
+      total: Number(counted?.n ?? 0),
+    };
+  }
+
+  /**
+   * Telegram users of active cabinets with a linked account that has a meter taking readings
+   * from the bot (not automated, verification not expired on `today`) and no counted reading of
+   * any meter of it for `period`, unless the cabinet opted out of reminders.
+   */
+  async reminderCandidates(period: string, today: string): Promise<ReminderCandidate[]> {
+    const rows = (await this.db('account_links as l')
+      .join('users as u', 'u.id', 'l.user_id')
+      .join('telegram_identities as ti', 'ti.user_id', 'l.user_id')
+      .join('accounts as a', 'a.id', 'l.account_id')
+      .where('u.status', 'active')
+      .whereNotExists((q) =>
+        q
+          .select(this.db.raw('1'))
+          .from('reading_reminder_optouts as o')
+          .whereRaw('o.user_id = l.user_id'),
+      )
+      .whereExists((q) =>
+        q
+          .select(this.db.raw('1'))
+          .from('meters as m')
+          .whereRaw('m.account_id = l.account_id')
+          .andWhere('m.status', 'active')
+          .andWhere('m.automated', false)
+          .andWhere((w) =>
+            w.whereNull('m.verified_until').orWhere('m.verified_until', '>=', today),
+          ),
+      )
+      .whereNotExists((q) =>
+        q
+          .select(this.db.raw('1'))
+          .from('meter_readings as r')
+          .join('meters as m2', 'm2.id', 'r.meter_id')
+          .whereRaw('m2.account_id = l.account_id')
+          .andWhere('r.period', period)
+          .whereIn('r.status', COUNTED_STATUSES),
+      )
+      .orderBy([{ column: 'ti.telegram_user_id' }, { column: 'a.id' }])
+      .select('ti.telegram_user_id', 'l.user_id', 'a.id', 'a.number')) as Record<string, unknown>[];
+    return rows.map((row) => ({
+      telegramUserId: Number(row.telegram_user_id),
+      userId: Number(row.user_id),
+      accountId: Number(row.id),
+      accountNumber: String(row.number),
+    }));
+  }
+
+  /** Meters on linked accounts whose verification falls due between `from` and `to` (dates). */
+  async verificationDue(from: string, to: string): Promise<VerificationDueRow[]> {
+    const rows = (await this.db('meters as m')
+      .join('accounts as a', 'a.id', 'm.account_id')
+      .join('account_links as l', 'l.account_id', 'm.account_id')
+      .join('users as u', 'u.id', 'l.user_id')
+      .join('telegram_identities as ti', 'ti.user_id', 'l.user_id')
+      .where('u.status', 'active')
+      .andWhere('m.status', 'active')
+      .andWhere('m.verified_until', '>=', from)
+      .andWhere('m.verified_until', '<=', to)
+      .orderBy([{ column: 'ti.telegram_user_id' }, { column: 'm.id' }])
+      .select('ti.telegram_user_id', 'm.id', 'm.serial', 'a.number', 'm.verified_until')) as Record<
+      string,
+      unknown
+    >[];
+    return rows.map((row) => ({
+      telegramUserId: Number(row.telegram_user_id),
+      meterId: Number(row.id),
+      serial: String(row.serial),
+      accountNumber: String(row.number),
+      verifiedUntil: String(row.verified_until),
+    }));
+  }
+
+  async accountNumber(accountId: number): Promise<string | undefined> {
+    const row = (await this.db('accounts').where('id', accountId).first('number')) as
+      | { number: string }
+      | undefined;
+    return row?.number;
+  }
+
+  async isOptedOut(userId: number): Promise<boolean> {
+    const row: unknown = await this.db('reading_reminder_optouts')
+      .where('user_id', userId)
+      .first('user_id');
+    return row !== undefined;
+  }
+
+  async setOptedOut(userId: number, optedOut: boolean, at: string): Promise<void> {
+    if (optedOut) {
+      await this.db('reading_reminder_optouts')
+        .insert({ user_id: userId, opted_out_at: at })
+        .onConflict('user_id')
+        .ignore();
+    } else {
+      await this.db('reading_reminder_optouts').where('user_id', userId).delete();
+    }
+  }
+}

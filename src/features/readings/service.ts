@@ -1,0 +1,669 @@
+import type { Db } from '../../core/db/index';
+import { nowIso } from '../../core/db/index';
+import type { Locale } from '../../core/i18n';
+import type { Outbox, OutboxMessage } from '../../core/outbox/outbox';
+import type { AccountsService } from '../accounts/service';
+import { type ReadingMeterRow, type ReadingRow, ReadingsRepo } from './repo';
+import {
+  checkAgainstPrevious,
+  checkPlausibility,
+  estimateCharge,
+  type ImplausibleReason,
+  instantOfLocal,
+  type LatePolicy,
+  localPartsOf,
+  MILLI,
+  type ParseReadingFailure,
+  parseReadingValue,
+  readingsWindow,
+  type ZoneCode,
+  type ZoneInfo,
+  zonesOf,
+} from './rules';
+
+/**
+ * What the readings feature needs from the accounts feature: which accounts a cabinet holds, the
+ * current one, and the ownership check (which audits a refusal). `AccountsService` satisfies it.
+ */
+export type AccountAccess = Pick<AccountsService, 'currentAccount' | 'ensureLinked'>;
+
+/** Digits after the decimal point a resident may type (household registers show 1, some 2). */
+export const FRACTION_DIGITS = 2;
+/** Readings shown per history page: short pages read well on a small phone. */
+export const HISTORY_PAGE_SIZE = 8;
+/** Months of past consumption the "3× the average" rule looks at. */
+const RECENT_MONTHS = 6;
+/** Verification due within this many days gets one notice. */
+export const VERIFICATION_NOTICE_DAYS = 60;
+
+/** Why a reading cannot be taken at all (before any value is typed). */
+export type ReadingRefusal =
+  /** The meter is not on an account linked to this cabinet (or does not exist): a forged id. */
+  | 'not-linked'
+  /** On automated metering (АСКУЭ): the supplier reads it remotely. */
+  | 'automated'
+  /** Verification (поверка) expired: readings of an unverified meter are not accepted. */
+  | 'verification-expired'
+  /** Outside the window, and the late policy is `refuse`. */
+  | 'window-closed'
+  /** The period's reading was already exported to billing: it can no longer be replaced. */
+  | 'already-billed';
+
+/** The window as plain data (local dates), safe to keep in a conversation's replay log. */
+export interface WindowView {
+  open: boolean;
+  accepts: boolean;
+  /** The period a reading sent now counts for. */
+  period: string;
+  /** Closed because this month's window is over (the reading goes to the next period). */
+  late: boolean;
+  /** When closed: the local date (`YYYY-MM-DD`) the next window opens. */
+  opensOn: string | null;
+  /** The local date of the last day of the window the period belongs to. */
+  closesOn: string | null;
+}
+
+/** A meter the resident can pick, with why it takes no readings, if it does not. */
+export interface MeterChoice {
+  meterId: number;
+  serial: string;
+  zones: number;
+  automated: boolean;
+  verifiedUntil: string | null;
+  refusal: 'automated' | 'verification-expired' | null;
+}
+
+/** One zone to ask for: the last counted value before this period and its local date. */
+export interface ZoneForm {
+  zone: ZoneCode;
+  role: ZoneInfo['role'];
+  previous: { valueMilli: number; period: string; date: string } | null;
+  /** A value already sent for this period (the new one will replace it). */
+  sentThisPeriodMilli: number | null;
+}
+
+/** What the bot needs to ask for a reading of one meter. */
+export interface ReadingForm {
+  meterId: number;
+  serial: string;
+  accountId: number;
+  accountNumber: string;
+  digits: number;
+  window: WindowView;
+  zones: ZoneForm[];
+}
+
+/** The verdict on one zone's typed value. */
+export type ZoneCheck =
+  | { zone: ZoneCode; status: 'missing' }
+  | { zone: ZoneCode; status: 'invalid'; reason: ParseReadingFailure }
+  | { zone: ZoneCode; status: 'below-previous'; previousMilli: number; previousDate: string }
+  | {
+      zone: ZoneCode;
+      status: 'ok';
+      valueMilli: number;
+      kind: 'first' | 'normal' | 'rollover';
+      previousMilli: number | null;
+      consumptionMilli: number | null;
+      implausible: ImplausibleReason | null;
+      /** This zone's consumption at the tariff in force; null when unknown (first reading). */
+      chargeKopecks: number | null;
+    };
+
+/** `prepareReading`: refused outright, or a verdict per zone and the estimate. */
+export type PreparedReading =
+  | { ok: false; refusal: ReadingRefusal; window?: WindowView; meter?: MeterChoice }
+  | {
+      ok: true;
+      form: ReadingForm;
+      zones: ZoneCheck[];
+      /** Every zone typed and valid. */
+      complete: boolean;
+      /** Some zone looks implausible: ask "are you sure?" and flag it. */
+      implausible: boolean;
+      totalChargeKopecks: number | null;
+    };
+
+/** `submitReading`: committed with the new ids, or why not. */
+export type SubmitResult =
+  | { ok: true; ids: number[]; period: string; replaced: boolean; flagged: boolean }
+  | {
+      ok: false;
+      refusal: ReadingRefusal | 'invalid' | 'needs-confirmation';
+      prepared?: PreparedReading;
+    };
+
+/** One row of the history, dates local. */
+export interface HistoryItem {
+  id: number;
+  serial: string;
+  zone: string;
+  period: string;
+  valueMilli: number;
+  source: string;
+  status: 'accepted' | 'billed' | 'rejected' | 'replaced';
+  rejectReason: string | null;
+  flagged: boolean;
+  date: string;
+}
+
+/** A page of the history; undefined from the service when the account is not the user's. */
+export interface HistoryPage {
+  accountId: number;
+  accountNumber: string;
+  items: HistoryItem[];
+  page: number;
+  pages: number;
+}
+
+export interface ReadingsServiceDeps {
+  db: Db;
+  accounts: AccountAccess;
+  timeZone: string;
+  window: { startDay: number; endDay: number };
+  latePolicy: LatePolicy;
+  dailyCapKwh: number;
+  clock?: () => Date;
+}
+
+/** `YYYY-MM-DD` of an instant in a zone. */
+export function localDateOf(instant: Date | string, timeZone: string): string {
+  const p = localPartsOf(typeof instant === 'string' ? new Date(instant) : instant, timeZone);
+  return `${p.year}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}`;
+}
+
+function addDays(date: string, days: number): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+function monthsBetween(older: string, newer: string): number {
+  const [y1, m1] = older.split('-').map(Number);
+  const [y2, m2] = newer.split('-').map(Number);
+  return ((y2 ?? 0) - (y1 ?? 0)) * 12 + ((m2 ?? 0) - (m1 ?? 0));
+}
+
+/**
+ * Meter readings as use cases: which meters take readings, the per-zone checks and the estimate
+ * before saving, the one-transaction submission (a resubmission replaces, the history keeps
+ * both), the history and the reminder opt-out. Every method re-checks through the accounts
+ * feature that the meter's account is linked to the cabinet: ids arrive in `callback_data`.
+ */
+export class ReadingsService {
+  private readonly repo: ReadingsRepo;
+  private readonly clock: () => Date;
+
+  constructor(private readonly deps: ReadingsServiceDeps) {
+    this.repo = new ReadingsRepo(deps.db);
+    this.clock = deps.clock ?? (() => new Date());
+  }
+
+  /** The window at `now` in the configured zone, as plain data. */
+  window(now: Date = this.clock()): WindowView {
+    const w = readingsWindow({
+      now,
+      timeZone: this.deps.timeZone,
+      startDay: this.deps.window.startDay,
+      endDay: this.deps.window.endDay,
+      latePolicy: this.deps.latePolicy,
+    });
+    // `closesAt` is the local midnight after the last day: the last day is the one before it.
+    const lastDay = w.closesAt
+      ? localDateOf(new Date(w.closesAt.getTime() - 1), this.deps.timeZone)
+      : null;
+    const today = localDateOf(now, this.deps.timeZone);
+    return {
+      open: w.open,
+      accepts: w.accepts,
+      period: w.period,
+      late: !w.open && !today.startsWith(w.period),
+      opensOn: w.opensAt ? localDateOf(w.opensAt, this.deps.timeZone) : null,
+      closesOn: lastDay,
+    };
+  }
+
+  /** The account the Telegram user works with (the accounts feature decides which). */
+  async currentAccount(
+    telegramUserId: number,
+    userId: number,
+  ): Promise<{ id: number; number: string } | undefined> {
+    const account = await this.deps.accounts.currentAccount(telegramUserId, userId);
+    return account ? { id: account.id, number: account.number } : undefined;
+  }
+
+  /** The meters of a linked account, each with why it takes no readings; undefined if not linked. */
+  async meterChoices(
+    userId: number,
+    accountId: number,
+    now: Date = this.clock(),
+  ): Promise<MeterChoice[] | undefined> {
+    if (!(await this.deps.accounts.ensureLinked(userId, accountId))) return undefined;
+    const today = localDateOf(now, this.deps.timeZone);
+    return (await this.repo.meters(accountId)).map((meter) => this.toChoice(meter, today));
+  }
+
+  /**
+   * Everything needed to ask for a reading of one meter, or why none can be taken: not the
+   * user's, automated, verification expired, or the window closed under the `refuse` policy.
+   */
+  async readingForm(
+    userId: number,
+    meterId: number,
+    now: Date = this.clock(),
+  ): Promise<{ ok: true; form: ReadingForm } | Extract<PreparedReading, { ok: false }>> {
+    const loaded = await this.load(userId, meterId, now);
+    if (!loaded.ok) return loaded;
+    return { ok: true, form: loaded.form };
+  }
+
+  /**
+   * Checks typed values (zone → text as typed; zones not given are `missing`) against the rules:
+   * the number format and register size, not below the last counted value except a genuine
+   * rollover, plausibility (3× the recent average or over the daily cap → confirm and flag), and
+   * estimates the charge at the tariff in force for the period. Writes nothing.
+   */
+  async prepareReading(
+    userId: number,
+    meterId: number,
+    valuesByZone: Partial<Record<ZoneCode, string>>,
+    now: Date = this.clock(),
+  ): Promise<PreparedReading> {
+    const loaded = await this.load(userId, meterId, now);
+    if (!loaded.ok) return loaded;
+    const { form, meter, history } = loaded;
+    const prices = await this.repo.prices(meter.tariffPlan, meter.zones, form.window.period);
+    const zones = form.zones.map((zoneForm) =>
+      this.checkZone(zoneForm, valuesByZone[zoneForm.zone], meter, history, prices, now, form),
+    );
+    const complete = zones.every((z) => z.status === 'ok');
+    const charges = zones.map((z) => (z.status === 'ok' ? z.chargeKopecks : null));
+    return {
+      ok: true,
+      form,
+      zones,
+      complete,
+      implausible: zones.some((z) => z.status === 'ok' && z.implausible !== null),
+      totalChargeKopecks:
+        complete && charges.every((c) => c !== null)
+          ? charges.reduce<number>((sum, c) => sum + (c ?? 0), 0)
+          : null,
+    };
+  }
+
+  /**
+   * Saves a reading of every zone in ONE transaction, after checking it all again: the period's
+   * live readings become `replaced` and the new ones are `accepted` (flagged if implausible and
+   * confirmed). Returns the new ids: the bot says "accepted" only after this returns.
+   */
+  async submitReading(
+    userId: number,
+    meterId: number,
+    valuesByZone: Partial<Record<ZoneCode, string>>,
+    options: { confirmedImplausible: boolean },
+    now: Date = this.clock(),
+  ): Promise<SubmitResult> {
+    const prepared = await this.prepareReading(userId, meterId, valuesByZone, now);
+    if (!prepared.ok) return { ok: false, refusal: prepared.refusal, prepared };
+    if (!prepared.complete) return { ok: false, refusal: 'invalid', prepared };
+    if (prepared.implausible && !options.confirmedImplausible) {
+      return { ok: false, refusal: 'needs-confirmation', prepared };
+    }
+    const { period } = prepared.form.window;
+    const submittedAt = nowIso(() => now);
+    const rows = prepared.zones.flatMap((z) =>
+      z.status === 'ok'
+        ? [
+            {
+              meterId,
+              zone: z.zone,
+              period,
+              valueMilli: z.valueMilli,
+              flagged: z.implausible !== null,
+              flagReason: z.implausible,
+              userId,
+              submittedAt,
+            },
+          ]
+        : [],
+    );
+    const outcome = await this.deps.db.transaction(async (trx) => {
+      const existing = await this.repo.countedIn(meterId, period, trx);
+      if (existing.some((r) => r.status === 'billed')) return undefined;
+      const ids = await this.repo.replaceAndInsert(trx, rows);
+      return { ids, replaced: existing.length > 0 };
+    });
+    if (!outcome) return { ok: false, refusal: 'already-billed' };
+    return {
+      ok: true,
+      ids: outcome.ids,
+      period,
+      replaced: outcome.replaced,
+      flagged: rows.some((r) => r.flagged),
+    };
+  }
+
+  /** A page (0-based) of the account's readings, every status; undefined if not linked. */
+  async history(userId: number, accountId: number, page: number): Promise<HistoryPage | undefined> {
+    if (!(await this.deps.accounts.ensureLinked(userId, accountId))) return undefined;
+    const safePage = Number.isInteger(page) && page >= 0 ? page : 0;
+    const { rows, total } = await this.repo.history(
+      accountId,
+      safePage * HISTORY_PAGE_SIZE,
+      HISTORY_PAGE_SIZE,
+    );
+    return {
+      accountId,
+      accountNumber: (await this.repo.accountNumber(accountId)) ?? String(accountId),
+      page: safePage,
+      pages: Math.max(1, Math.ceil(total / HISTORY_PAGE_SIZE)),
+      items: rows.map((row) => ({
+        id: row.id,
+        serial: row.serial,
+        zone: row.zone,
+        period: row.period,
+        valueMilli: row.valueMilli,
+        source: row.source,
+        status: toStatus(row.status),
+        rejectReason: row.rejectReason,
+        flagged: row.flagged,
+        date: localDateOf(row.submittedAt, this.deps.timeZone),
+      })),
+    };
+  }
+
+  /** Whether the cabinet gets the monthly reminder (on unless turned off). */
+  async remindersEnabled(userId: number): Promise<boolean> {
+    return !(await this.repo.isOptedOut(userId));
+  }
+
+  /** Turns the monthly reminder (and verification notices stay on: they are about the law) on/off. */
+  async setRemindersEnabled(userId: number, enabled: boolean): Promise<void> {
+    await this.repo.setOptedOut(userId, !enabled, nowIso(this.clock));
+  }
+
+  private async load(userId: number, meterId: number, now: Date) {
+    const meter = Number.isSafeInteger(meterId) ? await this.repo.meter(meterId) : undefined;
+    // A missing meter and someone else's meter get the same answer: nothing is revealed.
+    if (!meter || !(await this.deps.accounts.ensureLinked(userId, meter.accountId))) {
+      return { ok: false as const, refusal: 'not-linked' as const };
+    }
+    const today = localDateOf(now, this.deps.timeZone);
+    const choice = this.toChoice(meter, today);
+    if (choice.refusal) return { ok: false as const, refusal: choice.refusal, meter: choice };
+    const window = this.window(now);
+    if (!window.accepts) return { ok: false as const, refusal: 'window-closed' as const, window };
+    const history = await this.repo.countedBefore(
+      meter.id,
+      window.period,
+      (RECENT_MONTHS + 2) * meter.zones,
+    );
+    const current = await this.repo.countedIn(meter.id, window.period);
+    if (current.some((r) => r.status === 'billed')) {
+      return { ok: false as const, refusal: 'already-billed' as const, window };
+    }
+    const zones = zonesOf(toZoneCount(meter.zones)).map((info): ZoneForm => {
+      const last = history.find((r) => r.zone === info.code);
+      const sent = current.find((r) => r.zone === info.code);
+      return {
+        zone: info.code,
+        role: info.role,
+        previous: last
+          ? {
+              valueMilli: last.valueMilli,
+              period: last.period,
+              date: localDateOf(last.submittedAt, this.deps.timeZone),
+            }
+          : null,
+        sentThisPeriodMilli: sent ? sent.valueMilli : null,
+      };
+    });
+    const form: ReadingForm = {
+      meterId: meter.id,
+      serial: meter.serial,
+      accountId: meter.accountId,
+      accountNumber: meter.accountNumber,
+      digits: meter.digits,
+      window,
+      zones,
+    };
+    return { ok: true as const, form, meter, history };
+  }
+
+  private checkZone(
+    zoneForm: ZoneForm,
+    text: string | undefined,
+    meter: ReadingMeterRow,
+    history: readonly ReadingRow[],
+    prices: Record<string, number>,
+    now: Date,
+    form: ReadingForm,
+  ): ZoneCheck {
+    const { zone } = zoneForm;
+    if (text === undefined) return { zone, status: 'missing' };
+    const parsed = parseReadingValue(text, {
+      digits: meter.digits,
+      fractionDigits: FRACTION_DIGITS,
+    });
+    if (!parsed.ok) return { zone, status: 'invalid', reason: parsed.reason };
+    const previous = zoneForm.previous;
+    const against = checkAgainstPrevious({
+      previousMilli: previous?.valueMilli ?? null,
+      newMilli: parsed.milli,
+      digits: meter.digits,
+    });
+    if (!against.ok) {
+      return {
+        zone,
+        status: 'below-previous',
+        previousMilli: against.previousMilli,
+        previousDate: previous?.date ?? '',
+      };
+    }
+    let implausible: ImplausibleReason | null = null;
+    let chargeKopecks: number | null = null;
+    if (against.consumptionMilli !== null && previous) {
+      const lastRow = history.find((r) => r.zone === zone);
+      const days = lastRow
+        ? (now.getTime() - new Date(lastRow.submittedAt).getTime()) / 86_400_000
+        : 30;
+      const gap = Math.max(1, monthsBetween(previous.period, form.window.period));
+      const plausible = checkPlausibility({
+        consumptionMilli: against.consumptionMilli,
+        recentMonthlyMilli: recentMonthly(history, zone, meter.digits).map((m) => m * gap),
+        days,
+        perDayCapMilli: this.deps.dailyCapKwh * MILLI,
+      });
+      implausible = plausible.ok ? null : plausible.reason;
+      const price = prices[zone];
+      chargeKopecks =
+        price === undefined ? null : estimateCharge({ [zone]: against.consumptionMilli }, prices);
+    }
+    return {
+      zone,
+      status: 'ok',
+      valueMilli: parsed.milli,
+      kind: against.kind,
+      previousMilli: previous?.valueMilli ?? null,
+      consumptionMilli: against.consumptionMilli,
+      implausible,
+      chargeKopecks,
+    };
+  }
+
+  private toChoice(meter: ReadingMeterRow, today: string): MeterChoice {
+    const expired = meter.verifiedUntil !== null && meter.verifiedUntil < today;
+    return {
+      meterId: meter.id,
+      serial: meter.serial,
+      zones: meter.zones,
+      automated: meter.automated,
+      verifiedUntil: meter.verifiedUntil,
+      refusal: meter.automated ? 'automated' : expired ? 'verification-expired' : null,
+    };
+  }
+}
+
+function toZoneCount(zones: number): 1 | 2 | 3 {
+  return zones === 2 || zones === 3 ? zones : 1;
+}
+
+function toStatus(status: string): HistoryItem['status'] {
+  return status === 'billed' || status === 'rejected' || status === 'replaced'
+    ? status
+    : 'accepted';
+}
+
+/** Monthly consumptions of one zone from consecutive counted readings, newest first. */
+function recentMonthly(history: readonly ReadingRow[], zone: string, digits: number): number[] {
+  const byPeriod: ReadingRow[] = [];
+  for (const row of history) {
+    if (row.zone !== zone) continue;
+    if (byPeriod.some((r) => r.period === row.period)) continue;
+    byPeriod.push(row);
+  }
+  const months: number[] = [];
+  for (let i = 0; i + 1 < byPeriod.length && months.length < RECENT_MONTHS; i++) {
+    const newer = byPeriod[i];
+    const older = byPeriod[i + 1];
+    if (!newer || !older) break;
+    const step = checkAgainstPrevious({
+      previousMilli: older.valueMilli,
+      newMilli: newer.valueMilli,
+      digits,
+    });
+    const gap = Math.max(1, monthsBetween(older.period, newer.period));
+    if (step.ok && step.consumptionMilli !== null)
+      months.push(Math.round(step.consumptionMilli / gap));
+  }
+  return months;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reminders: a scheduler job, through the durable outbox
+// ---------------------------------------------------------------------------------------------
+
+/** Renders a locale text; the job stays free of Fluent and grammY. */
+export type ReadingsTranslate = (
+  locale: Locale,
+  key: string,
+  vars?: Record<string, string | number>,
+) => string;
+
+export interface ReadingRemindersDeps {
+  db: Db;
+  outbox: Outbox;
+  translate: ReadingsTranslate;
+  /** The language a Telegram user reads (chosen with /language, else the default). */
+  localeOf: (telegramUserId: number) => Promise<Locale>;
+  timeZone: string;
+  window: { startDay: number; endDay: number };
+  latePolicy: LatePolicy;
+  reminderDay: number;
+}
+
+/** Local hours in which notices are delivered; outside them they wait for the morning. */
+const DELIVERY_FROM_HOUR = 10;
+const DELIVERY_TO_HOUR = 21;
+
+/** `YYYY-MM-DD` → `DD.MM.YYYY`, as dates are written on Russian receipts (and read by everyone). */
+export function displayDate(date: string): string {
+  const [y, m, d] = date.split('-');
+  return `${d}.${m}.${y}`;
+}
+
+/**
+ * The monthly reminder and the verification notices, as an idempotent job: run it as often as
+ * you like. From the reminder day to the window's end, each Telegram user of a cabinet with a
+ * linked account and no reading for the period gets ONE reminder per account (the outbox dedupe
+ * key makes a second run a no-op), unless the cabinet turned reminders off; each meter whose
+ * verification falls due within 60 days gets one notice per holder and due date. Texts are
+ * rendered in the recipient's language when enqueued. Running from the reminder day on (rather
+ * than on that day only) means a day of downtime does not lose the month's reminder.
+ */
+export class ReadingReminders {
+  private readonly repo: ReadingsRepo;
+
+  constructor(private readonly deps: ReadingRemindersDeps) {
+    this.repo = new ReadingsRepo(deps.db);
+  }
+
+  /** One run at `now`; returns how many messages were newly enqueued. */
+  async run(now: Date): Promise<{ reminders: number; verificationNotices: number }> {
+    const { timeZone } = this.deps;
+    const local = localPartsOf(now, timeZone);
+    const today = localDateOf(now, timeZone);
+    const window = readingsWindow({
+      now,
+      timeZone,
+      startDay: this.deps.window.startDay,
+      endDay: this.deps.window.endDay,
+      latePolicy: this.deps.latePolicy,
+    });
+    const notBefore = this.deliveryTime(now);
+    let reminders = 0;
+    if (window.open && local.day >= this.deps.reminderDay && window.closesAt) {
+      const lastDay = localDateOf(new Date(window.closesAt.getTime() - 1), timeZone);
+      const messages: OutboxMessage[] = [];
+      for (const c of await this.repo.reminderCandidates(window.period, today)) {
+        const locale = await this.deps.localeOf(c.telegramUserId);
+        messages.push({
+          chatId: c.telegramUserId,
+          kind: 'reading-reminder',
+          payload: {
+            text: this.deps.translate(locale, 'readings-reminder', {
+              account: c.accountNumber,
+              until: displayDate(lastDay),
+            }),
+          },
+          dedupeKey: `reading-reminder:${c.telegramUserId}:${c.accountId}:${window.period}`,
+          notBefore,
+          expiresAt: window.closesAt,
+        });
+      }
+      if (messages.length > 0) {
+        reminders = (await this.deps.outbox.enqueue(messages)).filter((r) => r.enqueued).length;
+      }
+    }
+    const notices: OutboxMessage[] = [];
+    for (const due of await this.repo.verificationDue(
+      today,
+      addDays(today, VERIFICATION_NOTICE_DAYS),
+    )) {
+      const locale = await this.deps.localeOf(due.telegramUserId);
+      notices.push({
+        chatId: due.telegramUserId,
+        kind: 'verification-due',
+        payload: {
+          text: this.deps.translate(locale, 'readings-verification-notice', {
+            serial: due.serial,
+            account: due.accountNumber,
+            date: displayDate(due.verifiedUntil),
+          }),
+        },
+        dedupeKey: `verification-due:${due.telegramUserId}:${due.meterId}:${due.verifiedUntil}`,
+        notBefore,
+      });
+    }
+    const verificationNotices =
+      notices.length > 0
+        ? (await this.deps.outbox.enqueue(notices)).filter((r) => r.enqueued).length
+        : 0;
+    return { reminders, verificationNotices };
+  }
+
+  /** Now, if it is daytime locally; otherwise the next 10:00 — nobody is woken by a reminder. */
+  private deliveryTime(now: Date): Date {
+    const local = localPartsOf(now, this.deps.timeZone);
+    if (local.hour >= DELIVERY_FROM_HOUR && local.hour < DELIVERY_TO_HOUR) return now;
+    const day =
+      local.hour < DELIVERY_FROM_HOUR
+        ? localDateOf(now, this.deps.timeZone)
+        : addDays(localDateOf(now, this.deps.timeZone), 1);
+    const [year, month, d] = day.split('-').map(Number);
+    return instantOfLocal(
+      { year: year ?? 0, month: month ?? 1, day: d ?? 1, hour: DELIVERY_FROM_HOUR },
+      this.deps.timeZone,
+    );
+  }
+}

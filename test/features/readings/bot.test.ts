@@ -1,0 +1,330 @@
+import { Api } from 'grammy';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createBackground, readingReminders } from '../../../src/app';
+import { createLogger } from '../../../src/core/logger';
+import { OutboxWorker } from '../../../src/core/outbox/worker';
+import { type DemoAccount, seedDemo } from '../../../src/demo/seed';
+import {
+  buttonTexts,
+  type Harness,
+  type Person,
+  startHarness,
+  TEST_BOT,
+} from '../../support/harness';
+import {
+  createAccountWithMeters,
+  freshAccountNumber,
+  type PastReading,
+} from '../../support/readings';
+import { linkDirectly, loginResident } from '../../support/residents';
+
+/** 20 November 2026, 12:00 in Kamchatka: inside the 15–25 window and the reminder day (15 + 5). */
+const IN_WINDOW = new Date('2026-11-20T00:00:00Z');
+/** 26 November 2026, 10:00 in Kamchatka: the day after the window. */
+const AFTER_WINDOW = new Date('2026-11-25T22:00:00Z');
+
+/** Telegram texts with every kind of space (Intl groups with no-break spaces) as one plain space. */
+const flat = (text: string | undefined) => (text ?? '').replace(/\s+/g, ' ');
+
+function steadyTwoZone(lastT1: number, lastT2: number): PastReading[] {
+  return [5, 4, 3, 2, 1, 0].map((back) => ({
+    period: `2026-${String(10 - back).padStart(2, '0')}`,
+    at: `2026-${String(10 - back).padStart(2, '0')}-20T00:00:00.000Z`,
+    kwh: { T1: lastT1 - back * 150, T2: lastT2 - back * 80 },
+  }));
+}
+
+describe('/reading and /readings through the emulator', () => {
+  let h: Harness;
+  let now = IN_WINDOW;
+  let showcase: DemoAccount[];
+  const byNote = (note: string): DemoAccount => {
+    const account = showcase.find((a) => a.note === note);
+    if (!account) throw new Error(`no showcase account "${note}"`);
+    return account;
+  };
+
+  beforeAll(async () => {
+    h = await startHarness({}, { clock: () => now });
+    ({ showcase } = await seedDemo(h.database.db, { accounts: 12, seed: 1, now: IN_WINDOW }));
+  });
+  afterAll(() => h.stop());
+
+  /** A logged-in resident whose current account has a two-zone 5-digit meter near 99 999. */
+  async function residentWithRollover(extraMeters = 0) {
+    const person = await h.person();
+    const { userId } = await loginResident(h.database.db, person.id);
+    const number = freshAccountNumber();
+    const meters = [
+      {
+        serial: `R${number}`,
+        zones: 2 as const,
+        digits: 5,
+        readings: steadyTwoZone(99_950, 40_000),
+      },
+      ...Array.from({ length: extraMeters }, (_, i) => ({
+        serial: `X${i}${number}`,
+        zones: 1 as const,
+        digits: 6,
+        readings: [{ period: '2026-10', at: '2026-10-20T00:00:00.000Z', kwh: { T1: 5000 } }],
+      })),
+    ];
+    const { accountId, meterIds } = await createAccountWithMeters(h.database.db, {
+      number,
+      meters,
+    });
+    await linkDirectly(h.database.db, userId, number);
+    return { person, userId, accountId, meterIds, number };
+  }
+
+  async function send(person: Person, values: string[]) {
+    let last = await person.say('/reading');
+    for (const value of values) last = await person.say(value);
+    return last;
+  }
+
+  it('when a guest sends /reading, then they are asked to log in first', async () => {
+    const guest = await h.person();
+    expect((await guest.say('/reading')).text).toContain('сначала войдите');
+  });
+
+  it('when a two-zone reading rolls over on one zone, then the summary shows it and «Отправить» commits and quotes the ids', async () => {
+    const { person, meterIds } = await residentWithRollover();
+    const t1 = await person.say('/reading');
+    expect(flat(t1.text)).toContain('Т1 (день) — счётчик №');
+    expect(flat(t1.text)).toContain('Последнее принятое: 99 950 кВт·ч от 20.10.2026');
+    expect(buttonTexts(t1)).toEqual(['✖️ Отмена']);
+    const t2 = await person.say('00 120');
+    expect(flat(t2.text)).toContain('Т2 (ночь)');
+    expect(flat(t2.text)).toContain('40 000 кВт·ч от 20.10.2026');
+    const summary = await person.say('40080,5');
+    expect(flat(summary.text)).toContain('за 11.2026');
+    expect(flat(summary.text)).toContain(
+      'Т1 (день): 99 950 → 120 кВт·ч (табло прошло через ноль), расход 170 кВт·ч, примерно 1 575,90 ₽',
+    );
+    expect(flat(summary.text)).toContain(
+      'Т2 (ночь): 40 000 → 40 080,5 кВт·ч, расход 80,5 кВт·ч, примерно 356,62 ₽',
+    );
+    expect(flat(summary.text)).toContain('Итого примерно: 1 932,52 ₽');
+    expect(buttonTexts(summary)).toEqual(['✅ Отправить', '✏️ Исправить', '✖️ Отмена']);
+    // Nothing is written before the resident confirms.
+    expect(
+      await h.database.db('meter_readings').where({ meter_id: meterIds[0], period: '2026-11' }),
+    ).toEqual([]);
+
+    await person.press(summary, '✅ Отправить');
+    const accepted = await person.next();
+    const rows = await h.database
+      .db('meter_readings')
+      .where({ meter_id: meterIds[0], period: '2026-11' })
+      .orderBy('zone');
+    expect(rows.map((r) => [r.zone, Number(r.value_milli), r.status, r.source])).toEqual([
+      ['T1', 120_000, 'accepted', 'bot'],
+      ['T2', 40_080_500, 'accepted', 'bot'],
+    ]);
+    expect(accepted.text).toBe(`Показания приняты, № ${rows[0].id}, ${rows[1].id}. Спасибо!`);
+  });
+
+  it('when a value is implausible, then the resident is asked to confirm and the saved reading is flagged', async () => {
+    const { person, meterIds } = await residentWithRollover();
+    const sure = await send(person, ['1000', '40080']);
+    expect(flat(sure.text)).toContain('1 050 кВт·ч — намного больше обычного');
+    expect(buttonTexts(sure)).toEqual(['✅ Да, всё верно', '✏️ Исправить', '✖️ Отмена']);
+    await person.press(sure, '✅ Да, всё верно');
+    const summary = await person.next();
+    expect(summary.text).toContain('проверит специалист');
+    await person.press(summary, '✅ Отправить');
+    expect((await person.next()).text).toMatch(/^Показания приняты, № \d+, \d+/);
+    const t1 = await h.database
+      .db('meter_readings')
+      .where({ meter_id: meterIds[0], period: '2026-11', zone: 'T1' })
+      .first();
+    expect(Boolean(t1.flagged)).toBe(true);
+    expect(t1.flag_reason).toBe('over-3x-average');
+  });
+
+  it('when a value is below the last accepted one, then it is refused with the last value quoted and asked again', async () => {
+    const { person } = await residentWithRollover();
+    await person.say('/reading');
+    const refused = await person.say('99 949');
+    expect(flat(refused.text)).toBe(
+      'Показание меньше последнего принятого (99 950 кВт·ч от 20.10.2026). Проверьте цифры и введите ещё раз.',
+    );
+    const letters = await person.say('12a45');
+    expect(letters.text).toContain('нужны только цифры');
+    const next = await person.say('99 990');
+    expect(next.text).toContain('Т2 (ночь)');
+    await person.press(next, '✖️ Отмена');
+    expect((await person.next()).text).toContain('Действие отменено');
+  });
+
+  it('when a reading is resent in the same period, then it replaces the first and /readings shows both with statuses', async () => {
+    const { person } = await residentWithRollover();
+    const first = await send(person, ['99 990', '40 050']);
+    await person.press(first, '✅ Отправить');
+    await person.next();
+    const t1 = await person.say('/reading');
+    expect(flat(t1.text)).toContain(
+      'В этом месяце уже передано: 99 990 кВт·ч. Новое значение заменит его.',
+    );
+    await person.say('0100');
+    const second = await person.say('40 070');
+    await person.press(second, '✅ Отправить');
+    const accepted = await person.next();
+    expect(accepted.text).toContain('Предыдущие показания за этот месяц заменены.');
+
+    const history = await person.say('/readings');
+    const lines = flat(history.text);
+    expect(lines).toContain('Т2 (ночь): 40 070 — принято');
+    expect(lines).toContain('Т1 (день): 100 — принято');
+    expect(lines).toContain('Т2 (ночь): 40 050 — заменено новым');
+    expect(lines).toContain('Т1 (день): 99 990 — заменено новым');
+    expect(buttonTexts(history)).toContain('⬅️ Раньше');
+    await person.press(history, '⬅️ Раньше');
+    const older = await person.next();
+    expect(flat(older.text)).toContain('учтено в расчёте');
+    expect(flat(older.text)).toContain('(стр. 2 из 2)');
+  });
+
+  it('when the meter is on automated metering, then the reading is refused with why', async () => {
+    const person = await h.person();
+    const { userId } = await loginResident(h.database.db, person.id);
+    await linkDirectly(h.database.db, userId, byNote('automated metering').number);
+    const reply = await person.say('/reading');
+    expect(reply.text).toContain('АСКУЭ');
+    expect(reply.text).toContain('показания передаются сами');
+  });
+
+  it('when the meter’s verification expired, then the reading is refused with what to do', async () => {
+    const person = await h.person();
+    const { userId } = await loginResident(h.database.db, person.id);
+    await linkDirectly(h.database.db, userId, byNote('verification expired').number);
+    const reply = await person.say('/reading');
+    expect(reply.text).toContain('истёк срок поверки');
+    expect(reply.text).toContain(h.config.operator.phone);
+  });
+
+  it('when a crafted callback names another resident’s meter or account, then it is refused and nothing is shown', async () => {
+    const owner = await residentWithRollover();
+    const { person } = await residentWithRollover(1);
+    const choose = await person.say('/reading');
+    expect(buttonTexts(choose)).toHaveLength(3);
+    await h.client.sendCallback(
+      person.id,
+      person.id,
+      choose.message_id,
+      `v1|rd|meter|${owner.meterIds[0]}`,
+    );
+    expect((await person.next()).text).toBe('Этот счётчик не относится к вашим лицевым счетам.');
+
+    const callback = await h.client.sendCallback(
+      person.id,
+      person.id,
+      choose.message_id,
+      `v1|rd|hist|${owner.accountId}|0`,
+    );
+    const answer = await h.client.callbackAnswer(callback);
+    expect(answer.text).toBe('Это действие недоступно.');
+    const transcript = await h.client.transcript(person.id);
+    expect(transcript.map((e) => e.text ?? '').join('\n')).not.toContain(owner.number);
+  });
+
+  it('when /reading comes the day after the window, then the bot says when it opens and that the reading counts for the next period', async () => {
+    const { person } = await residentWithRollover();
+    now = AFTER_WINDOW;
+    try {
+      const notice = await person.say('/reading');
+      expect(flat(notice.text)).toContain('будут учтены за 12.2026');
+      expect(flat(notice.text)).toContain('Следующий приём откроется 15.12.2026');
+      const question = await person.next();
+      expect(question.text).toContain('Т1 (день)');
+      await person.press(question, '✖️ Отмена');
+      await person.next();
+    } finally {
+      now = IN_WINDOW;
+    }
+  });
+
+  it('when the reminder job runs on the reminder day, then each resident gets one reminder through the outbox and the opted-out none', async () => {
+    const db = h.database.db;
+    const reminded = await residentWithRollover();
+    const optedOut = await residentWithRollover();
+    const toggle = await optedOut.person.say('/reminders');
+    expect(buttonTexts(toggle)).toEqual(['🔕 Выключить напоминания']);
+    await optedOut.person.press(toggle, '🔕 Выключить напоминания');
+    expect((await optedOut.person.next()).text).toBe('Напоминания о показаниях выключены.');
+
+    const logger = createLogger('silent');
+    const deps = { config: h.config, db, logger, clock: () => IN_WINDOW };
+    const background = createBackground(deps, {
+      token: TEST_BOT.token,
+      apiRoot: h.emulator.apiRoot,
+    });
+    await background.scheduler.tick(); // the registered job, with the app's clock
+    await readingReminders(deps, background.outbox).run(IN_WINDOW); // and once more by hand
+    const keyOf = (r: { person: Person; accountId: number }) =>
+      `reading-reminder:${r.person.id}:${r.accountId}:2026-11`;
+    const rows = await db('outbox').where({ kind: 'reading-reminder' });
+    expect(rows.filter((r) => r.dedupe_key === keyOf(reminded))).toHaveLength(1);
+    expect(
+      rows.filter(
+        (r) => r.chat_id === optedOut.person.id || Number(r.chat_id) === optedOut.person.id,
+      ),
+    ).toEqual([]);
+
+    // The worker delivers it: its clock runs from the job's "now", as the real one would.
+    const offset = IN_WINDOW.getTime() - Date.now();
+    const worker = new OutboxWorker(db, new Api(TEST_BOT.token, { apiRoot: h.emulator.apiRoot }), {
+      clock: () => Date.now() + offset,
+      pollIntervalMs: 50,
+    });
+    worker.start();
+    try {
+      // A loaded CI machine may take a while: the worker also delivers earlier tests' reminders.
+      const reminder = await h.client.nextBotMessage(reminded.person.id, { timeoutMs: 30_000 });
+      expect(flat(reminder.text)).toContain(
+        `пора передать показания счётчика по счёту ${reminded.number}`,
+      );
+      expect(flat(reminder.text)).toContain('Приём до 25.11.2026 включительно');
+    } finally {
+      await worker.stop();
+    }
+    // Marked sent once the send returned (stop waits for a send in flight).
+    const sent = await db('outbox')
+      .where({ dedupe_key: keyOf(reminded) })
+      .first();
+    expect(sent.status).toBe('sent');
+    const optedOutTexts = (await h.client.transcript(optedOut.person.id)).map((e) => e.text ?? '');
+    expect(optedOutTexts.join('\n')).not.toContain('пора передать показания');
+    const remindedTexts = (await h.client.transcript(reminded.person.id)).map((e) => e.text ?? '');
+    expect(remindedTexts.filter((t) => t.includes('пора передать показания'))).toHaveLength(1);
+  });
+});
+
+describe('/reading under the refuse policy', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ READINGS_LATE_POLICY: 'refuse' }, { clock: () => AFTER_WINDOW });
+    await seedDemo(h.database.db, { accounts: 3, seed: 1, now: IN_WINDOW });
+  });
+  afterAll(() => h.stop());
+
+  it('when /reading comes after the window, then it is refused with the opening date and nothing is asked', async () => {
+    const person = await h.person();
+    const { userId } = await loginResident(h.database.db, person.id);
+    const number = freshAccountNumber();
+    await createAccountWithMeters(h.database.db, {
+      number,
+      meters: [{ serial: `P${number}`, zones: 1, digits: 6 }],
+    });
+    await linkDirectly(h.database.db, userId, number);
+    const reply = await person.say('/reading');
+    expect(flat(reply.text)).toBe(
+      'Приём показаний сейчас закрыт: показания принимаются с 15 по 25 число каждого месяца. Следующий приём откроется 15.12.2026.',
+    );
+    expect(buttonTexts(reply)).toEqual([]);
+    // The next text is not taken as a reading: no conversation is waiting for it.
+    const after = await person.say('12345');
+    expect(after.text).not.toContain('Показания приняты');
+  });
+});
