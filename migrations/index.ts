@@ -3,6 +3,8 @@ import * as core from './20261124000000_core';
 import * as residents from './20261124010000_residents';
 import * as billingExchange from './20261124020000_billing_exchange';
 import * as outbox from './20261124030000_outbox';
+import * as accounts from './20261124040000_accounts';
+import * as readings from './20261124060000_readings';
 
 /**
  * Migrations are listed here rather than discovered on disk, so they load the same way under
@@ -13,6 +15,8 @@ const migrations: Record<string, Knex.Migration> = {
   '20261124010000_residents': residents,
   '20261124020000_billing_exchange': billingExchange,
   '20261124030000_outbox': outbox,
+  '20261124040000_accounts': accounts,
+  '20261124060000_readings': readings,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

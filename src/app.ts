@@ -1,19 +1,39 @@
 import { autoRetry } from '@grammyjs/auto-retry';
 import { conversations, createConversation } from '@grammyjs/conversations';
 import { sequentialize } from '@grammyjs/runner';
-import { Bot, type Context, type MiddlewareFn, session } from 'grammy';
+import { Api, Bot, type Context, type MiddlewareFn, session } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { Config } from './config';
 import { callbackData } from './core/callback-data';
 import { createCancelFeature } from './core/cancel';
+import { PRIVATE_COMMANDS } from './core/commands';
 import type { BotContext, ConversationContext, SessionData } from './core/context';
 import type { Db } from './core/db/index';
 import { nowIso } from './core/db/index';
 import { createI18n, type Locale } from './core/i18n';
 import type { Logger } from './core/logger';
 import { KnexStorageAdapter } from './core/storage';
+import { Outbox } from './core/outbox/outbox';
+import { OutboxWorker } from './core/outbox/worker';
+import { Scheduler } from './core/scheduler';
+import { AuditLog } from './core/audit';
+import { createMailer, type Mailer } from './core/mail/mailer';
+import type { OutboxMail } from './core/mail/outbox';
+import { RateLimiter } from './core/rate-limit';
+import { SecretInputGate, SecretVault, secretInput } from './core/secret-input';
 import { createAdminFeature } from './features/admin/bot';
-import { AuthService } from './features/auth/service';
+import { createAuthFeature } from './features/auth/bot';
+import {
+  AUTH_CONVERSATIONS,
+  createLoginConversation,
+  createRecoverConversation,
+  createRegisterConversation,
+  LOGIN_CONVERSATION,
+  RECOVER_CONVERSATION,
+  REGISTER_CONVERSATION,
+} from './features/auth/conversations';
+import { LOGIN_MAX_FAILURES, LOGIN_WINDOW_MS, PasswordPolicy } from './features/auth/rules';
+import { AuthService, type Translate } from './features/auth/service';
 import { createHelpFeature } from './features/help/bot';
 import { guestKeyboard } from './features/help/keyboards';
 import { createLanguageFeature } from './features/language/bot';
@@ -22,13 +42,43 @@ import {
   LANGUAGE_CONVERSATION,
 } from './features/language/conversations';
 import { LanguageService } from './features/language/service';
+import { createAccountsFeature } from './features/accounts/bot';
+import { createLinkConversation, LINK_CONVERSATION } from './features/accounts/conversations';
+import {
+  LINK_MAX_FAILURES_PER_ACCOUNT,
+  LINK_MAX_FAILURES_PER_USER,
+  LINK_WINDOW_MS,
+} from './features/accounts/rules';
+import { AccountsService } from './features/accounts/service';
+import { createReadingsFeature } from './features/readings/bot';
+import { createReadingConversation, READING_CONVERSATION } from './features/readings/conversations';
+import { ReadingReminders, ReadingsService } from './features/readings/service';
+import { createBalanceFeature } from './features/balance/bot';
+import { BalanceService } from './features/balance/service';
+import { createConsentGate } from './features/privacy/bot';
+import { ConsentService } from './features/privacy/service';
 import { createUnhandledFeature } from './features/unhandled/bot';
+import { createProfileFeature, createSessionNotifier } from './features/profile/bot';
+import {
+  createProfileEditConversation,
+  createProfileEmailConversation,
+  createProfilePasswordConversation,
+  PROFILE_EDIT_CONVERSATION,
+  PROFILE_EMAIL_CONVERSATION,
+  PROFILE_PASSWORD_CONVERSATION,
+  PROFILE_SECRET_CONVERSATIONS,
+} from './features/profile/conversations';
+import { ProfileService } from './features/profile/service';
+import { createRightsFeature } from './features/privacy/rights/bot';
+import { RightsService } from './features/privacy/rights/service';
 
 /** What the app is built from; created by `main.ts` (or a test) and passed in. */
 export interface AppDeps {
   config: Config;
   db: Db;
   logger: Logger;
+  /** "Now" for time-dependent use cases (the readings window); tests move it. Default: the system clock. */
+  clock?: () => Date;
 }
 
 export interface BotOptions {
@@ -39,27 +89,103 @@ export interface BotOptions {
   botInfo?: UserFromGetMe;
   /** Webhook mode: remember processed `update_id`s so a redelivered update is handled once. */
   dedupeUpdates?: boolean;
+  /** Sandbox: told of every letter written to the local outbox (when there is no SMTP). */
+  onMailSent?: (mail: OutboxMail) => void;
 }
 
 /** The use cases, framework-free; a future Mini App or web cabinet reuses them unchanged. */
 export interface Services {
   auth: AuthService;
+  consents: ConsentService;
   languages: LanguageService;
+  accounts: AccountsService;
+  balance: BalanceService;
+  profile: ProfileService;
+  rights: RightsService;
+  readings: ReadingsService;
 }
 
 /**
  * Bumped whenever conversation code changes shape, so state saved by an older release is
  * discarded instead of being replayed against different code.
  */
-export const CONVERSATION_STATE_VERSION = 1;
+export const CONVERSATION_STATE_VERSION = 2;
 
 /** Leaving a conversation idle this long ends it; the next message is handled afresh. */
 const CONVERSATION_IDLE_MS = 30 * 60 * 1000;
 
 export const CANCEL_CALLBACK = callbackData('common', 'cancel');
 
-export function createServices(db: Db): Services {
-  return { auth: new AuthService(db), languages: new LanguageService(db) };
+/** Everything services need from outside: the database, and (optionally) mail and texts. */
+export interface ServiceDeps {
+  config: Config;
+  db: Db;
+  mailer: Mailer;
+  translate: Translate;
+  clock?: () => Date;
+}
+
+export function createServices({ config, db, mailer, translate, clock }: ServiceDeps): Services {
+  const consents = new ConsentService(db, config.operator);
+  const auth = new AuthService({
+    db,
+    mailer,
+    translate,
+    consents,
+    audit: new AuditLog(db),
+    loginLimiter: new RateLimiter(db, LOGIN_MAX_FAILURES, LOGIN_WINDOW_MS),
+    recoveryLimiter: new RateLimiter(db, LOGIN_MAX_FAILURES, LOGIN_WINDOW_MS),
+    passwordPolicy: new PasswordPolicy(),
+  });
+  const audit = new AuditLog(db);
+  const profile = new ProfileService({
+    db,
+    auth,
+    audit,
+    mailer,
+    translate,
+    passwordLimiter: new RateLimiter(db, LOGIN_MAX_FAILURES, LOGIN_WINDOW_MS),
+    emailLimiter: new RateLimiter(db, 5, 60 * 60 * 1000),
+  });
+  const rights = new RightsService({
+    db,
+    consents,
+    audit,
+    translate,
+    operatorName: config.operator.name,
+    timeZone: config.timeZone,
+  });
+  const languages = new LanguageService(db);
+  const accounts = new AccountsService({
+    db,
+    audit: new AuditLog(db),
+    userLimiter: new RateLimiter(db, LINK_MAX_FAILURES_PER_USER, LINK_WINDOW_MS),
+    accountLimiter: new RateLimiter(db, LINK_MAX_FAILURES_PER_ACCOUNT, LINK_WINDOW_MS),
+    // Notices to co-holders go through the durable outbox; the worker picks them up on its poll.
+    outbox: new Outbox(db),
+    translate,
+    localeOf: async (telegramUserId) =>
+      (await languages.chosenLocale(telegramUserId)) ?? config.defaultLocale,
+    proofPolicy: config.accountLinkProof,
+    timeZone: config.timeZone,
+    operatorPhone: config.operator.phone,
+  });
+  const balance = new BalanceService({
+    db,
+    accounts,
+    timeZone: config.timeZone,
+    paymentDueDay: config.paymentDueDay,
+  });
+  const readings = new ReadingsService({
+    db,
+    accounts,
+    timeZone: config.timeZone,
+    window: config.readingsWindow,
+    latePolicy: config.readings.latePolicy,
+    dailyCapKwh: config.readings.dailyCapKwh,
+    clock,
+  });
+  return { auth, consents, languages, accounts, balance, profile, rights, readings };
 }
 
 /**
@@ -68,7 +194,10 @@ export function createServices(db: Db): Services {
  */
 export function createBot(deps: AppDeps, options: BotOptions): Bot<BotContext> {
   const { config, db, logger } = deps;
-  const services = createServices(db);
+  const textsI18n = createI18n(config.defaultLocale, async () => undefined);
+  const translate: Translate = (locale, key, vars) => textsI18n.t(locale, key, vars);
+  const mailer = createMailer(config.mail, logger, options.onMailSent);
+  const services = createServices({ config, db, mailer, translate, clock: deps.clock });
   const bot = new Bot<BotContext>(options.token, {
     botInfo: options.botInfo,
     client: options.apiRoot ? { apiRoot: options.apiRoot } : undefined,
@@ -148,12 +277,185 @@ export function createBot(deps: AppDeps, options: BotOptions): Bot<BotContext> {
       maxMillisecondsToWait: CONVERSATION_IDLE_MS,
     }),
   );
+  bot.use(
+    createConversation(
+      createLinkConversation({
+        accounts: services.accounts,
+        auth: services.auth,
+        cancelData: CANCEL_CALLBACK,
+        operatorPhone: config.operator.phone,
+      }),
+      { id: LINK_CONVERSATION, maxMillisecondsToWait: CONVERSATION_IDLE_MS },
+    ),
+  );
+  bot.use(
+    createConversation(
+      createReadingConversation({
+        auth: services.auth,
+        readings: services.readings,
+        operatorPhone: config.operator.phone,
+        window: config.readingsWindow,
+      }),
+      { id: READING_CONVERSATION, maxMillisecondsToWait: CONVERSATION_IDLE_MS },
+    ),
+  );
 
+  // Passwords are taken out of updates before any auth conversation can store them.
+  const gate = new SecretInputGate(db);
+  const vault = new SecretVault();
+  bot.use(secretInput(gate, vault, AUTH_CONVERSATIONS, PRIVATE_COMMANDS));
+  const authDeps = {
+    auth: services.auth,
+    consents: services.consents,
+    gate,
+    vault,
+    notifyLoggedOut: async (telegramUserId: number) => {
+      const locale =
+        (await services.languages.chosenLocale(telegramUserId)) ?? config.defaultLocale;
+      await bot.api
+        .sendMessage(telegramUserId, translate(locale, 'auth-session-ended'), {
+          reply_markup: { remove_keyboard: true },
+        })
+        .catch((err: unknown) => logger.warn({ err }, 'could not notify a logged-out session'));
+    },
+  };
+  for (const [id, build] of [
+    [REGISTER_CONVERSATION, createRegisterConversation],
+    [LOGIN_CONVERSATION, createLoginConversation],
+    [RECOVER_CONVERSATION, createRecoverConversation],
+  ] as const) {
+    bot.use(
+      createConversation(build(authDeps), { id, maxMillisecondsToWait: CONVERSATION_IDLE_MS }),
+    );
+  }
+
+  // Profile and personal-data rights (issue 4, second half).
+  const notifySessionEnded = createSessionNotifier({
+    api: bot.api,
+    languages: services.languages,
+    translate,
+    defaultLocale: config.defaultLocale,
+    warn: (err) => logger.warn({ err }, 'could not notify an ended session'),
+  });
+  bot.use(secretInput(gate, vault, PROFILE_SECRET_CONVERSATIONS, PRIVATE_COMMANDS));
+  const profileDeps = {
+    profile: services.profile,
+    auth: services.auth,
+    gate,
+    vault,
+    notifySessionEnded,
+  };
+  for (const [id, build] of [
+    [PROFILE_EDIT_CONVERSATION, createProfileEditConversation],
+    [PROFILE_EMAIL_CONVERSATION, createProfileEmailConversation],
+    [PROFILE_PASSWORD_CONVERSATION, createProfilePasswordConversation],
+  ] as const) {
+    bot.use(
+      createConversation(build(profileDeps), { id, maxMillisecondsToWait: CONVERSATION_IDLE_MS }),
+    );
+  }
+
+  bot.use(createConsentGate({ auth: services.auth, consents: services.consents }));
+  bot.use(createAuthFeature({ auth: services.auth, afterLogout: showMenu }));
   bot.use(createHelpFeature({ config, auth: services.auth }));
   bot.use(createLanguageFeature());
+  bot.use(
+    createAccountsFeature({
+      accounts: services.accounts,
+      auth: services.auth,
+      operatorPhone: config.operator.phone,
+    }),
+  );
+  bot.use(
+    createBalanceFeature({
+      accounts: services.accounts,
+      balance: services.balance,
+      auth: services.auth,
+    }),
+  );
+  bot.use(
+    createProfileFeature({
+      auth: services.auth,
+      profile: services.profile,
+      languages: services.languages,
+      timeZone: config.timeZone,
+      notifySessionEnded,
+    }),
+  );
+  bot.use(
+    createRightsFeature({
+      auth: services.auth,
+      rights: services.rights,
+      timeZone: config.timeZone,
+      notifySessionEnded,
+    }),
+  );
+  bot.use(createReadingsFeature({ auth: services.auth, readings: services.readings }));
   bot.use(createAdminFeature({ config }));
   bot.use(createUnhandledFeature({ menu: guestMenuFor(services.auth) }));
   return bot;
+}
+
+/** The background side of the process: the notification outbox, its worker, periodic jobs. */
+export interface Background {
+  outbox: Outbox;
+  worker: OutboxWorker;
+  scheduler: Scheduler;
+  start(): void;
+  /** Stops jobs, then the worker (its send in flight finishes); call before the database closes. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Builds the outbox worker and the scheduler, unstarted; `main.ts` starts them in every run mode.
+ * The worker gets a plain `Api` of its own: it honours 429 `retry_after` itself by rescheduling
+ * the row, whereas auto-retry (installed on `bot.api`) would sleep inside the send.
+ */
+export function createBackground(
+  deps: AppDeps,
+  options: Pick<BotOptions, 'token' | 'apiRoot'>,
+): Background {
+  const { db, logger } = deps;
+  const outbox = new Outbox(db);
+  const api = new Api(options.token, options.apiRoot ? { apiRoot: options.apiRoot } : undefined);
+  const worker = new OutboxWorker(db, api, { outbox, logger: logger.child({ module: 'outbox' }) });
+  const scheduler = new Scheduler(db, { logger: logger.child({ module: 'scheduler' }) });
+  // Periodic jobs are registered here, e.g. scheduler.every('reading-reminders', 10 * 60_000, job).
+  const reminders = readingReminders(deps, outbox);
+  scheduler.every('reading-reminders', 10 * 60_000, async ({ now }) => {
+    await reminders.run(deps.clock ? deps.clock() : now);
+  });
+  return {
+    outbox,
+    worker,
+    scheduler,
+    start() {
+      worker.start();
+      scheduler.start();
+    },
+    async stop() {
+      await scheduler.stop();
+      await worker.stop();
+    },
+  };
+}
+
+/** The reading reminders job, rendering texts in each recipient's language. */
+export function readingReminders(deps: AppDeps, outbox: Outbox): ReadingReminders {
+  const { config, db } = deps;
+  const texts = createI18n(config.defaultLocale, async () => undefined);
+  const languages = new LanguageService(db);
+  return new ReadingReminders({
+    db,
+    outbox,
+    translate: (locale, key, vars) => texts.t(locale, key, vars),
+    localeOf: async (telegramUserId) =>
+      (await languages.chosenLocale(telegramUserId)) ?? config.defaultLocale,
+    timeZone: config.timeZone,
+    window: config.readingsWindow,
+    latePolicy: config.readings.latePolicy,
+    reminderDay: config.readings.reminderDay,
+  });
 }
 
 function guestMenuFor(auth: AuthService) {

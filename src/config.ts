@@ -48,6 +48,11 @@ export const configSchema = z
       .default('Asia/Kamchatka'),
     READINGS_WINDOW_START_DAY: dayOfMonth.default(15),
     READINGS_WINDOW_END_DAY: dayOfMonth.default(25),
+    READINGS_LATE_POLICY: z.enum(['next-period', 'refuse']).default('next-period'),
+    READINGS_REMINDER_DAY: z.preprocess(emptyToUndefined, dayOfMonth.optional()),
+    READINGS_DAILY_CAP_KWH: z.coerce.number().int().min(1).max(100_000).default(150),
+    ACCOUNT_LINK_PROOF: z.enum(['meter-serial', 'last-charge', 'either']).default('either'),
+    PAYMENT_DUE_DAY: z.coerce.number().int().min(1).max(28).default(10),
     DEFAULT_LOCALE: z.enum(['ru', 'en']).default('ru'),
     LOG_LEVEL: z.enum(logLevels).default('info'),
     SMTP_URL: z.preprocess(emptyToUndefined, z.url().optional()),
@@ -160,6 +165,15 @@ export interface Config {
   adminChatId?: number;
   timeZone: string;
   readingsWindow: { startDay: number; endDay: number };
+  /**
+   * Readings beyond the window: a late reading counts for the next period or is refused; the
+   * reminder day (inside the window); the per-day cap (kWh) above which a value asks to confirm.
+   */
+  readings: { latePolicy: 'next-period' | 'refuse'; reminderDay: number; dailyCapKwh: number };
+  /** What proves ownership when linking an account: a meter's serial, the last charge, or either. */
+  accountLinkProof: 'meter-serial' | 'last-charge' | 'either';
+  /** Day of the month after the billing period by which the bill is due (ПП 354: the 10th). */
+  paymentDueDay: number;
   defaultLocale: 'ru' | 'en';
   logLevel: (typeof logLevels)[number];
   mail: { smtpUrl?: string; from: string; outboxDir: string };
@@ -220,6 +234,20 @@ function toConfig(env: Env): Config {
       startDay: env.READINGS_WINDOW_START_DAY,
       endDay: env.READINGS_WINDOW_END_DAY,
     },
+    readings: {
+      latePolicy: env.READINGS_LATE_POLICY,
+      // Default: five days into the window, so early submitters are never nagged.
+      reminderDay: Math.min(
+        Math.max(
+          env.READINGS_REMINDER_DAY ?? env.READINGS_WINDOW_START_DAY + 5,
+          env.READINGS_WINDOW_START_DAY,
+        ),
+        env.READINGS_WINDOW_END_DAY,
+      ),
+      dailyCapKwh: env.READINGS_DAILY_CAP_KWH,
+    },
+    accountLinkProof: env.ACCOUNT_LINK_PROOF,
+    paymentDueDay: env.PAYMENT_DUE_DAY,
     defaultLocale: env.DEFAULT_LOCALE,
     logLevel: env.LOG_LEVEL,
     mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, outboxDir: env.MAIL_OUTBOX_DIR },

@@ -3,7 +3,27 @@ import type { BotCommand } from 'grammy/types';
 import type { Config } from '../config';
 import { createI18n, SUPPORTED_LOCALES } from './i18n';
 
-const PRIVATE_COMMANDS = ['start', 'help', 'language', 'cancel'] as const;
+/** The commands of private chats, in menu order. */
+export const PRIVATE_COMMANDS = [
+  'start',
+  'help',
+  'register',
+  'login',
+  'recover',
+  'logout',
+  'balance',
+  'reading',
+  'readings',
+  'reminders',
+  'accounts',
+  'link',
+  'profile',
+  'security',
+  'privacy',
+  'mydata',
+  'language',
+  'cancel',
+] as const;
 const ADMIN_COMMANDS = ['help', 'chatid'] as const;
 
 /** The command menus Telegram shows: residents' in private chats, staff's in the admin chat only. */

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buttonTexts, type Harness, startHarness } from '../support/harness';
+import { CONSENT_VERSION } from '../../src/features/privacy/consent';
+import { buttonTexts, type Harness, replyButtonTexts, startHarness } from '../support/harness';
 
 describe('/start and /help', () => {
   let h: Harness;
@@ -62,9 +63,17 @@ describe('/start and /help', () => {
       logged_in_at: now,
       last_seen_at: now,
     });
+    await h.database.db('consents').insert({
+      user_id: typeof row === 'object' ? row.id : row,
+      version: CONSENT_VERSION,
+      text_sha256: '0'.repeat(64),
+      locale: 'ru',
+      accepted_at: now,
+    });
     const reply = await anna.say('/start');
     expect(reply.text).toBe('Здравствуйте, Анна Петровна! Выберите, что нужно сделать.');
     expect(buttonTexts(reply)).toEqual([]);
+    expect(replyButtonTexts(reply)).toEqual(['❓ Помощь', '🚪 Выйти']);
   });
 
   it('when the bot starts, it publishes command menus for private chats in both languages', async () => {
@@ -78,7 +87,26 @@ describe('/start and /help', () => {
       language_code: 'en',
     });
     const fallback = await api.getMyCommands({ scope: { type: 'all_private_chats' } });
-    expect(ru.map((c) => c.command)).toEqual(['start', 'help', 'language', 'cancel']);
+    expect(ru.map((c) => c.command)).toEqual([
+      'start',
+      'help',
+      'register',
+      'login',
+      'recover',
+      'logout',
+      'balance',
+      'reading',
+      'readings',
+      'reminders',
+      'accounts',
+      'link',
+      'profile',
+      'security',
+      'privacy',
+      'mydata',
+      'language',
+      'cancel',
+    ]);
     expect(ru.find((c) => c.command === 'cancel')?.description).toBe('Отменить текущее действие');
     expect(en.find((c) => c.command === 'cancel')?.description).toBe('Cancel the current action');
     expect(fallback).toEqual(ru);
