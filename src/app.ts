@@ -4,6 +4,7 @@ import { sequentialize } from '@grammyjs/runner';
 import { Api, Bot, type Context, type MiddlewareFn, session } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { Config } from './config';
+import { AuditLog } from './core/audit';
 import { callbackData } from './core/callback-data';
 import { createCancelFeature } from './core/cancel';
 import { PRIVATE_COMMANDS } from './core/commands';
@@ -12,15 +13,22 @@ import type { Db } from './core/db/index';
 import { nowIso } from './core/db/index';
 import { createI18n, type Locale } from './core/i18n';
 import type { Logger } from './core/logger';
-import { KnexStorageAdapter } from './core/storage';
-import { Outbox } from './core/outbox/outbox';
-import { OutboxWorker } from './core/outbox/worker';
-import { Scheduler } from './core/scheduler';
-import { AuditLog } from './core/audit';
 import { createMailer, type Mailer } from './core/mail/mailer';
 import type { OutboxMail } from './core/mail/outbox';
+import { Outbox } from './core/outbox/outbox';
+import { OutboxWorker } from './core/outbox/worker';
 import { RateLimiter } from './core/rate-limit';
+import { Scheduler } from './core/scheduler';
 import { SecretInputGate, SecretVault, secretInput } from './core/secret-input';
+import { KnexStorageAdapter } from './core/storage';
+import { createAccountsFeature } from './features/accounts/bot';
+import { createLinkConversation, LINK_CONVERSATION } from './features/accounts/conversations';
+import {
+  LINK_MAX_FAILURES_PER_ACCOUNT,
+  LINK_MAX_FAILURES_PER_USER,
+  LINK_WINDOW_MS,
+} from './features/accounts/rules';
+import { AccountsService } from './features/accounts/service';
 import { createAdminFeature } from './features/admin/bot';
 import { createAuthFeature } from './features/auth/bot';
 import {
@@ -34,6 +42,8 @@ import {
 } from './features/auth/conversations';
 import { LOGIN_MAX_FAILURES, LOGIN_WINDOW_MS, PasswordPolicy } from './features/auth/rules';
 import { AuthService, type Translate } from './features/auth/service';
+import { createBalanceFeature } from './features/balance/bot';
+import { BalanceService } from './features/balance/service';
 import { createHelpFeature } from './features/help/bot';
 import { guestKeyboard } from './features/help/keyboards';
 import { createLanguageFeature } from './features/language/bot';
@@ -42,22 +52,10 @@ import {
   LANGUAGE_CONVERSATION,
 } from './features/language/conversations';
 import { LanguageService } from './features/language/service';
-import { createAccountsFeature } from './features/accounts/bot';
-import { createLinkConversation, LINK_CONVERSATION } from './features/accounts/conversations';
-import {
-  LINK_MAX_FAILURES_PER_ACCOUNT,
-  LINK_MAX_FAILURES_PER_USER,
-  LINK_WINDOW_MS,
-} from './features/accounts/rules';
-import { AccountsService } from './features/accounts/service';
-import { createReadingsFeature } from './features/readings/bot';
-import { createReadingConversation, READING_CONVERSATION } from './features/readings/conversations';
-import { ReadingReminders, ReadingsService } from './features/readings/service';
-import { createBalanceFeature } from './features/balance/bot';
-import { BalanceService } from './features/balance/service';
 import { createConsentGate } from './features/privacy/bot';
+import { createRightsFeature } from './features/privacy/rights/bot';
+import { RightsService } from './features/privacy/rights/service';
 import { ConsentService } from './features/privacy/service';
-import { createUnhandledFeature } from './features/unhandled/bot';
 import { createProfileFeature, createSessionNotifier } from './features/profile/bot';
 import {
   createProfileEditConversation,
@@ -69,8 +67,10 @@ import {
   PROFILE_SECRET_CONVERSATIONS,
 } from './features/profile/conversations';
 import { ProfileService } from './features/profile/service';
-import { createRightsFeature } from './features/privacy/rights/bot';
-import { RightsService } from './features/privacy/rights/service';
+import { createReadingsFeature } from './features/readings/bot';
+import { createReadingConversation, READING_CONVERSATION } from './features/readings/conversations';
+import { ReadingReminders, ReadingsService } from './features/readings/service';
+import { createUnhandledFeature } from './features/unhandled/bot';
 
 /** What the app is built from; created by `main.ts` (or a test) and passed in. */
 export interface AppDeps {
@@ -103,6 +103,9 @@ export interface Services {
   profile: ProfileService;
   rights: RightsService;
   readings: ReadingsService;
+  /** Durable notifications; the background worker shares this instance and wakes on enqueue. */
+  outbox: Outbox;
+  audit: AuditLog;
 }
 
 /**
@@ -126,18 +129,19 @@ export interface ServiceDeps {
 }
 
 export function createServices({ config, db, mailer, translate, clock }: ServiceDeps): Services {
+  const audit = new AuditLog(db);
+  const outbox = new Outbox(db);
   const consents = new ConsentService(db, config.operator);
   const auth = new AuthService({
     db,
     mailer,
     translate,
     consents,
-    audit: new AuditLog(db),
+    audit,
     loginLimiter: new RateLimiter(db, LOGIN_MAX_FAILURES, LOGIN_WINDOW_MS),
     recoveryLimiter: new RateLimiter(db, LOGIN_MAX_FAILURES, LOGIN_WINDOW_MS),
     passwordPolicy: new PasswordPolicy(),
   });
-  const audit = new AuditLog(db);
   const profile = new ProfileService({
     db,
     auth,
@@ -158,11 +162,11 @@ export function createServices({ config, db, mailer, translate, clock }: Service
   const languages = new LanguageService(db);
   const accounts = new AccountsService({
     db,
-    audit: new AuditLog(db),
+    audit,
     userLimiter: new RateLimiter(db, LINK_MAX_FAILURES_PER_USER, LINK_WINDOW_MS),
     accountLimiter: new RateLimiter(db, LINK_MAX_FAILURES_PER_ACCOUNT, LINK_WINDOW_MS),
-    // Notices to co-holders go through the durable outbox; the worker picks them up on its poll.
-    outbox: new Outbox(db),
+    // Notices to co-holders go through the durable outbox, in the same transaction as the link.
+    outbox,
     translate,
     localeOf: async (telegramUserId) =>
       (await languages.chosenLocale(telegramUserId)) ?? config.defaultLocale,
@@ -185,7 +189,18 @@ export function createServices({ config, db, mailer, translate, clock }: Service
     dailyCapKwh: config.readings.dailyCapKwh,
     clock,
   });
-  return { auth, consents, languages, accounts, balance, profile, rights, readings };
+  return {
+    auth,
+    consents,
+    languages,
+    accounts,
+    balance,
+    profile,
+    rights,
+    readings,
+    outbox,
+    audit,
+  };
 }
 
 /**
@@ -193,11 +208,34 @@ export function createServices({ config, db, mailer, translate, clock }: Service
  * arrive (polling, webhook, sandbox); tests drive it the same way.
  */
 export function createBot(deps: AppDeps, options: BotOptions): Bot<BotContext> {
+  return createApp(deps, options).bot;
+}
+
+/** The bot, its services and its background work, sharing one set of services. Nothing started. */
+export interface App {
+  bot: Bot<BotContext>;
+  services: Services;
+  background: Background;
+}
+
+export function createApp(deps: AppDeps, options: BotOptions): App {
   const { config, db, logger } = deps;
   const textsI18n = createI18n(config.defaultLocale, async () => undefined);
   const translate: Translate = (locale, key, vars) => textsI18n.t(locale, key, vars);
   const mailer = createMailer(config.mail, logger, options.onMailSent);
   const services = createServices({ config, db, mailer, translate, clock: deps.clock });
+  const bot = buildBot(deps, options, services, translate);
+  const background = createBackground(deps, options, services);
+  return { bot, services, background };
+}
+
+function buildBot(
+  deps: AppDeps,
+  options: BotOptions,
+  services: Services,
+  translate: Translate,
+): Bot<BotContext> {
+  const { config, db, logger } = deps;
   const bot = new Bot<BotContext>(options.token, {
     botInfo: options.botInfo,
     client: options.apiRoot ? { apiRoot: options.apiRoot } : undefined,
@@ -414,9 +452,10 @@ export interface Background {
 export function createBackground(
   deps: AppDeps,
   options: Pick<BotOptions, 'token' | 'apiRoot'>,
+  services?: Pick<Services, 'outbox'>,
 ): Background {
   const { db, logger } = deps;
-  const outbox = new Outbox(db);
+  const outbox = services?.outbox ?? new Outbox(db);
   const api = new Api(options.token, options.apiRoot ? { apiRoot: options.apiRoot } : undefined);
   const worker = new OutboxWorker(db, api, { outbox, logger: logger.child({ module: 'outbox' }) });
   const scheduler = new Scheduler(db, { logger: logger.child({ module: 'scheduler' }) });

@@ -1,5 +1,5 @@
 import { config as loadDotenv } from 'dotenv';
-import { createBackground, createBot } from './app';
+import { createApp } from './app';
 import { type Config, ConfigError, loadConfig } from './config';
 import { registerCommands } from './core/commands';
 import { createDatabase, type Db, migrateLatest } from './core/db/index';
@@ -70,34 +70,29 @@ async function startMode(config: Config, db: Db, logger: Logger): Promise<Stoppa
   const mode = config.mode;
   switch (mode.kind) {
     case 'polling': {
-      const bot = createBot(deps, { token: mode.token, apiRoot: mode.apiRoot });
+      const { bot, background } = createApp(deps, { token: mode.token, apiRoot: mode.apiRoot });
       await registerCommands(bot.api, config);
       const runner = await startPolling(bot, logger);
-      const background = createBackground(deps, { token: mode.token, apiRoot: mode.apiRoot });
       background.start();
       return [() => runner.stop(), () => background.stop()];
     }
     case 'webhook': {
-      const bot = createBot(deps, {
+      const { bot, background } = createApp(deps, {
         token: mode.token,
         apiRoot: mode.apiRoot,
         dedupeUpdates: true,
       });
       await registerCommands(bot.api, config);
       const server = await startWebhook(bot, db, logger, mode);
-      const background = createBackground(deps, { token: mode.token, apiRoot: mode.apiRoot });
       background.start();
       return [() => server.stop(), () => background.stop()];
     }
     case 'sandbox': {
       // Loaded only here: the emulator and demo data are not part of a production process.
-      const { startSandbox, SANDBOX_BOT } = await import('./run/sandbox');
+      const { startSandbox } = await import('./run/sandbox');
       const sandbox = await startSandbox(deps, mode);
       process.stdout.write(sandbox.banner);
-      const token = mode.token ?? SANDBOX_BOT.token;
-      const background = createBackground(deps, { token, apiRoot: sandbox.url });
-      background.start();
-      return [() => sandbox.stop(), () => background.stop()];
+      return [() => sandbox.stop()];
     }
   }
 }

@@ -1,4 +1,4 @@
-import { type AppDeps, createBot } from '../app';
+import { type AppDeps, createApp } from '../app';
 import type { RunMode } from '../config';
 import { registerCommands } from '../core/commands';
 import { MailOutbox } from '../core/mail/outbox';
@@ -55,9 +55,15 @@ export async function startSandbox(
     logger,
   });
   await emulator.start();
-  const bot = createBot(deps, { token, apiRoot: emulator.apiRoot });
+  const { bot, background } = createApp(deps, {
+    token,
+    apiRoot: emulator.apiRoot,
+    // Sandbox mail goes to the local outbox; the page's «Почта» panel refreshes at once.
+    onMailSent: () => emulator.notify({ type: 'mail' }),
+  });
   await registerCommands(bot.api, config);
   const runner = await startPolling(bot, logger);
+  background.start();
 
   const lines = demoAccounts.map(
     (account) =>
@@ -79,6 +85,7 @@ export async function startSandbox(
     banner,
     async stop() {
       if (runner.isRunning()) await runner.stop();
+      await background.stop();
       await emulator.stop();
     },
   };
