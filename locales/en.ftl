@@ -1,6 +1,7 @@
 ## Common
 button-cancel = ✖️ Cancel
 button-back = ⬅️ Back
+button-profile = 👤 Profile
 button-menu = 🏠 Main menu
 cancelled = Cancelled. You are in the main menu.
 nothing-to-cancel = Nothing to cancel. You are in the main menu.
@@ -26,10 +27,7 @@ button-help = ❓ Help
 help-text =
     What this bot can do:
 
-    /start — start and main menu
-    /help — this help
-    /language — language (русский / English)
-    /cancel — cancel the current action
+    { $commands }
 
     If something goes wrong, press /cancel to return to the main menu.
     { $operator } phone: { $phone }

@@ -1,6 +1,7 @@
 ## Common
 button-cancel = ✖️ Отмена
 button-back = ⬅️ Назад
+button-profile = 👤 Профиль
 button-menu = 🏠 Главное меню
 cancelled = Действие отменено. Вы в главном меню.
 nothing-to-cancel = Отменять нечего. Вы в главном меню.
@@ -26,10 +27,7 @@ button-help = ❓ Помощь
 help-text =
     Что умеет бот:
 
-    /start — начало и главное меню
-    /help — эта справка
-    /language — язык (русский / English)
-    /cancel — отменить текущее действие
+    { $commands }
 
     Если что-то пошло не так, нажмите /cancel — и вы вернётесь в главное меню.
     Телефон { $operator }: { $phone }

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { afterEach, describe, expect, it } from 'vitest';
-import { dialectOf, migrateDownAll, migrateLatest } from '../../src/core/db/index';
 import { migrationSource } from '../../migrations/index';
+import { dialectOf, migrateDownAll, migrateLatest } from '../../src/core/db/index';
 import { type TestDatabase, withTestDatabase } from '../support/database';
 
 const CORE_TABLES = [

@@ -5,8 +5,8 @@ import { addDays, ZoneClock } from '../../src/demo/calendar';
 import { luhnDigit } from '../../src/demo/generate';
 import { feminineSurname } from '../../src/demo/people';
 import {
-  type DemoSeedResult,
   DemoSeedError,
+  type DemoSeedResult,
   isDatabaseEmpty,
   SHOWCASE_KEY,
   seedDemo,

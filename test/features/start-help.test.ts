@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONSENT_VERSION } from '../../src/features/privacy/consent';
-import { buttonTexts, type Harness, replyButtonTexts, startHarness } from '../support/harness';
+import {
+  buttonTexts,
+  type Harness,
+  MAIN_MENU_RU,
+  replyButtonTexts,
+  startHarness,
+} from '../support/harness';
 
 describe('/start and /help', () => {
   let h: Harness;
@@ -73,7 +79,7 @@ describe('/start and /help', () => {
     const reply = await anna.say('/start');
     expect(reply.text).toBe('Здравствуйте, Анна Петровна! Выберите, что нужно сделать.');
     expect(buttonTexts(reply)).toEqual([]);
-    expect(replyButtonTexts(reply)).toEqual(['❓ Помощь', '🚪 Выйти']);
+    expect(replyButtonTexts(reply)).toEqual(MAIN_MENU_RU);
   });
 
   it('when the bot starts, it publishes command menus for private chats in both languages', async () => {

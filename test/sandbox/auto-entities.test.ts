@@ -1,7 +1,7 @@
 import { Bot, GrammyError, InputFile } from 'grammy';
 import { describe, expect, it } from 'vitest';
-import type { Message, MessageEntity } from '../../src/sandbox/emulator.js';
 import { findAutoEntities, withAutoEntities } from '../../src/sandbox/emulator/auto-entities.js';
+import type { Message, MessageEntity } from '../../src/sandbox/emulator.js';
 import { BOT, startEmulator } from './helpers.js';
 
 /** `type:text@offset` for each entity, so failures read like the message. */

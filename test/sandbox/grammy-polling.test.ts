@@ -1,6 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { autoRetry } from '@grammyjs/auto-retry';
 import { Bot, GrammyError, InlineKeyboard, InputFile } from 'grammy';
-import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { BOT, startEmulator } from './helpers.js';
 

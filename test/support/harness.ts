@@ -139,3 +139,13 @@ export function replyButtonTexts(message: TranscriptEntry): string[] {
   if (!markup || !('keyboard' in markup)) return [];
   return markup.keyboard.flat().map((button) => button.text);
 }
+
+/** The logged-in resident's main menu in Russian, row by row. */
+export const MAIN_MENU_RU = [
+  '💰 Баланс',
+  '📟 Передать показания',
+  '📋 Мои счета',
+  '👤 Профиль',
+  '❓ Помощь',
+  '🚪 Выйти',
+];

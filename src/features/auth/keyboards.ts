@@ -1,5 +1,5 @@
-import { InlineKeyboard, Keyboard } from 'grammy';
 import type { I18nFlavor } from '@grammyjs/i18n';
+import { InlineKeyboard, Keyboard } from 'grammy';
 import { callbackData, callbackPattern } from '../../core/callback-data';
 
 type Translatable = { t: I18nFlavor['t'] };
@@ -42,11 +42,19 @@ export function codeKeyboard(ctx: Translatable): InlineKeyboard {
     .text(ctx.t('button-cancel'), authButtons.cancel);
 }
 
-/** The logged-in resident's main menu: big reply-keyboard buttons for what exists today. */
+/**
+ * The logged-in resident's main menu: big reply-keyboard buttons, two to a row, always on screen.
+ * Each button's text is matched in its feature (`hears`), in both languages.
+ */
 export function mainMenuKeyboard(ctx: Translatable): Keyboard {
   return new Keyboard()
-    .text(ctx.t('button-help'))
+    .text(ctx.t('button-balance'))
+    .text(ctx.t('button-reading'))
     .row()
+    .text(ctx.t('button-accounts'))
+    .text(ctx.t('button-profile'))
+    .row()
+    .text(ctx.t('button-help'))
     .text(ctx.t('button-logout'))
     .resized()
     .persistent();

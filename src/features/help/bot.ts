@@ -1,6 +1,7 @@
 import { hears } from '@grammyjs/i18n';
 import { Composer } from 'grammy';
 import type { Config } from '../../config';
+import { PRIVATE_COMMANDS } from '../../core/commands';
 import type { BotContext } from '../../core/context';
 import { mainMenuKeyboard } from '../auth/keyboards';
 import type { AuthService } from '../auth/service';
@@ -28,8 +29,17 @@ export function createHelpFeature({ config, auth }: HelpDeps): Composer<BotConte
       reply_markup: guestKeyboard(ctx),
     });
   };
+  // Built from the command menu itself, so /help never disagrees with what Telegram shows.
   const showHelp = (ctx: BotContext) =>
-    ctx.reply(ctx.t('help-text', { operator: config.operator.name, phone: config.operator.phone }));
+    ctx.reply(
+      ctx.t('help-text', {
+        commands: PRIVATE_COMMANDS.map(
+          (command) => `/${command} — ${lowerFirst(ctx.t(`command-${command}`))}`,
+        ).join('\n'),
+        operator: config.operator.name,
+        phone: config.operator.phone,
+      }),
+    );
 
   privateChat.command('start', showStart);
   privateChat.command('help', showHelp);
@@ -40,4 +50,10 @@ export function createHelpFeature({ config, auth }: HelpDeps): Composer<BotConte
   // The main menu's big «Помощь» button (a reply keyboard sends its text).
   privateChat.filter(hears('button-help'), showHelp);
   return feature;
+}
+
+/** «Справка» → «справка» in a list; an abbreviation such as «ФИО» stays as it is. */
+function lowerFirst(text: string): string {
+  const [first = '', second = ''] = text;
+  return second && second === second.toLowerCase() ? first.toLowerCase() + text.slice(1) : text;
 }

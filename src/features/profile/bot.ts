@@ -1,3 +1,4 @@
+import { hears } from '@grammyjs/i18n';
 import { Composer } from 'grammy';
 import type { BotContext } from '../../core/context';
 import { isLocale } from '../../core/i18n';
@@ -90,6 +91,10 @@ export function createProfileFeature(deps: ProfileFeatureDeps): Composer<BotCont
   };
 
   privateChat.command('profile', async (ctx) => {
+    const actor = await requireActor(ctx, auth);
+    if (actor) await showProfile(ctx, actor);
+  });
+  privateChat.filter(hears('button-profile'), async (ctx) => {
     const actor = await requireActor(ctx, auth);
     if (actor) await showProfile(ctx, actor);
   });

@@ -1,3 +1,4 @@
+import { hears } from '@grammyjs/i18n';
 import { Composer } from 'grammy';
 import type { BotContext } from '../../core/context';
 import type { AuthService } from '../auth/service';
@@ -105,6 +106,9 @@ export function createReadingsFeature({
   };
 
   privateChat.command('reading', async (ctx) => {
+    if (await resident(ctx)) await enterReading(ctx);
+  });
+  privateChat.filter(hears('button-reading'), async (ctx) => {
     if (await resident(ctx)) await enterReading(ctx);
   });
   privateChat.callbackQuery(readingsPatterns.start, async (ctx) => {

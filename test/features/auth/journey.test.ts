@@ -5,6 +5,7 @@ import type { TranscriptEntry } from '../../../src/sandbox/client';
 import {
   buttonTexts,
   type Harness,
+  MAIN_MENU_RU,
   type Person,
   replyButtonTexts,
   startHarness,
@@ -78,7 +79,7 @@ describe('residents: register, confirm, log in and out, recover', () => {
     const anna = await h.person();
     const email = freshEmail();
     const done = await register(anna, email);
-    expect(replyButtonTexts(done)).toEqual(['❓ Помощь', '🚪 Выйти']);
+    expect(replyButtonTexts(done)).toEqual(MAIN_MENU_RU);
     const user = await h.database.db('users').where({ email }).first();
     expect(user.status).toBe('active');
     expect(user.email_verified_at).toBeTruthy();
@@ -94,7 +95,7 @@ describe('residents: register, confirm, log in and out, recover', () => {
     expect(consent.text_sha256).toMatch(/^[0-9a-f]{64}$/);
     const start = await anna.say('/start');
     expect(start.text).toContain('Здравствуйте');
-    expect(replyButtonTexts(start)).toEqual(['❓ Помощь', '🚪 Выйти']);
+    expect(replyButtonTexts(start)).toEqual(MAIN_MENU_RU);
   });
 
   it('when the «Зарегистрироваться» button of /start is pressed, the consent is shown first and nothing is stored before «Согласен»', async () => {

@@ -1,0 +1,32 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedDemo } from '../../src/demo/seed';
+import { type Harness, MAIN_MENU_RU, replyButtonTexts, startHarness } from '../support/harness';
+import { linkDirectly, loginResident } from '../support/residents';
+
+describe('the main menu of a logged-in resident', () => {
+  let h: Harness;
+  let accountNumber: string;
+  beforeAll(async () => {
+    h = await startHarness();
+    accountNumber = (await seedDemo(h.database.db, { accounts: 5 })).showcase[0]!.number;
+  });
+  afterAll(() => h.stop());
+
+  it.each([
+    ['💰 Баланс', /^💰 Баланс на \d{2}\.\d{2}\.\d{4}/],
+    ['📟 Передать показания', /^Показание — счётчик № \d+/],
+    ['📋 Мои счета', /^Ваши лицевые счета:/],
+    ['👤 Профиль', /^👤 Ваш профиль/],
+    ['❓ Помощь', /^Что умеет бот:/],
+    ['🚪 Выйти', /^Вы вышли из личного кабинета\./],
+  ])('when «%s» is pressed, its screen opens', async (button, expected) => {
+    const anna = await h.person();
+    const { userId } = await loginResident(h.database.db, anna.id);
+    await linkDirectly(h.database.db, userId, accountNumber);
+    const start = await anna.say('/start');
+    expect(replyButtonTexts(start)).toEqual(MAIN_MENU_RU);
+    await h.client.pressReplyButton(anna.id, anna.id, start, button);
+    const reply = await anna.next();
+    expect(reply.text).toMatch(expected);
+  });
+});
