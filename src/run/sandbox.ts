@@ -13,6 +13,20 @@ export const SANDBOX_BOT = {
   token: '1000000001:SANDBOX-abonent-local-token',
 } as const;
 
+/** The showcase notes in Russian, for the banner and the page's demo box. */
+const NOTE_RU: Record<string, string> = {
+  'one-zone': 'однотарифный',
+  'two-zone': 'день/ночь',
+  'three-zone': 'три зоны',
+  debtor: 'есть долг',
+  advance: 'переплата',
+  'automated metering': 'АСКУЭ — показания не нужны',
+  'verification expired': 'поверка просрочена',
+  'verification due soon': 'скоро поверка',
+  'meter near rollover': 'счётчик у перехода через 99 999',
+};
+const noteRu = (note: string) => NOTE_RU[note] ?? note;
+
 export interface RunningSandbox {
   url: string;
   demoAccounts: DemoAccount[];
@@ -49,7 +63,7 @@ export async function startSandbox(
       demoAccounts: demoAccounts.map((account) => ({
         number: account.number,
         address: account.address,
-        proofHint: `счётчик № ${account.meterSerial}; последнее начисление ${(account.lastChargeKopecks / 100).toFixed(2).replace('.', ',')} ₽ — ${account.note}`,
+        proofHint: `счётчик № ${account.meterSerial}; последнее начисление ${(account.lastChargeKopecks / 100).toFixed(2).replace('.', ',')} ₽ — ${noteRu(account.note)}`,
       })),
     }),
     logger,
@@ -67,7 +81,7 @@ export async function startSandbox(
 
   const lines = demoAccounts.map(
     (account) =>
-      `    ${account.number}  счётчик ${account.meterSerial}  (${account.note}) — ${account.address}`,
+      `    ${account.number}  счётчик ${account.meterSerial}  (${noteRu(account.note)}) — ${account.address}`,
   );
   const banner = [
     '',

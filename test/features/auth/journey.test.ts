@@ -292,6 +292,21 @@ describe('residents: register, confirm, log in and out, recover', () => {
     expect(plain.text).toContain('Я не понял сообщение');
   });
 
+  it('when a resident withdraws consent, the same e-mail can register again through the real flow', async () => {
+    const anna = await h.person();
+    const email = freshEmail();
+    await register(anna, email);
+    const step1 = await anna.say('/withdraw');
+    await anna.press(step1, /Продолжить/);
+    await anna.press(await anna.next(), '🗑 Да, удалить мои данные');
+    expect((await anna.next()).text).toContain('Согласие отозвано');
+    expect(await h.database.db('users').where({ email })).toHaveLength(0);
+
+    const done = await register(anna, email, NEW_PASSWORD);
+    expect(replyButtonTexts(done)).toEqual(MAIN_MENU_RU);
+    expect(await h.database.db('users').where({ email, status: 'active' })).toHaveLength(1);
+  });
+
   it('when all of the above is done, no password is in the database file, the conversation storage or the logs, and each password message was deleted', async () => {
     expect(typedPasswords.size).toBeGreaterThan(3);
     const db = h.database.db;
