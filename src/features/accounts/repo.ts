@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { Db } from '../../core/db/index';
+import { accountBalanceKopecks } from '../../core/ledger';
 
 /** An `accounts` row as the feature needs it. */
 export interface AccountRow {
@@ -224,14 +225,7 @@ export class AccountsRepo {
   }
 
   /** Balance: charges + adjustments − payments; positive is a debt. */
-  async balance(accountId: number): Promise<number> {
-    const row = (await this.db('ledger')
-      .where({ account_id: accountId })
-      .first(
-        this.db.raw(
-          "coalesce(sum(case when kind = 'payment' then -amount_kopecks else amount_kopecks end), 0) as balance",
-        ),
-      )) as { balance: number | string } | undefined;
-    return Number(row?.balance ?? 0);
+  balance(accountId: number): Promise<number> {
+    return accountBalanceKopecks(this.db, accountId);
   }
 }

@@ -153,20 +153,22 @@ export class AuthRepo {
     },
     db: Db = this.db,
   ): Promise<void> {
-    // A new code replaces the previous ones of the same purpose.
-    await db('one_time_codes')
-      .where({ user_id: input.userId, purpose: input.purpose })
-      .whereNull('consumed_at')
-      .update({ consumed_at: nowIso() });
-    await db('one_time_codes').insert({
-      purpose: input.purpose,
-      user_id: input.userId,
-      email: input.email,
-      code_hash: input.codeHash,
-      salt: input.salt,
-      expires_at: input.expiresAt,
-      attempts: 0,
-      created_at: nowIso(),
+    // A new code replaces the previous ones of the same purpose, atomically.
+    await db.transaction(async (trx) => {
+      await trx('one_time_codes')
+        .where({ user_id: input.userId, purpose: input.purpose })
+        .whereNull('consumed_at')
+        .update({ consumed_at: nowIso() });
+      await trx('one_time_codes').insert({
+        purpose: input.purpose,
+        user_id: input.userId,
+        email: input.email,
+        code_hash: input.codeHash,
+        salt: input.salt,
+        expires_at: input.expiresAt,
+        attempts: 0,
+        created_at: nowIso(),
+      });
     });
   }
 

@@ -234,12 +234,12 @@ export class AuthService {
     });
   }
 
-  private async sendCode(
-    userId: number,
-    email: string,
-    purpose: CodePurpose,
-    locale: Locale,
-  ): Promise<void> {
+  /**
+   * A new one-time code for `purpose` (CSPRNG, stored only salted and hashed, 10 minutes, single
+   * use; unused older codes of the same purpose stop working). Returns the code for the caller to
+   * deliver; `checkCode` verifies it. Other features (the e-mail change) use this, not the table.
+   */
+  async issueCode(userId: number, email: string, purpose: CodePurpose): Promise<string> {
     const code = generateCode();
     const salt = randomBytes(16).toString('hex');
     const expiresAt = new Date(this.clock().getTime() + CODE_TTL_MS).toISOString();
@@ -251,6 +251,16 @@ export class AuthService {
       salt,
       expiresAt,
     });
+    return code;
+  }
+
+  private async sendCode(
+    userId: number,
+    email: string,
+    purpose: CodePurpose,
+    locale: Locale,
+  ): Promise<void> {
+    const code = await this.issueCode(userId, email, purpose);
     const kind = purpose === 'reset_password' ? 'reset' : 'verify';
     await this.deps.mailer.send({
       to: email,

@@ -1,4 +1,5 @@
 import type { Db } from '../../core/db/index';
+import { accountBalanceKopecks } from '../../core/ledger';
 
 /** One `ledger` row as the balance feature reads it. */
 export interface LedgerRow {
@@ -52,15 +53,8 @@ export class BalanceRepo {
   }
 
   /** Charges + adjustments − payments, in kopecks; positive is a debt. */
-  async balance(accountId: number): Promise<number> {
-    const row = (await this.db('ledger')
-      .where({ account_id: accountId })
-      .first(
-        this.db.raw(
-          "coalesce(sum(case when kind = 'payment' then -amount_kopecks else amount_kopecks end), 0) as balance",
-        ),
-      )) as { balance: number | string } | undefined;
-    return Number(row?.balance ?? 0);
+  balance(accountId: number): Promise<number> {
+    return accountBalanceKopecks(this.db, accountId);
   }
 
   /** The latest period with charges and its total. */

@@ -113,35 +113,6 @@ export class ProfileRepo {
     return Number(row?.n ?? 0);
   }
 
-  /**
-   * Stores a change-of-address code (hashed, as AUTH stores its codes) in `one_time_codes`; a
-   * newer code replaces the unused older ones. AUTH's service checks it (`checkCode`).
-   */
-  async insertEmailCode(input: {
-    userId: number;
-    email: string;
-    codeHash: string;
-    salt: string;
-    expiresAt: string;
-  }): Promise<void> {
-    await this.db.transaction(async (trx) => {
-      await trx('one_time_codes')
-        .where({ user_id: input.userId, purpose: 'change_email' })
-        .whereNull('consumed_at')
-        .update({ consumed_at: nowIso() });
-      await trx('one_time_codes').insert({
-        purpose: 'change_email',
-        user_id: input.userId,
-        email: input.email,
-        code_hash: input.codeHash,
-        salt: input.salt,
-        expires_at: input.expiresAt,
-        attempts: 0,
-        created_at: nowIso(),
-      });
-    });
-  }
-
   /** The newest change-of-address code: the address it was sent to and when. */
   async latestEmailCode(userId: number): Promise<{ email: string; createdAt: string } | undefined> {
     const row = await this.db('one_time_codes')

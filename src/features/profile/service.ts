@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import argon2 from 'argon2';
 import type { AuditLog } from '../../core/audit';
 import type { Db } from '../../core/db/index';
@@ -10,8 +9,6 @@ import { isUniqueViolation } from '../auth/repo';
 import {
   CODE_RESEND_AFTER_MS,
   CODE_TTL_MS,
-  generateCode,
-  hashCode,
   normalizeEmail,
   type PasswordVerdict,
 } from '../auth/rules';
@@ -226,17 +223,8 @@ export class ProfileService {
     return { kind: 'sent' };
   }
 
-  private async storeCode(userId: number, email: string): Promise<string> {
-    const code = generateCode();
-    const salt = randomBytes(16).toString('hex');
-    await this.repo.insertEmailCode({
-      userId,
-      email,
-      codeHash: hashCode(code, salt),
-      salt,
-      expiresAt: new Date(this.clock().getTime() + CODE_TTL_MS).toISOString(),
-    });
-    return code;
+  private storeCode(userId: number, email: string): Promise<string> {
+    return this.deps.auth.issueCode(userId, email, 'change_email');
   }
 
   /**
