@@ -1,8 +1,8 @@
 import { botSettingsMethods } from './bot-settings.js';
 import { chatMethods } from './chats.js';
 import { mediaMethods } from './media.js';
-import type { MethodHandler } from './method.js';
 import { messageMethods } from './messages.js';
+import type { MethodHandler } from './method.js';
 import { paymentMethods } from './payments.js';
 import { updateMethods } from './updates.js';
 

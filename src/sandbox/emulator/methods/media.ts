@@ -6,8 +6,8 @@ import { isRecord, type Params } from '../params.js';
 import { formatText } from '../parse-mode.js';
 import { randomId } from '../state.js';
 import type { Message } from '../types.js';
-import type { MethodTable } from './method.js';
 import { MAX_CAPTION, messageCaption } from './message-target.js';
+import type { MethodTable } from './method.js';
 
 type Content = Omit<Message, 'message_id' | 'chat' | 'date' | 'from'>;
 

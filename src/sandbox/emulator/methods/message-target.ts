@@ -4,7 +4,7 @@ import type { EmulatorCore } from '../core.js';
 import type { Params } from '../params.js';
 import { formatText } from '../parse-mode.js';
 import type { ChatState, StoredMessage } from '../state.js';
-import type { MessageEntity } from '../types.js';
+import type { InlineKeyboardMarkup, Message, MessageEntity } from '../types.js';
 
 /** Telegram's limits on message text and media captions (UTF-16 units after parsing). */
 export const MAX_TEXT = 4096;
@@ -60,3 +60,21 @@ export function messageToEdit(
 
 export const NOT_MODIFIED =
   'message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message';
+
+/** Stores an edited message with its new inline keyboard (or none), counts the edit, tells watchers. */
+export function commitEdit(
+  core: EmulatorCore,
+  chat: ChatState,
+  stored: StoredMessage,
+  message: Message,
+  markup: InlineKeyboardMarkup | undefined,
+): Message {
+  if (markup) message.reply_markup = markup;
+  else delete message.reply_markup;
+  stored.message = message;
+  if (markup) stored.reply_markup = markup;
+  else delete stored.reply_markup;
+  stored.edits++;
+  core.notifyEdit(chat, 'edit');
+  return message;
+}

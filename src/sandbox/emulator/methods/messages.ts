@@ -1,10 +1,16 @@
 import { badRequest } from '../api-error.js';
-import { isInlineMarkup, parseReplyMarkup } from '../markup.js';
-import type { InlineKeyboardMarkup, Message } from '../types.js';
 import { CALLBACK_TTL_MS, type EmulatorCore } from '../core.js';
+import { isInlineMarkup, parseReplyMarkup } from '../markup.js';
 import type { Params } from '../params.js';
+import type { InlineKeyboardMarkup, Message } from '../types.js';
+import {
+  commitEdit,
+  messageCaption,
+  messageText,
+  messageToEdit,
+  NOT_MODIFIED,
+} from './message-target.js';
 import type { MethodTable } from './method.js';
-import { messageCaption, messageText, messageToEdit, NOT_MODIFIED } from './message-target.js';
 
 const CHAT_ACTIONS = new Set([
   'typing',
@@ -55,14 +61,7 @@ export const messageMethods: MethodTable = {
     const message: Message = { ...stored.message, text, edit_date: core.now() };
     if (entities.length) message.entities = entities;
     else delete message.entities;
-    if (newMarkup) message.reply_markup = newMarkup;
-    else delete message.reply_markup;
-    stored.message = message;
-    if (newMarkup) stored.reply_markup = newMarkup;
-    else delete stored.reply_markup;
-    stored.edits++;
-    core.notifyEdit(chat, 'edit');
-    return message;
+    return commitEdit(core, chat, stored, message, newMarkup);
   },
 
   editMessageCaption: (core, p) => {
@@ -87,14 +86,7 @@ export const messageMethods: MethodTable = {
       message.caption = caption.caption;
       if (caption.caption_entities.length) message.caption_entities = caption.caption_entities;
     }
-    if (newMarkup) message.reply_markup = newMarkup;
-    else delete message.reply_markup;
-    stored.message = message;
-    if (newMarkup) stored.reply_markup = newMarkup;
-    else delete stored.reply_markup;
-    stored.edits++;
-    core.notifyEdit(chat, 'edit');
-    return message;
+    return commitEdit(core, chat, stored, message, newMarkup);
   },
 
   editMessageReplyMarkup: (core, p) => {
@@ -104,14 +96,7 @@ export const messageMethods: MethodTable = {
     const newMarkup = markup as InlineKeyboardMarkup | undefined;
     if (same(stored.message.reply_markup, newMarkup)) throw badRequest(NOT_MODIFIED);
     const message: Message = { ...stored.message, edit_date: core.now() };
-    if (newMarkup) message.reply_markup = newMarkup;
-    else delete message.reply_markup;
-    stored.message = message;
-    if (newMarkup) stored.reply_markup = newMarkup;
-    else delete stored.reply_markup;
-    stored.edits++;
-    core.notifyEdit(chat, 'edit');
-    return message;
+    return commitEdit(core, chat, stored, message, newMarkup);
   },
 
   deleteMessage: (core, p) => {
