@@ -338,10 +338,12 @@ function buildBot(
     ),
   );
 
-  // Passwords are taken out of updates before any auth conversation can store them.
+  // Passwords are taken out of updates before any conversation that asks for one can store them:
+  // one middleware for all of them (a new password flow only adds its id here).
   const gate = new SecretInputGate(db);
   const vault = new SecretVault();
-  bot.use(secretInput(gate, vault, AUTH_CONVERSATIONS, PRIVATE_COMMANDS));
+  const passwordConversations = [...AUTH_CONVERSATIONS, ...PROFILE_SECRET_CONVERSATIONS];
+  bot.use(secretInput(gate, vault, passwordConversations, PRIVATE_COMMANDS));
   const authDeps = {
     auth: services.auth,
     consents: services.consents,
@@ -375,7 +377,6 @@ function buildBot(
     defaultLocale: config.defaultLocale,
     warn: (err) => logger.warn({ err }, 'could not notify an ended session'),
   });
-  bot.use(secretInput(gate, vault, PROFILE_SECRET_CONVERSATIONS, PRIVATE_COMMANDS));
   const profileDeps = {
     profile: services.profile,
     auth: services.auth,

@@ -5,7 +5,16 @@ import type { Db } from './db/index';
 import { nowIso } from './db/index';
 
 /** What a conversation sees instead of a secret: this prefix and a one-time token. */
-export const SECRET_TOKEN_PREFIX = 'secret:';
+const SECRET_TOKEN_PREFIX = 'secret:';
+
+/**
+ * The vault token a conversation received in place of a typed secret, or undefined when the text
+ * is something else (the person typed while no secret was expected). Only this module knows the
+ * token's shape.
+ */
+export function secretFrom(text: string | undefined): string | undefined {
+  return text?.startsWith(SECRET_TOKEN_PREFIX) ? text.slice(SECRET_TOKEN_PREFIX.length) : undefined;
+}
 
 /**
  * How long a "the next text is a secret" mark holds. Longer than any conversation's idle limit on

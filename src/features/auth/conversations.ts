@@ -1,10 +1,6 @@
 import type { BotContext, BotConversation, ConversationContext } from '../../core/context';
 import { isLocale, type Locale } from '../../core/i18n';
-import {
-  SECRET_TOKEN_PREFIX,
-  type SecretInputGate,
-  type SecretVault,
-} from '../../core/secret-input';
+import { type SecretInputGate, type SecretVault, secretFrom } from '../../core/secret-input';
 import { splitForTelegram } from '../privacy/consent';
 import type { ConsentService } from '../privacy/service';
 import {
@@ -118,8 +114,8 @@ async function askSecret(
       return undefined;
     }
     if (next.callbackQuery) await next.answerCallbackQuery();
-    const text = next.message?.text;
-    if (text?.startsWith(SECRET_TOKEN_PREFIX)) return text.slice(SECRET_TOKEN_PREFIX.length);
+    const secret = secretFrom(next.message?.text);
+    if (secret !== undefined) return secret;
     await next.reply(next.t('auth-password-expected'), { reply_markup: cancelKeyboard(next) });
   }
   await ctx.reply(ctx.t('auth-too-many-tries'));

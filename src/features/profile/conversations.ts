@@ -1,10 +1,6 @@
 import type { BotContext, BotConversation, ConversationContext } from '../../core/context';
 import { isLocale, type Locale } from '../../core/i18n';
-import {
-  SECRET_TOKEN_PREFIX,
-  type SecretInputGate,
-  type SecretVault,
-} from '../../core/secret-input';
+import { type SecretInputGate, type SecretVault, secretFrom } from '../../core/secret-input';
 import { minutesToWait, normalizeEmail, parseCode } from '../auth/rules';
 import type { AuthService } from '../auth/service';
 import {
@@ -262,9 +258,8 @@ async function askSecret(
     await conversation.external(() => deps.gate.expect(chatId, userId));
     const input = await nextInput(conversation);
     if (!input) return undefined;
-    if (input.kind === 'text' && input.text.startsWith(SECRET_TOKEN_PREFIX)) {
-      return input.text.slice(SECRET_TOKEN_PREFIX.length);
-    }
+    const secret = input.kind === 'text' ? secretFrom(input.text) : undefined;
+    if (secret !== undefined) return secret;
     await input.ctx.reply(input.ctx.t('auth-password-expected'), {
       reply_markup: cancelKeyboard(ctx),
     });
