@@ -15,7 +15,7 @@ import { createI18n, type Locale } from './core/i18n';
 import type { Logger } from './core/logger';
 import { createMailer, type Mailer } from './core/mail/mailer';
 import type { OutboxMail } from './core/mail/outbox';
-import { Outbox } from './core/outbox/outbox';
+import { OUTBOX_PRIORITY, Outbox } from './core/outbox/outbox';
 import { OutboxWorker } from './core/outbox/worker';
 import { RateLimiter } from './core/rate-limit';
 import { Scheduler } from './core/scheduler';
@@ -56,7 +56,7 @@ import { createConsentGate } from './features/privacy/bot';
 import { createRightsFeature } from './features/privacy/rights/bot';
 import { RightsService } from './features/privacy/rights/service';
 import { ConsentService } from './features/privacy/service';
-import { createProfileFeature, createSessionNotifier } from './features/profile/bot';
+import { createProfileFeature } from './features/profile/bot';
 import {
   createProfileEditConversation,
   createProfileEmailConversation,
@@ -338,6 +338,27 @@ function buildBot(
     ),
   );
 
+  // «Your session here has ended» to the other devices of a cabinet (recovery, new password,
+  // log out everywhere, withdrawal): urgent, durable notices through the outbox, each in the
+  // recipient's language, sent by the background worker.
+  const notifySessionEnded = async (telegramUserIds: number[], key: string): Promise<void> => {
+    const notices = await Promise.all(
+      telegramUserIds.map(async (chatId) => {
+        const locale = (await services.languages.chosenLocale(chatId)) ?? config.defaultLocale;
+        return {
+          chatId,
+          kind: 'security-notice',
+          priority: OUTBOX_PRIORITY.urgent,
+          payload: {
+            text: translate(locale, key),
+            reply_markup: { remove_keyboard: true as const },
+          },
+        };
+      }),
+    );
+    if (notices.length > 0) await services.outbox.enqueue(notices);
+  };
+
   // Passwords are taken out of updates before any conversation that asks for one can store them:
   // one middleware for all of them (a new password flow only adds its id here).
   const gate = new SecretInputGate(db);
@@ -349,15 +370,8 @@ function buildBot(
     consents: services.consents,
     gate,
     vault,
-    notifyLoggedOut: async (telegramUserId: number) => {
-      const locale =
-        (await services.languages.chosenLocale(telegramUserId)) ?? config.defaultLocale;
-      await bot.api
-        .sendMessage(telegramUserId, translate(locale, 'auth-session-ended'), {
-          reply_markup: { remove_keyboard: true },
-        })
-        .catch((err: unknown) => logger.warn({ err }, 'could not notify a logged-out session'));
-    },
+    notifyLoggedOut: (telegramUserId: number) =>
+      notifySessionEnded([telegramUserId], 'auth-session-ended'),
   };
   for (const [id, build] of [
     [REGISTER_CONVERSATION, createRegisterConversation],
@@ -370,13 +384,6 @@ function buildBot(
   }
 
   // Profile and personal-data rights (issue 4, second half).
-  const notifySessionEnded = createSessionNotifier({
-    api: bot.api,
-    languages: services.languages,
-    translate,
-    defaultLocale: config.defaultLocale,
-    warn: (err) => logger.warn({ err }, 'could not notify an ended session'),
-  });
   const profileDeps = {
     profile: services.profile,
     auth: services.auth,

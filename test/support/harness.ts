@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { RunnerHandle } from '@grammyjs/runner';
 import type { Bot } from 'grammy';
-import { createBot } from '../../src/app';
+import { type Background, createApp } from '../../src/app';
 import { type Config, loadConfig } from '../../src/config';
 import { registerCommands } from '../../src/core/commands';
 import type { BotContext } from '../../src/core/context';
@@ -77,17 +77,26 @@ export async function startHarness(
 
   let bot: Bot<BotContext> | undefined;
   let runner: RunnerHandle | undefined;
+  let background: Background | undefined;
+  // As in every run mode: the bot polling and the outbox worker beside it. The scheduler stays
+  // off: its jobs run on the real clock and would drop reminders into unrelated tests (its own
+  // tests drive it with a clock).
   const startBot = async () => {
-    bot = createBot(
+    const app = createApp(
       { config, db: database.db, logger, clock: options.clock },
       { token: TEST_BOT.token, apiRoot: emulator.apiRoot },
     );
+    bot = app.bot;
+    background = app.background;
     await registerCommands(bot.api, config);
     runner = await startPolling(bot, logger);
+    background.worker.start();
   };
   const stopBot = async () => {
     if (runner?.isRunning()) await runner.stop();
     runner = undefined;
+    await background?.worker.stop();
+    background = undefined;
   };
   await startBot();
 

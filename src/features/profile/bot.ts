@@ -167,30 +167,3 @@ export function createProfileFeature(deps: ProfileFeatureDeps): Composer<BotCont
   });
   return feature;
 }
-
-/**
- * Tells Telegram users whose session was ended from another device why, each in the language
- * they chose (or the default). A failed send (blocked bot) is logged, not fatal.
- */
-export function createSessionNotifier(deps: {
-  api: {
-    sendMessage(
-      chatId: number,
-      text: string,
-      other?: { reply_markup?: { remove_keyboard: true } },
-    ): Promise<unknown>;
-  };
-  languages: LanguageService;
-  translate: (locale: 'ru' | 'en', key: string) => string;
-  defaultLocale: 'ru' | 'en';
-  warn: (err: unknown) => void;
-}): (telegramUserIds: number[], key: string) => Promise<void> {
-  return async (telegramUserIds, key) => {
-    for (const id of telegramUserIds) {
-      const locale = (await deps.languages.chosenLocale(id)) ?? deps.defaultLocale;
-      await deps.api
-        .sendMessage(id, deps.translate(locale, key), { reply_markup: { remove_keyboard: true } })
-        .catch(deps.warn);
-    }
-  };
-}
