@@ -2,7 +2,7 @@
  * `npm run bench`: what durability costs. Each case runs side by side with its baseline in the
  * same process, so the figures compare like with like on whatever machine runs them.
  *
- *   session storage — a session read + write per update (what every update costs) through the
+ *   session storage — a session read + write per update (what an update that uses its session costs; sessions are lazy, so others pay nothing) through the
  *   knex adapter on SQLite (and PostgreSQL when BENCH_DATABASE_URL is set), against grammY's
  *   in-memory storage, which loses everything on restart.
  */

@@ -1,7 +1,7 @@
 import { autoRetry } from '@grammyjs/auto-retry';
 import { conversations, createConversation } from '@grammyjs/conversations';
 import { sequentialize } from '@grammyjs/runner';
-import { Api, Bot, type Context, type MiddlewareFn, session } from 'grammy';
+import { Api, Bot, type Context, lazySession, type MiddlewareFn } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { Config } from './config';
 import { AuditLog } from './core/audit';
@@ -274,7 +274,8 @@ function buildBot(
   });
 
   bot.use(
-    session<SessionData, BotContext>({
+    // Lazy: the row is read only by a handler that asks for it, not on every update.
+    lazySession<SessionData, BotContext>({
       initial: () => ({}),
       storage: new KnexStorageAdapter<SessionData>(db, 'session:'),
     }),

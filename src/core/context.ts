@@ -1,10 +1,11 @@
 import type { Conversation, ConversationFlavor } from '@grammyjs/conversations';
 import type { I18nFlavor } from '@grammyjs/i18n';
-import type { Context, SessionFlavor } from 'grammy';
+import type { Context, LazySessionFlavor } from 'grammy';
 import type { Logger } from './logger';
 
 /**
- * Per-chat state kept between updates. Features add optional fields; nothing personal and no
+ * Per-chat state kept between updates, read lazily (`await ctx.session`) only by handlers that
+ * need it. Features add optional fields; nothing personal and no
  * secrets belong here (passwords never, e-mails only while a conversation needs them).
  */
 export type SessionData = Record<string, never>;
@@ -16,7 +17,7 @@ export interface LogFlavor {
 
 /** The context of ordinary handlers. */
 export type BotContext = ConversationFlavor<
-  Context & SessionFlavor<SessionData> & I18nFlavor & LogFlavor
+  Context & LazySessionFlavor<SessionData> & I18nFlavor & LogFlavor
 >;
 
 /**
