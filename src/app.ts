@@ -401,8 +401,7 @@ function buildBot(
   const authDeps = {
     auth: services.auth,
     consents: services.consents,
-    gate,
-    vault,
+    kit,
     notifyLoggedOut: (telegramUserId: number) =>
       notifySessionEnded([telegramUserId], 'auth-session-ended'),
   };
@@ -420,8 +419,7 @@ function buildBot(
   const profileDeps = {
     profile: services.profile,
     auth: services.auth,
-    gate,
-    vault,
+    kit,
     notifySessionEnded,
   };
   for (const [id, build] of [

@@ -103,12 +103,16 @@ export interface AskOptions<T, R = T> {
   tries?: number;
   /** What to say for a message of another kind (a sticker, a photo); default `kit-text-expected`. */
   otherwise?: Said;
+  /** Repeat the question under the explanation of a refused answer (default: the explanation alone, with the same buttons). */
+  repeatPrompt?: boolean;
 }
 
 export interface SecretOptions<R> {
   prompt: string;
   markup?: Markup;
   actions?: AskOptions<string>['actions'];
+  /** What to say when something other than text arrives; default `kit-secret-expected`. */
+  otherwise?: Said;
   /** Runs inside `conversation.external` with the plaintext; only the verdict is stored. */
   check: (secret: string) => Promise<Verdict<R>>;
   tries?: number;
@@ -252,9 +256,10 @@ export function createConversationKit(deps: KitDeps): ConversationKit {
       const again = async (say: Said) => {
         used++;
         if (used >= tries) return;
-        asked = await next.reply(`${next.t(say.key, say.vars)}\n\n${options.prompt}`, {
-          reply_markup: markup,
-        });
+        await closeQuestion(next, asked.message_id, markup);
+        const explanation = next.t(say.key, say.vars);
+        const text = options.repeatPrompt ? `${explanation}\n\n${options.prompt}` : explanation;
+        asked = await next.reply(text, { reply_markup: markup });
       };
 
       if (input?.kind === 'button') {
@@ -363,6 +368,7 @@ export function createConversationKit(deps: KitDeps): ConversationKit {
         markup: keyboard,
         buttons: [pattern],
         otherwise: { key: 'kit-choose-button' },
+        repeatPrompt: true,
         parse: (input) => {
           const index = input.kind === 'button' ? Number(pattern.exec(input.data)?.[1]) : -1;
           const option = options.options[index];
