@@ -10,7 +10,6 @@ import {
   type ConversationKit,
   createConversationKit,
   FLOW_IDLE_MS,
-  KIT_CANCEL,
   type FlowContext,
   type Markup,
   type Who,
@@ -359,7 +358,7 @@ function buildBot(
       createLinkConversation({
         accounts: services.accounts,
         auth: services.auth,
-        cancelData: KIT_CANCEL,
+        kit,
         operatorPhone: config.operator.phone,
       }),
       { id: LINK_CONVERSATION, maxMillisecondsToWait: CONVERSATION_IDLE_MS },
