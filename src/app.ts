@@ -369,6 +369,7 @@ function buildBot(
       createReadingConversation({
         auth: services.auth,
         readings: services.readings,
+        kit,
         operatorPhone: config.operator.phone,
         window: config.readingsWindow,
       }),
