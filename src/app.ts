@@ -1,7 +1,14 @@
 import { autoRetry } from '@grammyjs/auto-retry';
 import { conversations, createConversation } from '@grammyjs/conversations';
 import { sequentialize } from '@grammyjs/runner';
-import { Api, Bot, type Context, lazySession, type MiddlewareFn } from 'grammy';
+import {
+  Api,
+  type ApiClientOptions,
+  Bot,
+  type Context,
+  lazySession,
+  type MiddlewareFn,
+} from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { Config } from './config';
 import { AuditLog } from './core/audit';
@@ -98,6 +105,11 @@ export interface BotOptions {
   dedupeUpdates?: boolean;
   /** Sandbox: told of every letter written to the local outbox (when there is no SMTP). */
   onMailSent?: (mail: OutboxMail) => void;
+  /**
+   * The HTTP client every Bot API call goes through (the bot's, each conversation's, the outbox
+   * worker's). Default: grammY's. The benchmark answers calls in-process with it (bench/transport.ts).
+   */
+  fetch?: ApiClientOptions['fetch'];
 }
 
 /** The use cases, framework-free; a future Mini App or web cabinet reuses them unchanged. */
@@ -258,7 +270,7 @@ function buildBot(
   const { config, db, logger } = deps;
   const bot = new Bot<BotContext>(options.token, {
     botInfo: options.botInfo,
-    client: options.apiRoot ? { apiRoot: options.apiRoot } : undefined,
+    client: clientOptions(options),
   });
 
   const retry = autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60 });
@@ -497,12 +509,12 @@ export interface Background {
  */
 export function createBackground(
   deps: AppDeps,
-  options: Pick<BotOptions, 'token' | 'apiRoot'>,
+  options: Pick<BotOptions, 'token' | 'apiRoot' | 'fetch'>,
   services?: Pick<Services, 'outbox'>,
 ): Background {
   const { db, logger } = deps;
   const outbox = services?.outbox ?? new Outbox(db, deps.clock);
-  const api = new Api(options.token, options.apiRoot ? { apiRoot: options.apiRoot } : undefined);
+  const api = new Api(options.token, clientOptions(options));
   const worker = new OutboxWorker(db, api, { outbox, logger: logger.child({ module: 'outbox' }) });
   const scheduler = new Scheduler(db, {
     logger: logger.child({ module: 'scheduler' }),
@@ -544,6 +556,17 @@ export function readingReminders(deps: AppDeps, outbox: Outbox): ReadingReminder
     latePolicy: config.readings.latePolicy,
     reminderDay: config.readings.reminderDay,
   });
+}
+
+/** grammY client options from ours: a custom API root and HTTP client, when given. */
+function clientOptions(
+  options: Pick<BotOptions, 'apiRoot' | 'fetch'>,
+): ApiClientOptions | undefined {
+  if (!options.apiRoot && !options.fetch) return undefined;
+  return {
+    ...(options.apiRoot ? { apiRoot: options.apiRoot } : {}),
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  };
 }
 
 function guestMenuFor(auth: AuthService) {
