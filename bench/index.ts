@@ -24,7 +24,13 @@ import { Bot } from 'grammy';
 import { createApp } from '../src/app';
 import type { Clock } from '../src/core/clock';
 import { loadConfig } from '../src/config';
-import { createDatabase, type Db, dialectOf, migrateLatest } from '../src/core/db/index';
+import {
+  createDatabase,
+  type Db,
+  dialectOf,
+  migrateLatest,
+  openStateDatabase,
+} from '../src/core/db/index';
 import { createLogger } from '../src/core/logger';
 import { seedDemo } from '../src/demo/seed';
 import { ARGON2_OPTIONS } from '../src/features/auth/service';
@@ -82,6 +88,8 @@ async function bareBaseline(): Promise<Measurement> {
 
 interface Prepared {
   db: Db;
+  /** As `main.ts` opens it: on SQLite a second file with synchronous=NORMAL. */
+  stateDb: Db;
   residents: number[];
   emails: string[];
   seedSeconds: number;
@@ -112,7 +120,18 @@ async function prepare(url: string, accounts: number, residents: number): Promis
     passwordHash: hash,
     postgres: dialectOf(url) === 'postgres',
   });
-  return { db, residents: telegramIds, emails, seedSeconds, cleanup: () => db.destroy() };
+  const stateDb = await openStateDatabase(url, db);
+  return {
+    db,
+    stateDb,
+    residents: telegramIds,
+    emails,
+    seedSeconds,
+    cleanup: async () => {
+      if (stateDb !== db) await stateDb.destroy();
+      await db.destroy();
+    },
+  };
 }
 
 /** The four bot scenarios on one database; each person is used by one scenario only. */
@@ -123,7 +142,13 @@ async function botScenarios(prepared: Prepared, dir: string, label: string): Pro
   });
   const transport = createTransport();
   const { bot } = createApp(
-    { config, db: prepared.db, logger: createLogger('info', silent()), clock: tickingClock() },
+    {
+      config,
+      db: prepared.db,
+      stateDb: prepared.stateDb,
+      logger: createLogger('info', silent()),
+      clock: tickingClock(),
+    },
     { token: '1:bench', fetch: transport.fetch },
   );
   await bot.init();
@@ -164,7 +189,13 @@ async function balanceUnderLogins(prepared: Prepared, dir: string): Promise<Row>
   const config = loadConfig({ DATABASE_URL: 'sqlite::memory:', MAIL_OUTBOX_DIR: join(dir, 'o2') });
   const transport = createTransport();
   const { bot, services } = createApp(
-    { config, db: prepared.db, logger: createLogger('info', silent()), clock: tickingClock() },
+    {
+      config,
+      db: prepared.db,
+      stateDb: prepared.stateDb,
+      logger: createLogger('info', silent()),
+      clock: tickingClock(),
+    },
     { token: '1:bench', fetch: transport.fetch },
   );
   await bot.init();

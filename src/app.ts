@@ -93,6 +93,11 @@ export interface AppDeps {
   logger: Logger;
   /** The one source of "now" (src/core/clock.ts): `systemClock` in production, a fixed instant in tests. */
   clock: Clock;
+  /**
+   * Where sessions, conversation state and secret-input marks live (`openStateDatabase`: on SQLite
+   * a second file with `synchronous=NORMAL`). Default: `db`.
+   */
+  stateDb?: Db;
 }
 
 export interface BotOptions {
@@ -268,6 +273,7 @@ function buildBot(
   translate: Translate,
 ): Bot<BotContext> {
   const { config, db, logger } = deps;
+  const stateDb = deps.stateDb ?? db;
   const bot = new Bot<BotContext>(options.token, {
     botInfo: options.botInfo,
     client: clientOptions(options),
@@ -309,13 +315,13 @@ function buildBot(
     // Lazy: the row is read only by a handler that asks for it, not on every update.
     lazySession<SessionData, BotContext>({
       initial: () => ({}),
-      storage: new KnexStorageAdapter<SessionData>(db, 'session:', deps.clock),
+      storage: new KnexStorageAdapter<SessionData>(stateDb, 'session:', deps.clock),
     }),
   );
   bot.use(i18n);
   // Passwords, codes and linking proofs are taken out of updates before any conversation can
   // store them (see core/secret-input); the conversation kit arms and clears the mark.
-  const gate = new SecretInputGate(db, deps.clock);
+  const gate = new SecretInputGate(stateDb, deps.clock);
   const vault = new SecretVault(deps.clock);
   const whoIs = async (telegramUserId: number): Promise<Who> =>
     (await services.auth.currentUser(telegramUserId)) ? 'resident' : 'guest';
@@ -337,7 +343,7 @@ function buildBot(
         type: 'key',
         version: CONVERSATION_STATE_VERSION,
         prefix: 'conv:',
-        adapter: new KnexStorageAdapter(db, '', deps.clock),
+        adapter: new KnexStorageAdapter(stateDb, '', deps.clock),
       },
       plugins: [
         (ctx, next) => {

@@ -39,7 +39,11 @@ export function dialectOf(url: string): Dialect {
  * Opens the database named by `url`. SQLite is tuned for a single-writer money database
  * (WAL, foreign keys, a busy timeout, `synchronous=FULL`); PostgreSQL gets a small pool.
  */
-export function createDatabase(url: string): Db {
+export function createDatabase(
+  url: string,
+  /** SQLite only: `NORMAL` for state that can be re-asked ({@link openStateDatabase}). */
+  options: { synchronous?: 'FULL' | 'NORMAL' } = {},
+): Db {
   if (dialectOf(url) === 'sqlite') {
     const filename = url.slice('sqlite:'.length) || ':memory:';
     if (filename !== ':memory:') mkdirSync(dirname(resolve(filename)), { recursive: true });
@@ -55,7 +59,7 @@ export function createDatabase(url: string): Db {
             conn.pragma('journal_mode = WAL');
             conn.pragma('foreign_keys = ON');
             conn.pragma('busy_timeout = 5000');
-            conn.pragma('synchronous = FULL');
+            conn.pragma(`synchronous = ${options.synchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}`);
             done(null);
           } catch (error) {
             done(error as Error);
@@ -69,6 +73,40 @@ export function createDatabase(url: string): Db {
     connection: { connectionString: url, types: pgTypes },
     pool: { min: 0, max: 10 },
   });
+}
+
+/**
+ * The database of state that can be re-asked — grammY sessions, conversation state, secret-input
+ * marks — kept apart from money, readings and appeals so its commits need not wait for the disk.
+ *
+ * On SQLite it is a second file beside the main one (`abonent.db` → `abonent.state.db`) in WAL
+ * with `synchronous=NORMAL`: a power cut may lose its last commits (the resident is asked the step
+ * again) but never corrupts it, and WAL keeps its commits in order, so a secret-input mark is never
+ * lost while the conversation step after it survives. The main database stays `synchronous=FULL`:
+ * what the bot calls «принято» or «оплачено» is on disk before it says so. Its one table,
+ * `kv_store`, is created here (no migrations: it holds nothing that must outlive a release).
+ *
+ * On PostgreSQL it is the main database itself (the same `kv_store` table).
+ */
+export async function openStateDatabase(url: string, main: Db): Promise<Db> {
+  if (dialectOf(url) !== 'sqlite') return main;
+  const db = createDatabase(`sqlite:${stateFileOf(url.slice('sqlite:'.length))}`, {
+    synchronous: 'NORMAL',
+  });
+  if (!(await db.schema.hasTable('kv_store'))) {
+    await db.schema.createTable('kv_store', (t) => {
+      t.string('key', 255).primary();
+      t.text('value').notNullable();
+      t.timestamp('updated_at', { useTz: true }).notNullable();
+    });
+  }
+  return db;
+}
+
+/** `data/abonent.db` → `data/abonent.state.db`; an in-memory main database gets one of its own. */
+export function stateFileOf(filename: string): string {
+  if (filename === '' || filename === ':memory:') return ':memory:';
+  return filename.endsWith('.db') ? `${filename.slice(0, -3)}.state.db` : `${filename}.state`;
 }
 
 /** Applies every pending migration, each in its own transaction (nothing is half-applied). */
