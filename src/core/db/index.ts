@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import knex, { type Knex } from 'knex';
-import pg from 'pg';
+import { createRequire } from 'node:module';
 import { migrationSource } from '../../../migrations/index';
 import { ImmediateSqliteClient } from './sqlite-client';
 
@@ -26,6 +26,8 @@ const pgTypes = {
     if (oid === PG_TIMESTAMPTZ || oid === PG_TIMESTAMP) {
       return (value: string) => new Date(oid === PG_TIMESTAMP ? `${value}Z` : value).toISOString();
     }
+    // Reached only once a PostgreSQL connection exists, so `pg` is loaded by then (knex loads it).
+    const pg = createRequire(import.meta.url)('pg') as typeof import('pg');
     return pg.types.getTypeParser(oid, format === 'binary' ? 'binary' : 'text');
   },
 };
