@@ -256,6 +256,39 @@ describe('flows: one way to ask, one way out (issue 9 defects)', () => {
     expect(sent).toHaveLength(0);
   });
 
+  it('defect 7: when another account is chosen in the list, then the list itself shows the new ✅', async () => {
+    const { person, number: first } = await residentWithMeter();
+    const userId = (
+      await h.database.db('telegram_identities').where({ telegram_user_id: person.id }).first()
+    ).user_id;
+    const second = freshAccountNumber();
+    await createAccountWithMeters(h.database.db, { number: second, meters: [] });
+    await linkDirectly(h.database.db, userId, second);
+    const list = await person.say('/accounts');
+    const currentMark = (text: string | undefined, number: string) =>
+      (text ?? '').split('\n').some((line) => line.includes('✅') && line.includes(number));
+    const notCurrent = currentMark(list.text, first) ? second : first;
+    await person.press(list, '✅ Выбрать');
+    expect((await person.next()).text).toContain(notCurrent);
+    const [redrawn] = (await h.client.transcript(person.id)).filter(
+      (e) => e.message_id === list.message_id,
+    );
+    expect(currentMark(redrawn?.text, notCurrent)).toBe(true);
+  });
+
+  it('defect 7: when reminders are turned off from the history, then its switch shows «выключены»', async () => {
+    const { person } = await residentWithMeter();
+    const history = await person.say('/readings');
+    expect(buttonTexts(history)).toContain('🔔 Напоминания: включены');
+    await person.press(history, '🔔 Напоминания: включены');
+    expect((await person.next()).text).toBe('Напоминания о показаниях выключены.');
+    const [redrawn] = (await h.client.transcript(person.id)).filter(
+      (e) => e.message_id === history.message_id,
+    );
+    expect(buttonTexts(redrawn as TranscriptEntry)).toContain('🔕 Напоминания: выключены');
+    expect(buttonTexts(redrawn as TranscriptEntry)).not.toContain('🔔 Напоминания: включены');
+  });
+
   it('defect 8: when the erase callback is sent directly, without the two steps, then nothing is erased', async () => {
     const anna = await h.person();
     const { userId } = await loggedInResident(h.database.db, anna.id);
