@@ -41,7 +41,7 @@ import {
   REGISTER_CONVERSATION,
 } from './features/auth/conversations';
 import { LOGIN_MAX_FAILURES, LOGIN_WINDOW_MS, PasswordPolicy } from './features/auth/rules';
-import { AuthService, type Translate } from './features/auth/service';
+import { AuthService, createAuthLimiters, type Translate } from './features/auth/service';
 import { createBalanceFeature } from './features/balance/bot';
 import { BalanceService } from './features/balance/service';
 import { createHelpFeature } from './features/help/bot';
@@ -138,8 +138,7 @@ export function createServices({ config, db, mailer, translate, clock }: Service
     translate,
     consents,
     audit,
-    loginLimiter: new RateLimiter(db, LOGIN_MAX_FAILURES, LOGIN_WINDOW_MS),
-    recoveryLimiter: new RateLimiter(db, LOGIN_MAX_FAILURES, LOGIN_WINDOW_MS),
+    ...createAuthLimiters(db, clock),
     passwordPolicy: new PasswordPolicy(),
   });
   const profile = new ProfileService({

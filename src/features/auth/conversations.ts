@@ -248,6 +248,12 @@ export function createRegisterConversation(deps: AuthConversationDeps) {
     const started = await conversation.external(() =>
       deps.auth.register({ email, draftId, locale, telegramUserId: userId }),
     );
+    if (started.kind === 'limited') {
+      await answer.reply(
+        answer.t('auth-limited', { minutes: minutesToWait(started.retryAfterMs) }),
+      );
+      return;
+    }
     await answer.reply(answer.t('auth-register-code-sent', { email }), {
       reply_markup: codeKeyboard(answer),
     });
