@@ -7,6 +7,7 @@ import type { Config } from './config';
 import { AuditLog } from './core/audit';
 import { callbackData } from './core/callback-data';
 import { createCancelFeature } from './core/cancel';
+import type { Clock } from './core/clock';
 import { PRIVATE_COMMANDS } from './core/commands';
 import type { BotContext, ConversationContext, SessionData } from './core/context';
 import type { Db } from './core/db/index';
@@ -77,8 +78,8 @@ export interface AppDeps {
   config: Config;
   db: Db;
   logger: Logger;
-  /** "Now" for time-dependent use cases (the readings window); tests move it. Default: the system clock. */
-  clock?: () => Date;
+  /** The one source of "now" (src/core/clock.ts): `systemClock` in production, a fixed instant in tests. */
+  clock: Clock;
 }
 
 export interface BotOptions {
@@ -125,13 +126,13 @@ export interface ServiceDeps {
   db: Db;
   mailer: Mailer;
   translate: Translate;
-  clock?: () => Date;
+  clock: Clock;
 }
 
 export function createServices({ config, db, mailer, translate, clock }: ServiceDeps): Services {
-  const audit = new AuditLog(db);
-  const outbox = new Outbox(db);
-  const consents = new ConsentService(db, config.operator);
+  const audit = new AuditLog(db, clock);
+  const outbox = new Outbox(db, clock);
+  const consents = new ConsentService(db, config.operator, clock);
   const auth = new AuthService({
     db,
     mailer,
@@ -140,6 +141,7 @@ export function createServices({ config, db, mailer, translate, clock }: Service
     audit,
     ...createAuthLimiters(db, clock),
     passwordPolicy: new PasswordPolicy(),
+    clock,
   });
   const profile = new ProfileService({
     db,
@@ -147,8 +149,9 @@ export function createServices({ config, db, mailer, translate, clock }: Service
     audit,
     mailer,
     translate,
-    passwordLimiter: new RateLimiter(db, LOGIN_MAX_FAILURES, LOGIN_WINDOW_MS),
-    emailLimiter: new RateLimiter(db, 5, 60 * 60 * 1000),
+    passwordLimiter: new RateLimiter(db, LOGIN_MAX_FAILURES, LOGIN_WINDOW_MS, clock),
+    emailLimiter: new RateLimiter(db, 5, 60 * 60 * 1000, clock),
+    clock,
   });
   const rights = new RightsService({
     db,
@@ -157,13 +160,14 @@ export function createServices({ config, db, mailer, translate, clock }: Service
     translate,
     operatorName: config.operator.name,
     timeZone: config.timeZone,
+    clock,
   });
-  const languages = new LanguageService(db);
+  const languages = new LanguageService(db, clock);
   const accounts = new AccountsService({
     db,
     audit,
-    userLimiter: new RateLimiter(db, LINK_MAX_FAILURES_PER_USER, LINK_WINDOW_MS),
-    accountLimiter: new RateLimiter(db, LINK_MAX_FAILURES_PER_ACCOUNT, LINK_WINDOW_MS),
+    userLimiter: new RateLimiter(db, LINK_MAX_FAILURES_PER_USER, LINK_WINDOW_MS, clock),
+    accountLimiter: new RateLimiter(db, LINK_MAX_FAILURES_PER_ACCOUNT, LINK_WINDOW_MS, clock),
     // Notices to co-holders go through the durable outbox, in the same transaction as the link.
     outbox,
     translate,
@@ -172,12 +176,14 @@ export function createServices({ config, db, mailer, translate, clock }: Service
     proofPolicy: config.accountLinkProof,
     timeZone: config.timeZone,
     operatorPhone: config.operator.phone,
+    clock,
   });
   const balance = new BalanceService({
     db,
     accounts,
     timeZone: config.timeZone,
     paymentDueDay: config.paymentDueDay,
+    clock,
   });
   const readings = new ReadingsService({
     db,
@@ -221,7 +227,7 @@ export function createApp(deps: AppDeps, options: BotOptions): App {
   const { config, db, logger } = deps;
   const textsI18n = createI18n(config.defaultLocale, async () => undefined);
   const translate: Translate = (locale, key, vars) => textsI18n.t(locale, key, vars);
-  const mailer = createMailer(config.mail, logger, options.onMailSent);
+  const mailer = createMailer(config.mail, deps.clock, logger, options.onMailSent);
   const services = createServices({ config, db, mailer, translate, clock: deps.clock });
   const bot = buildBot(deps, options, services, translate);
   const background = createBackground(deps, options, services);
@@ -261,7 +267,7 @@ function buildBot(
     ctx.log.info('update without a sender ignored');
     return Promise.resolve();
   });
-  if (options.dedupeUpdates) bot.use(dedupeUpdates(db));
+  if (options.dedupeUpdates) bot.use(dedupeUpdates(db, deps.clock));
 
   bot.catch(async (error) => {
     const { ctx } = error;
@@ -283,7 +289,7 @@ function buildBot(
     // Lazy: the row is read only by a handler that asks for it, not on every update.
     lazySession<SessionData, BotContext>({
       initial: () => ({}),
-      storage: new KnexStorageAdapter<SessionData>(db, 'session:'),
+      storage: new KnexStorageAdapter<SessionData>(db, 'session:', deps.clock),
     }),
   );
   bot.use(i18n);
@@ -293,7 +299,7 @@ function buildBot(
         type: 'key',
         version: CONVERSATION_STATE_VERSION,
         prefix: 'conv:',
-        adapter: new KnexStorageAdapter(db, ''),
+        adapter: new KnexStorageAdapter(db, '', deps.clock),
       },
       plugins: [
         (ctx, next) => {
@@ -368,8 +374,8 @@ function buildBot(
 
   // Passwords are taken out of updates before any conversation that asks for one can store them:
   // one middleware for all of them (a new password flow only adds its id here).
-  const gate = new SecretInputGate(db);
-  const vault = new SecretVault();
+  const gate = new SecretInputGate(db, deps.clock);
+  const vault = new SecretVault(deps.clock);
   const passwordConversations = [...AUTH_CONVERSATIONS, ...PROFILE_SECRET_CONVERSATIONS];
   bot.use(secretInput(gate, vault, passwordConversations, PRIVATE_COMMANDS));
   const authDeps = {
@@ -441,6 +447,7 @@ function buildBot(
       rights: services.rights,
       timeZone: config.timeZone,
       notifySessionEnded,
+      clock: deps.clock,
     }),
   );
   bot.use(createReadingsFeature({ auth: services.auth, readings: services.readings }));
@@ -470,14 +477,17 @@ export function createBackground(
   services?: Pick<Services, 'outbox'>,
 ): Background {
   const { db, logger } = deps;
-  const outbox = services?.outbox ?? new Outbox(db);
+  const outbox = services?.outbox ?? new Outbox(db, deps.clock);
   const api = new Api(options.token, options.apiRoot ? { apiRoot: options.apiRoot } : undefined);
   const worker = new OutboxWorker(db, api, { outbox, logger: logger.child({ module: 'outbox' }) });
-  const scheduler = new Scheduler(db, { logger: logger.child({ module: 'scheduler' }) });
+  const scheduler = new Scheduler(db, {
+    logger: logger.child({ module: 'scheduler' }),
+    clock: () => deps.clock().getTime(),
+  });
   // Periodic jobs are registered here, e.g. scheduler.every('reading-reminders', 10 * 60_000, job).
   const reminders = readingReminders(deps, outbox);
   scheduler.every('reading-reminders', 10 * 60_000, async ({ now }) => {
-    await reminders.run(deps.clock ? deps.clock() : now);
+    await reminders.run(now);
   });
   return {
     outbox,
@@ -498,7 +508,7 @@ export function createBackground(
 export function readingReminders(deps: AppDeps, outbox: Outbox): ReadingReminders {
   const { config, db } = deps;
   const texts = createI18n(config.defaultLocale, async () => undefined);
-  const languages = new LanguageService(db);
+  const languages = new LanguageService(db, deps.clock);
   return new ReadingReminders({
     db,
     outbox,

@@ -1,4 +1,5 @@
 import type { MiddlewareFn } from 'grammy';
+import type { Clock } from './clock';
 import type { BotContext } from './context';
 import { type Db, nowIso } from './db/index';
 
@@ -26,10 +27,7 @@ export class UpdateInFlight extends Error {
  * redelivery takes it over. A copy arriving while the first is in flight gets
  * {@link UpdateInFlight} (503: Telegram tries again later); a copy of a done update is dropped.
  */
-export function dedupeUpdates(
-  db: Db,
-  clock: () => Date = () => new Date(),
-): MiddlewareFn<BotContext> {
+export function dedupeUpdates(db: Db, clock: Clock): MiddlewareFn<BotContext> {
   return async (ctx, next) => {
     const updateId = ctx.update.update_id;
     const now = clock();

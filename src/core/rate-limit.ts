@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { Db } from './db/index';
+import type { Clock } from './clock';
 
 /** The outcome of a check: allowed, or blocked until a moment the user can be told. */
 export type RateLimitState = { blocked: false } | { blocked: true; retryAfterMs: number };
@@ -41,7 +42,7 @@ export class RateLimiter {
     private readonly db: Db,
     private readonly limit: number,
     private readonly windowMs: number,
-    private readonly clock: () => Date = () => new Date(),
+    private readonly clock: Clock,
   ) {}
 
   /**

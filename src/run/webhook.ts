@@ -7,6 +7,7 @@ import { UpdateInFlight } from '../core/dedupe-updates';
 import { type Db, isReachable } from '../core/db/index';
 import type { Logger } from '../core/logger';
 import { ALLOWED_UPDATES } from './updates';
+import type { Clock } from '../core/clock';
 
 const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
 /** Telegram gives up redelivering an update after about a day; remembering two is plenty. */
@@ -45,7 +46,7 @@ function secretMatches(header: string | string[] | undefined, secret: string): b
 }
 
 /** Forgets processed `update_id`s older than Telegram could redeliver. Returns how many went. */
-export async function pruneProcessedUpdates(db: Db, now = new Date()): Promise<number> {
+export async function pruneProcessedUpdates(db: Db, now: Date): Promise<number> {
   const cutoff = new Date(now.getTime() - REMEMBER_UPDATES_MS).toISOString();
   return db('processed_updates').where('at', '<', cutoff).delete();
 }
@@ -76,6 +77,8 @@ export async function startWebhook(
   db: Db,
   logger: Logger,
   options: WebhookOptions,
+  /** The app's one clock: prunes remembered update ids older than two days. */
+  clock: Clock,
 ): Promise<WebhookServer> {
   await bot.init();
   const path = new URL(options.url).pathname || '/';
@@ -147,7 +150,7 @@ export async function startWebhook(
   }
   logger.info({ port, path }, 'webhook server listening');
   const prune = setInterval(() => {
-    pruneProcessedUpdates(db).catch((error: unknown) =>
+    pruneProcessedUpdates(db, clock()).catch((error: unknown) =>
       logger.warn({ err: error }, 'could not prune processed updates'),
     );
   }, PRUNE_INTERVAL_MS);

@@ -23,6 +23,7 @@ import {
   type PasswordPolicy,
   type PasswordVerdict,
 } from './rules';
+import type { Clock } from '../../core/clock';
 
 /** The cabinet a Telegram user is logged in to, as handlers need it. */
 export interface CurrentUser {
@@ -97,7 +98,7 @@ export interface AuthServiceDeps {
   /** The tries of decoy codes ({@link CODE_MAX_ATTEMPTS} per {@link CODE_TTL_MS}). */
   decoyLimiter: RateLimiter;
   passwordPolicy: PasswordPolicy;
-  clock?: () => Date;
+  clock: Clock;
 }
 
 /**
@@ -106,7 +107,7 @@ export interface AuthServiceDeps {
  */
 export function createAuthLimiters(
   db: Db,
-  clock?: () => Date,
+  clock: Clock,
 ): Pick<
   AuthServiceDeps,
   'loginLimiter' | 'recoveryLimiter' | 'registrationLimiter' | 'resendLimiter' | 'decoyLimiter'
@@ -128,13 +129,13 @@ export function createAuthLimiters(
 export class AuthService {
   private readonly repo: AuthRepo;
   private readonly db: Db;
-  private readonly clock: () => Date;
+  private readonly clock: Clock;
   private dummyHash: Promise<string> | undefined;
 
   constructor(private readonly deps: AuthServiceDeps) {
     this.db = deps.db;
-    this.repo = new AuthRepo(deps.db);
-    this.clock = deps.clock ?? (() => new Date());
+    this.repo = new AuthRepo(deps.db, deps.clock);
+    this.clock = deps.clock;
   }
 
   /** The active cabinet this Telegram user is logged in to, if any. */

@@ -8,6 +8,7 @@ import { AuthService, createAuthLimiters } from '../../../src/features/auth/serv
 import { CONSENT_VERSION } from '../../../src/features/privacy/consent';
 import { ConsentService } from '../../../src/features/privacy/service';
 import { type TestDatabase, withTestDatabase } from '../../support/database';
+import { systemClock } from '../../../src/core/clock';
 
 describe('AuthService', () => {
   let t: TestDatabase;
@@ -18,15 +19,16 @@ describe('AuthService', () => {
   beforeAll(async () => {
     t = await withTestDatabase();
     const i18n = createI18n('ru', async () => undefined);
-    consents = new ConsentService(t.db, loadConfig({}).operator);
+    consents = new ConsentService(t.db, loadConfig({}).operator, systemClock);
     auth = new AuthService({
       db: t.db,
       mailer: { send: async (mail) => void mails.push(mail) },
       translate: (locale, key, vars) => i18n.t(locale, key, vars),
       consents,
-      audit: new AuditLog(t.db),
-      ...createAuthLimiters(t.db),
+      audit: new AuditLog(t.db, systemClock),
+      ...createAuthLimiters(t.db, systemClock),
       passwordPolicy: new PasswordPolicy(),
+      clock: systemClock,
     });
   });
   afterAll(() => t.cleanup());
