@@ -524,7 +524,11 @@ export function createBackground(
   const { db, logger } = deps;
   const outbox = services?.outbox ?? new Outbox(db, deps.clock);
   const api = new Api(options.token, options.apiRoot ? { apiRoot: options.apiRoot } : undefined);
-  const worker = new OutboxWorker(db, api, { outbox, logger: logger.child({ module: 'outbox' }) });
+  const worker = new OutboxWorker(db, api, {
+    outbox,
+    logger: logger.child({ module: 'outbox' }),
+    clock: () => deps.clock().getTime(),
+  });
   const scheduler = new Scheduler(db, {
     logger: logger.child({ module: 'scheduler' }),
     clock: () => deps.clock().getTime(),
