@@ -155,7 +155,8 @@ async function botScenarios(prepared: Prepared, dir: string, label: string): Pro
   const residents = [...prepared.residents];
   const take = (n: number) => residents.splice(0, n);
   const guests = Array.from({ length: N.start }, (_, i) => GUEST_ID_BASE + i);
-  const balancePeople = take(Math.min(2_000, N.balance));
+  // /balance repeats over 500 residents; the journeys each need residents of their own.
+  const balancePeople = take(Math.min(500, N.balance));
   const repeat = (people: number[], n: number) =>
     Array.from({ length: n }, (_, i) => people[i % people.length]!);
   const run = (people: number[], script: Script) =>
