@@ -48,8 +48,12 @@ function print(results: Result[]): void {
   }
 }
 
-async function withDb<T>(url: string, run: (db: Db) => Promise<T>): Promise<T> {
-  const db = createDatabase(url);
+async function withDb<T>(
+  url: string,
+  run: (db: Db) => Promise<T>,
+  options: { synchronous?: 'FULL' | 'NORMAL' } = {},
+): Promise<T> {
+  const db = createDatabase(url, options);
   try {
     await migrateLatest(db);
     return await run(db);
@@ -78,6 +82,16 @@ export async function sessionStorageBench(): Promise<void> {
           new KnexStorageAdapter(db, 's:', systemClock),
           ops,
         ),
+      ),
+      await withDb(
+        `sqlite:${join(dir, 'state.db')}`,
+        (db) =>
+          sessionRoundTrips(
+            'knex + SQLite state db (synchronous=NORMAL)',
+            new KnexStorageAdapter(db, 's:', systemClock),
+            ops,
+          ),
+        { synchronous: 'NORMAL' },
       ),
     ];
     const pg = process.env.BENCH_DATABASE_URL;
