@@ -62,6 +62,11 @@ import {
 import { LanguageService } from './features/language/service';
 import { createConsentGate } from './features/privacy/bot';
 import { createRightsFeature } from './features/privacy/rights/bot';
+import {
+  createWithdrawConversation,
+  WITHDRAW_CONVERSATION,
+  WITHDRAW_IDLE_MS,
+} from './features/privacy/rights/conversations';
 import { RightsService } from './features/privacy/rights/service';
 import { ConsentService } from './features/privacy/service';
 import { createProfileFeature } from './features/profile/bot';
@@ -444,6 +449,18 @@ function buildBot(
     );
   }
 
+  bot.use(
+    createConversation(
+      createWithdrawConversation({
+        auth: services.auth,
+        rights: services.rights,
+        kit,
+        notifySessionEnded,
+      }),
+      { id: WITHDRAW_CONVERSATION, maxMillisecondsToWait: WITHDRAW_IDLE_MS },
+    ),
+  );
+
   bot.use(createConsentGate({ auth: services.auth, consents: services.consents }));
   bot.use(createAuthFeature({ auth: services.auth, afterLogout: showMenu }));
   bot.use(createHelpFeature({ config, auth: services.auth }));
@@ -476,8 +493,6 @@ function buildBot(
       auth: services.auth,
       rights: services.rights,
       timeZone: config.timeZone,
-      notifySessionEnded,
-      clock: deps.clock,
     }),
   );
   bot.use(createReadingsFeature({ auth: services.auth, readings: services.readings }));
