@@ -56,6 +56,13 @@ import { createConsentGate } from './features/privacy/bot';
 import { createRightsFeature } from './features/privacy/rights/bot';
 import { RightsService } from './features/privacy/rights/service';
 import { ConsentService } from './features/privacy/service';
+import { LedgerService } from './features/ledger/service';
+import { createPaymentsFeature } from './features/payments/bot';
+import {
+  createPayAmountConversation,
+  PAY_AMOUNT_CONVERSATION,
+} from './features/payments/conversations';
+import { PaymentsService } from './features/payments/service';
 import { createProfileFeature } from './features/profile/bot';
 import {
   createProfileEditConversation,
@@ -103,6 +110,9 @@ export interface Services {
   profile: ProfileService;
   rights: RightsService;
   readings: ReadingsService;
+  /** Charges, payments and adjustments: the one owner of the `ledger` table. */
+  ledger: LedgerService;
+  payments: PaymentsService;
   /** Durable notifications; the background worker shares this instance and wakes on enqueue. */
   outbox: Outbox;
   audit: AuditLog;
@@ -174,8 +184,10 @@ export function createServices({ config, db, mailer, translate, clock }: Service
     timeZone: config.timeZone,
     operatorPhone: config.operator.phone,
   });
+  const ledger = new LedgerService(db);
   const balance = new BalanceService({
     db,
+    ledger,
     accounts,
     timeZone: config.timeZone,
     paymentDueDay: config.paymentDueDay,
@@ -189,6 +201,22 @@ export function createServices({ config, db, mailer, translate, clock }: Service
     dailyCapKwh: config.readings.dailyCapKwh,
     clock,
   });
+  const payments = new PaymentsService({
+    db,
+    accounts,
+    ledger,
+    outbox,
+    audit,
+    translate,
+    localeOf: async (telegramUserId) =>
+      (await languages.chosenLocale(telegramUserId)) ?? config.defaultLocale,
+    limits: { minKopecks: config.payments.minKopecks, maxKopecks: config.payments.maxKopecks },
+    operator: config.operator,
+    qr: { maxBytes: config.payments.qrMaxBytes, payerDetails: config.payments.qrPayerDetails },
+    timeZone: config.timeZone,
+    adminChatId: config.adminChatId,
+    clock,
+  });
   return {
     auth,
     consents,
@@ -198,6 +226,8 @@ export function createServices({ config, db, mailer, translate, clock }: Service
     profile,
     rights,
     readings,
+    ledger,
+    payments,
     outbox,
     audit,
   };
@@ -339,6 +369,20 @@ function buildBot(
     ),
   );
 
+  const payDeps = {
+    auth: services.auth,
+    payments: services.payments,
+    providerToken: config.paymentProviderToken,
+    fiscal: config.payments.fiscal,
+    cancelData: CANCEL_CALLBACK,
+  };
+  bot.use(
+    createConversation(createPayAmountConversation(payDeps), {
+      id: PAY_AMOUNT_CONVERSATION,
+      maxMillisecondsToWait: CONVERSATION_IDLE_MS,
+    }),
+  );
+
   // «Your session here has ended» to the other devices of a cabinet (recovery, new password,
   // log out everywhere, withdrawal): urgent, durable notices through the outbox, each in the
   // recipient's language, sent by the background worker.
@@ -420,6 +464,7 @@ function buildBot(
       auth: services.auth,
     }),
   );
+  bot.use(createPaymentsFeature({ ...payDeps, accounts: services.accounts }));
   bot.use(
     createProfileFeature({
       auth: services.auth,

@@ -68,6 +68,13 @@ export class AccountsRepo {
     return row ? toAccount(row) : undefined;
   }
 
+  async accountNumberById(accountId: number): Promise<string | undefined> {
+    const row = (await this.db('accounts').where({ id: accountId }).first('number')) as
+      | { number: string }
+      | undefined;
+    return row?.number;
+  }
+
   async activeSerials(accountId: number): Promise<string[]> {
     const rows = (await this.db('meters')
       .where({ account_id: accountId, status: 'active' })

@@ -100,7 +100,12 @@ describe('/balance and the history', () => {
     } else {
       expect(reply.text).toContain('Оплат пока не было.');
     }
-    expect(buttonTexts(reply)).toEqual(['📜 История по месяцам', '📊 График', '📋 Мои счета']);
+    expect(buttonTexts(reply)).toEqual([
+      '💳 Оплатить',
+      '📜 История по месяцам',
+      '📊 График',
+      '📋 Мои счета',
+    ]);
   });
 
   it('when a resident paid in advance, then the balance shows the advance and no due date', async () => {
