@@ -62,7 +62,8 @@ import {
   createPayAmountConversation,
   PAY_AMOUNT_CONVERSATION,
 } from './features/payments/conversations';
-import { PaymentsService } from './features/payments/service';
+import { qrPayeeOverBudget } from './features/payments/rules';
+import { payeeOf, PaymentsService } from './features/payments/service';
 import { createProfileFeature } from './features/profile/bot';
 import {
   createProfileEditConversation,
@@ -254,6 +255,12 @@ export function createApp(deps: AppDeps, options: BotOptions): App {
   const translate: Translate = (locale, key, vars) => textsI18n.t(locale, key, vars);
   const mailer = createMailer(config.mail, logger, options.onMailSent);
   const services = createServices({ config, db, mailer, translate, clock: deps.clock });
+  const overrun = qrPayeeOverBudget(payeeOf(config.operator), config.payments.qrMaxBytes);
+  if (overrun > 0)
+    logger.warn(
+      { bytes: overrun, limit: config.payments.qrMaxBytes },
+      'payment QR: the operator requisites exceed the ГОСТ Р 56042-2014 budget; the purpose and payer fields are left out',
+    );
   const bot = buildBot(deps, options, services, translate);
   const background = createBackground(deps, options, services);
   return { bot, services, background };

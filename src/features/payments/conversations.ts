@@ -11,7 +11,7 @@ import { InlineKeyboard } from 'grammy';
 export const PAY_AMOUNT_CONVERSATION = 'pay-amount';
 
 /** Typing mistakes allowed before the question is given up (then the menu is back). */
-const TRIES = 3;
+const TRIES = 5;
 
 export interface PayDeps {
   auth: AuthService;

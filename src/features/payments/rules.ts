@@ -123,9 +123,11 @@ export function qrValue(value: string): string {
  * `Purpose`, `PaymPeriod` (MMYYYY), `TechCode=02` (housing and utilities), then the payer's
  * `LastName`, `FirstName`, `MiddleName`, `PayerAddress`.
  *
- * Kept within `maxBytes` (default {@link QR_MAX_BYTES}): the payer's address and names are dropped first (address,
- * then middle, first and last name), then the purpose is shortened. Throws a RangeError when the
- * required fields alone do not fit (a configuration error: the payee's name is too long).
+ * Kept within `maxBytes` (default {@link QR_MAX_BYTES}): the payer's address and names are dropped
+ * first (address, then middle, first and last name), then the purpose is shortened, then left out.
+ * The payee's requisites, the account, the sum, the period and TechCode are never cut: when they
+ * alone exceed the budget (a long operator name in Cyrillic), the code is a little larger and
+ * {@link qrPayeeOverBudget} reports it at start.
  */
 export function gostQrPayload(
   payee: QrPayee,
@@ -157,20 +159,40 @@ export function gostQrPayload(
   let extras = optional.filter((f): f is [string, string] => Boolean(f[1] && qrValue(f[1])));
   let purpose = qrValue(payment.purpose);
 
+  let includePurpose = true;
   const build = () =>
-    [QR_HEADER, ...[...required, ['Purpose', purpose], ...tail, ...extras].map(field)].join('|');
+    [
+      QR_HEADER,
+      ...[...required, ...(includePurpose ? [['Purpose', purpose]] : []), ...tail, ...extras].map(
+        field,
+      ),
+    ].join('|');
   const field = ([key, value]: [string, string] | string[]) => `${key}=${qrValue(value ?? '')}`;
   const fits = () => Buffer.byteLength(build(), 'utf8') <= maxBytes;
 
-  // Drop order: the address (the longest), then middle, first and last name.
+  // Drop order: the address (the longest), then middle, first and last name, then the purpose
+  // is shortened and, as a last resort, left out. What routes the money is never cut.
   for (const drop of ['PayerAddress', 'MiddleName', 'FirstName', 'LastName']) {
     if (fits()) break;
     extras = extras.filter(([key]) => key !== drop);
   }
   while (!fits() && purpose.length > 0) purpose = [...purpose].slice(0, -1).join('').trimEnd();
-  if (!fits())
-    throw new RangeError(`payment QR: the payee requisites alone exceed ${maxBytes} bytes`);
+  if (!fits()) includePurpose = false;
   return build();
+}
+
+/**
+ * Bytes by which the payee's requisites with the longest account number, a sum and a period exceed
+ * the budget (0 when they fit): a start-up warning, since banks read larger codes but the ГОСТ
+ * asks for at most 300 bytes.
+ */
+export function qrPayeeOverBudget(payee: QrPayee, maxBytes: number = QR_MAX_BYTES): number {
+  const payload = gostQrPayload(
+    payee,
+    { persAcc: '0'.repeat(20), sumKopecks: 99_999_999, purpose: '', period: '2000-01' },
+    Number.MAX_SAFE_INTEGER,
+  ).replace('|Purpose=', '');
+  return Math.max(0, Buffer.byteLength(payload, 'utf8') - maxBytes);
 }
 
 /** Splits a full name «Фамилия Имя Отчество» into the QR's parts (anything after the third word

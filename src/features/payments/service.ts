@@ -15,6 +15,7 @@ import {
   type AmountProblem,
   checkAmount,
   gostQrPayload,
+  type QrPayee,
   splitFullName,
 } from './rules';
 
@@ -111,6 +112,19 @@ export interface QrPayment {
   /** The ГОСТ Р 56042-2014 payload, the same as on the receipt. */
   payload: string;
   payee: OperatorRequisites;
+}
+
+/** The operator's requisites as the QR's payee fields. */
+export function payeeOf(op: OperatorRequisites): QrPayee {
+  return {
+    name: op.name,
+    personalAcc: op.account,
+    bankName: op.bank,
+    bic: op.bic,
+    correspAcc: op.corrAccount,
+    payeeInn: op.inn,
+    kpp: op.kpp,
+  };
 }
 
 const CONFIRMATION_KIND = 'payment-confirmation';
@@ -366,18 +380,9 @@ export class PaymentsService {
     dueKopecks: number;
     period?: string;
   }): string {
-    const op = this.deps.operator;
     const names = this.deps.qr.payerDetails ? splitFullName(input.holderName) : {};
     return gostQrPayload(
-      {
-        name: op.name,
-        personalAcc: op.account,
-        bankName: op.bank,
-        bic: op.bic,
-        correspAcc: op.corrAccount,
-        payeeInn: op.inn,
-        kpp: op.kpp,
-      },
+      payeeOf(this.deps.operator),
       {
         persAcc: input.number,
         sumKopecks: input.dueKopecks,

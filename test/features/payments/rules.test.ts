@@ -7,6 +7,7 @@ import {
   parseAmount,
   parsePayableAmount,
   QR_MAX_BYTES,
+  qrPayeeOverBudget,
   type QrPayee,
   splitFullName,
 } from '../../../src/features/payments/rules';
@@ -156,10 +157,22 @@ describe('ГОСТ Р 56042-2014 payment QR payload', () => {
     expect(payload).toContain('|BIC=040813608|CorrespAcc=30101810600000000608|');
   });
 
-  it('when the payee’s name alone is over 300 bytes, then it is a configuration error', () => {
-    expect(() =>
-      gostQrPayload({ ...payee, name: 'Ж'.repeat(150) }, { persAcc: '1', purpose: '' }),
-    ).toThrow(RangeError);
+  it('when the payee’s requisites alone are over 300 bytes, then they are kept whole, the purpose and payer fields go, and the overrun is reported', () => {
+    const longPayee = { ...payee, name: 'Ж'.repeat(150) };
+    const payload = gostQrPayload(longPayee, {
+      persAcc: '41000123',
+      sumKopecks: 100,
+      purpose: 'Л/с 41000123',
+      period: '2026-03',
+      lastName: 'Ким',
+    });
+    expect(payload).toBe(
+      `ST00012|Name=${'Ж'.repeat(150)}|PersonalAcc=40702810000000000001|BankName=Сбербанк` +
+        '|BIC=040813608|CorrespAcc=30101810600000000608|PayeeINN=4100000000|KPP=410001001' +
+        '|PersAcc=41000123|Sum=100|PaymPeriod=032026|TechCode=02',
+    );
+    expect(qrPayeeOverBudget(longPayee)).toBeGreaterThan(0);
+    expect(qrPayeeOverBudget(payee)).toBe(0);
   });
 });
 
