@@ -135,7 +135,12 @@ describe('/balance and the history', () => {
     if (total > 0) expect(reply.text).toContain(`Amount owed: ${rub(total)}`);
     else if (total < 0) expect(reply.text).toContain(`Paid in advance: ${rub(-total)}`);
     else expect(reply.text).toContain('Nothing owed.');
-    expect(buttonTexts(reply)).toEqual(['📜 History by month', '📊 Chart', '📋 My accounts']);
+    expect(buttonTexts(reply)).toEqual([
+      '💳 Pay',
+      '📜 History by month',
+      '📊 Chart',
+      '📋 My accounts',
+    ]);
   });
 
   it('when a resident has no linked account, then /balance offers to link one', async () => {
