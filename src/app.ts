@@ -7,6 +7,7 @@ import type { Config } from './config';
 import { AuditLog } from './core/audit';
 import { callbackData } from './core/callback-data';
 import { createCancelFeature } from './core/cancel';
+import type { Clock } from './core/clock';
 import { PRIVATE_COMMANDS } from './core/commands';
 import type { BotContext, ConversationContext, SessionData } from './core/context';
 import type { Db } from './core/db/index';
@@ -85,8 +86,8 @@ export interface AppDeps {
   config: Config;
   db: Db;
   logger: Logger;
-  /** "Now" for time-dependent use cases (the readings window); tests move it. Default: the system clock. */
-  clock?: () => Date;
+  /** The one source of "now" (src/core/clock.ts): `systemClock` in production, a fixed instant in tests. */
+  clock: Clock;
 }
 
 export interface BotOptions {
@@ -136,22 +137,23 @@ export interface ServiceDeps {
   db: Db;
   mailer: Mailer;
   translate: Translate;
-  clock?: () => Date;
+  clock: Clock;
 }
 
 export function createServices({ config, db, mailer, translate, clock }: ServiceDeps): Services {
-  const audit = new AuditLog(db);
-  const outbox = new Outbox(db);
-  const consents = new ConsentService(db, config.operator);
+  const audit = new AuditLog(db, clock);
+  const outbox = new Outbox(db, clock);
+  const consents = new ConsentService(db, config.operator, clock);
   const auth = new AuthService({
     db,
     mailer,
     translate,
     consents,
     audit,
-    loginLimiter: new RateLimiter(db, LOGIN_MAX_FAILURES, LOGIN_WINDOW_MS),
-    recoveryLimiter: new RateLimiter(db, LOGIN_MAX_FAILURES, LOGIN_WINDOW_MS),
+    loginLimiter: new RateLimiter(db, LOGIN_MAX_FAILURES, LOGIN_WINDOW_MS, clock),
+    recoveryLimiter: new RateLimiter(db, LOGIN_MAX_FAILURES, LOGIN_WINDOW_MS, clock),
     passwordPolicy: new PasswordPolicy(),
+    clock,
   });
   const profile = new ProfileService({
     db,
@@ -159,8 +161,9 @@ export function createServices({ config, db, mailer, translate, clock }: Service
     audit,
     mailer,
     translate,
-    passwordLimiter: new RateLimiter(db, LOGIN_MAX_FAILURES, LOGIN_WINDOW_MS),
-    emailLimiter: new RateLimiter(db, 5, 60 * 60 * 1000),
+    passwordLimiter: new RateLimiter(db, LOGIN_MAX_FAILURES, LOGIN_WINDOW_MS, clock),
+    emailLimiter: new RateLimiter(db, 5, 60 * 60 * 1000, clock),
+    clock,
   });
   const rights = new RightsService({
     db,
@@ -169,13 +172,14 @@ export function createServices({ config, db, mailer, translate, clock }: Service
     translate,
     operatorName: config.operator.name,
     timeZone: config.timeZone,
+    clock,
   });
-  const languages = new LanguageService(db);
+  const languages = new LanguageService(db, clock);
   const accounts = new AccountsService({
     db,
     audit,
-    userLimiter: new RateLimiter(db, LINK_MAX_FAILURES_PER_USER, LINK_WINDOW_MS),
-    accountLimiter: new RateLimiter(db, LINK_MAX_FAILURES_PER_ACCOUNT, LINK_WINDOW_MS),
+    userLimiter: new RateLimiter(db, LINK_MAX_FAILURES_PER_USER, LINK_WINDOW_MS, clock),
+    accountLimiter: new RateLimiter(db, LINK_MAX_FAILURES_PER_ACCOUNT, LINK_WINDOW_MS, clock),
     // Notices to co-holders go through the durable outbox, in the same transaction as the link.
     outbox,
     translate,
@@ -184,6 +188,7 @@ export function createServices({ config, db, mailer, translate, clock }: Service
     proofPolicy: config.accountLinkProof,
     timeZone: config.timeZone,
     operatorPhone: config.operator.phone,
+    clock,
   });
   const ledger = new LedgerService(db);
   const balance = new BalanceService({
@@ -192,6 +197,7 @@ export function createServices({ config, db, mailer, translate, clock }: Service
     accounts,
     timeZone: config.timeZone,
     paymentDueDay: config.paymentDueDay,
+    clock,
   });
   const readings = new ReadingsService({
     db,
@@ -253,7 +259,7 @@ export function createApp(deps: AppDeps, options: BotOptions): App {
   const { config, db, logger } = deps;
   const textsI18n = createI18n(config.defaultLocale, async () => undefined);
   const translate: Translate = (locale, key, vars) => textsI18n.t(locale, key, vars);
-  const mailer = createMailer(config.mail, logger, options.onMailSent);
+  const mailer = createMailer(config.mail, deps.clock, logger, options.onMailSent);
   const services = createServices({ config, db, mailer, translate, clock: deps.clock });
   const overrun = qrPayeeOverBudget(payeeOf(config.operator), config.payments.qrMaxBytes);
   if (overrun > 0)
@@ -292,7 +298,7 @@ function buildBot(
     ctx.log = logger.child({ update_id: ctx.update.update_id });
     return next();
   });
-  if (options.dedupeUpdates) bot.use(dedupeUpdates(db));
+  if (options.dedupeUpdates) bot.use(dedupeUpdates(db, deps.clock));
 
   bot.catch(async (error) => {
     const { ctx } = error;
@@ -314,7 +320,7 @@ function buildBot(
     // Lazy: the row is read only by a handler that asks for it, not on every update.
     lazySession<SessionData, BotContext>({
       initial: () => ({}),
-      storage: new KnexStorageAdapter<SessionData>(db, 'session:'),
+      storage: new KnexStorageAdapter<SessionData>(db, 'session:', deps.clock),
     }),
   );
   bot.use(i18n);
@@ -324,7 +330,7 @@ function buildBot(
         type: 'key',
         version: CONVERSATION_STATE_VERSION,
         prefix: 'conv:',
-        adapter: new KnexStorageAdapter(db, ''),
+        adapter: new KnexStorageAdapter(db, '', deps.clock),
       },
       plugins: [
         (ctx, next) => {
@@ -413,8 +419,8 @@ function buildBot(
 
   // Passwords are taken out of updates before any conversation that asks for one can store them:
   // one middleware for all of them (a new password flow only adds its id here).
-  const gate = new SecretInputGate(db);
-  const vault = new SecretVault();
+  const gate = new SecretInputGate(db, deps.clock);
+  const vault = new SecretVault(deps.clock);
   const passwordConversations = [...AUTH_CONVERSATIONS, ...PROFILE_SECRET_CONVERSATIONS];
   bot.use(secretInput(gate, vault, passwordConversations, PRIVATE_COMMANDS));
   const authDeps = {
@@ -487,6 +493,7 @@ function buildBot(
       rights: services.rights,
       timeZone: config.timeZone,
       notifySessionEnded,
+      clock: deps.clock,
     }),
   );
   bot.use(createReadingsFeature({ auth: services.auth, readings: services.readings }));
@@ -516,14 +523,17 @@ export function createBackground(
   services?: Pick<Services, 'outbox'>,
 ): Background {
   const { db, logger } = deps;
-  const outbox = services?.outbox ?? new Outbox(db);
+  const outbox = services?.outbox ?? new Outbox(db, deps.clock);
   const api = new Api(options.token, options.apiRoot ? { apiRoot: options.apiRoot } : undefined);
   const worker = new OutboxWorker(db, api, { outbox, logger: logger.child({ module: 'outbox' }) });
-  const scheduler = new Scheduler(db, { logger: logger.child({ module: 'scheduler' }) });
+  const scheduler = new Scheduler(db, {
+    logger: logger.child({ module: 'scheduler' }),
+    clock: () => deps.clock().getTime(),
+  });
   // Periodic jobs are registered here, e.g. scheduler.every('reading-reminders', 10 * 60_000, job).
   const reminders = readingReminders(deps, outbox);
   scheduler.every('reading-reminders', 10 * 60_000, async ({ now }) => {
-    await reminders.run(deps.clock ? deps.clock() : now);
+    await reminders.run(now);
   });
   return {
     outbox,
@@ -544,7 +554,7 @@ export function createBackground(
 export function readingReminders(deps: AppDeps, outbox: Outbox): ReadingReminders {
   const { config, db } = deps;
   const texts = createI18n(config.defaultLocale, async () => undefined);
-  const languages = new LanguageService(db);
+  const languages = new LanguageService(db, deps.clock);
   return new ReadingReminders({
     db,
     outbox,
@@ -564,10 +574,10 @@ function guestMenuFor(auth: AuthService) {
 }
 
 /** Webhook redeliveries: the first insert of an `update_id` wins; later copies are dropped. */
-function dedupeUpdates(db: Db): MiddlewareFn<BotContext> {
+function dedupeUpdates(db: Db, clock: Clock): MiddlewareFn<BotContext> {
   return async (ctx, next) => {
     const inserted = await db('processed_updates')
-      .insert({ update_id: ctx.update.update_id, at: nowIso() })
+      .insert({ update_id: ctx.update.update_id, at: nowIso(clock) })
       .onConflict('update_id')
       .ignore()
       .returning('update_id');

@@ -3,6 +3,7 @@ import type { MiddlewareFn } from 'grammy';
 import type { BotContext } from './context';
 import type { Db } from './db/index';
 import { nowIso } from './db/index';
+import type { Clock } from './clock';
 
 /** What a conversation sees instead of a secret: this prefix and a one-time token. */
 const SECRET_TOKEN_PREFIX = 'secret:';
@@ -33,23 +34,23 @@ const VAULT_TTL_MS = 60 * 1000;
 export class SecretVault {
   private readonly secrets = new Map<string, { value: string; expires: number }>();
 
-  constructor(private readonly clock: () => number = Date.now) {}
+  constructor(private readonly clock: Clock) {}
 
   put(value: string): string {
     this.sweep();
     const token = randomBytes(16).toString('hex');
-    this.secrets.set(token, { value, expires: this.clock() + VAULT_TTL_MS });
+    this.secrets.set(token, { value, expires: this.clock().getTime() + VAULT_TTL_MS });
     return token;
   }
 
   take(token: string): string | undefined {
     const entry = this.secrets.get(token);
     this.secrets.delete(token);
-    return entry && entry.expires > this.clock() ? entry.value : undefined;
+    return entry && entry.expires > this.clock().getTime() ? entry.value : undefined;
   }
 
   private sweep(): void {
-    const now = this.clock();
+    const now = this.clock().getTime();
     for (const [token, entry] of this.secrets) if (entry.expires <= now) this.secrets.delete(token);
   }
 }
@@ -59,7 +60,10 @@ export class SecretVault {
  * so it holds across restarts and instances, like the conversation that set it.
  */
 export class SecretInputGate {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+  ) {}
 
   private key(chatId: number, userId: number): string {
     return `secret-wait:${chatId}:${userId}`;
@@ -67,9 +71,9 @@ export class SecretInputGate {
 
   /** Called by a conversation (inside `external`) right before it waits for a password. */
   async expect(chatId: number, userId: number): Promise<void> {
-    const value = JSON.stringify({ until: Date.now() + EXPECT_TTL_MS });
+    const value = JSON.stringify({ until: this.clock().getTime() + EXPECT_TTL_MS });
     await this.db('kv_store')
-      .insert({ key: this.key(chatId, userId), value, updated_at: nowIso() })
+      .insert({ key: this.key(chatId, userId), value, updated_at: nowIso(this.clock) })
       .onConflict('key')
       .merge(['value', 'updated_at']);
   }
@@ -81,7 +85,7 @@ export class SecretInputGate {
     if (!row) return false;
     await this.db('kv_store').where({ key }).delete();
     const { until } = JSON.parse(row.value as string) as { until: number };
-    return until > Date.now();
+    return until > this.clock().getTime();
   }
 }
 

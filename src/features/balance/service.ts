@@ -4,6 +4,7 @@ import type { AccountsService } from '../accounts/service';
 import { LedgerService } from '../ledger/service';
 import { BalanceRepo } from './repo';
 import { dueDateOf, periodsEndingWith } from './rules';
+import type { Clock } from '../../core/clock';
 
 export interface BalanceServiceDeps {
   db: Db;
@@ -12,7 +13,7 @@ export interface BalanceServiceDeps {
   timeZone: string;
   /** Day of the month after the period by which a bill is due. */
   paymentDueDay: number;
-  clock?: () => Date;
+  clock: Clock;
   /** Balance, charges and payments come from the ledger module (built over `db` when absent). */
   ledger?: LedgerService;
 }
@@ -72,12 +73,12 @@ export interface ConsumptionSeries {
 export class BalanceService {
   private readonly repo: BalanceRepo;
   private readonly ledger: LedgerService;
-  private readonly clock: () => Date;
+  private readonly clock: Clock;
 
   constructor(private readonly deps: BalanceServiceDeps) {
     this.repo = new BalanceRepo(deps.db);
     this.ledger = deps.ledger ?? new LedgerService(deps.db);
-    this.clock = deps.clock ?? (() => new Date());
+    this.clock = deps.clock;
   }
 
   async summary(

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { AuditLog } from '../../core/audit';
+import type { Clock } from '../../core/clock';
 import type { Db } from '../../core/db/index';
 import { nowIso } from '../../core/db/index';
 import type { Locale } from '../../core/i18n';
@@ -40,7 +41,8 @@ export interface PaymentsServiceDeps {
   timeZone: string;
   /** The staff chat, told of a payment for an account unlinked meanwhile. */
   adminChatId?: number;
-  clock?: () => Date;
+  /** The one source of "now" (core/clock). */
+  clock: Clock;
 }
 
 /** What the /pay screen offers for an account. */
@@ -137,11 +139,11 @@ const STAFF_KIND = 'payment-orphaned';
  */
 export class PaymentsService {
   private readonly repo: PaymentsRepo;
-  private readonly clock: () => Date;
+  private readonly clock: Clock;
 
   constructor(private readonly deps: PaymentsServiceDeps) {
     this.repo = new PaymentsRepo(deps.db);
-    this.clock = deps.clock ?? (() => new Date());
+    this.clock = deps.clock;
   }
 
   get limits(): AmountLimits {

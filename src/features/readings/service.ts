@@ -20,6 +20,7 @@ import {
   type ZoneInfo,
   zonesOf,
 } from './rules';
+import type { Clock } from '../../core/clock';
 
 /**
  * What the readings feature needs from the accounts feature: which accounts a cabinet holds, the
@@ -163,7 +164,7 @@ export interface ReadingsServiceDeps {
   window: { startDay: number; endDay: number };
   latePolicy: LatePolicy;
   dailyCapKwh: number;
-  clock?: () => Date;
+  clock: Clock;
 }
 
 /** `YYYY-MM-DD` of an instant in a zone. */
@@ -192,11 +193,11 @@ function monthsBetween(older: string, newer: string): number {
  */
 export class ReadingsService {
   private readonly repo: ReadingsRepo;
-  private readonly clock: () => Date;
+  private readonly clock: Clock;
 
   constructor(private readonly deps: ReadingsServiceDeps) {
     this.repo = new ReadingsRepo(deps.db);
-    this.clock = deps.clock ?? (() => new Date());
+    this.clock = deps.clock;
   }
 
   /** The window at `now` in the configured zone, as plain data. */
