@@ -66,6 +66,8 @@ import {
 import { qrPayeeOverBudget } from './features/payments/rules';
 import { payeeOf, PaymentsService } from './features/payments/service';
 import { createProfileFeature } from './features/profile/bot';
+import { createReceiptsFeature } from './features/receipts/bot';
+import { ReceiptsService } from './features/receipts/service';
 import {
   createProfileEditConversation,
   createProfileEmailConversation,
@@ -115,6 +117,7 @@ export interface Services {
   /** Charges, payments and adjustments: the one owner of the `ledger` table. */
   ledger: LedgerService;
   payments: PaymentsService;
+  receipts: ReceiptsService;
   /** Durable notifications; the background worker shares this instance and wakes on enqueue. */
   outbox: Outbox;
   audit: AuditLog;
@@ -224,7 +227,18 @@ export function createServices({ config, db, mailer, translate, clock }: Service
     adminChatId: config.adminChatId,
     clock,
   });
+  const receipts = new ReceiptsService({
+    db,
+    accounts,
+    ledger,
+    readings,
+    payments,
+    operator: config.operator,
+    paymentDueDay: config.paymentDueDay,
+    clock,
+  });
   return {
+    receipts,
     auth,
     consents,
     languages,
@@ -478,6 +492,14 @@ function buildBot(
     }),
   );
   bot.use(createPaymentsFeature({ ...payDeps, accounts: services.accounts }));
+  bot.use(
+    createReceiptsFeature({
+      accounts: services.accounts,
+      auth: services.auth,
+      receipts: services.receipts,
+      cancelData: CANCEL_CALLBACK,
+    }),
+  );
   bot.use(
     createProfileFeature({
       auth: services.auth,
