@@ -8,6 +8,7 @@ import type { Knex } from 'knex';
  *   and the confirmation in the outbox are written in the same transaction.
  * - `receipt_files`: the Telegram `file_id` of a receipt PDF already sent, keyed by the account,
  *   the period and a hash of the receipt's content, so an unchanged receipt is re-sent by file_id.
+ * - `receipt_deliveries`: the monthly receipts put in the outbox after a charges import.
  */
 export async function up(knex: Knex): Promise<void> {
   await knex.schema.createTable('invoices', (t) => {
@@ -50,10 +51,20 @@ export async function up(knex: Knex): Promise<void> {
     t.timestamp('created_at', { useTz: true }).notNullable();
     t.unique(['account_id', 'period', 'content_sha256']);
   });
+
+  // Monthly delivery: one receipt per account, period and Telegram user, never twice.
+  await knex.schema.createTable('receipt_deliveries', (t) => {
+    t.bigIncrements('id').primary();
+    t.bigInteger('account_id').notNullable().references('accounts.id').onDelete('CASCADE');
+    t.string('period', 7).notNullable();
+    t.bigInteger('telegram_user_id').notNullable();
+    t.timestamp('enqueued_at', { useTz: true }).notNullable();
+    t.unique(['account_id', 'period', 'telegram_user_id']);
+  });
 }
 
 export async function down(knex: Knex): Promise<void> {
-  for (const table of ['receipt_files', 'payments', 'invoices']) {
+  for (const table of ['receipt_deliveries', 'receipt_files', 'payments', 'invoices']) {
     await knex.schema.dropTableIfExists(table);
   }
 }

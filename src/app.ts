@@ -67,6 +67,7 @@ import { qrPayeeOverBudget } from './features/payments/rules';
 import { payeeOf, PaymentsService } from './features/payments/service';
 import { createProfileFeature } from './features/profile/bot';
 import { createReceiptsFeature } from './features/receipts/bot';
+import { ReceiptDelivery } from './features/receipts/delivery';
 import { ReceiptsService } from './features/receipts/service';
 import {
   createProfileEditConversation,
@@ -267,6 +268,8 @@ export interface App {
   bot: Bot<BotContext>;
   services: Services;
   background: Background;
+  /** Monthly receipts after a charges import (a scheduler job; tests run it directly). */
+  receiptDelivery: ReceiptDelivery;
 }
 
 export function createApp(deps: AppDeps, options: BotOptions): App {
@@ -283,7 +286,23 @@ export function createApp(deps: AppDeps, options: BotOptions): App {
     );
   const bot = buildBot(deps, options, services, translate);
   const background = createBackground(deps, options, services);
-  return { bot, services, background };
+  const receiptDelivery = new ReceiptDelivery({
+    db,
+    receipts: services.receipts,
+    ledger: services.ledger,
+    accounts: services.accounts,
+    outbox: services.outbox,
+    translate,
+    localeOf: async (telegramUserId) =>
+      (await services.languages.chosenLocale(telegramUserId)) ?? config.defaultLocale,
+    dir: config.payments.receiptsDir,
+    clock: deps.clock,
+  });
+  // After a charges import (by the CLI, in another process) the next pass delivers the receipts.
+  background.scheduler.every('receipt-delivery', 10 * 60_000, async () => {
+    await receiptDelivery.run();
+  });
+  return { bot, services, background, receiptDelivery };
 }
 
 function buildBot(

@@ -70,6 +70,8 @@ export const configSchema = z
     PAYMENT_QR_MAX_BYTES: z.coerce.number().int().min(200).max(2000).default(300),
     // Put the payer's names and address in the QR (ЖКХ fields) when they fit.
     PAYMENT_QR_PAYER_DETAILS: z.stringbool().default(true),
+    // Monthly receipts wait here as PDFs until the outbox worker has sent them.
+    RECEIPTS_DIR: z.string().min(1).default('data/receipts'),
     OPERATOR_NAME: z.string().min(1).default('АО «Камчатская энергосбытовая компания» (демо)'),
     OPERATOR_INN: z
       .string()
@@ -207,6 +209,8 @@ export interface PaymentsConfig {
   fiscal: { enabled: boolean; vatCode: number; itemName: string };
   qrMaxBytes: number;
   qrPayerDetails: boolean;
+  /** Monthly receipts wait here as PDFs until sent. */
+  receiptsDir: string;
 }
 
 /** Thrown by {@link loadConfig}; `lines` holds one readable line per bad variable. */
@@ -292,6 +296,7 @@ function toConfig(env: Env): Config {
       },
       qrMaxBytes: env.PAYMENT_QR_MAX_BYTES,
       qrPayerDetails: env.PAYMENT_QR_PAYER_DETAILS,
+      receiptsDir: env.RECEIPTS_DIR,
     },
     operator: {
       name: env.OPERATOR_NAME,

@@ -119,6 +119,21 @@ export class AccountsRepo {
     return row ? toAccount(row) : undefined;
   }
 
+  /** Active cabinets holding the account and their Telegram users. */
+  async holders(accountId: number): Promise<{ userId: number; telegramUserId: number }[]> {
+    const rows = (await this.db('account_links as l')
+      .join('users as u', 'u.id', 'l.user_id')
+      .join('telegram_identities as ti', 'ti.user_id', 'l.user_id')
+      .where('l.account_id', accountId)
+      .andWhere('u.status', 'active')
+      .orderBy('ti.telegram_user_id')
+      .select('l.user_id', 'ti.telegram_user_id')) as Record<string, number | string>[];
+    return rows.map((r) => ({
+      userId: Number(r.user_id),
+      telegramUserId: Number(r.telegram_user_id),
+    }));
+  }
+
   /** Telegram users of the other active cabinets that have this account linked. */
   async otherHoldersTelegramIds(accountId: number, exceptUserId: number): Promise<number[]> {
     const rows = (await this.db('account_links as l')

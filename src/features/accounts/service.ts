@@ -277,6 +277,14 @@ export class AccountsService {
     return this.repo.accountNumberById(accountId);
   }
 
+  /**
+   * The active cabinets holding an account and their Telegram users, with no ownership check:
+   * for notices the operator sends to every holder (the monthly receipt).
+   */
+  holdersOf(accountId: number): Promise<{ userId: number; telegramUserId: number }[]> {
+    return this.repo.holders(accountId);
+  }
+
   /** The account card; undefined (and audited) if the account is not linked to the cabinet. */
   async accountCard(
     userId: number,

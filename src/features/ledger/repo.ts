@@ -126,6 +126,24 @@ export class LedgerRepo {
     return rows.map(toLedger);
   }
 
+  /** Each account's latest charged period, for accounts with charges written since `since`. */
+  async recentlyCharged(since: string): Promise<{ accountId: number; period: string }[]> {
+    const rows = (await this.db('ledger')
+      .where({ kind: 'charge' })
+      .andWhere('created_at', '>=', since)
+      .groupBy('account_id')
+      .orderBy('account_id')
+      .select('account_id', this.db.raw('max(period) as period'))) as Record<string, unknown>[];
+    const result: { accountId: number; period: string }[] = [];
+    for (const row of rows) {
+      const accountId = Number(row.account_id);
+      const latest = (await this.periods(accountId, 'charge', 1))[0];
+      // Only when the new charges are the account's latest month (not a late correction).
+      if (latest === String(row.period)) result.push({ accountId, period: latest });
+    }
+    return result;
+  }
+
   /** Inserts a payment row; returns its id. Inside the caller's transaction. */
   async insertPayment(trx: Knex, credit: PaymentCredit): Promise<number> {
     const [row] = (await trx('ledger')

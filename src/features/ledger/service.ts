@@ -64,6 +64,14 @@ export class LedgerService {
     return this.repo.entries(accountId, periods);
   }
 
+  /**
+   * Accounts whose charges were imported since `since` (UTC ISO), with that latest month: the
+   * receipts to deliver after a charges import.
+   */
+  recentlyCharged(since: string): Promise<{ accountId: number; period: string }[]> {
+    return this.repo.recentlyCharged(since);
+  }
+
   /** The month's statement for the receipt; undefined when the period has no charges. */
   async statement(accountId: number, period: string): Promise<PeriodStatement | undefined> {
     const rows = await this.repo.entries(accountId, [period]);

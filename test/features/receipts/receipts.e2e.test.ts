@@ -3,6 +3,11 @@ import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServices } from '../../../src/app';
+import { systemClock } from '../../../src/core/clock';
+import { createI18n } from '../../../src/core/i18n';
+import { createMailer } from '../../../src/core/mail/mailer';
+import { ReceiptDelivery } from '../../../src/features/receipts/delivery';
 import { buttonTexts, type Harness, type Person, startHarness } from '../../support/harness';
 import { linkDirectly, loginResident } from '../../support/residents';
 
@@ -252,5 +257,43 @@ describe('/receipt: the ЕПД as a PDF', () => {
     expect(flat).toContain('Вячеславовна-Святославовна');
     expect(qr).toContain(`|PersAcc=${number}|Sum=150000|`);
     expect(Buffer.byteLength(qr)).toBeLessThanOrEqual(300);
+  });
+
+  it('when charges for a new month are imported, then each holder gets that month’s receipt through the outbox once, and a second run sends nothing', async () => {
+    const { person, accountId, number } = await resident();
+    const texts = createI18n('ru', async () => undefined);
+    const translate = (locale: 'ru' | 'en', key: string, vars?: Record<string, string | number>) =>
+      texts.t(locale, key, vars);
+    const services = createServices({
+      config: h.config,
+      db: h.database.db,
+      mailer: createMailer(h.config.mail, systemClock),
+      translate,
+      clock: systemClock,
+    });
+    const delivery = new ReceiptDelivery({
+      db: h.database.db,
+      receipts: services.receipts,
+      ledger: services.ledger,
+      accounts: services.accounts,
+      outbox: services.outbox,
+      translate,
+      localeOf: async () => 'ru',
+      dir: mkdtempSync(join(tmpdir(), 'abonent-receipts-')),
+      clock: systemClock,
+    });
+    const first = await delivery.run();
+    expect(first.enqueued).toBeGreaterThanOrEqual(1);
+    const message = await person.next();
+    expect(message.document?.file_name).toBe(`kvitanciya-${number}-2026-03.pdf`);
+    expect(message.caption).toContain(`🧾 Квитанция за март 2026, лицевой счёт № ${number}`);
+    const { qr } = inspectPdf(await h.client.downloadFile(message.document?.file_id ?? ''));
+    expect(qr).toContain(`|PersAcc=${number}|Sum=150000|`);
+    expect((await delivery.run()).enqueued).toBe(0);
+    const rows = await h.database
+      .db('receipt_deliveries')
+      .where({ account_id: accountId, telegram_user_id: person.id });
+    expect(rows).toHaveLength(1);
+    expect(rows[0].period).toBe('2026-03');
   });
 });
