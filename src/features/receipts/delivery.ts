@@ -48,7 +48,7 @@ export class ReceiptDelivery {
         if (await db('receipt_deliveries').where(key).first('id')) continue;
         const locale = await this.deps.localeOf(holder.telegramUserId);
         const result = await this.deps.receipts.receipt(holder.userId, accountId, period, locale);
-        if (!result || result.kind !== 'ok') continue;
+        if (result?.kind !== 'ok') continue;
         const ctx = {
           t: (k: string, v?: Record<string, string | number>) => this.deps.translate(locale, k, v),
         };
