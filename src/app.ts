@@ -5,10 +5,17 @@ import { Api, Bot, type Context, lazySession, type MiddlewareFn } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { Config } from './config';
 import { AuditLog } from './core/audit';
-import { callbackData } from './core/callback-data';
-import { createCancelFeature } from './core/cancel';
 import type { Clock } from './core/clock';
 import { PRIVATE_COMMANDS } from './core/commands';
+import {
+  type ConversationKit,
+  createConversationKit,
+  FLOW_IDLE_MS,
+  type FlowContext,
+  type Markup,
+  type Who,
+} from './core/conversation-kit/index';
+import { createExitPath } from './core/conversation-kit/exit';
 import type { BotContext, ConversationContext, SessionData } from './core/context';
 import type { Db } from './core/db/index';
 import { nowIso } from './core/db/index';
@@ -33,7 +40,6 @@ import { AccountsService } from './features/accounts/service';
 import { createAdminFeature } from './features/admin/bot';
 import { createAuthFeature } from './features/auth/bot';
 import {
-  AUTH_CONVERSATIONS,
   createLoginConversation,
   createRecoverConversation,
   createRegisterConversation,
@@ -42,6 +48,7 @@ import {
   REGISTER_CONVERSATION,
 } from './features/auth/conversations';
 import { LOGIN_MAX_FAILURES, LOGIN_WINDOW_MS, PasswordPolicy } from './features/auth/rules';
+import { mainMenuKeyboard } from './features/auth/keyboards';
 import { AuthService, type Translate } from './features/auth/service';
 import { createBalanceFeature } from './features/balance/bot';
 import { BalanceService } from './features/balance/service';
@@ -76,7 +83,6 @@ import {
   PROFILE_EDIT_CONVERSATION,
   PROFILE_EMAIL_CONVERSATION,
   PROFILE_PASSWORD_CONVERSATION,
-  PROFILE_SECRET_CONVERSATIONS,
 } from './features/profile/conversations';
 import { ProfileService } from './features/profile/service';
 import { createReadingsFeature } from './features/readings/bot';
@@ -128,12 +134,20 @@ export interface Services {
  * Bumped whenever conversation code changes shape, so state saved by an older release is
  * discarded instead of being replayed against different code.
  */
-export const CONVERSATION_STATE_VERSION = 2;
+export const CONVERSATION_STATE_VERSION = 3;
 
 /** Leaving a conversation idle this long ends it; the next message is handled afresh. */
-const CONVERSATION_IDLE_MS = 30 * 60 * 1000;
+const CONVERSATION_IDLE_MS = FLOW_IDLE_MS;
 
-export const CANCEL_CALLBACK = callbackData('common', 'cancel');
+/** The main menu's reply-keyboard buttons: inside a flow each acts like a command. */
+const MAIN_MENU_BUTTON_KEYS = [
+  'button-balance',
+  'button-reading',
+  'button-accounts',
+  'button-profile',
+  'button-help',
+  'button-logout',
+] as const;
 
 /** Everything services need from outside: the database, and (optionally) mail and texts. */
 export interface ServiceDeps {
@@ -357,6 +371,24 @@ function buildBot(
     }),
   );
   bot.use(i18n);
+  // Passwords, codes and linking proofs are taken out of updates before any conversation can
+  // store them (see core/secret-input); the conversation kit arms and clears the mark.
+  const gate = new SecretInputGate(db, deps.clock);
+  const vault = new SecretVault(deps.clock);
+  const whoIs = async (telegramUserId: number): Promise<Who> =>
+    (await services.auth.currentUser(telegramUserId)) ? 'resident' : 'guest';
+  const leave = async (ctx: FlowContext, text: string, who: Who, extra?: { markup?: Markup }) => {
+    if (who === 'resident') {
+      await ctx.reply(text, { reply_markup: extra?.markup ?? mainMenuKeyboard(ctx) });
+      return;
+    }
+    await ctx.reply(text, { reply_markup: extra?.markup ?? { remove_keyboard: true } });
+    await ctx.reply(ctx.t('start-welcome', { operator: config.operator.name }), {
+      reply_markup: guestKeyboard(ctx),
+    });
+  };
+  const kit: ConversationKit = createConversationKit({ gate, vault, whoIs, leave });
+
   bot.use(
     conversations<BotContext, ConversationContext>({
       storage: {
@@ -374,20 +406,25 @@ function buildBot(
         },
         conversationI18n,
       ],
+      // Every way a flow is left from outside (exit, halt, the idle timeout) clears the mark.
+      onExit: async (_id, ctx) => {
+        if (ctx.chat && ctx.from) await kit.clearSecretMark(ctx.chat.id, ctx.from.id);
+      },
     }),
   );
+  bot.use(secretInput(gate, vault, PRIVATE_COMMANDS));
+  bot.use(createExitPath({ kit, whoIs, leave, menuButtonKeys: MAIN_MENU_BUTTON_KEYS }));
 
   const showMenu = async (ctx: BotContext) => {
     if (ctx.chat?.type !== 'private' || !ctx.from) return;
-    if (await services.auth.currentUser(ctx.from.id)) return;
+    if ((await whoIs(ctx.from.id)) === 'resident') return;
     await ctx.reply(ctx.t('start-welcome', { operator: config.operator.name }), {
       reply_markup: guestKeyboard(ctx),
     });
   };
-  bot.use(createCancelFeature(CANCEL_CALLBACK, showMenu));
 
   bot.use(
-    createConversation(createLanguageConversation(services.languages), {
+    createConversation(createLanguageConversation(services.languages, kit), {
       id: LANGUAGE_CONVERSATION,
       maxMillisecondsToWait: CONVERSATION_IDLE_MS,
     }),
@@ -397,7 +434,7 @@ function buildBot(
       createLinkConversation({
         accounts: services.accounts,
         auth: services.auth,
-        cancelData: CANCEL_CALLBACK,
+        kit,
         operatorPhone: config.operator.phone,
       }),
       { id: LINK_CONVERSATION, maxMillisecondsToWait: CONVERSATION_IDLE_MS },
@@ -408,6 +445,7 @@ function buildBot(
       createReadingConversation({
         auth: services.auth,
         readings: services.readings,
+        kit,
         operatorPhone: config.operator.phone,
         window: config.readingsWindow,
       }),
@@ -450,17 +488,10 @@ function buildBot(
     if (notices.length > 0) await services.outbox.enqueue(notices);
   };
 
-  // Passwords are taken out of updates before any conversation that asks for one can store them:
-  // one middleware for all of them (a new password flow only adds its id here).
-  const gate = new SecretInputGate(db, deps.clock);
-  const vault = new SecretVault(deps.clock);
-  const passwordConversations = [...AUTH_CONVERSATIONS, ...PROFILE_SECRET_CONVERSATIONS];
-  bot.use(secretInput(gate, vault, passwordConversations, PRIVATE_COMMANDS));
   const authDeps = {
     auth: services.auth,
     consents: services.consents,
-    gate,
-    vault,
+    kit,
     notifyLoggedOut: (telegramUserId: number) =>
       notifySessionEnded([telegramUserId], 'auth-session-ended'),
   };
@@ -478,8 +509,7 @@ function buildBot(
   const profileDeps = {
     profile: services.profile,
     auth: services.auth,
-    gate,
-    vault,
+    kit,
     notifySessionEnded,
   };
   for (const [id, build] of [

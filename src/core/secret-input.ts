@@ -78,6 +78,13 @@ export class SecretInputGate {
       .merge(['value', 'updated_at']);
   }
 
+  /** Removes the mark (every way out of a flow calls this: a mark must not outlive its question). */
+  async clear(chatId: number, userId: number): Promise<void> {
+    await this.db('kv_store')
+      .where({ key: this.key(chatId, userId) })
+      .delete();
+  }
+
   /** Whether a secret is expected now; the mark is used up either way. */
   async consume(chatId: number, userId: number): Promise<boolean> {
     const key = this.key(chatId, userId);
@@ -101,12 +108,12 @@ export class SecretInputGate {
  *
  * The bot's own commands, typed alone, pass through untouched (a resident typing /start is not
  * typing a password); anything else — even "/something" — is treated as the secret. The mark
- * counts only while one of `conversationIds` is active, so /cancel leaves nothing armed.
+ * counts only while a conversation is active, and every exit from a flow clears it (the
+ * conversation kit's exit path and `onExit`), so nothing stays armed after a flow.
  */
 export function secretInput(
   gate: SecretInputGate,
   vault: SecretVault,
-  conversationIds: readonly string[],
   passThroughCommands: readonly string[],
 ): MiddlewareFn<BotContext> {
   return async (ctx, next) => {
@@ -114,7 +121,7 @@ export function secretInput(
     if (ctx.chat?.type !== 'private' || !ctx.from || message?.text === undefined) return next();
     if (isKnownCommand(message.text, passThroughCommands)) return next();
     const active = await ctx.conversation.active();
-    if (!conversationIds.some((id) => (active[id] ?? 0) > 0)) return next();
+    if (Object.keys(active).length === 0) return next();
     if (!(await gate.consume(ctx.chat.id, ctx.from.id))) return next();
 
     const token = vault.put(message.text);
