@@ -12,6 +12,7 @@ import {
   createConversationKit,
   FLOW_IDLE_MS,
   type FlowContext,
+  KIT_CANCEL,
   type Markup,
   type Who,
 } from './core/conversation-kit/index';
@@ -458,7 +459,8 @@ function buildBot(
     payments: services.payments,
     providerToken: config.paymentProviderToken,
     fiscal: config.payments.fiscal,
-    cancelData: CANCEL_CALLBACK,
+    cancelData: KIT_CANCEL,
+    kit,
   };
   bot.use(
     createConversation(createPayAmountConversation(payDeps), {
@@ -546,7 +548,7 @@ function buildBot(
       accounts: services.accounts,
       auth: services.auth,
       receipts: services.receipts,
-      cancelData: CANCEL_CALLBACK,
+      cancelData: KIT_CANCEL,
     }),
   );
   bot.use(

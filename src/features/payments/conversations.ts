@@ -4,17 +4,16 @@ import type { BotConversation, ConversationContext } from '../../core/context';
 import type { AuthService } from '../auth/service';
 import { parsePayableAmount } from './rules';
 import type { InvoiceDraft, PaymentsService } from './service';
-import { amountProblemText, askAmountText, invoiceTexts } from './views';
+import { askAmountText, invoiceTexts } from './views';
 import { fiscalProviderData, type FiscalReceiptConfig } from './rules';
-import { InlineKeyboard } from 'grammy';
+import type { ConversationKit } from '../../core/conversation-kit/index';
+import { formatMoney } from '../accounts/rules';
 
 export const PAY_AMOUNT_CONVERSATION = 'pay-amount';
 
-/** Typing mistakes allowed before the question is given up (then the menu is back). */
-const TRIES = 5;
-
 export interface PayDeps {
   auth: AuthService;
+  kit: ConversationKit;
   payments: PaymentsService;
   providerToken?: string;
   fiscal: FiscalReceiptConfig;
@@ -50,9 +49,10 @@ export async function sendInvoice(
 }
 
 /**
- * «Другая сумма»: asks for an amount in rubles ("1 234,56", "1234.56", "1 234"), explains a
- * refusal (format, zero, negative, below the minimum, above the maximum) and asks again, at most
- * {@link TRIES} times; then sends the invoice. /cancel or the button leaves at any point.
+ * «Другая сумма», on the conversation kit: asks for an amount in rubles ("1 234,56", "1234.56",
+ * "1 234"), explains a refusal (format, zero, negative, below the minimum, above the maximum) and
+ * asks again within the kit's one bound; then records the invoice and sends it. Cancel, /cancel,
+ * a command or a menu button leave through the kit's exit path, which restores the menu.
  */
 export function createPayAmountConversation(deps: PayDeps) {
   return async function payAmountConversation(
@@ -63,42 +63,31 @@ export function createPayAmountConversation(deps: PayDeps) {
     const fromId = ctx.from?.id;
     if (fromId === undefined) return;
     const user = await conversation.external(() => deps.auth.currentUser(fromId));
-    if (!user) return;
-    const limits = deps.payments.limits;
-    const cancel = new InlineKeyboard().text(ctx.t('button-cancel'), deps.cancelData);
-    await ctx.reply(askAmountText(ctx, limits), { reply_markup: cancel });
-    for (let i = 0; i < TRIES; i++) {
-      const next = await conversation.wait();
-      if (next.callbackQuery) {
-        await next.answerCallbackQuery().catch(() => {});
-        await next.reply(askAmountText(next, limits), { reply_markup: cancel });
-        continue;
-      }
-      const text = next.message?.text;
-      if (text?.startsWith('/')) await conversation.halt({ next: true });
-      if (text === undefined) {
-        await next.reply(askAmountText(next, limits), { reply_markup: cancel });
-        continue;
-      }
-      const amount = parsePayableAmount(text, limits);
-      if (!amount.ok) {
-        await next.reply(amountProblemText(next, amount.problem, limits), { reply_markup: cancel });
-        continue;
-      }
-      const created = await conversation.external(() =>
-        deps.payments.createInvoice(user.id, accountId, fromId, amount.kopecks),
-      );
-      if (created.kind === 'not-yours') {
-        await next.reply(next.t('accounts-not-yours'));
-        return;
-      }
-      if (created.kind === 'amount') {
-        await next.reply(amountProblemText(next, created.problem, created.limits));
-        return;
-      }
-      await sendInvoice(next, created.invoice, deps);
+    if (!user) {
+      await deps.kit.finish(conversation, ctx, ctx.t('accounts-login-first'));
       return;
     }
-    await ctx.reply(ctx.t('payments-too-many-tries'));
+    const limits = deps.payments.limits;
+    const vars = { min: formatMoney(limits.minKopecks), max: formatMoney(limits.maxKopecks) };
+    const answered = await deps.kit.ask<number, InvoiceDraft>(conversation, ctx, {
+      prompt: askAmountText(ctx, limits),
+      parse: (input) => {
+        if (input.kind !== 'text')
+          return { ok: false, say: { key: 'payments-amount-format', vars } };
+        const amount = parsePayableAmount(input.text, limits);
+        return amount.ok
+          ? { ok: true, value: amount.kopecks }
+          : { ok: false, say: { key: `payments-amount-${amount.problem}`, vars } };
+      },
+      check: async (kopecks) => {
+        const created = await deps.payments.createInvoice(user.id, accountId, fromId, kopecks);
+        if (created.kind === 'ok') return { ok: true, value: created.invoice };
+        if (created.kind === 'amount')
+          return { ok: false, say: { key: `payments-amount-${created.problem}`, vars } };
+        return { ok: false, say: { key: 'accounts-not-yours' }, final: true };
+      },
+    });
+    if (!answered) return;
+    await sendInvoice(answered.ctx, answered.value, deps);
   };
 }
