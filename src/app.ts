@@ -66,7 +66,7 @@ import { createRightsFeature } from './features/privacy/rights/bot';
 import { RightsService } from './features/privacy/rights/service';
 import { ConsentService } from './features/privacy/service';
 import { LedgerService } from './features/ledger/service';
-import { createPaymentsFeature } from './features/payments/bot';
+import { createPaymentsFeature, createPaymentUpdates } from './features/payments/bot';
 import {
   createPayAmountConversation,
   PAY_AMOUNT_CONVERSATION,
@@ -372,6 +372,8 @@ function buildBot(
     }),
   );
   bot.use(i18n);
+  // Money first: a payment that arrives while the resident is inside a flow is still recorded.
+  bot.use(createPaymentUpdates(services.payments));
   // Passwords, codes and linking proofs are taken out of updates before any conversation can
   // store them (see core/secret-input); the conversation kit arms and clears the mark.
   const gate = new SecretInputGate(db, deps.clock);

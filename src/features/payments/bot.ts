@@ -158,6 +158,16 @@ export function createPaymentsFeature(deps: PaymentsFeatureDeps): Composer<BotCo
     await ctx.reply(requisitesText(ctx, qr.payee, qr));
   });
 
+  return feature;
+}
+
+/**
+ * The payment updates: the pre-checkout query and `successful_payment`. Registered before the
+ * conversations, so a payment completed while the resident is inside some flow is still recorded
+ * (a flow waiting for an answer would otherwise take the service message as one).
+ */
+export function createPaymentUpdates(payments: PaymentsService): Composer<BotContext> {
+  const feature = new Composer<BotContext>();
   // Telegram waits 10 s for the answer; the check is a few indexed reads.
   feature.on('pre_checkout_query', async (ctx) => {
     const query = ctx.preCheckoutQuery;

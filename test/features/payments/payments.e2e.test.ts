@@ -205,6 +205,19 @@ describe('paying through the bot (Telegram Payments played by the emulator)', ()
     expect(confirmations).toHaveLength(1);
   });
 
+  it('when the payment completes while the resident is inside another flow, then it is still credited once', async () => {
+    const { person, accountId } = await debtorResident();
+    const invoice = await invoiceOf(person, /Оплатить долг/);
+    // A question is open (the amount flow waits for text) when the payment message arrives.
+    const screen = await person.say('/pay');
+    await person.press(screen, '✏️ Другая сумма');
+    await person.next();
+    expect((await h.client.pay(person.id, person.id, invoice.message_id)).status).toBe('paid');
+    expect((await person.next()).text).toMatch(/^✅ Оплата/);
+    expect(await paymentsOf(accountId)).toBe(1);
+    expect(await accountBalanceKopecks(h.database.db, accountId)).toBe(0);
+  });
+
   it('when a resident asks for the QR, then the picture decodes to the ГОСТ payload with the debt and the requisites follow as text', async () => {
     const { person, accountId, number } = await debtorResident();
     const debt = await accountBalanceKopecks(h.database.db, accountId);
