@@ -116,7 +116,12 @@ describe('/balance and the history', () => {
       new RegExp(`(Оплатить до|Срок оплаты прошёл) ${due.replace(/\./g, '\\.')}`),
     );
     expect(reply.text).toContain('Последняя оплата: 500,00\u00a0₽ от 19.11.2026');
-    expect(buttonTexts(reply)).toEqual(['📜 История по месяцам', '📊 График', '📋 Мои счета']);
+    expect(buttonTexts(reply)).toEqual([
+      '💳 Оплатить',
+      '📜 История по месяцам',
+      '📊 График',
+      '📋 Мои счета',
+    ]);
   });
 
   it('when a resident paid in advance, then the balance shows the advance and no due date', async () => {
@@ -151,7 +156,12 @@ describe('/balance and the history', () => {
     const reply = await person.say('/balance');
     expect(reply.text).toContain(`Current account: No. ${account.number}`);
     expect(reply.text).toContain(`Amount owed: ${rub(123_456)}`);
-    expect(buttonTexts(reply)).toEqual(['📜 History by month', '📊 Chart', '📋 My accounts']);
+    expect(buttonTexts(reply)).toEqual([
+      '💳 Pay',
+      '📜 History by month',
+      '📊 Chart',
+      '📋 My accounts',
+    ]);
   });
 
   it('when a resident has no linked account, then /balance offers to link one', async () => {
