@@ -12,12 +12,15 @@ import {
   createConversationKit,
   FLOW_IDLE_MS,
   type FlowContext,
+  KIT_CANCEL,
   type Markup,
   type Who,
 } from './core/conversation-kit/index';
 import { createExitPath } from './core/conversation-kit/exit';
 import type { BotContext, ConversationContext, SessionData } from './core/context';
 import type { Db } from './core/db/index';
+import { createChatLock } from './core/chat-lock';
+import { dialectOf } from './core/db/index';
 import { dedupeUpdates } from './core/dedupe-updates';
 import { createI18n, type Locale } from './core/i18n';
 import type { Logger } from './core/logger';
@@ -69,7 +72,18 @@ import {
 } from './features/privacy/rights/conversations';
 import { RightsService } from './features/privacy/rights/service';
 import { ConsentService } from './features/privacy/service';
+import { LedgerService } from './features/ledger/service';
+import { createPaymentsFeature, createPaymentUpdates } from './features/payments/bot';
+import {
+  createPayAmountConversation,
+  PAY_AMOUNT_CONVERSATION,
+} from './features/payments/conversations';
+import { qrPayeeOverBudget } from './features/payments/rules';
+import { payeeOf, PaymentsService } from './features/payments/service';
 import { createProfileFeature } from './features/profile/bot';
+import { createReceiptsFeature } from './features/receipts/bot';
+import { ReceiptDelivery } from './features/receipts/delivery';
+import { ReceiptsService } from './features/receipts/service';
 import {
   createProfileEditConversation,
   createProfileEmailConversation,
@@ -125,6 +139,10 @@ export interface Services {
   profile: ProfileService;
   rights: RightsService;
   readings: ReadingsService;
+  /** Charges, payments and adjustments: the one owner of the `ledger` table. */
+  ledger: LedgerService;
+  payments: PaymentsService;
+  receipts: ReceiptsService;
   /** Durable notifications; the background worker shares this instance and wakes on enqueue. */
   outbox: Outbox;
   audit: AuditLog;
@@ -207,8 +225,10 @@ export function createServices({ config, db, mailer, translate, clock }: Service
     operatorPhone: config.operator.phone,
     clock,
   });
+  const ledger = new LedgerService(db);
   const balance = new BalanceService({
     db,
+    ledger,
     accounts,
     timeZone: config.timeZone,
     paymentDueDay: config.paymentDueDay,
@@ -223,7 +243,34 @@ export function createServices({ config, db, mailer, translate, clock }: Service
     dailyCapKwh: config.readings.dailyCapKwh,
     clock,
   });
+  const payments = new PaymentsService({
+    db,
+    accounts,
+    ledger,
+    outbox,
+    audit,
+    translate,
+    localeOf: async (telegramUserId) =>
+      (await languages.chosenLocale(telegramUserId)) ?? config.defaultLocale,
+    limits: { minKopecks: config.payments.minKopecks, maxKopecks: config.payments.maxKopecks },
+    operator: config.operator,
+    qr: { maxBytes: config.payments.qrMaxBytes, payerDetails: config.payments.qrPayerDetails },
+    timeZone: config.timeZone,
+    adminChatId: config.adminChatId,
+    clock,
+  });
+  const receipts = new ReceiptsService({
+    db,
+    accounts,
+    ledger,
+    readings,
+    payments,
+    operator: config.operator,
+    paymentDueDay: config.paymentDueDay,
+    clock,
+  });
   return {
+    receipts,
     auth,
     consents,
     languages,
@@ -232,6 +279,8 @@ export function createServices({ config, db, mailer, translate, clock }: Service
     profile,
     rights,
     readings,
+    ledger,
+    payments,
     outbox,
     audit,
   };
@@ -250,6 +299,8 @@ export interface App {
   bot: Bot<BotContext>;
   services: Services;
   background: Background;
+  /** Monthly receipts after a charges import (a scheduler job; tests run it directly). */
+  receiptDelivery: ReceiptDelivery;
 }
 
 export function createApp(deps: AppDeps, options: BotOptions): App {
@@ -258,9 +309,31 @@ export function createApp(deps: AppDeps, options: BotOptions): App {
   const translate: Translate = (locale, key, vars) => textsI18n.t(locale, key, vars);
   const mailer = createMailer(config.mail, deps.clock, logger, options.onMailSent);
   const services = createServices({ config, db, mailer, translate, clock: deps.clock });
+  const overrun = qrPayeeOverBudget(payeeOf(config.operator), config.payments.qrMaxBytes);
+  if (overrun > 0)
+    logger.warn(
+      { bytes: overrun, limit: config.payments.qrMaxBytes },
+      'payment QR: the operator requisites exceed the ГОСТ Р 56042-2014 budget; the purpose and payer fields are left out',
+    );
   const bot = buildBot(deps, options, services, translate);
   const background = createBackground(deps, options, services);
-  return { bot, services, background };
+  const receiptDelivery = new ReceiptDelivery({
+    db,
+    receipts: services.receipts,
+    ledger: services.ledger,
+    accounts: services.accounts,
+    outbox: services.outbox,
+    translate,
+    localeOf: async (telegramUserId) =>
+      (await services.languages.chosenLocale(telegramUserId)) ?? config.defaultLocale,
+    dir: config.payments.receiptsDir,
+    clock: deps.clock,
+  });
+  // After a charges import (by the CLI, in another process) the next pass delivers the receipts.
+  background.scheduler.every('receipt-delivery', 10 * 60_000, async () => {
+    await receiptDelivery.run();
+  });
+  return { bot, services, background, receiptDelivery };
 }
 
 function buildBot(
@@ -286,6 +359,10 @@ function buildBot(
 
   // One chat's updates strictly in order (the runner handles chats concurrently).
   bot.use(sequentialize((ctx) => [ctx.chat?.id, ctx.from?.id].filter(Boolean).map(String)));
+  // Several instances on one PostgreSQL: one chat's updates one at a time across all of them.
+  if (dialectOf(config.databaseUrl) === 'postgres') {
+    bot.use(createChatLock(config.databaseUrl, logger));
+  }
   bot.use((ctx, next) => {
     ctx.log = logger.child({ update_id: ctx.update.update_id });
     return next();
@@ -323,6 +400,8 @@ function buildBot(
     }),
   );
   bot.use(i18n);
+  // Money first: a payment that arrives while the resident is inside a flow is still recorded.
+  bot.use(createPaymentUpdates(services.payments));
   // Passwords, codes and linking proofs are taken out of updates before any conversation can
   // store them (see core/secret-input); the conversation kit arms and clears the mark.
   const gate = new SecretInputGate(stateDb, deps.clock);
@@ -403,6 +482,21 @@ function buildBot(
       }),
       { id: READING_CONVERSATION, maxMillisecondsToWait: CONVERSATION_IDLE_MS },
     ),
+  );
+
+  const payDeps = {
+    auth: services.auth,
+    payments: services.payments,
+    providerToken: config.paymentProviderToken,
+    fiscal: config.payments.fiscal,
+    cancelData: KIT_CANCEL,
+    kit,
+  };
+  bot.use(
+    createConversation(createPayAmountConversation(payDeps), {
+      id: PAY_AMOUNT_CONVERSATION,
+      maxMillisecondsToWait: CONVERSATION_IDLE_MS,
+    }),
   );
 
   // «Your session here has ended» to the other devices of a cabinet (recovery, new password,
@@ -488,6 +582,15 @@ function buildBot(
       accounts: services.accounts,
       balance: services.balance,
       auth: services.auth,
+    }),
+  );
+  bot.use(createPaymentsFeature({ ...payDeps, accounts: services.accounts }));
+  bot.use(
+    createReceiptsFeature({
+      accounts: services.accounts,
+      auth: services.auth,
+      receipts: services.receipts,
+      cancelData: KIT_CANCEL,
     }),
   );
   bot.use(

@@ -53,6 +53,9 @@ export function createDatabase(
       client: ImmediateSqliteClient as unknown as typeof Knex.Client,
       connection: { filename },
       useNullAsDefault: true,
+      // A failed query's error message names the SQL with `?` placeholders, never the values
+      // (conversation state, typed text, e-mails): error messages end up in logs.
+      compileSqlOnError: false,
       pool: {
         min: 1,
         max: 1,
@@ -73,6 +76,7 @@ export function createDatabase(
   return knex({
     client: 'pg',
     connection: { connectionString: url, types: pgTypes },
+    compileSqlOnError: false,
     pool: { min: 0, max: 10 },
   });
 }
