@@ -313,7 +313,7 @@ async function main(): Promise<void> {
     out('');
     if (seedLine) out(seedLine);
     out(
-      'Receipts through a worker pool and broadcast at 30 messages/s: not measured — neither the receipts worker pool (issue 10) nor broadcast (issue 11) is on main yet.',
+      'Receipts through a worker pool and broadcast at 30 messages/s: not measured — receipts (issue 10) render on the main thread (no worker pool yet) and broadcast (issue 11) is not on main.',
     );
     out('');
     await sessionStorageBench();
