@@ -5,6 +5,7 @@ import * as billingExchange from './20261124020000_billing_exchange';
 import * as outbox from './20261124030000_outbox';
 import * as accounts from './20261124040000_accounts';
 import * as readings from './20261124060000_readings';
+import * as appeals from './20261129110000_appeals';
 
 /**
  * Migrations are listed here rather than discovered on disk, so they load the same way under
@@ -17,6 +18,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261124030000_outbox': outbox,
   '20261124040000_accounts': accounts,
   '20261124060000_readings': readings,
+  '20261129110000_appeals': appeals,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
