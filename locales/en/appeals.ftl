@@ -1,0 +1,54 @@
+## Appeals
+appeals-topic-billing = Charges
+appeals-topic-readings = Meter readings
+appeals-topic-payment = Payment
+appeals-topic-meter-replacement = Meter replacement
+appeals-topic-quality = Supply quality and outages
+appeals-topic-other = Other
+appeals-status-new = new
+appeals-status-in-progress = in progress
+appeals-status-answered = answered
+appeals-status-closed = closed
+appeals-card-title = 📨 Appeal { $number } — { $topic }
+appeals-card-status = Status: { $status }. Answer by { $due } inclusive.
+appeals-card-overdue = ⏰ The answer is overdue
+appeals-card-taken = Taken by: { $staff }
+appeals-card-account = Account: { $account }
+appeals-card-resident = Resident: { $name }, { $email }, phone { $phone }
+appeals-card-attachments = Attachments: { $n }
+appeals-staff-take = 🛠 Take
+appeals-staff-answer = ✍️ Answer
+appeals-staff-close = ✅ Close
+appeals-staff-files = 📎 Attachments ({ $n })
+appeals-staff-overdue = ⏰ Appeal { $number } is past its answer deadline.
+appeals-staff-resident-answer =
+    ↩️ The resident replied on appeal { $number }:
+
+    { $text }
+appeals-staff-resident-closed = The resident closed appeal { $number }.
+appeals-staff-answer-prompt = Answer to appeal { $number }: write it as a reply to this message.
+appeals-staff-answer-sent = The answer on appeal { $number } was sent to the resident.
+appeals-staff-taken = Appeal { $number } is taken.
+appeals-staff-closed = Appeal { $number } is closed.
+appeals-staff-not-allowed = Appeal { $number } cannot be changed that way: it is “{ $status }”.
+appeals-staff-not-found = There is no such appeal.
+appeals-notice-status = Appeal { $number }: status “{ $status }”.
+appeals-notice-answer =
+    The answer to your appeal { $number }:
+
+    { $answer }
+
+    You can reply or close the appeal with the buttons below.
+appeals-reply-button = ✍️ Reply
+appeals-close-button = ✅ Close the appeal
+appeals-list-title = Your appeals (page { $page } of { $pages }):
+appeals-list-empty = You have no appeals yet. Write to us: /appeal
+appeals-list-line = { $number } — { $topic }, { $status } ({ $date })
+appeals-thread-title = Appeal { $number } — { $topic }
+appeals-thread-resident = You, { $date }:
+appeals-thread-staff = Specialist, { $date }:
+appeals-thread-earlier = …and { $n } earlier messages
+appeals-not-found = There is no such appeal in your cabinet.
+appeals-not-allowed = This appeal is already closed.
+appeals-closed-by-you = Appeal { $number } is closed. Thank you!
+appeals-login-first = To write to us and see the answers, log in to your cabinet: /login (or sign up: /register).

@@ -1,0 +1,54 @@
+## Appeals
+appeals-topic-billing = Начисления
+appeals-topic-readings = Показания
+appeals-topic-payment = Оплата
+appeals-topic-meter-replacement = Замена счётчика
+appeals-topic-quality = Качество и отключения
+appeals-topic-other = Другое
+appeals-status-new = новое
+appeals-status-in-progress = в работе
+appeals-status-answered = есть ответ
+appeals-status-closed = закрыто
+appeals-card-title = 📨 Обращение { $number } — { $topic }
+appeals-card-status = Статус: { $status }. Ответить до { $due } включительно.
+appeals-card-overdue = ⏰ Срок ответа прошёл
+appeals-card-taken = Взял в работу: { $staff }
+appeals-card-account = Лицевой счёт: { $account }
+appeals-card-resident = Житель: { $name }, { $email }, тел. { $phone }
+appeals-card-attachments = Вложений: { $n }
+appeals-staff-take = 🛠 Взять в работу
+appeals-staff-answer = ✍️ Ответить
+appeals-staff-close = ✅ Закрыть
+appeals-staff-files = 📎 Вложения ({ $n })
+appeals-staff-overdue = ⏰ По обращению { $number } прошёл срок ответа.
+appeals-staff-resident-answer =
+    ↩️ Житель ответил по обращению { $number }:
+
+    { $text }
+appeals-staff-resident-closed = Житель закрыл обращение { $number }.
+appeals-staff-answer-prompt = Ответ на обращение { $number }: напишите его ответом (reply) на это сообщение.
+appeals-staff-answer-sent = Ответ по обращению { $number } отправлен жителю.
+appeals-staff-taken = Обращение { $number } взято в работу.
+appeals-staff-closed = Обращение { $number } закрыто.
+appeals-staff-not-allowed = С обращением { $number } так нельзя: сейчас оно «{ $status }».
+appeals-staff-not-found = Такого обращения нет.
+appeals-notice-status = Обращение { $number }: статус «{ $status }».
+appeals-notice-answer =
+    Ответ на ваше обращение { $number }:
+
+    { $answer }
+
+    Можно ответить или закрыть обращение кнопками ниже.
+appeals-reply-button = ✍️ Ответить
+appeals-close-button = ✅ Закрыть обращение
+appeals-list-title = Ваши обращения (страница { $page } из { $pages }):
+appeals-list-empty = У вас пока нет обращений. Написать нам: /appeal
+appeals-list-line = { $number } — { $topic }, { $status } ({ $date })
+appeals-thread-title = Обращение { $number } — { $topic }
+appeals-thread-resident = Вы, { $date }:
+appeals-thread-staff = Специалист, { $date }:
+appeals-thread-earlier = …и ещё { $n } более ранних сообщений
+appeals-not-found = Такого обращения нет в вашем кабинете.
+appeals-not-allowed = Это обращение уже закрыто.
+appeals-closed-by-you = Обращение { $number } закрыто. Спасибо!
+appeals-login-first = Чтобы писать нам и видеть ответы, войдите в личный кабинет: /login (или зарегистрируйтесь: /register).
