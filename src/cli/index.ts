@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { config as loadDotenv } from 'dotenv';
 import { ConfigError, loadConfig } from '../config';
+import { AuditLog } from '../core/audit';
 import { createDatabase, type Db, migrateDownAll, migrateLatest } from '../core/db/index';
 import { scrubSecrets } from '../core/logger';
 import { seedDemo } from '../demo/seed';
@@ -12,6 +13,7 @@ import {
   type ImportKind,
 } from '../features/billing/exchange/formats';
 import { importFile } from '../features/billing/exchange/import';
+import { isStaffRole, STAFF_ROLES, StaffService } from '../features/staff/service';
 
 const USAGE = `Usage: abonent <command> [options]
 
@@ -24,6 +26,9 @@ Commands:
   export readings|payments --period YYYY-MM [--out FILE] [--all]
                                          CSV for billing (stdout without --out); exported
                                          readings become "taken into billing"
+  staff add|remove|list [TELEGRAM_ID] [--role operator|admin]
+                                         who may act in the admin chat (operators answer
+                                         appeals and review readings; admins also broadcast)
   start                                  run the bot (mode from the environment; sandbox without a token)
   help                                   this text
 
@@ -168,6 +173,51 @@ async function exportCommand(args: string[]): Promise<void> {
   (values.out ? process.stdout : process.stderr).write(summary);
 }
 
+async function staffCommand(args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: { role: { type: 'string' } },
+    allowPositionals: true,
+  });
+  const [action, id, ...extra] = positionals;
+  if (extra.length) throw new UsageError('staff takes one Telegram id');
+  const telegramId = (): number => {
+    const parsed = Number(id);
+    if (!id || !Number.isSafeInteger(parsed) || parsed <= 0) {
+      throw new UsageError(`staff ${action} needs a Telegram user id (got "${id ?? ''}")`);
+    }
+    return parsed;
+  };
+  await withDatabase(async (db) => {
+    const staff = new StaffService(db, new AuditLog(db));
+    switch (action) {
+      case 'add': {
+        const role = values.role ?? 'operator';
+        if (!isStaffRole(role)) {
+          throw new UsageError(`--role must be ${STAFF_ROLES.join(' or ')} (got "${role}")`);
+        }
+        const member = await staff.add(telegramId(), role);
+        process.stdout.write(`Staff: ${member.telegramUserId} is ${member.role}.\n`);
+        return;
+      }
+      case 'remove': {
+        const removed = await staff.remove(telegramId());
+        process.stdout.write(removed ? `Removed ${id} from staff.\n` : `${id} was not staff.\n`);
+        return;
+      }
+      case 'list': {
+        const members = await staff.list();
+        if (members.length === 0) process.stdout.write('No staff yet: abonent staff add ID.\n');
+        for (const m of members)
+          process.stdout.write(`${m.telegramUserId}\t${m.role}\t${m.addedAt}\n`);
+        return;
+      }
+      default:
+        throw new UsageError(`staff needs add, remove or list (got "${action ?? ''}")`);
+    }
+  });
+}
+
 async function main(argv: string[]): Promise<number> {
   loadDotenv({ quiet: true });
   const [command, ...rest] = argv;
@@ -183,6 +233,9 @@ async function main(argv: string[]): Promise<number> {
         return await importCommand(rest);
       case 'export':
         await exportCommand(rest);
+        return 0;
+      case 'staff':
+        await staffCommand(rest);
         return 0;
       case 'start':
       case 'sandbox':
