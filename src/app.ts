@@ -30,6 +30,9 @@ import {
 } from './features/accounts/rules';
 import { AccountsService } from './features/accounts/service';
 import { createAdminFeature } from './features/admin/bot';
+import { createAppealsFeature } from './features/appeals/bot';
+import { AppealsService } from './features/appeals/service';
+import { AdminChat, StaffService } from './features/staff/service';
 import { createAuthFeature } from './features/auth/bot';
 import {
   AUTH_CONVERSATIONS,
@@ -103,6 +106,9 @@ export interface Services {
   profile: ProfileService;
   rights: RightsService;
   readings: ReadingsService;
+  staff: StaffService;
+  adminChat: AdminChat;
+  appeals: AppealsService;
   /** Durable notifications; the background worker shares this instance and wakes on enqueue. */
   outbox: Outbox;
   audit: AuditLog;
@@ -189,6 +195,32 @@ export function createServices({ config, db, mailer, translate, clock }: Service
     dailyCapKwh: config.readings.dailyCapKwh,
     clock,
   });
+  const now = clock ?? (() => new Date());
+  const staff = new StaffService(db, audit, now);
+  const adminChat = new AdminChat(db, config.adminChatId, now);
+  const appeals = new AppealsService({
+    db,
+    accounts,
+    staff,
+    adminChat,
+    audit,
+    outbox,
+    translate,
+    localeOf: async (telegramUserId) =>
+      (await languages.chosenLocale(telegramUserId)) ?? config.defaultLocale,
+    staffLocale: config.defaultLocale,
+    contactOf: async (userId) => {
+      const p = await profile.profile(userId);
+      return { fullName: p?.fullName ?? null, email: p?.email ?? null, phone: p?.phone ?? null };
+    },
+    timeZone: config.timeZone,
+    deadlines: {
+      workingDays: config.appeals.answerWorkingDays,
+      byTopic: config.appeals.answerWorkingDaysByTopic,
+    },
+    calendar: config.calendar,
+    clock: now,
+  });
   return {
     auth,
     consents,
@@ -198,6 +230,9 @@ export function createServices({ config, db, mailer, translate, clock }: Service
     profile,
     rights,
     readings,
+    staff,
+    adminChat,
+    appeals,
     outbox,
     audit,
   };
@@ -438,7 +473,23 @@ function buildBot(
     }),
   );
   bot.use(createReadingsFeature({ auth: services.auth, readings: services.readings }));
-  bot.use(createAdminFeature({ config }));
+  bot.use(
+    createAppealsFeature({
+      auth: services.auth,
+      appeals: services.appeals,
+      timeZone: config.timeZone,
+    }),
+  );
+  bot.use(
+    createAdminFeature({
+      config,
+      staff: services.staff,
+      adminChat: services.adminChat,
+      appeals: services.appeals,
+      audit: services.audit,
+      translate,
+    }),
+  );
   bot.use(createUnhandledFeature({ menu: guestMenuFor(services.auth) }));
   return bot;
 }

@@ -1,17 +1,165 @@
 import { Composer } from 'grammy';
 import type { Config } from '../../config';
+import type { AuditLog } from '../../core/audit';
 import type { BotContext } from '../../core/context';
+import { appealPatterns } from '../appeals/keyboards';
+import type { ActResult, AppealsService } from '../appeals/service';
+import { adminCardPayload, statusLabel, type Texts } from '../appeals/views';
+import type { Translate } from '../auth/service';
+import type { AdminChat, StaffService } from '../staff/service';
+
+export interface AdminFeatureDeps {
+  config: Config;
+  staff: StaffService;
+  adminChat: AdminChat;
+  appeals: AppealsService;
+  audit: AuditLog;
+  translate: Translate;
+}
+
+/** An appeal number as printed on cards and prompts. */
+const APPEAL_NUMBER = /А-\d{4}-\d{6}/;
 
 /**
- * The staff side, in the admin group chat only. `/chatid` answers in any group so that whoever
- * sets the bot up can learn the id to put into ADMIN_CHAT_ID; it reveals nothing else.
+ * The staff side, in the admin group chat only, and only for members of the staff registry.
+ * Anybody else's commands and button presses there are ignored and audited; in private chats
+ * these commands do not exist. `/chatid` answers in any group so that whoever sets the bot up can
+ * learn the id to put into ADMIN_CHAT_ID; it reveals nothing else.
  */
-export function createAdminFeature({ config }: { config: Config }): Composer<BotContext> {
+export function createAdminFeature(deps: AdminFeatureDeps): Composer<BotContext> {
+  const { config, staff, adminChat, appeals, audit, translate } = deps;
+  const texts: Texts = {
+    t: (key, vars) => translate(config.defaultLocale, key, vars),
+    locale: config.defaultLocale,
+    timeZone: config.timeZone,
+  };
   const feature = new Composer<BotContext>();
   const groups = feature.chatType(['group', 'supergroup']);
   groups.command('chatid', (ctx) => ctx.reply(ctx.t('admin-chat-id', { id: String(ctx.chat.id) })));
 
-  const adminChat = groups.filter((ctx) => ctx.chat.id === config.adminChatId);
-  adminChat.command(['help', 'start'], (ctx) => ctx.reply(ctx.t('admin-help')));
+  // A group upgraded to a supergroup gets a new id: follow it, so cards keep arriving.
+  groups.on('message:migrate_to_chat_id', async (ctx) => {
+    await adminChat.migrated(ctx.chat.id, ctx.message.migrate_to_chat_id);
+    ctx.log.warn({ to: ctx.message.migrate_to_chat_id }, 'admin chat migrated to a supergroup');
+  });
+  groups.on('message:migrate_from_chat_id', async (ctx) => {
+    await adminChat.migrated(ctx.message.migrate_from_chat_id, ctx.chat.id);
+  });
+
+  const inAdminChat = groups.filter(async (ctx) => adminChat.is(ctx.chat.id));
+  // Only staff pass; others' commands and buttons are audited, and nothing is answered.
+  inAdminChat.use(async (ctx, next) => {
+    const fromId = ctx.from?.id;
+    if (fromId !== undefined && (await staff.member(fromId))) return next();
+    const isCommand = ctx.message?.entities?.some(
+      (e) => e.type === 'bot_command' && e.offset === 0,
+    );
+    if (ctx.callbackQuery || isCommand) {
+      await audit.record({
+        action: 'staff.denied',
+        telegramUserId: fromId ?? null,
+        subject: ctx.callbackQuery?.data ?? ctx.message?.text?.split(/\s/)[0] ?? null,
+      });
+      if (ctx.callbackQuery) await ctx.answerCallbackQuery();
+    }
+  });
+  inAdminChat.command(['help', 'start'], (ctx) => ctx.reply(ctx.t('admin-help')));
+
+  /** Re-renders the card with the appeal's status and who handled it. */
+  const refreshCard = async (
+    ctx: BotContext,
+    staffId: number,
+    appealId: number,
+    messageId?: number,
+  ) => {
+    const card = await appeals.card(staffId, appealId);
+    const target = messageId ?? (await appeals.cardMessage(appealId))?.messageId;
+    const chatId = await adminChat.id();
+    if (!card || target === undefined || chatId === undefined) return;
+    const payload = adminCardPayload(texts, card);
+    const markup = payload.reply_markup;
+    await ctx.api
+      .editMessageText(chatId, target, payload.text, {
+        reply_markup: markup && 'inline_keyboard' in markup ? markup : undefined,
+      })
+      .catch((error: unknown) => ctx.log.warn({ err: error }, 'could not edit the appeal card'));
+  };
+
+  const outcome = (result: ActResult, number: string | undefined, doneKey: string): string => {
+    switch (result.kind) {
+      case 'done':
+        return texts.t(doneKey, { number: result.appeal.number });
+      case 'not-allowed':
+        return texts.t('appeals-staff-not-allowed', {
+          number: result.appeal.number,
+          status: statusLabel(texts, result.appeal.status),
+        });
+      default:
+        return texts.t('appeals-staff-not-found', { number: number ?? '' });
+    }
+  };
+
+  inAdminChat.callbackQuery(appealPatterns.staff, async (ctx) => {
+    const action = ctx.match[1];
+    const appealId = Number(ctx.match[2]);
+    const cardMessageId = ctx.callbackQuery.message?.message_id;
+    if (action === 'take' || action === 'close') {
+      const result =
+        action === 'take'
+          ? await appeals.take(ctx.from.id, appealId)
+          : await appeals.close(ctx.from.id, appealId);
+      await ctx.answerCallbackQuery({
+        text: outcome(
+          result,
+          undefined,
+          action === 'take' ? 'appeals-staff-taken' : 'appeals-staff-closed',
+        ),
+      });
+      await refreshCard(ctx, ctx.from.id, appealId, cardMessageId);
+      return;
+    }
+    const card = await appeals.card(ctx.from.id, appealId);
+    if (!card) {
+      await ctx.answerCallbackQuery({ text: texts.t('appeals-staff-not-found') });
+      return;
+    }
+    await ctx.answerCallbackQuery();
+    const replyTo = cardMessageId
+      ? { reply_parameters: { message_id: cardMessageId, allow_sending_without_reply: true } }
+      : {};
+    if (action === 'answer') {
+      await ctx.reply(texts.t('appeals-staff-answer-prompt', { number: card.number }), {
+        ...replyTo,
+        reply_markup: { force_reply: true, selective: true },
+      });
+      return;
+    }
+    for (const message of card.messages) {
+      for (const file of message.attachments) {
+        if (file.kind === 'photo') await ctx.replyWithPhoto(file.fileId, replyTo);
+        else await ctx.replyWithDocument(file.fileId, replyTo);
+      }
+    }
+  });
+
+  // A staff member's Telegram reply to a card, a prompt or a resident's answer: the answer.
+  inAdminChat.on('message:text', async (ctx, next) => {
+    const replied = ctx.message.reply_to_message;
+    if (!replied || replied.from?.id !== ctx.me.id || ctx.message.text.startsWith('/')) {
+      return next();
+    }
+    const number = (replied.text ?? replied.caption ?? '').match(APPEAL_NUMBER)?.[0];
+    if (!number) return next();
+    const appealId = await appeals.idByNumber(number);
+    if (appealId === undefined) {
+      await ctx.reply(texts.t('appeals-staff-not-found'));
+      return;
+    }
+    const result = await appeals.answer(ctx.from.id, appealId, ctx.message.text);
+    await ctx.reply(outcome(result, number, 'appeals-staff-answer-sent'), {
+      reply_parameters: { message_id: ctx.message.message_id },
+    });
+    await refreshCard(ctx, ctx.from.id, appealId);
+  });
   return feature;
 }
