@@ -1,0 +1,187 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServices, type Services } from '../../../src/app';
+import { AuditLog } from '../../../src/core/audit';
+import { createI18n } from '../../../src/core/i18n';
+import { createLogger } from '../../../src/core/logger';
+import { createMailer } from '../../../src/core/mail/mailer';
+import { StaffService } from '../../../src/features/staff/service';
+import type { TranscriptEntry } from '../../../src/sandbox/client';
+import { buttonTexts, type Harness, type Person, startHarness } from '../../support/harness';
+import { createAccountWithMeters, freshAccountNumber } from '../../support/readings';
+import { linkDirectly, loginResident } from '../../support/residents';
+
+/**
+ * The whole appeal loop through the emulator: a resident, two operators and a stranger in the
+ * admin group. The appeal is filed through the service the /appeal flow calls; everything after
+ * is buttons and Telegram replies in the two chats.
+ */
+describe('appeals between a resident and the staff chat', () => {
+  let h: Harness;
+  let services: Services;
+  let adminChatId: number;
+  let anna: Person;
+  let boris: Person;
+  let annaUserId: number;
+  let accountId: number;
+  let olga: number;
+  let pavel: number;
+  let stranger: number;
+
+  beforeAll(async () => {
+    h = await startHarness();
+    const { client } = h;
+    olga = (await client.createUser({ first_name: 'Ольга', language_code: 'ru' })).id;
+    pavel = (await client.createUser({ first_name: 'Павел', language_code: 'ru' })).id;
+    stranger = (await client.createUser({ first_name: 'Гость', language_code: 'ru' })).id;
+    adminChatId = (await client.createGroup('Абонент — сотрудники', [olga, pavel, stranger])).id;
+    await h.stopBot();
+    h.config.adminChatId = adminChatId;
+    await h.startBot();
+    const staff = new StaffService(h.database.db, new AuditLog(h.database.db));
+    await staff.add(olga, 'operator');
+    await staff.add(pavel, 'admin');
+
+    anna = await h.person({ first_name: 'Анна' });
+    boris = await h.person({ first_name: 'Борис' });
+    annaUserId = (await loginResident(h.database.db, anna.id)).userId;
+    await loginResident(h.database.db, boris.id);
+    const number = freshAccountNumber();
+    ({ accountId } = await createAccountWithMeters(h.database.db, { number, meters: [] }));
+    await linkDirectly(h.database.db, annaUserId, number);
+
+    const texts = createI18n(h.config.defaultLocale, async () => undefined);
+    services = createServices({
+      config: h.config,
+      db: h.database.db,
+      mailer: createMailer(h.config.mail, createLogger('silent')),
+      translate: (locale, key, vars) => texts.t(locale, key, vars),
+    });
+  });
+  afterAll(() => h.stop());
+
+  const adminNext = () => h.client.nextBotMessage(adminChatId, { timeoutMs: 8000 });
+  const cardNow = async (messageId: number): Promise<TranscriptEntry> => {
+    const entries = await h.client.transcript(adminChatId);
+    const card = entries.find((e) => e.message_id === messageId);
+    if (!card) throw new Error('card gone');
+    return card;
+  };
+
+  it('when an appeal with a photo goes through take, answer, answer back and close, then both sides see every step', async () => {
+    const created = await services.appeals.create({
+      userId: annaUserId,
+      telegramUserId: anna.id,
+      topic: 'quality',
+      accountId,
+      text: 'Свет мигает каждый вечер',
+      attachments: [{ kind: 'photo', fileId: 'emulator-photo-1' }],
+    });
+    if (created.kind !== 'created') throw new Error(created.kind);
+    const { number, id } = created.appeal;
+
+    const card = await adminNext();
+    expect(card.text).toContain(number);
+    expect(card.text).toContain('Свет мигает каждый вечер');
+    expect(card.text).toContain('Вложений: 1');
+    expect(buttonTexts(card)).toEqual([
+      '🛠 Взять в работу',
+      '✍️ Ответить',
+      '✅ Закрыть',
+      '📎 Вложения (1)',
+    ]);
+
+    // A member of the chat who is not staff: ignored, audited, the card unchanged.
+    await h.client.pressButton(adminChatId, stranger, card, '🛠 Взять в работу');
+    await h.client.sendText(adminChatId, stranger, '/help');
+    await h.client.waitForTranscript(adminChatId, () => true);
+    await expect
+      .poll(
+        async () =>
+          (
+            await h.database
+              .db('audit_log')
+              .where({ action: 'staff.denied', telegram_user_id: stranger })
+          ).length,
+      )
+      .toBe(2);
+    expect((await cardNow(card.message_id)).text).toContain('Статус: новое');
+
+    await h.client.pressButton(adminChatId, olga, card, '🛠 Взять в работу');
+    await h.client.waitForTranscript(adminChatId, (e) =>
+      Boolean(e.find((m) => m.message_id === card.message_id)?.text?.includes('в работе')),
+    );
+    expect((await cardNow(card.message_id)).text).toContain(`Взял в работу: ${olga}`);
+    expect((await anna.next()).text).toBe(`Обращение ${number}: статус «в работе».`);
+
+    // Pavel answers with a Telegram reply to the card.
+    await h.client.reply(adminChatId, pavel, card.message_id, 'Заменим ввод до пятницы.');
+    expect((await adminNext()).text).toBe(`Ответ по обращению ${number} отправлен жителю.`);
+    const answer = await anna.next();
+    expect(answer.text).toContain('Заменим ввод до пятницы.');
+    expect(buttonTexts(answer)).toEqual(['✍️ Ответить', '✅ Закрыть обращение']);
+    await h.client.waitForTranscript(adminChatId, (e) =>
+      Boolean(e.find((m) => m.message_id === card.message_id)?.text?.includes('есть ответ')),
+    );
+
+    // Anna answers back through the prompt, then closes.
+    await anna.press(answer, '✍️ Ответить');
+    const prompt = await anna.next();
+    expect(prompt.text).toContain(number);
+    await h.client.reply(anna.id, anna.id, prompt.message_id, 'А до пятницы свет будет?');
+    expect((await anna.next()).text).toContain('передан специалисту');
+    const copy = await adminNext();
+    expect(copy.text).toContain('А до пятницы свет будет?');
+    expect(copy.reply_to_message_id).toBe(card.message_id);
+    const thread = await services.appeals.threadOwn(annaUserId, id, anna.id);
+    expect(thread?.status).toBe('in_progress');
+
+    await anna.press(answer, '✅ Закрыть обращение');
+    expect((await anna.next()).text).toBe(`Обращение ${number} закрыто. Спасибо!`);
+    expect((await adminNext()).text).toBe(`Житель закрыл обращение ${number}.`);
+    const closed = await services.appeals.threadOwn(annaUserId, id, anna.id);
+    expect(closed?.status).toBe('closed');
+    expect(closed?.messages.map((m) => m.author)).toEqual(['resident', 'staff', 'resident']);
+
+    // /appeals lists it; the thread opens on tap.
+    const list = await anna.say('/appeals');
+    expect(list.text).toContain(`${number} — Качество и отключения, закрыто`);
+    await anna.press(list, number);
+    const shown = await anna.next();
+    expect(shown.text).toContain('Заменим ввод до пятницы.');
+    expect(shown.text).toContain('А до пятницы свет будет?');
+  });
+
+  it("when a resident crafts a callback for someone else's appeal, then it is refused and nothing is shown", async () => {
+    const created = await services.appeals.create({
+      userId: annaUserId,
+      telegramUserId: anna.id,
+      topic: 'other',
+      accountId: null,
+      text: 'Личный вопрос Анны',
+      attachments: [],
+    });
+    if (created.kind !== 'created') throw new Error(created.kind);
+    await adminNext();
+    const menu = await boris.say('/appeals');
+    const callbackId = await h.client.sendCallback(
+      boris.id,
+      boris.id,
+      menu.message_id,
+      `v1|appeal|open|${created.appeal.id}`,
+    );
+    const answered = await h.client.callbackAnswer(callbackId);
+    expect(answered.text).toBe('Такого обращения нет в вашем кабинете.');
+    const after = await h.client.botMessagesAfter(boris.id, menu.message_id);
+    expect(after.map((m) => m.text).join('\n')).not.toContain('Личный вопрос Анны');
+    const close = await h.client.sendCallback(
+      boris.id,
+      boris.id,
+      menu.message_id,
+      `v1|appeal|close|${created.appeal.id}`,
+    );
+    await h.client.callbackAnswer(close);
+    expect((await services.appeals.threadOwn(annaUserId, created.appeal.id, anna.id))?.status).toBe(
+      'new',
+    );
+  });
+});
