@@ -32,6 +32,7 @@ import { AccountsService } from './features/accounts/service';
 import { createAdminFeature } from './features/admin/bot';
 import { createAppealsFeature } from './features/appeals/bot';
 import { AppealsService } from './features/appeals/service';
+import { followAdminChatMigration } from './features/staff/follow-migration';
 import { AdminChat, StaffService } from './features/staff/service';
 import { createAuthFeature } from './features/auth/bot';
 import {
@@ -278,6 +279,7 @@ function buildBot(
 
   const retry = autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60 });
   bot.api.config.use(retry);
+  bot.api.config.use(followAdminChatMigration(services.adminChat, logger));
 
   const chosenLocale = async (ctx: Context): Promise<Locale | undefined> =>
     ctx.from ? services.languages.chosenLocale(ctx.from.id) : undefined;
@@ -512,11 +514,18 @@ export interface Background {
 export function createBackground(
   deps: AppDeps,
   options: Pick<BotOptions, 'token' | 'apiRoot'>,
-  services?: Pick<Services, 'outbox'>,
+  services?: Pick<Services, 'outbox' | 'adminChat'>,
 ): Background {
   const { db, logger } = deps;
   const outbox = services?.outbox ?? new Outbox(db);
   const api = new Api(options.token, options.apiRoot ? { apiRoot: options.apiRoot } : undefined);
+  // A card queued before the admin group became a supergroup still reaches staff.
+  api.config.use(
+    followAdminChatMigration(
+      services?.adminChat ?? new AdminChat(db, deps.config.adminChatId, deps.clock),
+      logger,
+    ),
+  );
   const worker = new OutboxWorker(db, api, { outbox, logger: logger.child({ module: 'outbox' }) });
   const scheduler = new Scheduler(db, { logger: logger.child({ module: 'scheduler' }) });
   // Periodic jobs are registered here, e.g. scheduler.every('reading-reminders', 10 * 60_000, job).

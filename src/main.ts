@@ -70,20 +70,25 @@ async function startMode(config: Config, db: Db, logger: Logger): Promise<Stoppa
   const mode = config.mode;
   switch (mode.kind) {
     case 'polling': {
-      const { bot, background } = createApp(deps, { token: mode.token, apiRoot: mode.apiRoot });
-      await registerCommands(bot.api, config);
+      const { bot, background, services } = createApp(deps, {
+        token: mode.token,
+        apiRoot: mode.apiRoot,
+      });
+      await registerCommands(bot.api, config, { adminChat: services.adminChat, logger });
       const runner = await startPolling(bot, logger);
       background.start();
       return [() => runner.stop(), () => background.stop()];
     }
     case 'webhook': {
-      const { bot, background } = createApp(deps, {
+      const { bot, background, services } = createApp(deps, {
         token: mode.token,
         apiRoot: mode.apiRoot,
         dedupeUpdates: true,
       });
-      await registerCommands(bot.api, config);
-      const server = await startWebhook(bot, db, logger, mode);
+      await registerCommands(bot.api, config, { adminChat: services.adminChat, logger });
+      const server = await startWebhook(bot, db, logger, mode, async () => ({
+        adminChat: await services.adminChat.health(),
+      }));
       background.start();
       return [() => server.stop(), () => background.stop()];
     }

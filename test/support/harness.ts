@@ -88,7 +88,7 @@ export async function startHarness(
     );
     bot = app.bot;
     background = app.background;
-    await registerCommands(bot.api, config);
+    await registerCommands(bot.api, config, { adminChat: app.services.adminChat, logger });
     runner = await startPolling(bot, logger);
     background.worker.start();
   };
