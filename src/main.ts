@@ -1,6 +1,7 @@
 import { config as loadDotenv } from 'dotenv';
 import { createApp } from './app';
 import { type Config, ConfigError, loadConfig } from './config';
+import { systemClock } from './core/clock';
 import { registerCommands } from './core/commands';
 import { createDatabase, type Db, migrateLatest } from './core/db/index';
 import { createLogger, type Logger, scrubSecrets } from './core/logger';
@@ -66,7 +67,7 @@ async function main(): Promise<void> {
 }
 
 async function startMode(config: Config, db: Db, logger: Logger): Promise<Stoppable[]> {
-  const deps = { config, db, logger };
+  const deps = { config, db, logger, clock: systemClock };
   const mode = config.mode;
   switch (mode.kind) {
     case 'polling': {
@@ -86,7 +87,7 @@ async function startMode(config: Config, db: Db, logger: Logger): Promise<Stoppa
         dedupeUpdates: true,
       });
       await registerCommands(bot.api, config, { adminChat: services.adminChat, logger });
-      const server = await startWebhook(bot, db, logger, mode, async () => ({
+      const server = await startWebhook(bot, db, logger, mode, systemClock, async () => ({
         adminChat: await services.adminChat.health(),
       }));
       background.start();

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { type Bot, webhookCallback } from 'grammy';
+import type { Clock } from '../core/clock';
 import type { BotContext } from '../core/context';
 import { type Db, isReachable } from '../core/db/index';
 import type { Logger } from '../core/logger';
@@ -10,7 +11,7 @@ const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
 const REMEMBER_UPDATES_MS = 2 * 24 * 60 * 60 * 1000;
 
 /** Forgets processed `update_id`s older than Telegram could redeliver. Returns how many went. */
-export async function pruneProcessedUpdates(db: Db, now = new Date()): Promise<number> {
+export async function pruneProcessedUpdates(db: Db, now: Date): Promise<number> {
   const cutoff = new Date(now.getTime() - REMEMBER_UPDATES_MS).toISOString();
   return db('processed_updates').where('at', '<', cutoff).delete();
 }
@@ -40,6 +41,8 @@ export async function startWebhook(
   db: Db,
   logger: Logger,
   options: WebhookOptions,
+  /** The app's one clock: prunes remembered update ids older than two days. */
+  clock: Clock,
   /** More to report on `/healthz` (the admin chat: where it is, and what to fix). */
   extraHealth?: () => Promise<Record<string, unknown>>,
 ): Promise<WebhookServer> {
@@ -85,7 +88,7 @@ export async function startWebhook(
   }
   logger.info({ port, path }, 'webhook server listening');
   const prune = setInterval(() => {
-    pruneProcessedUpdates(db).catch((error: unknown) =>
+    pruneProcessedUpdates(db, clock()).catch((error: unknown) =>
       logger.warn({ err: error }, 'could not prune processed updates'),
     );
   }, PRUNE_INTERVAL_MS);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditLog } from '../../src/core/audit';
+import { systemClock } from '../../src/core/clock';
 import { StaffService } from '../../src/features/staff/service';
 import { type Harness, startHarness } from '../support/harness';
 
@@ -20,7 +21,11 @@ describe('the staff chat', () => {
     await h.stopBot();
     h.config.adminChatId = adminChatId;
     await h.startBot();
-    await new StaffService(h.database.db, new AuditLog(h.database.db)).add(staffId, 'operator');
+    await new StaffService(
+      h.database.db,
+      new AuditLog(h.database.db, systemClock),
+      systemClock,
+    ).add(staffId, 'operator');
   });
   afterAll(() => h.stop());
 

@@ -1,4 +1,5 @@
 import type { AuditLog } from '../../core/audit';
+import type { Clock } from '../../core/clock';
 import type { Db } from '../../core/db/index';
 import { nowIso } from '../../core/db/index';
 
@@ -25,7 +26,7 @@ export class StaffService {
   constructor(
     private readonly db: Db,
     private readonly audit: AuditLog,
-    private readonly clock: () => Date = () => new Date(),
+    private readonly clock: Clock,
   ) {}
 
   /** Adds a member, or changes the role of an existing one. */
@@ -96,7 +97,7 @@ export class AdminChat {
   constructor(
     private readonly db: Db,
     private readonly configured: number | undefined,
-    private readonly clock: () => Date = () => new Date(),
+    private readonly clock: Clock,
   ) {}
 
   /** The id to write to, or undefined when no admin chat is configured. */

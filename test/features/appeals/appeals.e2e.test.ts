@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServices, type Services } from '../../../src/app';
 import { AuditLog } from '../../../src/core/audit';
+import { systemClock } from '../../../src/core/clock';
 import { createI18n } from '../../../src/core/i18n';
 import { createLogger } from '../../../src/core/logger';
 import { createMailer } from '../../../src/core/mail/mailer';
@@ -37,7 +38,11 @@ describe('appeals between a resident and the staff chat', () => {
     await h.stopBot();
     h.config.adminChatId = adminChatId;
     await h.startBot();
-    const staff = new StaffService(h.database.db, new AuditLog(h.database.db));
+    const staff = new StaffService(
+      h.database.db,
+      new AuditLog(h.database.db, systemClock),
+      systemClock,
+    );
     await staff.add(olga, 'operator');
     await staff.add(pavel, 'admin');
 
@@ -53,8 +58,9 @@ describe('appeals between a resident and the staff chat', () => {
     services = createServices({
       config: h.config,
       db: h.database.db,
-      mailer: createMailer(h.config.mail, createLogger('silent')),
+      mailer: createMailer(h.config.mail, systemClock, createLogger('silent')),
       translate: (locale, key, vars) => texts.t(locale, key, vars),
+      clock: systemClock,
     });
   });
   afterAll(() => h.stop());

@@ -27,17 +27,17 @@ describe('AppealsService', () => {
   beforeAll(async () => {
     database = await withTestDatabase();
     const { db } = database;
-    const audit = new AuditLog(db);
-    staff = new StaffService(db, audit);
+    const audit = new AuditLog(db, () => now);
+    staff = new StaffService(db, audit, () => now);
     await staff.add(operatorId, 'operator');
     await staff.add(secondOperatorId, 'admin');
     appeals = new AppealsService({
       db,
-      accounts: accountsService(db),
+      accounts: accountsService(db, () => now),
       staff,
-      adminChat: new AdminChat(db, ADMIN_CHAT),
+      adminChat: new AdminChat(db, ADMIN_CHAT, () => now),
       audit,
-      outbox: new Outbox(db),
+      outbox: new Outbox(db, () => now),
       translate: (_locale, key, vars) => `${key}${vars ? ` ${JSON.stringify(vars)}` : ''}`,
       localeOf: async () => 'ru',
       staffLocale: 'ru',

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createServices } from '../../../src/app';
 import { AuditLog } from '../../../src/core/audit';
+import { systemClock } from '../../../src/core/clock';
 import { createI18n } from '../../../src/core/i18n';
 import { createLogger } from '../../../src/core/logger';
 import { createMailer } from '../../../src/core/mail/mailer';
@@ -20,7 +21,7 @@ describe('the admin chat changing under the bot', () => {
     h = await startHarness({ ADMIN_CHAT_ID: '-100999000111' });
     const anna = await h.person();
     expect((await anna.say('/start')).text).toContain('Здравствуйте');
-    const health = await new AdminChat(h.database.db, -100999000111).health();
+    const health = await new AdminChat(h.database.db, -100999000111, systemClock).health();
     expect(health.problem).toContain('chat not found');
     expect(health.problem).toContain('ADMIN_CHAT_ID');
     expect(h.logs.join('')).toContain('is not reachable');
@@ -30,13 +31,17 @@ describe('the admin chat changing under the bot', () => {
     h = await startHarness();
     const olga = (await h.client.createUser({ first_name: 'Ольга' })).id;
     const group = await h.client.createGroup('Сотрудники', [olga]);
-    await new StaffService(h.database.db, new AuditLog(h.database.db)).add(olga, 'operator');
+    await new StaffService(
+      h.database.db,
+      new AuditLog(h.database.db, systemClock),
+      systemClock,
+    ).add(olga, 'operator');
     const supergroup = await h.client.migrateGroup(group.id);
     await h.stopBot();
     h.config.adminChatId = group.id;
     await h.startBot();
 
-    const health = await new AdminChat(h.database.db, group.id).health();
+    const health = await new AdminChat(h.database.db, group.id, systemClock).health();
     expect(health).toEqual({ configured: true, chatId: supergroup.id, migratedFrom: group.id });
     const commands = await h.bot().api.getMyCommands({
       scope: { type: 'chat', chat_id: supergroup.id },
@@ -62,8 +67,9 @@ describe('the admin chat changing under the bot', () => {
     const services = createServices({
       config: h.config,
       db: h.database.db,
-      mailer: createMailer(h.config.mail, createLogger('silent')),
+      mailer: createMailer(h.config.mail, systemClock, createLogger('silent')),
       translate: (locale, key, vars) => texts.t(locale, key, vars),
+      clock: systemClock,
     });
     const created = await services.appeals.create({
       userId,
