@@ -39,6 +39,7 @@ import {
 import { AccountsService } from './features/accounts/service';
 import { createAdminFeature } from './features/admin/bot';
 import { createAppealsFeature } from './features/appeals/bot';
+import { APPEAL_CONVERSATION, createAppealConversation } from './features/appeals/conversations';
 import { AppealsService } from './features/appeals/service';
 import { followAdminChatMigration } from './features/staff/follow-migration';
 import { AdminChat, StaffService } from './features/staff/service';
@@ -137,6 +138,7 @@ const MAIN_MENU_BUTTON_KEYS = [
   'button-reading',
   'button-accounts',
   'button-profile',
+  'button-appeal',
   'button-help',
   'button-logout',
 ] as const;
@@ -416,6 +418,18 @@ function buildBot(
         window: config.readingsWindow,
       }),
       { id: READING_CONVERSATION, maxMillisecondsToWait: CONVERSATION_IDLE_MS },
+    ),
+  );
+  bot.use(
+    createConversation(
+      createAppealConversation({
+        auth: services.auth,
+        accounts: services.accounts,
+        appeals: services.appeals,
+        kit,
+        timeZone: config.timeZone,
+      }),
+      { id: APPEAL_CONVERSATION, maxMillisecondsToWait: CONVERSATION_IDLE_MS },
     ),
   );
 

@@ -57,3 +57,33 @@ appeals-answer-sent = Your reply on appeal { $number } was passed to a specialis
 appeals-attachment-only = (attachment)
 command-appeal = Write to us (appeal)
 command-appeals = My appeals
+button-appeal = ✉️ Write to us
+appeals-ask-topic = What is your appeal about? Choose a topic:
+appeals-ask-account = Which personal account does it concern?
+appeals-no-account = Not about an account
+appeals-ask-text = Please describe the matter in one message.
+appeals-ask-text-meter = Write the new meter's serial number, its first reading and the date it was replaced.
+appeals-text-too-long = Too long: at most { $max } characters. Please shorten it.
+appeals-ask-files = You may attach up to { $max } photos or documents (e.g. the replacement act or a photo of the meter). Press the button when done.
+appeals-files-none = ➡️ No attachments
+appeals-files-done = ✅ Done
+appeals-files-expected = Send a photo or a document — or press the button below.
+appeals-file-added = Attachment { $n } of { $max } added. Send more or press “Done”.
+appeals-confirm =
+    Please check your appeal:
+    Topic: { $topic }
+    Account: { $account }
+    Attachments: { $files }
+
+    { $text }
+appeals-send = 📨 Send
+appeals-created =
+    Your appeal is accepted, number { $number }.
+    Topic: { $topic }. Status: “{ $status }”.
+    We will answer by { $due } inclusive. Follow it: /appeals
+appeals-create-account-denied = This account is not linked to your cabinet. The appeal was not sent.
+appeals-create-empty-text = An empty appeal was not sent.
+appeals-create-too-long = The message is too long. The appeal was not sent.
+appeals-create-too-many-attachments = Too many attachments. The appeal was not sent.
+appeals-send-as-appeal = ✉️ Send this as an appeal
+appeals-unhandled-hint = I did not understand the message. If it is a question for us, you can send it as an appeal and a specialist will answer.

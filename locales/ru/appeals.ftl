@@ -57,3 +57,33 @@ appeals-answer-sent = Ваш ответ по обращению { $number } пе
 appeals-attachment-only = (вложение)
 command-appeal = Написать нам (обращение)
 command-appeals = Мои обращения
+button-appeal = ✉️ Написать нам
+appeals-ask-topic = О чём ваше обращение? Выберите тему:
+appeals-ask-account = Какого лицевого счёта оно касается?
+appeals-no-account = Не касается счёта
+appeals-ask-text = Опишите, пожалуйста, вопрос одним сообщением.
+appeals-ask-text-meter = Напишите заводской номер нового счётчика, его первые показания и дату замены.
+appeals-text-too-long = Слишком длинное сообщение: не больше { $max } знаков. Сократите, пожалуйста.
+appeals-ask-files = Можно приложить до { $max } фото или документов (например, акт замены или фото счётчика). Когда закончите — нажмите кнопку.
+appeals-files-none = ➡️ Без вложений
+appeals-files-done = ✅ Готово
+appeals-files-expected = Пришлите фото или документ — или нажмите кнопку ниже.
+appeals-file-added = Вложение { $n } из { $max } добавлено. Пришлите ещё или нажмите «Готово».
+appeals-confirm =
+    Проверьте обращение:
+    Тема: { $topic }
+    Лицевой счёт: { $account }
+    Вложений: { $files }
+
+    { $text }
+appeals-send = 📨 Отправить
+appeals-created =
+    Обращение принято, номер { $number }.
+    Тема: { $topic }. Статус: «{ $status }».
+    Ответим до { $due } включительно. Следить за ответом: /appeals
+appeals-create-account-denied = Этот лицевой счёт не подключён к вашему кабинету. Обращение не отправлено.
+appeals-create-empty-text = Пустое обращение не отправлено.
+appeals-create-too-long = Слишком длинное сообщение. Обращение не отправлено.
+appeals-create-too-many-attachments = Слишком много вложений. Обращение не отправлено.
+appeals-send-as-appeal = ✉️ Отправить это как обращение
+appeals-unhandled-hint = Я не понял сообщение. Если это вопрос к нам — его можно отправить как обращение, специалист ответит.

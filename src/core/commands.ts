@@ -23,6 +23,8 @@ export const PRIVATE_COMMANDS = [
   'reading',
   'readings',
   'reminders',
+  'appeal',
+  'appeals',
   'accounts',
   'link',
   'profile',

@@ -1,7 +1,9 @@
+import { hears } from '@grammyjs/i18n';
 import { Composer } from 'grammy';
 import type { InlineKeyboardButton } from 'grammy/types';
 import type { BotContext } from '../../core/context';
 import type { AuthService } from '../auth/service';
+import { enterAppeal } from './conversations';
 import { appealCallbacks, appealPatterns, residentAppealKeyboard } from './keyboards';
 import type { AttachmentInput } from './repo';
 import type { ActResult, AppealsService } from './service';
@@ -72,6 +74,24 @@ export function createAppealsFeature({
     );
   };
 
+  const startAppeal = async (ctx: BotContext) => {
+    if (await resident(ctx)) await enterAppeal(ctx);
+  };
+  privateChat.command('appeal', startAppeal);
+  privateChat.filter(hears('button-appeal'), startAppeal);
+  privateChat.callbackQuery(appealPatterns.start, async (ctx) => {
+    await ctx.answerCallbackQuery();
+    await startAppeal(ctx);
+  });
+  // «Отправить это как обращение?»: the text is the message the hint quoted (Telegram's copy,
+  // not callback data), so it cannot be forged into someone else's words.
+  privateChat.callbackQuery(appealPatterns.fromText, async (ctx) => {
+    await ctx.answerCallbackQuery();
+    if (!(await resident(ctx))) return;
+    const quoted = ctx.callbackQuery.message?.reply_to_message;
+    const text = quoted?.from?.id === ctx.from.id ? quoted.text : undefined;
+    await enterAppeal(ctx, text ? { text } : undefined);
+  });
   privateChat.command('appeals', (ctx) => showList(ctx, 0));
   privateChat.callbackQuery(appealPatterns.page, (ctx) => showList(ctx, Number(ctx.match[1])));
 
@@ -148,6 +168,21 @@ export function createAppealsFeature({
             attachments,
           });
     await answerOutcome(ctx, result, 'appeals-answer-sent');
+  });
+
+  // Free text nobody understood, from a logged-in resident: the hint, and an offer to send it on.
+  privateChat.on('message:text', async (ctx, next) => {
+    if (ctx.message.text.startsWith('/')) return next();
+    const user = await auth.currentUser(ctx.from.id);
+    if (!user) return next();
+    await ctx.reply(ctx.t('appeals-unhandled-hint'), {
+      reply_parameters: { message_id: ctx.message.message_id },
+      reply_markup: {
+        inline_keyboard: [
+          [{ text: ctx.t('appeals-send-as-appeal'), callback_data: appealCallbacks.fromText }],
+        ],
+      },
+    });
   });
   return feature;
 }

@@ -7,6 +7,8 @@ export const appealCallbacks = {
   reply: (id: number) => callbackData('appeal', 'reply', id),
   close: (id: number) => callbackData('appeal', 'close', id),
   page: (page: number) => callbackData('appeal', 'page', page),
+  start: callbackData('appeal', 'start'),
+  fromText: callbackData('appeal', 'from-text'),
   take: (id: number) => callbackData('appeal-staff', 'take', id),
   answer: (id: number) => callbackData('appeal-staff', 'answer', id),
   staffClose: (id: number) => callbackData('appeal-staff', 'close', id),
@@ -18,6 +20,8 @@ export const appealPatterns = {
   reply: callbackPattern('appeal', 'reply', ['\\d{1,15}']),
   close: callbackPattern('appeal', 'close', ['\\d{1,15}']),
   page: callbackPattern('appeal', 'page', ['\\d{1,6}']),
+  start: callbackPattern('appeal', 'start'),
+  fromText: callbackPattern('appeal', 'from-text'),
   staff: callbackPattern('appeal-staff', '(take|answer|close|files)', ['\\d{1,15}']),
 };
 

@@ -11,10 +11,20 @@ import { buttonTexts, type Harness, type Person, startHarness } from '../../supp
 import { createAccountWithMeters, freshAccountNumber } from '../../support/readings';
 import { linkDirectly, loginResident } from '../../support/residents';
 
+/** A 1×1 PNG, as a resident's photo of the meter. */
+const PHOTO = {
+  filename: 'meter.png',
+  mimeType: 'image/png',
+  data: Buffer.from(
+    'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+    'base64',
+  ),
+};
+
 /**
  * The whole appeal loop through the emulator: a resident, two operators and a stranger in the
- * admin group. The appeal is filed through the service the /appeal flow calls; everything after
- * is buttons and Telegram replies in the two chats.
+ * admin group: filed through /appeal with a photo, then buttons and Telegram replies in the two
+ * chats.
  */
 describe('appeals between a resident and the staff chat', () => {
   let h: Harness;
@@ -23,7 +33,7 @@ describe('appeals between a resident and the staff chat', () => {
   let anna: Person;
   let boris: Person;
   let annaUserId: number;
-  let accountId: number;
+  let accountNumber: string;
   let olga: number;
   let pavel: number;
   let stranger: number;
@@ -50,9 +60,9 @@ describe('appeals between a resident and the staff chat', () => {
     boris = await h.person({ first_name: 'Борис' });
     annaUserId = (await loginResident(h.database.db, anna.id)).userId;
     await loginResident(h.database.db, boris.id);
-    const number = freshAccountNumber();
-    ({ accountId } = await createAccountWithMeters(h.database.db, { number, meters: [] }));
-    await linkDirectly(h.database.db, annaUserId, number);
+    accountNumber = freshAccountNumber();
+    await createAccountWithMeters(h.database.db, { number: accountNumber, meters: [] });
+    await linkDirectly(h.database.db, annaUserId, accountNumber);
 
     const texts = createI18n(h.config.defaultLocale, async () => undefined);
     services = createServices({
@@ -74,16 +84,29 @@ describe('appeals between a resident and the staff chat', () => {
   };
 
   it('when an appeal with a photo goes through take, answer, answer back and close, then both sides see every step', async () => {
-    const created = await services.appeals.create({
-      userId: annaUserId,
-      telegramUserId: anna.id,
-      topic: 'quality',
-      accountId,
-      text: 'Свет мигает каждый вечер',
-      attachments: [{ kind: 'photo', fileId: 'emulator-photo-1' }],
-    });
-    if (created.kind !== 'created') throw new Error(created.kind);
-    const { number, id } = created.appeal;
+    // Filed through /appeal: topic, account, text, a photo, confirm.
+    const topics = await anna.say('/appeal');
+    expect(topics.text).toBe('О чём ваше обращение? Выберите тему:');
+    await anna.press(topics, 'Качество и отключения');
+    const accounts = await anna.next();
+    await anna.press(accounts, `№ ${accountNumber}`);
+    expect((await anna.next()).text).toBe('Опишите, пожалуйста, вопрос одним сообщением.');
+    expect((await anna.say('Свет мигает каждый вечер')).text).toContain('до 5 фото');
+    await h.client.sendPhoto(anna.id, anna.id, PHOTO);
+    const added = await anna.next();
+    expect(added.text).toContain('Вложение 1 из 5 добавлено');
+    await anna.press(added, '✅ Готово');
+    const confirm = await anna.next();
+    expect(confirm.text).toContain('Тема: Качество и отключения');
+    expect(confirm.text).toContain('Вложений: 1');
+    expect(await h.database.db('appeals').where({ user_id: annaUserId })).toHaveLength(0);
+    await anna.press(confirm, '📨 Отправить');
+    const accepted = await anna.next();
+    const number = accepted.text?.match(/А-\d{4}-\d{6}/)?.[0] ?? '';
+    expect(accepted.text).toContain(`Обращение принято, номер ${number}.`);
+    expect(accepted.text).toContain('Статус: «новое»');
+    expect(accepted.text).toMatch(/Ответим до \d{1,2} [а-я]+ \d{4} г?\.? ?включительно/);
+    const id = Number((await h.database.db('appeals').where({ number }).first('id')).id);
 
     const card = await adminNext();
     expect(card.text).toContain(number);
@@ -189,5 +212,32 @@ describe('appeals between a resident and the staff chat', () => {
     expect((await services.appeals.threadOwn(annaUserId, created.appeal.id, anna.id))?.status).toBe(
       'new',
     );
+  });
+
+  it('when a logged-in resident writes something the bot does not understand, then it offers to send it as an appeal, and does', async () => {
+    const hint = await boris.say('В подъезде искрит щиток');
+    expect(hint.text).toContain('можно отправить как обращение');
+    await boris.press(hint, '✉️ Отправить это как обращение');
+    const topics = await boris.next();
+    await boris.press(topics, 'Качество и отключения');
+    const files = await boris.next();
+    expect(files.text).toContain('до 5 фото');
+    await boris.press(files, '➡️ Без вложений');
+    const confirm = await boris.next();
+    expect(confirm.text).toContain('В подъезде искрит щиток');
+    await boris.press(confirm, '📨 Отправить');
+    expect((await boris.next()).text).toMatch(/^Обращение принято, номер А-\d{4}-\d{6}\./);
+    const card = await adminNext();
+    expect(card.text).toContain('В подъезде искрит щиток');
+  });
+
+  it('when staff press «Вложения» on a card, then the photos are sent under it', async () => {
+    const transcript = await h.client.transcript(adminChatId);
+    const card = transcript.find((e) => e.text?.includes('Свет мигает каждый вечер'));
+    if (!card) throw new Error('no card');
+    await h.client.pressButton(adminChatId, olga, card, /Вложения/);
+    const photo = await adminNext();
+    expect(photo.photo?.length).toBeGreaterThan(0);
+    expect(photo.reply_to_message_id).toBe(card.message_id);
   });
 });
