@@ -63,6 +63,8 @@ describe('translations', () => {
       'reading',
       'readings',
       'reminders',
+      'appeal',
+      'appeals',
       'accounts',
       'link',
       'profile',
