@@ -81,6 +81,7 @@ import {
 import { ProfileService } from './features/profile/service';
 import { createReadingsFeature } from './features/readings/bot';
 import { createReadingConversation, READING_CONVERSATION } from './features/readings/conversations';
+import { ReadingReviews } from './features/readings/review';
 import { ReadingReminders, ReadingsService } from './features/readings/service';
 import { createUnhandledFeature } from './features/unhandled/bot';
 
@@ -118,6 +119,7 @@ export interface Services {
   staff: StaffService;
   adminChat: AdminChat;
   appeals: AppealsService;
+  readingReviews: ReadingReviews;
   /** Durable notifications; the background worker shares this instance and wakes on enqueue. */
   outbox: Outbox;
   audit: AuditLog;
@@ -243,6 +245,19 @@ export function createServices({ config, db, mailer, translate, clock }: Service
     calendar: config.calendar,
     clock,
   });
+  const readingReviews = new ReadingReviews({
+    db,
+    outbox,
+    audit,
+    translate,
+    staffLocale: config.defaultLocale,
+    localeOf: async (telegramUserId) =>
+      (await languages.chosenLocale(telegramUserId)) ?? config.defaultLocale,
+    isStaff: async (telegramUserId) => (await staff.member(telegramUserId)) !== undefined,
+    telegramUsersOf: (userId) => auth.telegramUsersOf(userId),
+    adminChatId: () => adminChat.id(),
+    clock,
+  });
   return {
     auth,
     consents,
@@ -255,6 +270,7 @@ export function createServices({ config, db, mailer, translate, clock }: Service
     staff,
     adminChat,
     appeals,
+    readingReviews,
     outbox,
     audit,
   };
@@ -538,6 +554,7 @@ function buildBot(
       staff: services.staff,
       adminChat: services.adminChat,
       appeals: services.appeals,
+      readingReviews: services.readingReviews,
       audit: services.audit,
       translate,
     }),
@@ -564,7 +581,8 @@ export interface Background {
 export function createBackground(
   deps: AppDeps,
   options: Pick<BotOptions, 'token' | 'apiRoot'>,
-  services?: Pick<Services, 'outbox' | 'adminChat'>,
+  services?: Pick<Services, 'outbox' | 'adminChat'> &
+    Partial<Pick<Services, 'appeals' | 'readingReviews'>>,
 ): Background {
   const { db, logger } = deps;
   const outbox = services?.outbox ?? new Outbox(db, deps.clock);
@@ -586,6 +604,19 @@ export function createBackground(
   scheduler.every('reading-reminders', 10 * 60_000, async ({ now }) => {
     await reminders.run(now);
   });
+  // Staff: flagged readings to check, overdue appeals flagged once, the morning summary.
+  const { appeals, readingReviews } = services ?? {};
+  if (readingReviews) {
+    scheduler.every('reading-review-cards', 60_000, async () => {
+      await readingReviews.queueCards();
+    });
+  }
+  if (appeals) {
+    scheduler.every('appeals-overdue', 10 * 60_000, async () => {
+      await appeals.flagOverdue();
+      await appeals.dailySummary();
+    });
+  }
   return {
     outbox,
     worker,

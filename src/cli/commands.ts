@@ -175,7 +175,8 @@ async function exportCommand(args: string[], io: CliIo): Promise<void> {
   const summary =
     `Exported ${report.rows} ${report.kind} for ${report.period}` +
     `${report.fileName ? ` to ${values.out}` : ''}` +
-    `${report.kind === 'readings' ? `; ${report.markedBilled} marked as taken into billing` : ''}.\n`;
+    `${report.kind === 'readings' ? `; ${report.markedBilled} marked as taken into billing` : ''}` +
+    `${report.heldForReview > 0 ? `; ${report.heldForReview} flagged readings left out until staff review them` : ''}.\n`;
   (values.out ? io.stdout : io.stderr).write(summary);
 }
 

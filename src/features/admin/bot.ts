@@ -6,6 +6,7 @@ import { appealPatterns } from '../appeals/keyboards';
 import type { ActResult, AppealsService } from '../appeals/service';
 import { adminCardPayload, statusLabel, type Texts } from '../appeals/views';
 import type { Translate } from '../auth/service';
+import type { ReadingReviews, ReviewResult } from '../readings/review';
 import type { AdminChat, StaffService } from '../staff/service';
 
 export interface AdminFeatureDeps {
@@ -13,12 +14,16 @@ export interface AdminFeatureDeps {
   staff: StaffService;
   adminChat: AdminChat;
   appeals: AppealsService;
+  readingReviews: ReadingReviews;
   audit: AuditLog;
   translate: Translate;
 }
 
 /** An appeal number as printed on cards and prompts. */
 const APPEAL_NUMBER = /А-\d{4}-\d{6}/;
+/** A flagged reading's mark on review cards and prompts. */
+const READING_MARK = /#R(\d{1,15})/;
+const REVIEW_PATTERN = /^v1\|review\|(accept|reject)\|(\d{1,15})$/;
 
 /**
  * The staff side, in the admin group chat only, and only for members of the staff registry.
@@ -27,7 +32,7 @@ const APPEAL_NUMBER = /А-\d{4}-\d{6}/;
  * learn the id to put into ADMIN_CHAT_ID; it reveals nothing else.
  */
 export function createAdminFeature(deps: AdminFeatureDeps): Composer<BotContext> {
-  const { config, staff, adminChat, appeals, audit, translate } = deps;
+  const { config, staff, adminChat, appeals, readingReviews, audit, translate } = deps;
   const texts: Texts = {
     t: (key, vars) => translate(config.defaultLocale, key, vars),
     locale: config.defaultLocale,
@@ -142,7 +147,67 @@ export function createAdminFeature(deps: AdminFeatureDeps): Composer<BotContext>
     }
   });
 
+  const reviewOutcome = (result: ReviewResult, id: number): string => {
+    switch (result.kind) {
+      case 'done':
+        return texts.t(result.decision === 'accepted' ? 'review-accepted' : 'review-rejected', {
+          id,
+        });
+      case 'already-reviewed':
+        return texts.t('review-already');
+      default:
+        return texts.t('review-not-found');
+    }
+  };
+
+  // Flagged readings: «Принять» at once; «Отклонить» asks the reason as a reply.
+  inAdminChat.callbackQuery(REVIEW_PATTERN, async (ctx) => {
+    const readingId = Number(ctx.match[2]);
+    const card = ctx.callbackQuery.message;
+    if (ctx.match[1] === 'accept') {
+      const result = await readingReviews.review({
+        staffTelegramId: ctx.from.id,
+        readingId,
+        decision: 'accepted',
+      });
+      const line = reviewOutcome(result, readingId);
+      await ctx.answerCallbackQuery({ text: line });
+      if (result.kind === 'done' && card?.text) {
+        await ctx
+          .editMessageText(`${card.text}\n\n${line} (${ctx.from.first_name})`)
+          .catch((error: unknown) =>
+            ctx.log.warn({ err: error }, 'could not edit the review card'),
+          );
+      }
+      return;
+    }
+    await ctx.answerCallbackQuery();
+    await ctx.reply(texts.t('review-reject-prompt', { id: readingId }), {
+      ...(card ? { reply_parameters: { message_id: card.message_id } } : {}),
+      reply_markup: { force_reply: true, selective: true },
+    });
+  });
+
   // A staff member's Telegram reply to a card, a prompt or a resident's answer: the answer.
+  inAdminChat.on('message:text', async (ctx, next) => {
+    const repliedTo = ctx.message.reply_to_message;
+    const mark =
+      repliedTo?.from?.id === ctx.me.id ? (repliedTo.text ?? '').match(READING_MARK) : null;
+    if (mark && !ctx.message.text.startsWith('/')) {
+      const readingId = Number(mark[1]);
+      const result = await readingReviews.review({
+        staffTelegramId: ctx.from.id,
+        readingId,
+        decision: 'rejected',
+        reason: ctx.message.text.trim(),
+      });
+      await ctx.reply(reviewOutcome(result, readingId), {
+        reply_parameters: { message_id: ctx.message.message_id },
+      });
+      return;
+    }
+    return next();
+  });
   inAdminChat.on('message:text', async (ctx, next) => {
     const replied = ctx.message.reply_to_message;
     if (!replied || replied.from?.id !== ctx.me.id || ctx.message.text.startsWith('/')) {

@@ -1,7 +1,7 @@
 import { InlineKeyboard } from 'grammy';
 import { callbackData } from '../../core/callback-data';
-import type { ConversationKit } from '../../core/conversation-kit/index';
 import type { BotContext, BotConversation, ConversationContext } from '../../core/context';
+import type { ConversationKit } from '../../core/conversation-kit/index';
 import type { AccountsService } from '../accounts/service';
 import type { AuthService } from '../auth/service';
 import type { AttachmentInput } from './repo';

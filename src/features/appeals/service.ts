@@ -4,6 +4,7 @@ import type { Locale } from '../../core/i18n';
 import type { Outbox, OutboxMessage } from '../../core/outbox/outbox';
 import type { AccountsService } from '../accounts/service';
 import type { Translate } from '../auth/service';
+import { localPartsOf } from '../readings/rules';
 import type { AdminChat, StaffService } from '../staff/service';
 import type { CalendarTransfers } from './calendar';
 import { type AppealRow, AppealsRepo, type AttachmentInput, type MessageRow } from './repo';
@@ -19,9 +20,21 @@ import {
   median,
   nextStatus,
 } from './rules';
-import { adminCardPayload, residentAnswerCopy, residentNotice, type Texts } from './views';
+import {
+  adminCardPayload,
+  dueDate,
+  residentAnswerCopy,
+  residentNotice,
+  statusLabel,
+  type Texts,
+} from './views';
 
 export type { AttachmentInput } from './repo';
+
+/** The daily summary goes out from this local hour on. */
+const SUMMARY_HOUR = 9;
+/** At most this many appeals listed in the summary (the message stays far below 4 096). */
+const SUMMARY_LINES = 40;
 
 /** Appeals per page of `/appeals`. */
 export const APPEALS_PAGE_SIZE = 5;
@@ -328,6 +341,43 @@ export class AppealsService {
   async openSummary(): Promise<{ open: AppealView[]; overdue: AppealView[] }> {
     const open = (await this.repo.open()).map((r) => this.view(r));
     return { open, overdue: open.filter((a) => a.overdue) };
+  }
+
+  /**
+   * The morning summary in the admin chat: open and overdue appeals, once a day from 09:00 local
+   * time (the outbox key carries the local date, so several instances send it once). Returns
+   * whether it was queued now.
+   */
+  async dailySummary(): Promise<boolean> {
+    const chatId = await this.deps.adminChat.id();
+    const now = this.deps.clock();
+    const local = localPartsOf(now, this.deps.timeZone);
+    if (chatId === undefined || local.hour < SUMMARY_HOUR) return false;
+    const { open, overdue } = await this.openSummary();
+    const texts = this.texts(this.deps.staffLocale);
+    const date = `${local.year}-${String(local.month).padStart(2, '0')}-${String(local.day).padStart(2, '0')}`;
+    const lines = open.slice(0, SUMMARY_LINES).map((a) =>
+      texts.t('admin-summary-line', {
+        number: a.number,
+        status: statusLabel(texts, a.status),
+        due: dueDate(texts, a.dueAt),
+        overdue: a.overdue ? texts.t('admin-summary-overdue-mark') : '',
+      }),
+    );
+    const more = open.length - lines.length;
+    const result = await this.deps.outbox.enqueue({
+      chatId,
+      kind: 'appeals-summary',
+      dedupeKey: `appeals-summary:${date}`,
+      payload: {
+        text: [
+          texts.t('admin-summary-title', { date, open: open.length, overdue: overdue.length }),
+          ...lines,
+          ...(more > 0 ? [`… +${more}`] : []),
+        ].join('\n'),
+      },
+    });
+    return result.enqueued;
   }
 
   /** Median time from receipt to the first staff answer, in ms; null before any answer. */

@@ -1,0 +1,24 @@
+## Staff: readings to check
+review-card =
+    ⚠️ Reading to check #R{ $id }
+    Account: { $account }, meter No. { $serial }, zone { $zone }, period { $period }
+    Submitted: { $value } kWh (previous: { $previous } kWh)
+    Why: { $reason }
+review-reason-over-3x-average = consumption over three times the average
+review-reason-over-daily-cap = consumption over the daily cap
+review-reason-unknown = the value looks implausible
+review-accept = ✅ Accept
+review-reject = ❌ Reject with a reason
+review-reject-prompt = Reason to reject reading #R{ $id }: write it as a reply to this message.
+review-accepted = Reading #R{ $id } accepted.
+review-rejected = Reading #R{ $id } rejected.
+review-already = This reading has already been reviewed.
+review-not-found = There is no such reading to review.
+review-notice-accepted = The reading of meter No. { $serial } for { $period } ({ $value } kWh) was checked by a specialist and accepted.
+review-notice-rejected =
+    The reading of meter No. { $serial } for { $period } ({ $value } kWh) was rejected by a specialist.
+    Reason: { $reason }
+    Please submit the reading again: /reading
+admin-summary-title = 📋 Summary for { $date }: { $open } open appeals, { $overdue } overdue.
+admin-summary-line = { $number } — { $status }, answer by { $due }{ $overdue }
+admin-summary-overdue-mark = , ⏰ overdue

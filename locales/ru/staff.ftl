@@ -1,0 +1,24 @@
+## Staff: readings to check
+review-card =
+    ⚠️ Показания на проверку #R{ $id }
+    Лицевой счёт: { $account }, счётчик № { $serial }, зона { $zone }, период { $period }
+    Передано: { $value } кВт·ч (прошлое: { $previous } кВт·ч)
+    Почему проверить: { $reason }
+review-reason-over-3x-average = расход больше чем втрое выше среднего
+review-reason-over-daily-cap = расход выше суточного предела
+review-reason-unknown = показание выглядит неправдоподобно
+review-accept = ✅ Принять
+review-reject = ❌ Отклонить с причиной
+review-reject-prompt = Причина отклонения показаний #R{ $id }: напишите её ответом (reply) на это сообщение.
+review-accepted = Показания #R{ $id } приняты.
+review-rejected = Показания #R{ $id } отклонены.
+review-already = Эти показания уже проверены.
+review-not-found = Таких показаний на проверке нет.
+review-notice-accepted = Показания счётчика № { $serial } за { $period } ({ $value } кВт·ч) проверены специалистом и приняты.
+review-notice-rejected =
+    Показания счётчика № { $serial } за { $period } ({ $value } кВт·ч) отклонены специалистом.
+    Причина: { $reason }
+    Передайте, пожалуйста, показания ещё раз: /reading
+admin-summary-title = 📋 Сводка на { $date }: открытых обращений { $open }, просрочено { $overdue }.
+admin-summary-line = { $number } — { $status }, ответить до { $due }{ $overdue }
+admin-summary-overdue-mark = , ⏰ просрочено
