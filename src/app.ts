@@ -1,7 +1,7 @@
 import { autoRetry } from '@grammyjs/auto-retry';
 import { conversations, createConversation } from '@grammyjs/conversations';
 import { sequentialize } from '@grammyjs/runner';
-import { Api, Bot, type Context, lazySession, type MiddlewareFn } from 'grammy';
+import { Api, Bot, type Context, lazySession } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { Config } from './config';
 import { AuditLog } from './core/audit';
@@ -18,7 +18,7 @@ import {
 import { createExitPath } from './core/conversation-kit/exit';
 import type { BotContext, ConversationContext, SessionData } from './core/context';
 import type { Db } from './core/db/index';
-import { nowIso } from './core/db/index';
+import { dedupeUpdates } from './core/dedupe-updates';
 import { createI18n, type Locale } from './core/i18n';
 import type { Logger } from './core/logger';
 import { createMailer, type Mailer } from './core/mail/mailer';
@@ -54,7 +54,7 @@ import {
 } from './features/auth/conversations';
 import { LOGIN_MAX_FAILURES, LOGIN_WINDOW_MS, PasswordPolicy } from './features/auth/rules';
 import { mainMenuKeyboard } from './features/auth/keyboards';
-import { AuthService, type Translate } from './features/auth/service';
+import { AuthService, createAuthLimiters, type Translate } from './features/auth/service';
 import { createBalanceFeature } from './features/balance/bot';
 import { BalanceService } from './features/balance/service';
 import { createHelpFeature } from './features/help/bot';
@@ -67,6 +67,11 @@ import {
 import { LanguageService } from './features/language/service';
 import { createConsentGate } from './features/privacy/bot';
 import { createRightsFeature } from './features/privacy/rights/bot';
+import {
+  createWithdrawConversation,
+  WITHDRAW_CONVERSATION,
+  WITHDRAW_IDLE_MS,
+} from './features/privacy/rights/conversations';
 import { RightsService } from './features/privacy/rights/service';
 import { ConsentService } from './features/privacy/service';
 import { createProfileFeature } from './features/profile/bot';
@@ -164,8 +169,7 @@ export function createServices({ config, db, mailer, translate, clock }: Service
     translate,
     consents,
     audit,
-    loginLimiter: new RateLimiter(db, LOGIN_MAX_FAILURES, LOGIN_WINDOW_MS, clock),
-    recoveryLimiter: new RateLimiter(db, LOGIN_MAX_FAILURES, LOGIN_WINDOW_MS, clock),
+    ...createAuthLimiters(db, clock),
     passwordPolicy: new PasswordPolicy(),
     clock,
   });
@@ -328,6 +332,13 @@ function buildBot(
   bot.use((ctx, next) => {
     ctx.log = logger.child({ update_id: ctx.update.update_id });
     return next();
+  });
+  // Telegram always names the sender of what the bot handles; a crafted update without one is
+  // dropped here rather than failing in every feature that (rightly) relies on `ctx.from`.
+  bot.use((ctx, next) => {
+    if (ctx.from) return next();
+    ctx.log.info('update without a sender ignored');
+    return Promise.resolve();
   });
   if (options.dedupeUpdates) bot.use(dedupeUpdates(db, deps.clock));
 
@@ -504,6 +515,18 @@ function buildBot(
     );
   }
 
+  bot.use(
+    createConversation(
+      createWithdrawConversation({
+        auth: services.auth,
+        rights: services.rights,
+        kit,
+        notifySessionEnded,
+      }),
+      { id: WITHDRAW_CONVERSATION, maxMillisecondsToWait: WITHDRAW_IDLE_MS },
+    ),
+  );
+
   bot.use(createConsentGate({ auth: services.auth, consents: services.consents }));
   bot.use(createAuthFeature({ auth: services.auth, afterLogout: showMenu }));
   bot.use(createHelpFeature({ config, auth: services.auth }));
@@ -536,8 +559,6 @@ function buildBot(
       auth: services.auth,
       rights: services.rights,
       timeZone: config.timeZone,
-      notifySessionEnded,
-      clock: deps.clock,
     }),
   );
   bot.use(createReadingsFeature({ auth: services.auth, readings: services.readings }));
@@ -653,20 +674,4 @@ export function readingReminders(deps: AppDeps, outbox: Outbox): ReadingReminder
 function guestMenuFor(auth: AuthService) {
   return async (ctx: BotContext) =>
     ctx.from && !(await auth.currentUser(ctx.from.id)) ? guestKeyboard(ctx) : undefined;
-}
-
-/** Webhook redeliveries: the first insert of an `update_id` wins; later copies are dropped. */
-function dedupeUpdates(db: Db, clock: Clock): MiddlewareFn<BotContext> {
-  return async (ctx, next) => {
-    const inserted = await db('processed_updates')
-      .insert({ update_id: ctx.update.update_id, at: nowIso(clock) })
-      .onConflict('update_id')
-      .ignore()
-      .returning('update_id');
-    if (inserted.length === 0) {
-      ctx.log.info('duplicate update ignored');
-      return;
-    }
-    await next();
-  };
 }

@@ -134,7 +134,8 @@ export class AccountsService {
         details: { proofPolicy: this.deps.proofPolicy, ...details },
       });
 
-    const blocked = await this.firstBlock(userScopes, numberScopes);
+    // Slots are taken before the proof is checked, so a burst gets at most the limit.
+    const blocked = await this.takeSlots(userScopes, numberScopes);
     if (blocked) {
       await audit('account.link.limited', null);
       return { kind: 'limited', retryAfterMs: blocked };
@@ -143,8 +144,6 @@ export class AccountsService {
     const account = await this.repo.accountByNumber(number);
     const proven = account ? await this.proofHolds(account.id, input.proof) : false;
     if (!account || !proven) {
-      await this.deps.userLimiter.hit(userScopes);
-      await this.deps.accountLimiter.hit(numberScopes);
       await audit('account.link.failed', account ? String(account.id) : null, {
         reason: account ? 'wrong-proof' : 'unknown-number',
       });
@@ -152,6 +151,9 @@ export class AccountsService {
       return nowBlocked ? { kind: 'invalid', retryAfterMs: nowBlocked } : { kind: 'invalid' };
     }
 
+    // A proven link is not a failure: its slots are given back.
+    await this.deps.userLimiter.release(userScopes);
+    await this.deps.accountLimiter.release(numberScopes);
     const recipients = await this.repo.otherHoldersTelegramIds(account.id, userId);
     const notices: OutboxMessage[] = [];
     for (const chatId of recipients) {
@@ -344,6 +346,16 @@ export class AccountsService {
       }
     }
     return false;
+  }
+
+  /** Takes a slot per cabinet/Telegram user and per number, both or neither; the wait, or 0. */
+  private async takeSlots(userScopes: string[], numberScopes: string[]): Promise<number> {
+    const user = await this.deps.userLimiter.take(userScopes);
+    if (user.blocked) return user.retryAfterMs;
+    const account = await this.deps.accountLimiter.take(numberScopes);
+    if (!account.blocked) return 0;
+    await this.deps.userLimiter.release(userScopes);
+    return account.retryAfterMs;
   }
 
   /** The longest wait any scope imposes, or 0. */
