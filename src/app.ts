@@ -42,6 +42,7 @@ import { createAppealsFeature } from './features/appeals/bot';
 import { APPEAL_CONVERSATION, createAppealConversation } from './features/appeals/conversations';
 import { AppealsService } from './features/appeals/service';
 import { followAdminChatMigration } from './features/staff/follow-migration';
+import { StaffLookup } from './features/staff/lookup';
 import { AdminChat, StaffService } from './features/staff/service';
 import { createAuthFeature } from './features/auth/bot';
 import {
@@ -125,6 +126,7 @@ export interface Services {
   adminChat: AdminChat;
   appeals: AppealsService;
   readingReviews: ReadingReviews;
+  lookup: StaffLookup;
   /** Durable notifications; the background worker shares this instance and wakes on enqueue. */
   outbox: Outbox;
   audit: AuditLog;
@@ -275,6 +277,7 @@ export function createServices({ config, db, mailer, translate, clock }: Service
     adminChat,
     appeals,
     readingReviews,
+    lookup: new StaffLookup(db, config.timeZone, clock),
     outbox,
     audit,
   };
@@ -576,6 +579,7 @@ function buildBot(
       adminChat: services.adminChat,
       appeals: services.appeals,
       readingReviews: services.readingReviews,
+      lookup: services.lookup,
       audit: services.audit,
       translate,
     }),

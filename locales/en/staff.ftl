@@ -22,3 +22,18 @@ review-notice-rejected =
 admin-summary-title = 📋 Summary for { $date }: { $open } open appeals, { $overdue } overdue.
 admin-summary-line = { $number } — { $status }, answer by { $due }{ $overdue }
 admin-summary-overdue-mark = , ⏰ overdue
+command-admin-find = Find an account: number, e-mail or phone
+command-admin-stats = Summary: residents, readings, payments, appeals
+admin-find-usage = Write: /find 4100000001 (account number), or a resident's e-mail or phone.
+admin-find-none = Nothing found.
+admin-find-account = 🏠 Account { $number } ({ $status }): { $holder }, { $address }
+admin-find-resident = 👤 { $name }, { $email }, phone { $phone }
+admin-find-no-residents = No resident has linked this account.
+admin-stats =
+    📊 Summary for { $period }
+    Residents with a cabinet: { $residents }
+    Linked accounts: { $accounts }
+    Readings this period: { $readings } (missing: { $missing })
+    Payments this month: { $payments }, { $rubles }
+    Open appeals: { $open }, overdue: { $overdue }
+    Median time to first answer: { $median } h

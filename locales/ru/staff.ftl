@@ -22,3 +22,18 @@ review-notice-rejected =
 admin-summary-title = 📋 Сводка на { $date }: открытых обращений { $open }, просрочено { $overdue }.
 admin-summary-line = { $number } — { $status }, ответить до { $due }{ $overdue }
 admin-summary-overdue-mark = , ⏰ просрочено
+command-admin-find = Найти счёт: номер, e-mail или телефон
+command-admin-stats = Сводка: жители, показания, оплаты, обращения
+admin-find-usage = Напишите так: /find 4100000001 (номер счёта), e-mail или телефон жителя.
+admin-find-none = Ничего не нашлось.
+admin-find-account = 🏠 Счёт { $number } ({ $status }): { $holder }, { $address }
+admin-find-resident = 👤 { $name }, { $email }, тел. { $phone }
+admin-find-no-residents = Никто из жителей не подключил этот счёт.
+admin-stats =
+    📊 Сводка за { $period }
+    Жителей в кабинете: { $residents }
+    Подключённых счетов: { $accounts }
+    Показаний за период: { $readings } (не хватает: { $missing })
+    Оплат за месяц: { $payments } на { $rubles }
+    Открытых обращений: { $open }, просрочено: { $overdue }
+    Медиана до первого ответа: { $median } ч

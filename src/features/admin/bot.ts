@@ -7,6 +7,7 @@ import type { ActResult, AppealsService } from '../appeals/service';
 import { adminCardPayload, statusLabel, type Texts } from '../appeals/views';
 import type { Translate } from '../auth/service';
 import type { ReadingReviews, ReviewResult } from '../readings/review';
+import type { StaffLookup } from '../staff/lookup';
 import type { AdminChat, StaffService } from '../staff/service';
 
 export interface AdminFeatureDeps {
@@ -15,6 +16,7 @@ export interface AdminFeatureDeps {
   adminChat: AdminChat;
   appeals: AppealsService;
   readingReviews: ReadingReviews;
+  lookup: StaffLookup;
   audit: AuditLog;
   translate: Translate;
 }
@@ -32,7 +34,7 @@ const REVIEW_PATTERN = /^v1\|review\|(accept|reject)\|(\d{1,15})$/;
  * learn the id to put into ADMIN_CHAT_ID; it reveals nothing else.
  */
 export function createAdminFeature(deps: AdminFeatureDeps): Composer<BotContext> {
-  const { config, staff, adminChat, appeals, readingReviews, audit, translate } = deps;
+  const { config, staff, adminChat, appeals, readingReviews, lookup, audit, translate } = deps;
   const texts: Texts = {
     t: (key, vars) => translate(config.defaultLocale, key, vars),
     locale: config.defaultLocale,
@@ -69,6 +71,61 @@ export function createAdminFeature(deps: AdminFeatureDeps): Composer<BotContext>
     }
   });
   inAdminChat.command(['help', 'start'], (ctx) => ctx.reply(ctx.t('admin-help')));
+
+  inAdminChat.command('find', async (ctx) => {
+    const query = ctx.match.trim();
+    if (query === '') {
+      await ctx.reply(texts.t('admin-find-usage'));
+      return;
+    }
+    const found = await lookup.find(query);
+    if (found.length === 0) {
+      await ctx.reply(texts.t('admin-find-none'));
+      return;
+    }
+    const blocks = found.map((a) =>
+      [
+        texts.t('admin-find-account', {
+          number: a.number,
+          holder: a.holder,
+          address: a.address,
+          status: a.status,
+        }),
+        ...(a.residents.length === 0
+          ? [texts.t('admin-find-no-residents')]
+          : a.residents.map((r) =>
+              texts.t('admin-find-resident', {
+                name: r.fullName ?? '—',
+                email: r.email ?? '—',
+                phone: r.phone ?? '—',
+              }),
+            )),
+      ].join('\n'),
+    );
+    await ctx.reply(blocks.join('\n\n').slice(0, 4000));
+  });
+
+  inAdminChat.command('stats', async (ctx) => {
+    const stats = await lookup.stats();
+    const { open, overdue } = await appeals.openSummary();
+    const medianMs = await appeals.medianFirstAnswerMs();
+    await ctx.reply(
+      texts.t('admin-stats', {
+        period: stats.period,
+        residents: stats.residents,
+        accounts: stats.linkedAccounts,
+        readings: stats.readingsThisPeriod,
+        missing: stats.readingsMissing,
+        payments: stats.paymentsThisMonth,
+        rubles: new Intl.NumberFormat('ru-RU', { style: 'currency', currency: 'RUB' }).format(
+          stats.paymentsKopecksThisMonth / 100,
+        ),
+        open: open.length,
+        overdue: overdue.length,
+        median: medianMs === null ? '—' : (medianMs / 3_600_000).toFixed(1),
+      }),
+    );
+  });
 
   /** Re-renders the card with the appeal's status and who handled it. */
   const refreshCard = async (

@@ -240,4 +240,35 @@ describe('appeals between a resident and the staff chat', () => {
     expect(photo.photo?.length).toBeGreaterThan(0);
     expect(photo.reply_to_message_id).toBe(card.message_id);
   });
+
+  it('when staff send /find and /stats in the admin chat, then they get the account with its residents and the figures; in a private chat the commands do not exist', async () => {
+    await h.client.sendText(adminChatId, olga, `/find ${accountNumber}`);
+    const found = await adminNext();
+    expect(found.text).toContain(`🏠 Счёт ${accountNumber}`);
+    expect(found.text).toContain('resident-');
+    await h.client.sendText(adminChatId, pavel, '/stats');
+    const stats = await adminNext();
+    expect(stats.text).toContain('📊 Сводка за');
+    expect(stats.text).toMatch(/Открытых обращений: \d+, просрочено: \d+/);
+    expect(stats.text).toMatch(/Медиана до первого ответа: \d+\.\d ч/);
+
+    const before = (await h.client.transcript(adminChatId)).length;
+    await h.client.sendText(adminChatId, stranger, `/find ${accountNumber}`);
+    await expect
+      .poll(
+        async () =>
+          (
+            await h.database
+              .db('audit_log')
+              .where({ action: 'staff.denied', telegram_user_id: stranger })
+          ).length,
+      )
+      .toBe(3);
+    const after = await h.client.transcript(adminChatId);
+    expect(after.slice(before).filter((e) => e.direction === 'out')).toEqual([]);
+
+    expect((await anna.say(`/find ${accountNumber}`)).text).toBe(
+      'Такой команды нет. Список команд — /help.',
+    );
+  });
 });
