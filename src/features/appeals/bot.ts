@@ -78,6 +78,10 @@ export function createAppealsFeature({
     if (await resident(ctx)) await enterAppeal(ctx);
   };
   privateChat.command('appeal', startAppeal);
+  // «Счётчик заменили?» from /reading: a value below the last one, or one taken as a rollover.
+  privateChat.command('replaced', async (ctx) => {
+    if (await resident(ctx)) await enterAppeal(ctx, { topic: 'meter-replacement' });
+  });
   privateChat.filter(hears('button-appeal'), startAppeal);
   privateChat.callbackQuery(appealPatterns.start, async (ctx) => {
     await ctx.answerCallbackQuery();
