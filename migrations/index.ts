@@ -6,7 +6,8 @@ import * as outbox from './20261124030000_outbox';
 import * as accounts from './20261124040000_accounts';
 import * as readings from './20261124060000_readings';
 import * as reliability from './20261129190000_reliability';
-import * as appeals from './20261129200000_appeals';
+import * as payments from './20261129200000_payments';
+import * as appeals from './20261129210000_appeals';
 
 /**
  * Migrations are listed here rather than discovered on disk, so they load the same way under
@@ -20,7 +21,8 @@ const migrations: Record<string, Knex.Migration> = {
   '20261124040000_accounts': accounts,
   '20261124060000_readings': readings,
   '20261129190000_reliability': reliability,
-  '20261129200000_appeals': appeals,
+  '20261129200000_payments': payments,
+  '20261129210000_appeals': appeals,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

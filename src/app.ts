@@ -12,6 +12,7 @@ import {
   createConversationKit,
   FLOW_IDLE_MS,
   type FlowContext,
+  KIT_CANCEL,
   type Markup,
   type Who,
 } from './core/conversation-kit/index';
@@ -75,7 +76,18 @@ import {
 } from './features/privacy/rights/conversations';
 import { RightsService } from './features/privacy/rights/service';
 import { ConsentService } from './features/privacy/service';
+import { LedgerService } from './features/ledger/service';
+import { createPaymentsFeature, createPaymentUpdates } from './features/payments/bot';
+import {
+  createPayAmountConversation,
+  PAY_AMOUNT_CONVERSATION,
+} from './features/payments/conversations';
+import { qrPayeeOverBudget } from './features/payments/rules';
+import { payeeOf, PaymentsService } from './features/payments/service';
 import { createProfileFeature } from './features/profile/bot';
+import { createReceiptsFeature } from './features/receipts/bot';
+import { ReceiptDelivery } from './features/receipts/delivery';
+import { ReceiptsService } from './features/receipts/service';
 import {
   createProfileEditConversation,
   createProfileEmailConversation,
@@ -127,6 +139,10 @@ export interface Services {
   appeals: AppealsService;
   readingReviews: ReadingReviews;
   lookup: StaffLookup;
+  /** Charges, payments and adjustments: the one owner of the `ledger` table. */
+  ledger: LedgerService;
+  payments: PaymentsService;
+  receipts: ReceiptsService;
   /** Durable notifications; the background worker shares this instance and wakes on enqueue. */
   outbox: Outbox;
   audit: AuditLog;
@@ -210,8 +226,10 @@ export function createServices({ config, db, mailer, translate, clock }: Service
     operatorPhone: config.operator.phone,
     clock,
   });
+  const ledger = new LedgerService(db);
   const balance = new BalanceService({
     db,
+    ledger,
     accounts,
     timeZone: config.timeZone,
     paymentDueDay: config.paymentDueDay,
@@ -264,7 +282,34 @@ export function createServices({ config, db, mailer, translate, clock }: Service
     adminChatId: () => adminChat.id(),
     clock,
   });
+  const payments = new PaymentsService({
+    db,
+    accounts,
+    ledger,
+    outbox,
+    audit,
+    translate,
+    localeOf: async (telegramUserId) =>
+      (await languages.chosenLocale(telegramUserId)) ?? config.defaultLocale,
+    limits: { minKopecks: config.payments.minKopecks, maxKopecks: config.payments.maxKopecks },
+    operator: config.operator,
+    qr: { maxBytes: config.payments.qrMaxBytes, payerDetails: config.payments.qrPayerDetails },
+    timeZone: config.timeZone,
+    adminChatId: config.adminChatId,
+    clock,
+  });
+  const receipts = new ReceiptsService({
+    db,
+    accounts,
+    ledger,
+    readings,
+    payments,
+    operator: config.operator,
+    paymentDueDay: config.paymentDueDay,
+    clock,
+  });
   return {
+    receipts,
     auth,
     consents,
     languages,
@@ -278,6 +323,8 @@ export function createServices({ config, db, mailer, translate, clock }: Service
     appeals,
     readingReviews,
     lookup: new StaffLookup(db, config.timeZone, clock),
+    ledger,
+    payments,
     outbox,
     audit,
   };
@@ -296,6 +343,8 @@ export interface App {
   bot: Bot<BotContext>;
   services: Services;
   background: Background;
+  /** Monthly receipts after a charges import (a scheduler job; tests run it directly). */
+  receiptDelivery: ReceiptDelivery;
 }
 
 export function createApp(deps: AppDeps, options: BotOptions): App {
@@ -304,9 +353,31 @@ export function createApp(deps: AppDeps, options: BotOptions): App {
   const translate: Translate = (locale, key, vars) => textsI18n.t(locale, key, vars);
   const mailer = createMailer(config.mail, deps.clock, logger, options.onMailSent);
   const services = createServices({ config, db, mailer, translate, clock: deps.clock });
+  const overrun = qrPayeeOverBudget(payeeOf(config.operator), config.payments.qrMaxBytes);
+  if (overrun > 0)
+    logger.warn(
+      { bytes: overrun, limit: config.payments.qrMaxBytes },
+      'payment QR: the operator requisites exceed the ГОСТ Р 56042-2014 budget; the purpose and payer fields are left out',
+    );
   const bot = buildBot(deps, options, services, translate);
   const background = createBackground(deps, options, services);
-  return { bot, services, background };
+  const receiptDelivery = new ReceiptDelivery({
+    db,
+    receipts: services.receipts,
+    ledger: services.ledger,
+    accounts: services.accounts,
+    outbox: services.outbox,
+    translate,
+    localeOf: async (telegramUserId) =>
+      (await services.languages.chosenLocale(telegramUserId)) ?? config.defaultLocale,
+    dir: config.payments.receiptsDir,
+    clock: deps.clock,
+  });
+  // After a charges import (by the CLI, in another process) the next pass delivers the receipts.
+  background.scheduler.every('receipt-delivery', 10 * 60_000, async () => {
+    await receiptDelivery.run();
+  });
+  return { bot, services, background, receiptDelivery };
 }
 
 function buildBot(
@@ -369,6 +440,8 @@ function buildBot(
     }),
   );
   bot.use(i18n);
+  // Money first: a payment that arrives while the resident is inside a flow is still recorded.
+  bot.use(createPaymentUpdates(services.payments));
   // Passwords, codes and linking proofs are taken out of updates before any conversation can
   // store them (see core/secret-input); the conversation kit arms and clears the mark.
   const gate = new SecretInputGate(db, deps.clock);
@@ -463,6 +536,21 @@ function buildBot(
     ),
   );
 
+  const payDeps = {
+    auth: services.auth,
+    payments: services.payments,
+    providerToken: config.paymentProviderToken,
+    fiscal: config.payments.fiscal,
+    cancelData: KIT_CANCEL,
+    kit,
+  };
+  bot.use(
+    createConversation(createPayAmountConversation(payDeps), {
+      id: PAY_AMOUNT_CONVERSATION,
+      maxMillisecondsToWait: CONVERSATION_IDLE_MS,
+    }),
+  );
+
   // «Your session here has ended» to the other devices of a cabinet (recovery, new password,
   // log out everywhere, withdrawal): urgent, durable notices through the outbox, each in the
   // recipient's language, sent by the background worker.
@@ -548,6 +636,15 @@ function buildBot(
       auth: services.auth,
     }),
   );
+  bot.use(createPaymentsFeature({ ...payDeps, accounts: services.accounts }));
+  bot.use(
+    createReceiptsFeature({
+      accounts: services.accounts,
+      auth: services.auth,
+      receipts: services.receipts,
+      cancelData: KIT_CANCEL,
+    }),
+  );
   bot.use(
     createProfileFeature({
       auth: services.auth,
@@ -619,7 +716,11 @@ export function createBackground(
       logger,
     ),
   );
-  const worker = new OutboxWorker(db, api, { outbox, logger: logger.child({ module: 'outbox' }) });
+  const worker = new OutboxWorker(db, api, {
+    outbox,
+    logger: logger.child({ module: 'outbox' }),
+    clock: () => deps.clock().getTime(),
+  });
   const scheduler = new Scheduler(db, {
     logger: logger.child({ module: 'scheduler' }),
     clock: () => deps.clock().getTime(),

@@ -20,6 +20,8 @@ export const PRIVATE_COMMANDS = [
   'recover',
   'logout',
   'balance',
+  'pay',
+  'receipt',
   'reading',
   'readings',
   'reminders',

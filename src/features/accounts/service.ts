@@ -254,6 +254,39 @@ export class AccountsService {
     return this.toLinked(row, current === accountId);
   }
 
+  /**
+   * The payer as printed on the receipt and in the payment QR (ЕПД, Приказ Минстроя №43/пр):
+   * the holder's full name and the address. Undefined (and audited) if not linked.
+   */
+  async payerDetails(
+    userId: number,
+    accountId: number,
+    telegramUserId?: number,
+  ): Promise<{ number: string; holderName: string; address: string } | undefined> {
+    const row = await this.repo.linkedAccount(userId, accountId);
+    if (!row) {
+      await this.denied(userId, accountId, telegramUserId);
+      return undefined;
+    }
+    return { number: row.number, holderName: row.holderName, address: row.address };
+  }
+
+  /**
+   * An account's number by id, with no ownership check: only for notices about an account the
+   * caller already holds a record of (a payment that arrived after the account was unlinked).
+   */
+  accountNumberById(accountId: number): Promise<string | undefined> {
+    return this.repo.accountNumberById(accountId);
+  }
+
+  /**
+   * The active cabinets holding an account and their Telegram users, with no ownership check:
+   * for notices the operator sends to every holder (the monthly receipt).
+   */
+  holdersOf(accountId: number): Promise<{ userId: number; telegramUserId: number }[]> {
+    return this.repo.holders(accountId);
+  }
+
   /** The account card; undefined (and audited) if the account is not linked to the cabinet. */
   async accountCard(
     userId: number,
