@@ -53,6 +53,7 @@ admin-help =
     /help — this help
     /find — find an account by its number, a resident's e-mail or phone
     /stats — summary: residents, readings, payments, appeals
+    /export readings|payments [YYYY-MM] — the billing export as a file
     /chatid — this chat's id (to set ADMIN_CHAT_ID)
 
     Appeals arrive as cards: “Take”, “Answer”, “Close”. You can also answer with a reply to the card.

@@ -1,3 +1,6 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { autoRetry } from '@grammyjs/auto-retry';
 import { conversations, createConversation } from '@grammyjs/conversations';
 import { sequentialize } from '@grammyjs/runner';
@@ -40,6 +43,7 @@ import {
 import { AccountsService } from './features/accounts/service';
 import { createAdminFeature } from './features/admin/bot';
 import { createAppealsFeature } from './features/appeals/bot';
+import { exportData } from './features/billing/exchange/export';
 import { APPEAL_CONVERSATION, createAppealConversation } from './features/appeals/conversations';
 import { AppealsService } from './features/appeals/service';
 import { followAdminChatMigration } from './features/staff/follow-migration';
@@ -677,6 +681,12 @@ function buildBot(
       appeals: services.appeals,
       readingReviews: services.readingReviews,
       lookup: services.lookup,
+      exportFile: async (kind, period) => {
+        const dir = await mkdtemp(join(tmpdir(), 'abonent-export-'));
+        const path = join(dir, `${kind}-${period}.csv`);
+        const report = await exportData(db, kind, { period, out: path, clock: deps.clock });
+        return { path, rows: report.rows, heldForReview: report.heldForReview };
+      },
       audit: services.audit,
       translate,
     }),

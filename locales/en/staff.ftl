@@ -37,3 +37,6 @@ admin-stats =
     Payments this month: { $payments }, { $rubles }
     Open appeals: { $open }, overdue: { $overdue }
     Median time to first answer: { $median } h
+command-admin-export = Export for billing: readings or payments [YYYY-MM]
+admin-export-usage = Write: /export readings 2026-11 or /export payments 2026-11 (no month — the current one).
+admin-export-done = Export of { $kind } for { $period }: { $rows } rows. Left out (waiting for a specialist's review): { $held }.

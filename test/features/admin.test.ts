@@ -79,6 +79,6 @@ describe('the staff chat', () => {
       scope: { type: 'chat', chat_id: adminChatId },
       language_code: 'ru',
     });
-    expect(commands.map((c) => c.command)).toEqual(['help', 'find', 'stats', 'chatid']);
+    expect(commands.map((c) => c.command)).toEqual(['help', 'find', 'stats', 'export', 'chatid']);
   });
 });

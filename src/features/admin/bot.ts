@@ -1,4 +1,4 @@
-import { Composer } from 'grammy';
+import { Composer, InputFile } from 'grammy';
 import type { Config } from '../../config';
 import type { AuditLog } from '../../core/audit';
 import type { BotContext } from '../../core/context';
@@ -17,6 +17,11 @@ export interface AdminFeatureDeps {
   appeals: AppealsService;
   readingReviews: ReadingReviews;
   lookup: StaffLookup;
+  /** Runs the billing export (the CLI's code) into a file; the chat gets the file. */
+  exportFile: (
+    kind: 'readings' | 'payments',
+    period: string,
+  ) => Promise<{ path: string; rows: number; heldForReview: number }>;
   audit: AuditLog;
   translate: Translate;
 }
@@ -35,6 +40,7 @@ const REVIEW_PATTERN = /^v1\|review\|(accept|reject)\|(\d{1,15})$/;
  */
 export function createAdminFeature(deps: AdminFeatureDeps): Composer<BotContext> {
   const { config, staff, adminChat, appeals, readingReviews, lookup, audit, translate } = deps;
+  const { exportFile } = deps;
   const texts: Texts = {
     t: (key, vars) => translate(config.defaultLocale, key, vars),
     locale: config.defaultLocale,
@@ -103,6 +109,34 @@ export function createAdminFeature(deps: AdminFeatureDeps): Composer<BotContext>
       ].join('\n'),
     );
     await ctx.reply(blocks.join('\n\n').slice(0, 4000));
+  });
+
+  // /export readings|payments [YYYY-MM]: the same export as `abonent export`, as a file here.
+  inAdminChat.command('export', async (ctx) => {
+    const [kind, given] = ctx.match.trim().split(/\s+/);
+    if (kind !== 'readings' && kind !== 'payments') {
+      await ctx.reply(texts.t('admin-export-usage'));
+      return;
+    }
+    const period = given ?? (await lookup.stats()).period;
+    if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(period)) {
+      await ctx.reply(texts.t('admin-export-usage'));
+      return;
+    }
+    const report = await exportFile(kind, period);
+    await audit.record({
+      action: 'billing.export.chat',
+      telegramUserId: ctx.from.id,
+      subject: `${kind}:${period}`,
+    });
+    await ctx.replyWithDocument(new InputFile(report.path), {
+      caption: texts.t('admin-export-done', {
+        kind,
+        period,
+        rows: report.rows,
+        held: report.heldForReview,
+      }),
+    });
   });
 
   inAdminChat.command('stats', async (ctx) => {

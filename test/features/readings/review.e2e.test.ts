@@ -140,13 +140,15 @@ describe('flagged readings reviewed by staff', () => {
       Boolean(entries.find((m) => m.message_id === card.message_id)?.text?.includes('приняты')),
     );
     expect((await anna.next()).text).toContain('проверены специалистом и приняты');
-    const out = join(mkdtempSync(join(tmpdir(), 'abonent-review-')), 'readings.csv');
-    const report = await exportData(h.database.db, 'readings', {
-      period: '2026-11',
-      out,
-      clock: systemClock,
-    });
-    expect(readFileSync(out, 'utf8')).toContain(`;${otherFlaggedId}\r\n`);
-    expect(report.heldForReview).toBe(0);
+    // The export from the admin chat: the same code as `abonent export`, as a file.
+    await h.client.sendText(adminChatId, olga, '/export readings 2026-11');
+    const file = await h.client.nextBotMessage(adminChatId, { timeoutMs: 8000 });
+    expect(file.caption).toMatch(
+      /^Выгрузка readings за 2026-11: строк \d+\. Не вошло \(ждут проверки специалиста\): 0\.$/,
+    );
+    const csv = (await h.client.downloadFile(file.document?.file_id ?? '')).toString('utf8');
+    expect(csv).toContain(`;${otherFlaggedId}\r\n`);
+    const row = await h.database.db('meter_readings').where({ id: otherFlaggedId }).first();
+    expect(row.status).toBe('billed');
   });
 });
