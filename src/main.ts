@@ -1,11 +1,11 @@
 import { config as loadDotenv } from 'dotenv';
 import { createApp } from './app';
 import { type Config, ConfigError, loadConfig } from './config';
+import { systemClock } from './core/clock';
 import { registerCommands } from './core/commands';
 import { createDatabase, type Db, migrateLatest, openStateDatabase } from './core/db/index';
 import { createLogger, type Logger, scrubSecrets } from './core/logger';
 import { startPolling } from './run/polling';
-import { systemClock } from './core/clock';
 import { startWebhook } from './run/webhook';
 
 /** Something that was started and must be stopped, in reverse order, on SIGINT/SIGTERM. */
@@ -78,20 +78,25 @@ async function startMode(
   const mode = config.mode;
   switch (mode.kind) {
     case 'polling': {
-      const { bot, background } = createApp(deps, { token: mode.token, apiRoot: mode.apiRoot });
-      await registerCommands(bot.api, config);
+      const { bot, background, services } = createApp(deps, {
+        token: mode.token,
+        apiRoot: mode.apiRoot,
+      });
+      await registerCommands(bot.api, config, { adminChat: services.adminChat, logger });
       const runner = await startPolling(bot, logger);
       background.start();
       return [() => runner.stop(), () => background.stop()];
     }
     case 'webhook': {
-      const { bot, background } = createApp(deps, {
+      const { bot, background, services } = createApp(deps, {
         token: mode.token,
         apiRoot: mode.apiRoot,
         dedupeUpdates: true,
       });
-      await registerCommands(bot.api, config);
-      const server = await startWebhook(bot, db, logger, mode, systemClock);
+      await registerCommands(bot.api, config, { adminChat: services.adminChat, logger });
+      const server = await startWebhook(bot, db, logger, mode, systemClock, async () => ({
+        adminChat: await services.adminChat.health(),
+      }));
       background.start();
       return [() => server.stop(), () => background.stop()];
     }
