@@ -54,6 +54,8 @@ admin-help =
     /find — find an account by its number, a resident's e-mail or phone
     /stats — summary: residents, readings, payments, appeals
     /export readings|payments [YYYY-MM] — the billing export as a file
+    /broadcast text — a message to residents (admins only); the first line may be settlement=Name or debtors>=Amount
+    /import kind — the caption of a CSV file: a billing import (accounts, meters, tariffs, charges, payments)
     /chatid — this chat's id (to set ADMIN_CHAT_ID)
 
     Appeals arrive as cards: “Take”, “Answer”, “Close”. You can also answer with a reply to the card.

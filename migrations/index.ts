@@ -8,6 +8,7 @@ import * as readings from './20261124060000_readings';
 import * as reliability from './20261129190000_reliability';
 import * as payments from './20261129200000_payments';
 import * as appeals from './20261129210000_appeals';
+import * as broadcasts from './20261129220000_broadcasts';
 
 /**
  * Migrations are listed here rather than discovered on disk, so they load the same way under
@@ -23,6 +24,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261129190000_reliability': reliability,
   '20261129200000_payments': payments,
   '20261129210000_appeals': appeals,
+  '20261129220000_broadcasts': broadcasts,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

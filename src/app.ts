@@ -51,6 +51,11 @@ import { AppealsService } from './features/appeals/service';
 import { followAdminChatMigration } from './features/staff/follow-migration';
 import { StaffLookup } from './features/staff/lookup';
 import { AdminChat, StaffService } from './features/staff/service';
+import { BroadcastProgressLine } from './features/broadcast/progress';
+import { BroadcastService } from './features/broadcast/service';
+import { progressText } from './features/broadcast/views';
+import { importStream } from './features/billing/exchange/import';
+import { Readable } from 'node:stream';
 import { createAuthFeature } from './features/auth/bot';
 import {
   createLoginConversation,
@@ -162,6 +167,8 @@ export interface Services {
   /** Durable notifications; the background worker shares this instance and wakes on enqueue. */
   outbox: Outbox;
   audit: AuditLog;
+  /** `/broadcast` from the admin chat (admins only), delivered through the outbox. */
+  broadcasts: BroadcastService;
 }
 
 /**
@@ -343,6 +350,7 @@ export function createServices({ config, db, mailer, translate, clock }: Service
     payments,
     outbox,
     audit,
+    broadcasts: new BroadcastService(db, staff, outbox, audit, clock),
   };
 }
 
@@ -706,6 +714,19 @@ function buildBot(
       },
       audit: services.audit,
       translate,
+      broadcasts: services.broadcasts,
+      importCsv: (kind, input, fileName) =>
+        importStream(db, kind, input, fileName, { clock: deps.clock, maxListedErrors: 10 }),
+      downloadFile: async (fileId) => {
+        const file = await bot.api.getFile(fileId);
+        if (!file.file_path) throw new Error('Telegram gave no file path');
+        const root = options.apiRoot ?? 'https://api.telegram.org';
+        const response = await (options.fetch ?? fetch)(
+          `${root}/file/bot${options.token}/${file.file_path}`,
+        );
+        if (!response.ok || !response.body) throw new Error(`file download: ${response.status}`);
+        return Readable.fromWeb(response.body as import('node:stream/web').ReadableStream);
+      },
     }),
   );
   bot.use(createUnhandledFeature({ menu: guestMenuFor(services.auth) }));
@@ -731,7 +752,7 @@ export function createBackground(
   deps: AppDeps,
   options: Pick<BotOptions, 'token' | 'apiRoot' | 'fetch'>,
   services?: Pick<Services, 'outbox' | 'adminChat'> &
-    Partial<Pick<Services, 'appeals' | 'readingReviews'>>,
+    Partial<Pick<Services, 'appeals' | 'readingReviews' | 'broadcasts'>>,
 ): Background {
   const { db, logger } = deps;
   const outbox = services?.outbox ?? new Outbox(db, deps.clock);
@@ -743,10 +764,26 @@ export function createBackground(
       logger,
     ),
   );
+  // The admin chat's broadcast progress lines follow the worker's outcomes (after a restart too).
+  const broadcastTexts = createI18n(deps.config.defaultLocale, async () => undefined);
+  const progressLine = services?.broadcasts
+    ? new BroadcastProgressLine(
+        services.broadcasts,
+        api,
+        (progress) =>
+          progressText(
+            (key, vars) => broadcastTexts.t(deps.config.defaultLocale, key, vars),
+            progress,
+          ),
+        deps.clock,
+        logger,
+      )
+    : undefined;
   const worker = new OutboxWorker(db, api, {
     outbox,
     logger: logger.child({ module: 'outbox' }),
     clock: () => deps.clock().getTime(),
+    ...(progressLine ? { onEvent: progressLine.onEvent } : {}),
   });
   const scheduler = new Scheduler(db, {
     logger: logger.child({ module: 'scheduler' }),

@@ -36,7 +36,15 @@ export const PRIVATE_COMMANDS = [
   'language',
   'cancel',
 ] as const;
-const ADMIN_COMMANDS = ['help', 'find', 'stats', 'export', 'chatid'] as const;
+const ADMIN_COMMANDS = [
+  'help',
+  'find',
+  'stats',
+  'export',
+  'broadcast',
+  'import',
+  'chatid',
+] as const;
 
 /** The command menus Telegram shows: residents' in private chats, staff's in the admin chat only. */
 export function commandLists(config: Config) {

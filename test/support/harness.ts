@@ -54,7 +54,7 @@ export interface Harness {
 export async function startHarness(
   env: Record<string, string> = {},
   /** `clock`: "now" for the app's time-dependent use cases (e.g. the readings window). */
-  options: { clock?: () => Date } = {},
+  options: { clock?: () => Date; rateLimits?: boolean } = {},
 ): Promise<Harness> {
   const database = await withTestDatabase();
   const config = loadConfig({
@@ -72,7 +72,10 @@ export async function startHarness(
       },
     }),
   );
-  const emulator = createBotApiEmulator({ bot: TEST_BOT });
+  const emulator = createBotApiEmulator({
+    bot: TEST_BOT,
+    ...(options.rateLimits ? { rateLimits: true } : {}),
+  });
   await emulator.start();
   const client = new SandboxClient(emulator.url);
 

@@ -1,4 +1,5 @@
 import { Composer, InputFile } from 'grammy';
+import type { Readable } from 'node:stream';
 import type { Config } from '../../config';
 import type { AuditLog } from '../../core/audit';
 import type { BotContext } from '../../core/context';
@@ -6,6 +7,11 @@ import { appealPatterns } from '../appeals/keyboards';
 import type { ActResult, AppealsService } from '../appeals/service';
 import { adminCardPayload, statusLabel, type Texts } from '../appeals/views';
 import type { Translate } from '../auth/service';
+import type { ImportReport } from '../billing/exchange/import';
+import { IMPORT_KINDS, type ImportKind } from '../billing/exchange/formats';
+import { parseBroadcast } from '../broadcast/rules';
+import type { BroadcastService } from '../broadcast/service';
+import { broadcastCallbacks, progressText } from '../broadcast/views';
 import type { ReadingReviews, ReviewResult } from '../readings/review';
 import type { StaffLookup } from '../staff/lookup';
 import type { AdminChat, StaffService } from '../staff/service';
@@ -24,7 +30,17 @@ export interface AdminFeatureDeps {
   ) => Promise<{ path: string; rows: number; heldForReview: number }>;
   audit: AuditLog;
   translate: Translate;
+  broadcasts: BroadcastService;
+  /** Runs the billing import (the CLI's `importStream`) on a document sent to the chat. */
+  importCsv: (kind: ImportKind, input: Readable, fileName: string) => Promise<ImportReport>;
+  /** Opens a file sent to the chat as a byte stream. */
+  downloadFile: (fileId: string) => Promise<Readable>;
 }
+
+/** The largest CSV accepted from the chat (bytes); bigger files go through the CLI. */
+const IMPORT_MAX_BYTES = 20 * 1024 * 1024;
+/** Line errors listed in the chat; the count covers all of them. */
+const IMPORT_LISTED_ERRORS = 10;
 
 /** An appeal number as printed on cards and prompts. */
 const APPEAL_NUMBER = /А-\d{4}-\d{6}/;
@@ -40,7 +56,7 @@ const REVIEW_PATTERN = /^v1\|review\|(accept|reject)\|(\d{1,15})$/;
  */
 export function createAdminFeature(deps: AdminFeatureDeps): Composer<BotContext> {
   const { config, staff, adminChat, appeals, readingReviews, lookup, audit, translate } = deps;
-  const { exportFile } = deps;
+  const { exportFile, broadcasts, importCsv, downloadFile } = deps;
   const texts: Texts = {
     t: (key, vars) => translate(config.defaultLocale, key, vars),
     locale: config.defaultLocale,
@@ -137,6 +153,129 @@ export function createAdminFeature(deps: AdminFeatureDeps): Composer<BotContext>
         held: report.heldForReview,
       }),
     });
+  });
+
+  // /broadcast [filter line] text: a preview with the count, then «Отправить» / «Отмена».
+  inAdminChat.command('broadcast', async (ctx) => {
+    const parsed = parseBroadcast(ctx.match);
+    if (parsed.kind !== 'ok') {
+      await ctx.reply(texts.t(parsed.kind === 'usage' ? 'broadcast-usage' : 'broadcast-too-long'));
+      return;
+    }
+    const draft = await broadcasts.draft({
+      staffTelegramId: ctx.from.id,
+      filter: parsed.filter,
+      text: parsed.text,
+    });
+    if (draft.kind !== 'draft') {
+      await ctx.reply(texts.t('broadcast-admin-only'));
+      return;
+    }
+    await ctx.reply(
+      texts
+        .t('broadcast-preview', {
+          filter: draft.filter || 'none',
+          count: draft.recipients,
+          text: parsed.text,
+        })
+        .slice(0, 4096),
+      {
+        reply_markup: {
+          inline_keyboard: [
+            [
+              {
+                text: texts.t('broadcast-button-send'),
+                callback_data: broadcastCallbacks.send(draft.id),
+              },
+              {
+                text: texts.t('broadcast-button-cancel'),
+                callback_data: broadcastCallbacks.cancel(draft.id),
+              },
+            ],
+          ],
+        },
+      },
+    );
+  });
+
+  inAdminChat.callbackQuery(broadcastCallbacks.pattern, async (ctx) => {
+    const id = Number(ctx.match[2]);
+    if (ctx.match[1] === 'cancel') {
+      const cancelled = await broadcasts.cancel(ctx.from.id, id);
+      await ctx.answerCallbackQuery({
+        text: texts.t(cancelled ? 'broadcast-cancelled' : 'broadcast-not-found'),
+      });
+      if (cancelled) await ctx.editMessageReplyMarkup().catch(() => undefined);
+      return;
+    }
+    // The progress line is posted first, so the confirm stores where it is in its transaction.
+    const line = await ctx.reply(texts.t('broadcast-starting'));
+    const result = await broadcasts.confirm({
+      staffTelegramId: ctx.from.id,
+      broadcastId: id,
+      progressChatId: line.chat.id,
+      progressMessageId: line.message_id,
+    });
+    if (result.kind !== 'started') {
+      const text = texts.t(
+        result.kind === 'not-allowed' ? 'broadcast-admin-only' : 'broadcast-not-found',
+      );
+      await ctx.answerCallbackQuery({ text });
+      await ctx.api.editMessageText(line.chat.id, line.message_id, text).catch(() => undefined);
+      return;
+    }
+    await ctx.answerCallbackQuery();
+    await ctx.editMessageReplyMarkup().catch(() => undefined);
+    const progress = await broadcasts.progress(id);
+    if (progress) {
+      await ctx.api
+        .editMessageText(line.chat.id, line.message_id, progressText(texts.t, progress))
+        .catch(() => undefined);
+    }
+  });
+
+  // A CSV document with the caption `/import <kind>`: the CLI's importer, its report here.
+  inAdminChat.on('message:document', async (ctx, next) => {
+    const caption = (ctx.message.caption ?? '').trim();
+    if (!/^\/import(@\w+)?(\s|$)/.test(caption)) return next();
+    const kind = caption.split(/\s+/)[1];
+    const document = ctx.message.document;
+    if (!kind || !(IMPORT_KINDS as readonly string[]).includes(kind)) {
+      await ctx.reply(texts.t('import-usage'));
+      return;
+    }
+    if ((document.file_size ?? 0) > IMPORT_MAX_BYTES) {
+      await ctx.reply(texts.t('import-failed'));
+      return;
+    }
+    const fileName = document.file_name ?? `${kind}.csv`;
+    const report = await importCsv(
+      kind as ImportKind,
+      await downloadFile(document.file_id),
+      fileName,
+    );
+    await audit.record({
+      action: 'billing.import.chat',
+      telegramUserId: ctx.from.id,
+      subject: `${kind}:${report.applied ? 'applied' : 'rejected'}`,
+    });
+    if (report.applied) {
+      await ctx.reply(
+        texts.t('import-done', {
+          kind,
+          rows: report.rows,
+          inserted: report.inserted,
+          updated: report.updated,
+          unchanged: report.unchanged,
+        }),
+      );
+      return;
+    }
+    const lines = report.errors
+      .slice(0, IMPORT_LISTED_ERRORS)
+      .map((e) => `${e.line}: ${e.message}`.slice(0, 200));
+    if (report.errorCount > lines.length) lines.push(`… (${report.errorCount})`);
+    await ctx.reply([texts.t('import-errors'), ...lines].join('\n').slice(0, 4000));
   });
 
   inAdminChat.command('stats', async (ctx) => {

@@ -1,0 +1,31 @@
+## Broadcast and import (admin chat)
+broadcast-usage =
+    Broadcast: /broadcast and the message text.
+    The first line may say to whom:
+    settlement=Name — residents of one settlement
+    debtors>=Amount — residents owing at least this many rubles
+    Example:
+    /broadcast debtors>=1000
+    A reminder to pay by the 25th.
+broadcast-too-long = The text is longer than 4096 characters. Please shorten it.
+broadcast-admin-only = Only an administrator can send a broadcast.
+broadcast-preview =
+    Broadcast{ $filter ->
+        [none] {""}
+       *[other] {" "}({ $filter })
+    }. Recipients: { $count }.
+
+    { $text }
+broadcast-button-send = Send
+broadcast-button-cancel = Cancel
+broadcast-cancelled = The broadcast was cancelled.
+broadcast-not-found = This broadcast was already sent or cancelled.
+broadcast-starting = Preparing the broadcast…
+broadcast-progress = Broadcast #{ $id }: sent { $sent } of { $total }, blocked the bot { $blocked }, errors { $failed }, left { $left }.
+broadcast-progress-done = Broadcast #{ $id } finished: sent { $sent } of { $total }, blocked the bot { $blocked }, errors { $failed }.
+import-usage = Send a CSV file with the caption /import and its kind: accounts, meters, tariffs, charges or payments. For example: /import charges
+import-failed = The file was not loaded; nothing changed.
+import-done = Import { $kind } done: rows { $rows }, added { $inserted }, updated { $updated }, unchanged { $unchanged }.
+import-errors = The file was not loaded; nothing changed. Errors:
+command-admin-broadcast = Broadcast to residents (admin)
+command-admin-import = Load a CSV (file caption)

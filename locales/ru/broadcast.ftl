@@ -1,0 +1,31 @@
+## Broadcast and import (admin chat)
+broadcast-usage =
+    Рассылка: /broadcast и текст сообщения.
+    Первой строкой можно указать, кому:
+    settlement=Название — жителям одного посёлка
+    debtors>=Сумма — жителям с долгом от суммы в рублях
+    Пример:
+    /broadcast debtors>=1000
+    Напоминаем об оплате до 25 числа.
+broadcast-too-long = Текст длиннее 4096 знаков. Сократите, пожалуйста.
+broadcast-admin-only = Рассылку может отправить только администратор.
+broadcast-preview =
+    Рассылка{ $filter ->
+        [none] {""}
+       *[other] {" "}({ $filter })
+    }. Получателей: { $count }.
+
+    { $text }
+broadcast-button-send = Отправить
+broadcast-button-cancel = Отмена
+broadcast-cancelled = Рассылка отменена.
+broadcast-not-found = Эта рассылка уже отправлена или отменена.
+broadcast-starting = Рассылка готовится…
+broadcast-progress = Рассылка №{ $id }: отправлено { $sent } из { $total }, заблокировали бота { $blocked }, ошибок { $failed }, осталось { $left }.
+broadcast-progress-done = Рассылка №{ $id } завершена: отправлено { $sent } из { $total }, заблокировали бота { $blocked }, ошибок { $failed }.
+import-usage = Отправьте CSV-файл с подписью /import и вид файла: accounts, meters, tariffs, charges или payments. Например: /import charges
+import-failed = Файл не загружен, ничего не изменено.
+import-done = Загрузка { $kind } выполнена: строк { $rows }, добавлено { $inserted }, обновлено { $updated }, без изменений { $unchanged }.
+import-errors = Файл не загружен, ничего не изменено. Ошибки:
+command-admin-broadcast = Рассылка жителям (администратор)
+command-admin-import = Загрузка CSV (подпись к файлу)
