@@ -184,24 +184,24 @@ export class BroadcastService {
   async progress(broadcastId: number): Promise<BroadcastProgress | undefined> {
     const row = await this.db('broadcasts').where({ id: broadcastId }).first();
     if (!row || row.status === 'draft' || row.status === 'cancelled') return undefined;
-    const counts = (await this.db('outbox')
-      .where('kind', 'broadcast')
-      .andWhere('dedupe_key', 'like', `broadcast:${broadcastId}:%`)
-      .select('status')
-      .select(
-        this.db.raw('case when last_error like ? then 1 else 0 end as blocked', [
-          `${BLOCKED_ERROR_PREFIX}%`,
-        ]),
-      )
-      .count({ n: '*' })
-      .groupByRaw('status, case when last_error like ? then 1 else 0 end', [
-        `${BLOCKED_ERROR_PREFIX}%`,
-      ])) as { status: string; blocked: number | string; n: number | string }[];
+    const ofThis = () =>
+      this.db('outbox')
+        .where('kind', 'broadcast')
+        .andWhere('dedupe_key', 'like', `broadcast:${broadcastId}:%`);
+    const counts = (await ofThis().select('status').count({ n: '*' }).groupBy('status')) as {
+      status: string;
+      n: number | string;
+    }[];
+    const [blockedRow] = (await ofThis()
+      .where('status', 'failed')
+      .andWhere('last_error', 'like', `${BLOCKED_ERROR_PREFIX}%`)
+      .count({ n: '*' })) as { n: number | string }[];
+    const blocked = Number(blockedRow?.n ?? 0);
     const progress: BroadcastProgress = {
       id: broadcastId,
       recipients: Number(row.recipients),
       sent: 0,
-      blocked: 0,
+      blocked,
       failed: 0,
       left: 0,
       chatId: row.progress_chat_id === null ? null : Number(row.progress_chat_id),
@@ -210,8 +210,8 @@ export class BroadcastService {
     for (const c of counts) {
       const n = Number(c.n);
       if (c.status === 'sent') progress.sent += n;
-      else if (c.status === 'failed' && Number(c.blocked) === 1) progress.blocked += n;
-      else if (c.status === 'failed' || c.status === 'cancelled') progress.failed += n;
+      else if (c.status === 'failed') progress.failed += n - blocked;
+      else if (c.status === 'cancelled') progress.failed += n;
       else progress.left += n;
     }
     if (progress.left === 0 && row.status === 'sending') {
