@@ -30,6 +30,7 @@ import type { Logger } from './core/logger';
 import { createMailer, type Mailer } from './core/mail/mailer';
 import type { OutboxMail } from './core/mail/outbox';
 import { OUTBOX_PRIORITY, Outbox } from './core/outbox/outbox';
+import type { PacingOptions } from './core/outbox/pacer';
 import { OutboxWorker } from './core/outbox/worker';
 import { RateLimiter } from './core/rate-limit';
 import { Scheduler } from './core/scheduler';
@@ -143,6 +144,8 @@ export interface BotOptions {
    * worker's). Default: grammY's. The benchmark answers calls in-process with it (bench/transport.ts).
    */
   fetch?: ApiClientOptions['fetch'];
+  /** The outbox worker's pacing; default Telegram's limits (tests raise it to provoke 429s). */
+  outboxPacing?: Partial<PacingOptions>;
 }
 
 /** The use cases, framework-free; a future Mini App or web cabinet reuses them unchanged. */
@@ -750,7 +753,7 @@ export interface Background {
  */
 export function createBackground(
   deps: AppDeps,
-  options: Pick<BotOptions, 'token' | 'apiRoot' | 'fetch'>,
+  options: Pick<BotOptions, 'token' | 'apiRoot' | 'fetch' | 'outboxPacing'>,
   services?: Pick<Services, 'outbox' | 'adminChat'> &
     Partial<Pick<Services, 'appeals' | 'readingReviews' | 'broadcasts'>>,
 ): Background {
@@ -784,6 +787,7 @@ export function createBackground(
     logger: logger.child({ module: 'outbox' }),
     clock: () => deps.clock().getTime(),
     ...(progressLine ? { onEvent: progressLine.onEvent } : {}),
+    ...(options.outboxPacing ? { pacing: options.outboxPacing } : {}),
   });
   const scheduler = new Scheduler(db, {
     logger: logger.child({ module: 'scheduler' }),

@@ -10,6 +10,7 @@ import { registerCommands } from '../../src/core/commands';
 import type { BotContext } from '../../src/core/context';
 import { runningFrom, systemClock } from '../../src/core/clock';
 import { createLogger } from '../../src/core/logger';
+import type { PacingOptions } from '../../src/core/outbox/pacer';
 import { startPolling } from '../../src/run/polling';
 import { SandboxClient, type TranscriptEntry } from '../../src/sandbox/client';
 import { type BotApiEmulator, createBotApiEmulator } from '../../src/sandbox/emulator';
@@ -54,7 +55,12 @@ export interface Harness {
 export async function startHarness(
   env: Record<string, string> = {},
   /** `clock`: "now" for the app's time-dependent use cases (e.g. the readings window). */
-  options: { clock?: () => Date; rateLimits?: boolean } = {},
+  options: {
+    clock?: () => Date;
+    rateLimits?: boolean;
+    /** The outbox worker's pacing (e.g. faster than the emulator allows, to provoke 429s). */
+    outboxPacing?: Partial<PacingOptions>;
+  } = {},
 ): Promise<Harness> {
   const database = await withTestDatabase();
   const config = loadConfig({
@@ -94,7 +100,11 @@ export async function startHarness(
         // A chosen day still runs, so the outbox worker beside the bot sees seconds pass.
         clock: options.clock ? runningFrom(options.clock) : systemClock,
       },
-      { token: TEST_BOT.token, apiRoot: emulator.apiRoot },
+      {
+        token: TEST_BOT.token,
+        apiRoot: emulator.apiRoot,
+        ...(options.outboxPacing ? { outboxPacing: options.outboxPacing } : {}),
+      },
     );
     bot = app.bot;
     background = app.background;

@@ -33,7 +33,11 @@ describe('a broadcast from the admin chat', () => {
   let residents: number[];
 
   beforeAll(async () => {
-    h = await startHarness({}, { rateLimits: true });
+    // The worker paces faster than the emulator's 30/s allows, so 429s are certain.
+    h = await startHarness(
+      {},
+      { rateLimits: true, outboxPacing: { globalPerSecond: 60, globalBurst: 60 } },
+    );
     const { client } = h;
     olga = (await client.createUser({ first_name: 'Ольга' })).id;
     pavel = (await client.createUser({ first_name: 'Павел' })).id;
@@ -172,7 +176,8 @@ describe('a broadcast from the admin chat', () => {
       expect(row.last_error).toContain('blocked');
       expect(Number(row.attempts)).toBe(1);
     }
-    // The emulator answered 429 at least once and the worker waited it out.
-    expect(h.logs.join('').match(/429|rate.limit|retry_after/i)).not.toBeNull();
+    // The emulator answered 429 (counted on the rows) and the worker waited it out.
+    const [throttled] = await db('outbox').where({ kind: 'broadcast' }).sum({ n: 'throttled' });
+    expect(Number(throttled?.n)).toBeGreaterThan(0);
   }, 150_000);
 });
