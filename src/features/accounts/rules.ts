@@ -112,67 +112,6 @@ export function daysBetween(a: string, b: string): number {
   return Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000);
 }
 
-/** The calendar date (`YYYY-MM-DD`) of an instant in a time zone. */
-export function localDate(instant: Date | string, timeZone: string): string {
-  const date = typeof instant === 'string' ? new Date(instant) : instant;
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).formatToParts(date);
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  return `${get('year')}-${get('month')}-${get('day')}`;
-}
-
-/** `YYYY-MM-DD` → `DD.MM.YYYY`, the way dates are written on Russian receipts. */
-export function formatDate(date: string): string {
-  const [year, month, day] = date.split('-');
-  return day && month && year ? `${day}.${month}.${year}` : date;
-}
-
-const RUB = new Intl.NumberFormat('ru-RU', { style: 'currency', currency: 'RUB' });
-
-/**
- * Kopecks as rubles, "2 208,44 ₽". Formatted from a decimal string rather than `kopecks / 100`,
- * so no binary fraction ever gets near money.
- */
-export function formatMoney(kopecks: number): string {
-  const sign = kopecks < 0 ? '-' : '';
-  const abs = Math.abs(Math.trunc(kopecks));
-  return RUB.format(
-    `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}` as `${number}`,
-  );
-}
-
-const DECIMAL = new Intl.NumberFormat('ru-RU', { maximumFractionDigits: 3 });
-
-/** A scaled integer (thousandths: kWh or register values) as an exact decimal, "6 394,5". */
-export function formatMilli(milli: number): string {
-  const sign = milli < 0 ? '-' : '';
-  const abs = Math.abs(Math.trunc(milli));
-  return DECIMAL.format(
-    `${sign}${Math.floor(abs / 1000)}.${String(abs % 1000).padStart(3, '0')}` as `${number}`,
-  );
-}
-
-/** Tariff zones a meter of `zones` zones has, in order. */
-export function zonesOf(zones: number): ('T1' | 'T2' | 'T3')[] {
-  if (zones >= 3) return ['T1', 'T2', 'T3'];
-  return zones === 2 ? ['T1', 'T2'] : ['T1'];
-}
-
-/**
- * The locale key naming a zone: a one-zone meter counts round the clock, a two-zone one has
- * day and night, a three-zone one peak, night and half-peak (Приказ ФСТ №1473-э).
- */
-export function zoneNameKey(zones: number, zone: string): string {
-  if (zones <= 1) return 'zone-single';
-  if (zone === 'T2') return 'zone-t2';
-  if (zone === 'T3') return 'zone-t3';
-  return zones === 2 ? 'zone-t1-day' : 'zone-t1-peak';
-}
-
 /** Minutes to tell a resident to wait, rounded up, at least 1. */
 export function minutesFrom(ms: number): number {
   return Math.max(1, Math.ceil(ms / 60_000));

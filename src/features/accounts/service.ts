@@ -1,13 +1,13 @@
 import type { AuditLog } from '../../core/audit';
 import type { Db } from '../../core/db/index';
 import { nowIso } from '../../core/db/index';
+import { localDate } from '../../core/format';
 import type { Locale } from '../../core/i18n';
 import type { Outbox, OutboxMessage } from '../../core/outbox/outbox';
 import type { RateLimiter } from '../../core/rate-limit';
 import { type AccountRow, AccountsRepo } from './repo';
 import {
   type LinkProofPolicy,
-  localDate,
   maskHolderName,
   normalizeAccountNumber,
   parseAmountKopecks,

@@ -1,5 +1,5 @@
 import type { I18nFlavor } from '@grammyjs/i18n';
-import { formatDate, formatMilli, formatMoney, zoneNameKey } from './rules';
+import { formatDate, formatKwh, formatMoney, localeOf, zoneName } from '../../core/format';
 import type { AccountCard, LinkedAccount } from './service';
 
 type Translatable = { t: I18nFlavor['t'] };
@@ -19,8 +19,10 @@ export function accountsListText(ctx: Translatable, accounts: LinkedAccount[]): 
 
 /** A balance as one line: debt, advance or nothing owed (positive is a debt). */
 export function balanceLine(ctx: Translatable, balanceKopecks: number): string {
-  if (balanceKopecks > 0) return ctx.t('balance-debt', { amount: formatMoney(balanceKopecks) });
-  if (balanceKopecks < 0) return ctx.t('balance-advance', { amount: formatMoney(-balanceKopecks) });
+  if (balanceKopecks > 0)
+    return ctx.t('balance-debt', { amount: formatMoney(balanceKopecks, localeOf(ctx)) });
+  if (balanceKopecks < 0)
+    return ctx.t('balance-advance', { amount: formatMoney(-balanceKopecks, localeOf(ctx)) });
   return ctx.t('balance-zero');
 }
 
@@ -37,6 +39,7 @@ export function accountCardText(
   card: AccountCard,
   operatorPhone: string,
 ): string {
+  const locale = localeOf(ctx);
   const lines = [ctx.t('accounts-card-title', { number: card.number })];
   if (card.isCurrent) lines.push(ctx.t('accounts-card-current'));
   lines.push(
@@ -59,15 +62,15 @@ export function accountCardText(
     for (const reading of meter.lastReadings) {
       lines.push(
         ctx.t('accounts-card-reading', {
-          zone: ctx.t(zoneNameKey(meter.zones, reading.zone)),
-          value: formatMilli(reading.valueMilli),
-          date: formatDate(reading.date),
+          zone: zoneName(ctx.t, meter.zones, reading.zone),
+          value: formatKwh(reading.valueMilli, locale),
+          date: formatDate(reading.date, locale),
         }),
       );
     }
     if (meter.automated) lines.push(ctx.t('accounts-card-automated'));
     const v = meter.verification;
-    const date = meter.verifiedUntil ? formatDate(meter.verifiedUntil) : '';
+    const date = meter.verifiedUntil ? formatDate(meter.verifiedUntil, locale) : '';
     if (v.kind === 'unknown') lines.push(ctx.t('accounts-card-verification-unknown'));
     else if (v.kind === 'ok') lines.push(ctx.t('accounts-card-verification-ok', { date }));
     else if (v.kind === 'soon')

@@ -1,14 +1,14 @@
+import { formatLocale, formatPeriod, formatPeriodShort, zoneName } from '../../core/format';
 import { hears } from '@grammyjs/i18n';
 import { Composer, InlineKeyboard, InputFile } from 'grammy';
 import type { BotContext } from '../../core/context';
 import { residentOrLoginHint } from '../accounts/bot';
 import { accountButtons } from '../accounts/keyboards';
-import { zoneNameKey } from '../accounts/rules';
 import type { AccountsService } from '../accounts/service';
 import type { AuthService } from '../auth/service';
 import { renderConsumptionChart } from './chart';
 import { balanceButtons, balanceKeyboard, balancePatterns, historyKeyboard } from './keyboards';
-import { isPeriod, periodName, shortPeriodName } from './rules';
+import { isPeriod } from './rules';
 import type { BalanceService } from './service';
 import { balanceText, historyText } from './views';
 
@@ -122,19 +122,18 @@ export function createBalanceFeature({
     await ctx.replyWithChatAction('upload_photo').catch(() => {});
     const locale = await localeOf(ctx);
     const zoneNames: Record<string, string> = {};
-    for (const zone of series.zones)
-      zoneNames[zone] = ctx.t(zoneNameKey(series.zones.length, zone));
+    for (const zone of series.zones) zoneNames[zone] = zoneName(ctx.t, series.zones.length, zone);
     const png = await renderConsumptionChart(series, {
       title: ctx.t('balance-chart-title'),
       volumeAxis: ctx.t('balance-chart-volume'),
       chargesAxis: ctx.t('balance-chart-charges'),
-      months: series.periods.map((p) => shortPeriodName(p, locale)),
+      months: series.periods.map((p) => formatPeriodShort(p, formatLocale(locale))),
       zoneNames,
     });
     await ctx.replyWithPhoto(new InputFile(png, 'chart.png'), {
       caption: ctx.t('balance-chart-caption', {
-        from: periodName(first, locale),
-        to: periodName(last, locale),
+        from: formatPeriod(first, formatLocale(locale)),
+        to: formatPeriod(last, formatLocale(locale)),
         number: series.number,
       }),
       reply_markup: new InlineKeyboard().text(

@@ -16,7 +16,8 @@ import {
   securityKeyboard,
   securityPatterns,
 } from './keyboards';
-import { formatLocalTime, maskTelegramId } from './rules';
+import { formatDateTime, formatLocale } from '../../core/format';
+import { maskTelegramId } from './rules';
 import type { Actor, ProfileService } from './service';
 
 export interface ProfileFeatureDeps {
@@ -64,7 +65,7 @@ export function createProfileFeature(deps: ProfileFeatureDeps): Composer<BotCont
     const locale = await ctx.i18n.getLocale();
     const lines = result.events.map((event) =>
       ctx.t('security-line', {
-        time: formatLocalTime(event.at, deps.timeZone, locale),
+        time: formatDateTime(event.at, deps.timeZone, formatLocale(locale)),
         action: actionLabel(ctx, event.action),
         who:
           event.telegramUserId === null

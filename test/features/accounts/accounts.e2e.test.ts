@@ -206,9 +206,9 @@ describe('personal accounts in the bot', () => {
     expect(card.text).toContain('Тариф: население');
     expect(card.text).toContain(`Счётчик № ${account.meterSerial}`);
     expect(card.text).toMatch(
-      /T1 круглосуточно: [\d\s\u00a0,]+ кВт·ч \(показание от \d\d\.\d\d\.\d{4}\)/,
+      /Т1 круглосуточно: [\d\s\u00a0,]+ кВт·ч \(показание от \d{1,2} [а-я]+ \d{4}\)/,
     );
-    expect(card.text).toMatch(/⚠️ Поверка до \d\d\.\d\d\.\d{4} — осталось \d+ дн\./);
+    expect(card.text).toMatch(/⚠️ Поверка до \d{1,2} [а-я]+ \d{4} — осталось \d+ дн\./);
     const rows = (await h.database
       .db('ledger')
       .where({ account_id: accountId })
@@ -237,13 +237,13 @@ describe('personal accounts in the bot', () => {
     const list = await person.say('/accounts');
     await person.press(list, `📄 № ${expired.number}`);
     expect((await person.next()).text).toMatch(
-      /❗ Срок поверки истёк \d\d\.\d\d\.\d{4}\. Показания по этому счётчику не принимаются/,
+      /❗ Срок поверки истёк \d{1,2} [а-я]+ \d{4}\. Показания по этому счётчику не принимаются/,
     );
     await person.press(list, `📄 № ${automated.number}`);
     const card = await person.next();
     expect(card.text).toContain('Автоматический учёт (АСКУЭ)');
-    expect(card.text).toContain('T1 день:');
-    expect(card.text).toContain('T2 ночь:');
+    expect(card.text).toContain('Т1 день:');
+    expect(card.text).toContain('Т2 ночь:');
   });
 
   it('when a crafted button names another resident’s account, then it is refused and nothing changes', async () => {

@@ -16,7 +16,25 @@ interface Entry {
 const money = new Intl.NumberFormat('ru-RU', { style: 'currency', currency: 'RUB' });
 const rub = (kopecks: number) => money.format(kopecks / 100);
 const kwh = new Intl.NumberFormat('ru-RU', { maximumFractionDigits: 3 });
-const ddmmyyyy = (date: string) => date.split('-').reverse().join('.');
+const GENITIVE = [
+  'января',
+  'февраля',
+  'марта',
+  'апреля',
+  'мая',
+  'июня',
+  'июля',
+  'августа',
+  'сентября',
+  'октября',
+  'ноября',
+  'декабря',
+];
+/** `YYYY-MM-DD` → «17 ноября 2026», written out independently of the formatting module. */
+const inWords = (date: string) => {
+  const [year, month, day] = date.split('-').map(Number) as [number, number, number];
+  return `${day} ${GENITIVE[month - 1]} ${year}`;
+};
 const monthName = (period: string) =>
   new Intl.DateTimeFormat('ru-RU', { month: 'long', year: 'numeric', timeZone: 'UTC' })
     .format(new Date(`${period}-15T00:00:00Z`))
@@ -87,15 +105,13 @@ describe('/balance and the history', () => {
     expect(reply.text).toContain(`Начислено за ${monthName(period)}: ${rub(charged)}`);
     const [year, month] = period.split('-').map(Number) as [number, number];
     const due =
-      month === 12 ? `10.01.${year + 1}` : `10.${String(month + 1).padStart(2, '0')}.${year}`;
-    expect(reply.text).toMatch(
-      new RegExp(`(Оплатить до|Срок оплаты прошёл) ${due.replace(/\./g, '\\.')}`),
-    );
+      month === 12 ? `${year + 1}-01-10` : `${year}-${String(month + 1).padStart(2, '0')}-10`;
+    expect(reply.text).toMatch(new RegExp(`(Оплатить до|Срок оплаты прошёл) ${inWords(due)}`));
     const payments = entries.filter((e) => e.kind === 'payment');
     const last = payments.sort((a, b) => a.occurred_on.localeCompare(b.occurred_on)).at(-1);
     if (last) {
       expect(reply.text).toContain(
-        `Последняя оплата: ${rub(last.amount_kopecks)} от ${ddmmyyyy(last.occurred_on)}`,
+        `Последняя оплата: ${rub(last.amount_kopecks)} от ${inWords(last.occurred_on)}`,
       );
     } else {
       expect(reply.text).toContain('Оплат пока не было.');
@@ -151,7 +167,7 @@ describe('/balance and the history', () => {
       expect(text).toContain(`📜 ${monthName(period)}`);
       const charges = chargesIn(entries, period);
       for (const c of charges) {
-        const zone = c.zone === 'T1' ? 'T1 день' : 'T2 ночь';
+        const zone = c.zone === 'T1' ? 'Т1 день' : 'Т2 ночь';
         expect(text).toContain(
           `${zone}: ${kwh.format((c.volume_milli ?? 0) / 1000)} кВт·ч × ${rub(c.tariff_kopecks ?? 0)} = ${rub(c.amount_kopecks)}`,
         );
@@ -162,7 +178,7 @@ describe('/balance and the history', () => {
         );
       }
       for (const p of entries.filter((e) => e.kind === 'payment' && e.period === period)) {
-        expect(text).toContain(`Оплата от ${ddmmyyyy(p.occurred_on)}: ${rub(p.amount_kopecks)}`);
+        expect(text).toContain(`Оплата от ${inWords(p.occurred_on)}: ${rub(p.amount_kopecks)}`);
       }
       expect(text).toContain(`Месяц ${page} из ${periods.length}`);
     };

@@ -140,7 +140,7 @@ describe('personal-data rights: /privacy, /mydata, withdrawal', () => {
     while (!last.text?.startsWith('Вы дали согласие')) last = await person.next();
     expect(last.text).toMatch(
       new RegExp(
-        `Вы дали согласие \\d\\d\\.\\d\\d\\.\\d{4}, \\d\\d:\\d\\d \\(редакция ${CONSENT_VERSION}\\)`,
+        `Вы дали согласие \\d{1,2} [а-я]+ \\d{4}, \\d\\d:\\d\\d \\(редакция от \\d{1,2} [а-я]+ \\d{4}\\)`,
       ),
     );
     expect(buttonTexts(last)).toEqual(['📦 Скачать мои данные', '🗑 Отозвать согласие']);

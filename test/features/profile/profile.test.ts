@@ -199,7 +199,7 @@ describe('/profile and /security', () => {
     const list = await person.say('/security');
     expect(list.text).toContain('🛡 Входы и события безопасности');
     expect(list.text).toContain('Время — местное');
-    expect(list.text).toMatch(/\d\d\.\d\d\.\d{4}, \d\d:\d\d — вход — вы/);
+    expect(list.text).toMatch(/\d{1,2} [а-я]+ \d{4}, \d\d:\d\d — вход — вы/);
     expect(list.text).toContain(`вход — Telegram ••${String(family.id).slice(-4)}`);
     expect(buttonTexts(list)).toContain('🚪 Выйти на всех устройствах');
   });

@@ -4,7 +4,7 @@ import { isLocale, type Locale } from '../../../core/i18n';
 import type { AuthService } from '../../auth/service';
 import { guestKeyboard } from '../../help/keyboards';
 import { requireActor } from '../../profile/bot';
-import { formatLocalTime } from '../../profile/rules';
+import { formatConsentVersion, formatDateTime, formatLocale } from '../../../core/format';
 import { splitForTelegram } from '../consent';
 import {
   privacyKeyboard,
@@ -45,10 +45,12 @@ export function createRightsFeature(deps: RightsFeatureDeps): Composer<BotContex
     for (const part of splitForTelegram(consent.text)) await ctx.reply(part);
     const given = consent.acceptedAt
       ? ctx.t('rights-consent-given', {
-          time: formatLocalTime(consent.acceptedAt, deps.timeZone, locale),
-          version: consent.version,
+          time: formatDateTime(consent.acceptedAt, deps.timeZone, formatLocale(locale)),
+          version: formatConsentVersion(consent.version, formatLocale(locale)),
         })
-      : ctx.t('rights-consent-none', { version: consent.version });
+      : ctx.t('rights-consent-none', {
+          version: formatConsentVersion(consent.version, formatLocale(locale)),
+        });
     await ctx.reply(`${given}\n\n${ctx.t('rights-actions')}`, {
       reply_markup: privacyKeyboard(ctx),
     });

@@ -2,7 +2,7 @@ import type { AuditLog } from '../../../core/audit';
 import type { Db } from '../../../core/db/index';
 import type { Locale } from '../../../core/i18n';
 import type { Translate } from '../../auth/service';
-import { formatLocalTime } from '../../profile/rules';
+import { formatDateTime } from '../../../core/format';
 import type { ConsentService } from '../service';
 import { type PdfSection, renderReportPdf } from './pdf';
 import { RightsRepo } from './repo';
@@ -136,7 +136,7 @@ export class RightsService {
   }
 
   private time(iso: unknown, locale: Locale): string {
-    return typeof iso === 'string' && iso ? formatLocalTime(iso, this.deps.timeZone, locale) : '—';
+    return typeof iso === 'string' && iso ? formatDateTime(iso, this.deps.timeZone, locale) : '—';
   }
 
   private sections(data: MyData, locale: Locale): PdfSection[] {
