@@ -70,19 +70,44 @@ export function parseAmountKopecks(input: string): number | undefined {
 }
 
 /**
- * The holder's name as shown in the chat: the surname in full, the first name as an initial,
- * the rest hidden — "Иванова Анна Петровна" → "Иванова А.*.". Enough for a family to recognise
- * the account, not enough to read a stranger's full name off a shared screen.
+ * Legal forms that begin an organisation's name (ГК РФ ч. 1 гл. 4, ЖК РФ ст. 135, 110): ООО, АО,
+ * ПАО, ТСЖ, ТСН, ЖСК, СНТ, МУП and the like. An organisation's name is not a natural person's
+ * personal data (152-ФЗ ст. 3), and the resident needs it whole to recognise the account.
+ */
+const LEGAL_FORMS =
+  /^(ООО|ОАО|ЗАО|ПАО|НАО|АО|ТСЖ|ТСН|ЖСК|ЖК|СНТ|ДНТ|ГСК|МУП|ГУП|ФГУП|МКУ|МБУ|МАУ|ГКУ|ГБУ|ГАУ|НКО|АНО|УК)(?=[\s"«“„']|$)/u;
+
+/** Sole proprietors carry a person's name after the form: «ИП Иванов Иван Иванович». */
+const SOLE_PROPRIETOR = /^(ИП|И\.П\.)\s+/iu;
+
+/**
+ * The holder's name as shown in the chat and in `/mydata`: a person's surname in full, the first
+ * name as an initial, the rest hidden — «Иванова Анна Петровна» → «Иванова А.*.», «Иванова
+ * А. П.» → «Иванова А.*.», a single word stays; an organisation («ООО «Ромашка»», «ТСЖ "Вулкан"»)
+ * is shown whole; a sole proprietor keeps «ИП» and is masked as a person. Enough for a family to
+ * recognise the account, not enough to read a stranger's full name off a shared screen.
  */
 export function maskHolderName(name: string): string {
-  const [surname, first, ...rest] = name.trim().split(/\s+/);
+  const tidy = name.normalize('NFC').replace(/\s+/gu, ' ').trim();
+  if (!tidy) return '';
+  if (LEGAL_FORMS.test(tidy) || /["«»“”„]/u.test(tidy)) return tidy;
+  const proprietor = SOLE_PROPRIETOR.exec(tidy);
+  if (proprietor) return `ИП ${maskPersonName(tidy.slice(proprietor[0].length))}`;
+  return maskPersonName(tidy);
+}
+
+/** «Фамилия Имя Отчество» of any shape → «Фамилия И.*.»; words without letters are dropped. */
+function maskPersonName(name: string): string {
+  // Initials written together («И.И.») are split into words first.
+  const words = name
+    .replace(/(\p{L})\.(?=\p{L})/gu, '$1. ')
+    .split(' ')
+    .filter((word) => /\p{L}/u.test(word));
+  const [surname, first, ...rest] = words;
   if (!surname) return '';
-  const parts = [surname];
-  if (first)
-    parts.push(
-      `${first.replace(/\.$/, '').slice(0, 1).toUpperCase()}.${rest.length > 0 ? '*.' : ''}`,
-    );
-  return parts.join(' ');
+  if (!first) return surname;
+  const initial = /\p{L}/u.exec(first)?.[0]?.toUpperCase() ?? '';
+  return `${surname} ${initial}.${rest.length > 0 ? '*.' : ''}`;
 }
 
 /** A meter's verification relative to today: fine, due soon (≤ 60 days), or expired. */

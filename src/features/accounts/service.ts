@@ -1,4 +1,4 @@
-import type { AuditLog } from '../../core/audit';
+import type { AuditAction, AuditLog } from '../../core/audit';
 import type { Db } from '../../core/db/index';
 import { nowIso } from '../../core/db/index';
 import { localDate } from '../../core/format';
@@ -124,7 +124,7 @@ export class AccountsService {
     if (!number) return { kind: 'bad-number' };
     const userScopes = [`account-link:user:${userId}`, `account-link:tg:${telegramUserId}`];
     const numberScopes = [`account-link:number:${number}`];
-    const audit = (action: string, subject: string | null, details?: Record<string, string>) =>
+    const audit = (action: AuditAction, subject: string | null, details?: Record<string, string>) =>
       this.deps.audit.record({
         action,
         userId,

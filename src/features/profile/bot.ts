@@ -1,3 +1,4 @@
+import { auditActionKey } from '../../core/audit';
 import { hears } from '@grammyjs/i18n';
 import { Composer } from 'grammy';
 import type { BotContext } from '../../core/context';
@@ -55,9 +56,9 @@ export function createProfileFeature(deps: ProfileFeatureDeps): Composer<BotCont
   };
 
   const actionLabel = (ctx: BotContext, action: string) => {
-    const key = `security-action-${action.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
+    const key = auditActionKey(action);
     const text = ctx.t(key);
-    return text === key ? ctx.t('security-action-other', { action }) : text;
+    return text === key || text === `{${key}}` ? ctx.t('security-action-other', { action }) : text;
   };
 
   const showSecurity = async (ctx: BotContext, actor: Actor, page: number) => {

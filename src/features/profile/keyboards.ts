@@ -1,7 +1,8 @@
 import type { I18nFlavor } from '@grammyjs/i18n';
 import { InlineKeyboard, Keyboard } from 'grammy';
 import { callbackData, callbackPattern } from '../../core/callback-data';
-import { SUPPORTED_LOCALES } from '../../core/i18n';
+import { formatPhone, localeOf } from '../../core/format';
+import { languageName, SUPPORTED_LOCALES } from '../../core/i18n';
 import type { Profile } from './service';
 
 type Translatable = { t: I18nFlavor['t'] };
@@ -39,22 +40,18 @@ export const securityPatterns = {
   logoutAllYes: callbackPattern('security', 'logout-all-yes'),
 };
 
-const LANGUAGE_NAMES: Record<string, string> = { ru: '🇷🇺 Русский', en: '🇬🇧 English' };
-
-/** The language's own name, as the profile card shows it. */
-export function languageName(locale: string): string {
-  return LANGUAGE_NAMES[locale] ?? locale;
-}
-
-/** The profile card's text. */
+/**
+ * The profile card's text. The language shown is the one the bot speaks to this person (chosen
+ * with /language or in the profile), the phone as Russians write it.
+ */
 export function profileText(ctx: Translatable, profile: Profile): string {
   const unset = ctx.t('profile-not-set');
   return ctx.t('profile-card', {
     name: profile.fullName ?? unset,
-    phone: profile.phone ?? unset,
+    phone: profile.phone ? formatPhone(profile.phone) : unset,
     address: profile.address ?? unset,
     email: profile.email ?? unset,
-    language: languageName(profile.locale),
+    language: languageName(localeOf(ctx)),
   });
 }
 

@@ -1,5 +1,5 @@
 import argon2 from 'argon2';
-import type { AuditLog } from '../../core/audit';
+import type { AuditAction, AuditLog } from '../../core/audit';
 import type { Db } from '../../core/db/index';
 import { nowIso } from '../../core/db/index';
 import type { Locale } from '../../core/i18n';
@@ -161,7 +161,7 @@ export class ProfileService {
 
   private async change(
     actor: Actor,
-    action: string,
+    action: AuditAction,
     fields: Parameters<ProfileRepo['update']>[1],
     details?: Record<string, string>,
   ): Promise<void> {

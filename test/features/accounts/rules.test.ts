@@ -64,6 +64,23 @@ describe('holder name masking', () => {
     expect(maskHolderName('Иванова Анна')).toBe('Иванова А.');
     expect(maskHolderName('Иванова')).toBe('Иванова');
   });
+
+  it('when the holder is an organisation, then its name is shown whole, quotes and all', () => {
+    expect(maskHolderName('ООО «Ромашка»')).toBe('ООО «Ромашка»');
+    expect(maskHolderName('ТСЖ "Вулкан"')).toBe('ТСЖ "Вулкан"');
+    expect(maskHolderName('ПАО Камчатскэнерго')).toBe('ПАО Камчатскэнерго');
+    expect(maskHolderName('СНТ  «Рассвет» ')).toBe('СНТ «Рассвет»');
+  });
+
+  it('when a name has another shape, then no stray punctuation or a full first name leaks', () => {
+    expect(maskHolderName('ИП Петров Пётр Петрович')).toBe('ИП Петров П.*.');
+    expect(maskHolderName('Иванова А.П.')).toBe('Иванова А.*.');
+    expect(maskHolderName('Салтыков-Щедрин Михаил Евграфович')).toBe('Салтыков-Щедрин М.*.');
+    expect(maskHolderName('Ким Ён Сук Алексеевна')).toBe('Ким Ё.*.');
+    expect(maskHolderName('Smith John')).toBe('Smith J.');
+    expect(maskHolderName('Иванов - Иван')).toBe('Иванов И.');
+    expect(maskHolderName('   ')).toBe('');
+  });
 });
 
 describe('verification', () => {

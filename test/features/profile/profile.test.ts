@@ -204,6 +204,20 @@ describe('/profile and /security', () => {
     expect(buttonTexts(list)).toContain('🚪 Выйти на всех устройствах');
   });
 
+  it('when linking events are in the log, then /security names every one in words, never a raw key', async () => {
+    const { person, userId } = await resident();
+    const at = new Date().toISOString();
+    for (const action of ['account.link.ok', 'account.link.failed', 'account.access.denied'])
+      await h.database
+        .db('audit_log')
+        .insert({ at, user_id: userId, telegram_user_id: person.id, action });
+    const list = await person.say('/security');
+    expect(list.text).toContain('подключён лицевой счёт');
+    expect(list.text).toContain('неудачная попытка подключить лицевой счёт');
+    expect(list.text).toContain('отказано в доступе к чужому счёту');
+    expect(list.text).not.toMatch(/[{}]|security-action|account\./);
+  });
+
   it('when there are more events than fit, the list pages', async () => {
     const { person, userId } = await resident();
     const now = Date.now();
