@@ -20,7 +20,9 @@ export function createHelpFeature({ config, auth }: HelpDeps): Composer<BotConte
   const showStart = async (ctx: BotContext) => {
     const user = ctx.from ? await auth.currentUser(ctx.from.id) : undefined;
     if (user) {
-      await ctx.reply(ctx.t('start-welcome-back', { name: user.fullName ?? user.email ?? '' }), {
+      // Without a ФИО, Telegram's first name: never the e-mail, which is not a name to greet by.
+      const name = user.fullName ?? ctx.from?.first_name ?? '';
+      await ctx.reply(ctx.t('start-welcome-back', { name }), {
         reply_markup: mainMenuKeyboard(ctx),
       });
       return;

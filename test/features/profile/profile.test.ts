@@ -160,6 +160,20 @@ describe('/profile and /security', () => {
     expect(audited).toHaveLength(1);
   });
 
+  it('when the new e-mail is on a Cyrillic domain or its punycode, then it is accepted as one address and the code arrives', async () => {
+    const { person, userId } = await resident();
+    const unicode = `ivan${person.id}@почта.рф`;
+    const punycode = `ivan${person.id}@xn--80a1acny.xn--p1ai`;
+    await person.press(await person.say('/profile'), '✉️ Эл. почта');
+    await person.next();
+    expect((await person.say(` ${punycode.toUpperCase()} `)).text).toContain(
+      `Мы отправили письмо на ${unicode}`,
+    );
+    const letter = await smtp.nextMail(unicode);
+    expect((await person.say(codeFrom(letter))).text).toContain(`изменён на ${unicode}`);
+    expect((await user(userId)).email).toBe(unicode);
+  });
+
   it('when the password is changed, the current one is required, each password message is deleted, and the new one works', async () => {
     const { person, userId } = await resident();
     const family = await h.person({ first_name: 'Пётр' });
