@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { config as loadDotenv } from 'dotenv';
 import { ConfigError, loadConfig } from '../config';
 import { createDatabase, type Db, migrateDownAll, migrateLatest } from '../core/db/index';
+import { formatMoney } from '../core/format';
 import { scrubSecrets } from '../core/logger';
 import { seedDemo } from '../demo/seed';
 import { BadPeriodError, exportData } from '../features/billing/exchange/export';
@@ -100,7 +101,7 @@ async function seed(args: string[]): Promise<void> {
     );
     for (const account of result.showcase) {
       process.stdout.write(
-        `  ${account.number}  meter ${account.meterSerial}  last charge ${(account.lastChargeKopecks / 100).toFixed(2)} ₽  ${account.note}\n`,
+        `  ${account.number}  meter ${account.meterSerial}  last charge ${formatMoney(account.lastChargeKopecks, 'en')}  ${account.note}\n`,
       );
     }
   });

@@ -1,6 +1,7 @@
 import { type AppDeps, createApp } from '../app';
 import type { RunMode } from '../config';
 import { registerCommands } from '../core/commands';
+import { formatMoney } from '../core/format';
 import { MailOutbox } from '../core/mail/outbox';
 import { type DemoAccount, isDatabaseEmpty, seedDemo } from '../demo/seed';
 import { createBotApiEmulator } from '../sandbox/emulator';
@@ -63,7 +64,7 @@ export async function startSandbox(
       demoAccounts: demoAccounts.map((account) => ({
         number: account.number,
         address: account.address,
-        proofHint: `счётчик № ${account.meterSerial}; последнее начисление ${(account.lastChargeKopecks / 100).toFixed(2).replace('.', ',')} ₽ — ${noteRu(account.note)}`,
+        proofHint: `счётчик № ${account.meterSerial}; последнее начисление ${formatMoney(account.lastChargeKopecks)} — ${noteRu(account.note)}`,
       })),
     }),
     logger,

@@ -2,9 +2,10 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AUDIT_ACTIONS, auditActionKey } from '../../src/core/audit';
-import { TARIFF_ZONES, zoneNameKey, type ZoneRole } from '../../src/core/format';
+import { TARIFF_ZONES, type ZoneRole, zoneNameKey } from '../../src/core/format';
 import { LOCALES_DIR, SUPPORTED_LOCALES } from '../../src/core/i18n';
 import { TARIFF_PLANS } from '../../src/demo/tariffs';
+import { proofIsExample } from '../../src/features/accounts/rules';
 import type { PasswordVerdict } from '../../src/features/auth/rules';
 import type { CodeCheck } from '../../src/features/auth/service';
 import type { EmailChangeResult, EmailChangeStarted } from '../../src/features/profile/service';
@@ -146,5 +147,18 @@ describe('every text people can be shown', () => {
       'ru: no-such-key-anywhere',
       'en: no-such-key-anywhere',
     ]);
+  });
+});
+
+describe('examples in texts', () => {
+  it('when the link prompt gives an example amount, then it is the fictional one the service never accepts', () => {
+    for (const locale of SUPPORTED_LOCALES) {
+      const text = readFileSync(join(LOCALES_DIR, locale, 'accounts.ftl'), 'utf8');
+      const examples = [...text.matchAll(/(?:например|e\.g\.)\s+([\d\s\u00a0]+,\d\d)/g)].map(
+        (m) => m[1] ?? '',
+      );
+      expect(examples.length).toBeGreaterThan(0);
+      for (const example of examples) expect(proofIsExample(example)).toBe(true);
+    }
   });
 });

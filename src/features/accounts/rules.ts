@@ -16,6 +16,18 @@ export const LINK_WINDOW_MS = 60 * 60 * 1000;
 /** A verification due within this many days is warned about on the card. */
 export const VERIFICATION_WARNING_DAYS = 60;
 
+/**
+ * The amount the link prompt shows as an example («например 1 234,56»). Fictional, and never
+ * accepted as a proof: a resident who copies the example must not link whichever account happens
+ * to have been charged exactly that (`proofIsExample`).
+ */
+export const PROOF_EXAMPLE_KOPECKS = 123456;
+
+/** Whether a typed proof is only the prompt's example, which never proves anything. */
+export function proofIsExample(proof: string): boolean {
+  return parseAmountKopecks(proof) === PROOF_EXAMPLE_KOPECKS;
+}
+
 const SPACES = /[\s\u00a0\u202f]/g;
 
 /**

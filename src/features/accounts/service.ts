@@ -11,6 +11,7 @@ import {
   maskHolderName,
   normalizeAccountNumber,
   parseAmountKopecks,
+  proofIsExample,
   serialMatches,
   type VerificationState,
   verificationState,
@@ -331,6 +332,7 @@ export class AccountsService {
 
   private async proofHolds(accountId: number, proof: string): Promise<boolean> {
     const policy = this.deps.proofPolicy;
+    if (proofIsExample(proof)) return false;
     if (policy !== 'last-charge') {
       const serials = await this.repo.activeSerials(accountId);
       if (serials.some((serial) => serialMatches(proof, serial))) return true;
