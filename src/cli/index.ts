@@ -119,7 +119,10 @@ async function importCommand(args: string[]): Promise<number> {
   if (report.applied) {
     process.stdout.write(
       `Imported ${report.kind} from ${report.fileName}: ${counts}, ${report.inserted} inserted, ` +
-        `${report.updated} updated, ${report.unchanged} unchanged.\n`,
+        `${report.updated} updated, ${report.unchanged} unchanged.\n` +
+        report.warnings
+          .map((warning) => `  warning, line ${warning.line}: ${warning.message}\n`)
+          .join(''),
     );
     return 0;
   }
