@@ -7,6 +7,7 @@ import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
+import { systemClock } from '../src/core/clock';
 import { createDatabase, migrateLatest } from '../src/core/db/index';
 import { importFile } from '../src/features/billing/exchange/import';
 
@@ -61,18 +62,18 @@ process.stdout.write(
 const db = createDatabase(pgUrl ?? `sqlite:${join(dir, 'bench.db')}`);
 try {
   await migrateLatest(db);
-  const accountsReport = await importFile(db, 'accounts', accountsFile);
+  const accountsReport = await importFile(db, 'accounts', accountsFile, { clock: systemClock });
   if (!accountsReport.applied)
     throw new Error(`accounts rejected: ${JSON.stringify(accountsReport.errors)}`);
   peakRss = process.memoryUsage().rss;
   const startRss = peakRss;
   const started = performance.now();
-  const report = await importFile(db, 'charges', chargesFile);
+  const report = await importFile(db, 'charges', chargesFile, { clock: systemClock });
   const seconds = (performance.now() - started) / 1000;
   if (!report.applied)
     throw new Error(`charges rejected: ${JSON.stringify(report.errors.slice(0, 5))}`);
   const again = performance.now();
-  const second = await importFile(db, 'charges', chargesFile);
+  const second = await importFile(db, 'charges', chargesFile, { clock: systemClock });
   const againSeconds = (performance.now() - again) / 1000;
   process.stdout.write(
     `${pgUrl ? 'postgres' : 'sqlite'}: ${report.rows} rows, ${report.inserted} inserted in ${seconds.toFixed(1)} s ` +

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { MemorySessionStorage, type StorageAdapter } from 'grammy';
 import { createDatabase, type Db, migrateLatest } from '../src/core/db/index';
 import { KnexStorageAdapter } from '../src/core/storage';
+import { systemClock } from '../src/core/clock';
 
 interface Result {
   name: string;
@@ -73,7 +74,7 @@ async function main(): Promise<void> {
       await withDb(`sqlite:${join(dir, 'bench.db')}`, (db) =>
         sessionRoundTrips(
           'knex + SQLite (WAL, synchronous=FULL)',
-          new KnexStorageAdapter(db, 's:'),
+          new KnexStorageAdapter(db, 's:', systemClock),
           ops,
         ),
       ),
@@ -83,7 +84,11 @@ async function main(): Promise<void> {
       results.push(
         await withDb(pg, async (db) => {
           await db('kv_store').where('key', 'like', 'bench:%').delete();
-          return sessionRoundTrips('knex + PostgreSQL', new KnexStorageAdapter(db, 'bench:'), ops);
+          return sessionRoundTrips(
+            'knex + PostgreSQL',
+            new KnexStorageAdapter(db, 'bench:', systemClock),
+            ops,
+          );
         }),
       );
     }

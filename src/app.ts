@@ -5,9 +5,17 @@ import { Api, Bot, type Context, lazySession, type MiddlewareFn } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { Config } from './config';
 import { AuditLog } from './core/audit';
-import { callbackData } from './core/callback-data';
-import { createCancelFeature } from './core/cancel';
+import type { Clock } from './core/clock';
 import { PRIVATE_COMMANDS } from './core/commands';
+import {
+  type ConversationKit,
+  createConversationKit,
+  FLOW_IDLE_MS,
+  type FlowContext,
+  type Markup,
+  type Who,
+} from './core/conversation-kit/index';
+import { createExitPath } from './core/conversation-kit/exit';
 import type { BotContext, ConversationContext, SessionData } from './core/context';
 import type { Db } from './core/db/index';
 import { nowIso } from './core/db/index';
@@ -32,7 +40,6 @@ import { AccountsService } from './features/accounts/service';
 import { createAdminFeature } from './features/admin/bot';
 import { createAuthFeature } from './features/auth/bot';
 import {
-  AUTH_CONVERSATIONS,
   createLoginConversation,
   createRecoverConversation,
   createRegisterConversation,
@@ -41,6 +48,7 @@ import {
   REGISTER_CONVERSATION,
 } from './features/auth/conversations';
 import { LOGIN_MAX_FAILURES, LOGIN_WINDOW_MS, PasswordPolicy } from './features/auth/rules';
+import { mainMenuKeyboard } from './features/auth/keyboards';
 import { AuthService, type Translate } from './features/auth/service';
 import { createBalanceFeature } from './features/balance/bot';
 import { BalanceService } from './features/balance/service';
@@ -64,7 +72,6 @@ import {
   PROFILE_EDIT_CONVERSATION,
   PROFILE_EMAIL_CONVERSATION,
   PROFILE_PASSWORD_CONVERSATION,
-  PROFILE_SECRET_CONVERSATIONS,
 } from './features/profile/conversations';
 import { ProfileService } from './features/profile/service';
 import { createReadingsFeature } from './features/readings/bot';
@@ -77,8 +84,8 @@ export interface AppDeps {
   config: Config;
   db: Db;
   logger: Logger;
-  /** "Now" for time-dependent use cases (the readings window); tests move it. Default: the system clock. */
-  clock?: () => Date;
+  /** The one source of "now" (src/core/clock.ts): `systemClock` in production, a fixed instant in tests. */
+  clock: Clock;
 }
 
 export interface BotOptions {
@@ -112,12 +119,20 @@ export interface Services {
  * Bumped whenever conversation code changes shape, so state saved by an older release is
  * discarded instead of being replayed against different code.
  */
-export const CONVERSATION_STATE_VERSION = 2;
+export const CONVERSATION_STATE_VERSION = 3;
 
 /** Leaving a conversation idle this long ends it; the next message is handled afresh. */
-const CONVERSATION_IDLE_MS = 30 * 60 * 1000;
+const CONVERSATION_IDLE_MS = FLOW_IDLE_MS;
 
-export const CANCEL_CALLBACK = callbackData('common', 'cancel');
+/** The main menu's reply-keyboard buttons: inside a flow each acts like a command. */
+const MAIN_MENU_BUTTON_KEYS = [
+  'button-balance',
+  'button-reading',
+  'button-accounts',
+  'button-profile',
+  'button-help',
+  'button-logout',
+] as const;
 
 /** Everything services need from outside: the database, and (optionally) mail and texts. */
 export interface ServiceDeps {
@@ -125,22 +140,23 @@ export interface ServiceDeps {
   db: Db;
   mailer: Mailer;
   translate: Translate;
-  clock?: () => Date;
+  clock: Clock;
 }
 
 export function createServices({ config, db, mailer, translate, clock }: ServiceDeps): Services {
-  const audit = new AuditLog(db);
-  const outbox = new Outbox(db);
-  const consents = new ConsentService(db, config.operator);
+  const audit = new AuditLog(db, clock);
+  const outbox = new Outbox(db, clock);
+  const consents = new ConsentService(db, config.operator, clock);
   const auth = new AuthService({
     db,
     mailer,
     translate,
     consents,
     audit,
-    loginLimiter: new RateLimiter(db, LOGIN_MAX_FAILURES, LOGIN_WINDOW_MS),
-    recoveryLimiter: new RateLimiter(db, LOGIN_MAX_FAILURES, LOGIN_WINDOW_MS),
+    loginLimiter: new RateLimiter(db, LOGIN_MAX_FAILURES, LOGIN_WINDOW_MS, clock),
+    recoveryLimiter: new RateLimiter(db, LOGIN_MAX_FAILURES, LOGIN_WINDOW_MS, clock),
     passwordPolicy: new PasswordPolicy(),
+    clock,
   });
   const profile = new ProfileService({
     db,
@@ -148,8 +164,9 @@ export function createServices({ config, db, mailer, translate, clock }: Service
     audit,
     mailer,
     translate,
-    passwordLimiter: new RateLimiter(db, LOGIN_MAX_FAILURES, LOGIN_WINDOW_MS),
-    emailLimiter: new RateLimiter(db, 5, 60 * 60 * 1000),
+    passwordLimiter: new RateLimiter(db, LOGIN_MAX_FAILURES, LOGIN_WINDOW_MS, clock),
+    emailLimiter: new RateLimiter(db, 5, 60 * 60 * 1000, clock),
+    clock,
   });
   const rights = new RightsService({
     db,
@@ -158,13 +175,14 @@ export function createServices({ config, db, mailer, translate, clock }: Service
     translate,
     operatorName: config.operator.name,
     timeZone: config.timeZone,
+    clock,
   });
-  const languages = new LanguageService(db);
+  const languages = new LanguageService(db, clock);
   const accounts = new AccountsService({
     db,
     audit,
-    userLimiter: new RateLimiter(db, LINK_MAX_FAILURES_PER_USER, LINK_WINDOW_MS),
-    accountLimiter: new RateLimiter(db, LINK_MAX_FAILURES_PER_ACCOUNT, LINK_WINDOW_MS),
+    userLimiter: new RateLimiter(db, LINK_MAX_FAILURES_PER_USER, LINK_WINDOW_MS, clock),
+    accountLimiter: new RateLimiter(db, LINK_MAX_FAILURES_PER_ACCOUNT, LINK_WINDOW_MS, clock),
     // Notices to co-holders go through the durable outbox, in the same transaction as the link.
     outbox,
     translate,
@@ -173,12 +191,14 @@ export function createServices({ config, db, mailer, translate, clock }: Service
     proofPolicy: config.accountLinkProof,
     timeZone: config.timeZone,
     operatorPhone: config.operator.phone,
+    clock,
   });
   const balance = new BalanceService({
     db,
     accounts,
     timeZone: config.timeZone,
     paymentDueDay: config.paymentDueDay,
+    clock,
   });
   const readings = new ReadingsService({
     db,
@@ -222,7 +242,7 @@ export function createApp(deps: AppDeps, options: BotOptions): App {
   const { config, db, logger } = deps;
   const textsI18n = createI18n(config.defaultLocale, async () => undefined);
   const translate: Translate = (locale, key, vars) => textsI18n.t(locale, key, vars);
-  const mailer = createMailer(config.mail, logger, options.onMailSent);
+  const mailer = createMailer(config.mail, deps.clock, logger, options.onMailSent);
   const services = createServices({ config, db, mailer, translate, clock: deps.clock });
   const bot = buildBot(deps, options, services, translate);
   const background = createBackground(deps, options, services);
@@ -255,7 +275,7 @@ function buildBot(
     ctx.log = logger.child({ update_id: ctx.update.update_id });
     return next();
   });
-  if (options.dedupeUpdates) bot.use(dedupeUpdates(db));
+  if (options.dedupeUpdates) bot.use(dedupeUpdates(db, deps.clock));
 
   bot.catch(async (error) => {
     const { ctx } = error;
@@ -277,17 +297,35 @@ function buildBot(
     // Lazy: the row is read only by a handler that asks for it, not on every update.
     lazySession<SessionData, BotContext>({
       initial: () => ({}),
-      storage: new KnexStorageAdapter<SessionData>(db, 'session:'),
+      storage: new KnexStorageAdapter<SessionData>(db, 'session:', deps.clock),
     }),
   );
   bot.use(i18n);
+  // Passwords, codes and linking proofs are taken out of updates before any conversation can
+  // store them (see core/secret-input); the conversation kit arms and clears the mark.
+  const gate = new SecretInputGate(db, deps.clock);
+  const vault = new SecretVault(deps.clock);
+  const whoIs = async (telegramUserId: number): Promise<Who> =>
+    (await services.auth.currentUser(telegramUserId)) ? 'resident' : 'guest';
+  const leave = async (ctx: FlowContext, text: string, who: Who, extra?: { markup?: Markup }) => {
+    if (who === 'resident') {
+      await ctx.reply(text, { reply_markup: extra?.markup ?? mainMenuKeyboard(ctx) });
+      return;
+    }
+    await ctx.reply(text, { reply_markup: extra?.markup ?? { remove_keyboard: true } });
+    await ctx.reply(ctx.t('start-welcome', { operator: config.operator.name }), {
+      reply_markup: guestKeyboard(ctx),
+    });
+  };
+  const kit: ConversationKit = createConversationKit({ gate, vault, whoIs, leave });
+
   bot.use(
     conversations<BotContext, ConversationContext>({
       storage: {
         type: 'key',
         version: CONVERSATION_STATE_VERSION,
         prefix: 'conv:',
-        adapter: new KnexStorageAdapter(db, ''),
+        adapter: new KnexStorageAdapter(db, '', deps.clock),
       },
       plugins: [
         (ctx, next) => {
@@ -298,20 +336,25 @@ function buildBot(
         },
         conversationI18n,
       ],
+      // Every way a flow is left from outside (exit, halt, the idle timeout) clears the mark.
+      onExit: async (_id, ctx) => {
+        if (ctx.chat && ctx.from) await kit.clearSecretMark(ctx.chat.id, ctx.from.id);
+      },
     }),
   );
+  bot.use(secretInput(gate, vault, PRIVATE_COMMANDS));
+  bot.use(createExitPath({ kit, whoIs, leave, menuButtonKeys: MAIN_MENU_BUTTON_KEYS }));
 
   const showMenu = async (ctx: BotContext) => {
     if (ctx.chat?.type !== 'private' || !ctx.from) return;
-    if (await services.auth.currentUser(ctx.from.id)) return;
+    if ((await whoIs(ctx.from.id)) === 'resident') return;
     await ctx.reply(ctx.t('start-welcome', { operator: config.operator.name }), {
       reply_markup: guestKeyboard(ctx),
     });
   };
-  bot.use(createCancelFeature(CANCEL_CALLBACK, showMenu));
 
   bot.use(
-    createConversation(createLanguageConversation(services.languages), {
+    createConversation(createLanguageConversation(services.languages, kit), {
       id: LANGUAGE_CONVERSATION,
       maxMillisecondsToWait: CONVERSATION_IDLE_MS,
     }),
@@ -321,7 +364,7 @@ function buildBot(
       createLinkConversation({
         accounts: services.accounts,
         auth: services.auth,
-        cancelData: CANCEL_CALLBACK,
+        kit,
         operatorPhone: config.operator.phone,
       }),
       { id: LINK_CONVERSATION, maxMillisecondsToWait: CONVERSATION_IDLE_MS },
@@ -332,6 +375,7 @@ function buildBot(
       createReadingConversation({
         auth: services.auth,
         readings: services.readings,
+        kit,
         operatorPhone: config.operator.phone,
         window: config.readingsWindow,
       }),
@@ -360,17 +404,10 @@ function buildBot(
     if (notices.length > 0) await services.outbox.enqueue(notices);
   };
 
-  // Passwords are taken out of updates before any conversation that asks for one can store them:
-  // one middleware for all of them (a new password flow only adds its id here).
-  const gate = new SecretInputGate(db);
-  const vault = new SecretVault();
-  const passwordConversations = [...AUTH_CONVERSATIONS, ...PROFILE_SECRET_CONVERSATIONS];
-  bot.use(secretInput(gate, vault, passwordConversations, PRIVATE_COMMANDS));
   const authDeps = {
     auth: services.auth,
     consents: services.consents,
-    gate,
-    vault,
+    kit,
     notifyLoggedOut: (telegramUserId: number) =>
       notifySessionEnded([telegramUserId], 'auth-session-ended'),
   };
@@ -388,8 +425,7 @@ function buildBot(
   const profileDeps = {
     profile: services.profile,
     auth: services.auth,
-    gate,
-    vault,
+    kit,
     notifySessionEnded,
   };
   for (const [id, build] of [
@@ -435,6 +471,7 @@ function buildBot(
       rights: services.rights,
       timeZone: config.timeZone,
       notifySessionEnded,
+      clock: deps.clock,
     }),
   );
   bot.use(createReadingsFeature({ auth: services.auth, readings: services.readings }));
@@ -464,14 +501,17 @@ export function createBackground(
   services?: Pick<Services, 'outbox'>,
 ): Background {
   const { db, logger } = deps;
-  const outbox = services?.outbox ?? new Outbox(db);
+  const outbox = services?.outbox ?? new Outbox(db, deps.clock);
   const api = new Api(options.token, options.apiRoot ? { apiRoot: options.apiRoot } : undefined);
   const worker = new OutboxWorker(db, api, { outbox, logger: logger.child({ module: 'outbox' }) });
-  const scheduler = new Scheduler(db, { logger: logger.child({ module: 'scheduler' }) });
+  const scheduler = new Scheduler(db, {
+    logger: logger.child({ module: 'scheduler' }),
+    clock: () => deps.clock().getTime(),
+  });
   // Periodic jobs are registered here, e.g. scheduler.every('reading-reminders', 10 * 60_000, job).
   const reminders = readingReminders(deps, outbox);
   scheduler.every('reading-reminders', 10 * 60_000, async ({ now }) => {
-    await reminders.run(deps.clock ? deps.clock() : now);
+    await reminders.run(now);
   });
   return {
     outbox,
@@ -492,7 +532,7 @@ export function createBackground(
 export function readingReminders(deps: AppDeps, outbox: Outbox): ReadingReminders {
   const { config, db } = deps;
   const texts = createI18n(config.defaultLocale, async () => undefined);
-  const languages = new LanguageService(db);
+  const languages = new LanguageService(db, deps.clock);
   return new ReadingReminders({
     db,
     outbox,
@@ -512,10 +552,10 @@ function guestMenuFor(auth: AuthService) {
 }
 
 /** Webhook redeliveries: the first insert of an `update_id` wins; later copies are dropped. */
-function dedupeUpdates(db: Db): MiddlewareFn<BotContext> {
+function dedupeUpdates(db: Db, clock: Clock): MiddlewareFn<BotContext> {
   return async (ctx, next) => {
     const inserted = await db('processed_updates')
-      .insert({ update_id: ctx.update.update_id, at: nowIso() })
+      .insert({ update_id: ctx.update.update_id, at: nowIso(clock) })
       .onConflict('update_id')
       .ignore()
       .returning('update_id');

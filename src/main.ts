@@ -5,6 +5,7 @@ import { registerCommands } from './core/commands';
 import { createDatabase, type Db, migrateLatest } from './core/db/index';
 import { createLogger, type Logger, scrubSecrets } from './core/logger';
 import { startPolling } from './run/polling';
+import { systemClock } from './core/clock';
 import { startWebhook } from './run/webhook';
 
 /** Something that was started and must be stopped, in reverse order, on SIGINT/SIGTERM. */
@@ -66,7 +67,7 @@ async function main(): Promise<void> {
 }
 
 async function startMode(config: Config, db: Db, logger: Logger): Promise<Stoppable[]> {
-  const deps = { config, db, logger };
+  const deps = { config, db, logger, clock: systemClock };
   const mode = config.mode;
   switch (mode.kind) {
     case 'polling': {
@@ -83,7 +84,7 @@ async function startMode(config: Config, db: Db, logger: Logger): Promise<Stoppa
         dedupeUpdates: true,
       });
       await registerCommands(bot.api, config);
-      const server = await startWebhook(bot, db, logger, mode);
+      const server = await startWebhook(bot, db, logger, mode, systemClock);
       background.start();
       return [() => server.stop(), () => background.stop()];
     }

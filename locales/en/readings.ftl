@@ -85,3 +85,4 @@ readings-reminder =
 readings-verification-notice =
     The verification of meter No. { $serial } (account { $account }) expires on { $date }.
     After that date its readings are not accepted: please order a verification in advance.
+readings-not-sent = The reading was not sent: the entry was interrupted, and this button no longer works. To send a reading, please start again.

@@ -1,5 +1,6 @@
 import type { Db } from './db/index';
 import { nowIso } from './db/index';
+import type { Clock } from './clock';
 
 /**
  * Every kind of event the audit trail records. People read them in `/security` and in the
@@ -63,11 +64,14 @@ export interface AuditEvent {
  * rather than in logs so `/security` and staff can read it and it follows the data's retention.
  */
 export class AuditLog {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+  ) {}
 
   async record(event: AuditEvent, db: Db = this.db): Promise<void> {
     await db('audit_log').insert({
-      at: nowIso(),
+      at: nowIso(this.clock),
       user_id: event.userId ?? null,
       telegram_user_id: event.telegramUserId ?? null,
       action: event.action,

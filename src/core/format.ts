@@ -71,24 +71,21 @@ function scaledDecimal(value: number, scale: number): `${number}` {
 }
 
 /**
- * Kopecks as rubles: «1 234,56 ₽» (ru), «1,234.56 ₽» (en: English grouping, still the ruble
- * sign after the number, as on the receipt). Negative amounts keep a minus.
- * @param kopecks integer kopecks
+ * Kopecks as rubles the way the receipt writes them, «1 234,56 ₽», in every language: the amount
+ * is the one on the paper receipt and in the bank app, and a resident reading English compares it
+ * with those (DESIGN: `ru-RU`, RUB). Exact: formatted from a decimal string, not `kopecks / 100`.
+ * @param kopecks integer kopecks; negative amounts keep a minus
  */
-export function formatMoney(kopecks: number, locale: FormatLocale = 'ru'): string {
-  const number = numberFormat(locale, 'money', {
-    minimumFractionDigits: 2,
-    maximumFractionDigits: 2,
-  }).format(scaledDecimal(kopecks, 2));
-  return `${number}\u00a0₽`;
+export function formatMoney(kopecks: number): string {
+  return `${formatRubles(kopecks)}\u00a0₽`;
 }
 
 /**
- * Rubles without the sign, as a number for tables and charts: «1 234,56».
+ * Rubles without the sign, for tables and chart axes: «1 234,56», as on the receipt.
  * @param kopecks integer kopecks
  */
-export function formatRubles(kopecks: number, locale: FormatLocale = 'ru'): string {
-  return numberFormat(locale, 'money', {
+export function formatRubles(kopecks: number): string {
+  return numberFormat('ru', 'money', {
     minimumFractionDigits: 2,
     maximumFractionDigits: 2,
   }).format(scaledDecimal(kopecks, 2));

@@ -1,4 +1,5 @@
 import type { Db } from './db/index';
+import type { Clock } from './clock';
 
 /** The outcome of a check: allowed, or blocked until a moment the user can be told. */
 export type RateLimitState = { blocked: false } | { blocked: true; retryAfterMs: number };
@@ -15,7 +16,7 @@ export class RateLimiter {
     private readonly db: Db,
     private readonly limit: number,
     private readonly windowMs: number,
-    private readonly clock: () => Date = () => new Date(),
+    private readonly clock: Clock,
   ) {}
 
   /** Whether every one of `scopes` still allows an attempt; the longest wait wins. */

@@ -17,7 +17,8 @@ export interface SchedulerOptions {
   /** How often the loop looks at its jobs; default 1 s (the database is only asked when one is due). */
   tickMs?: number;
   /** Milliseconds since the epoch; injected so tests move time by hand. */
-  clock?: () => number;
+  /** Milliseconds since the epoch, from the app's one clock (src/core/clock.ts). */
+  clock: () => number;
   logger?: Pick<Logger, 'info' | 'warn' | 'error'>;
 }
 
@@ -59,11 +60,11 @@ export class Scheduler {
 
   constructor(
     private readonly db: Db,
-    options: SchedulerOptions = {},
+    options: SchedulerOptions,
   ) {
     this.id = options.id ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
     this.tickMs = options.tickMs ?? 1_000;
-    this.clock = options.clock ?? Date.now;
+    this.clock = options.clock;
     this.logger = options.logger ?? noopLogger;
   }
 

@@ -3,6 +3,7 @@ import type { MiddlewareFn } from 'grammy';
 import type { BotContext } from './context';
 import type { Db } from './db/index';
 import { nowIso } from './db/index';
+import type { Clock } from './clock';
 
 /** What a conversation sees instead of a secret: this prefix and a one-time token. */
 const SECRET_TOKEN_PREFIX = 'secret:';
@@ -33,23 +34,23 @@ const VAULT_TTL_MS = 60 * 1000;
 export class SecretVault {
   private readonly secrets = new Map<string, { value: string; expires: number }>();
 
-  constructor(private readonly clock: () => number = Date.now) {}
+  constructor(private readonly clock: Clock) {}
 
   put(value: string): string {
     this.sweep();
     const token = randomBytes(16).toString('hex');
-    this.secrets.set(token, { value, expires: this.clock() + VAULT_TTL_MS });
+    this.secrets.set(token, { value, expires: this.clock().getTime() + VAULT_TTL_MS });
     return token;
   }
 
   take(token: string): string | undefined {
     const entry = this.secrets.get(token);
     this.secrets.delete(token);
-    return entry && entry.expires > this.clock() ? entry.value : undefined;
+    return entry && entry.expires > this.clock().getTime() ? entry.value : undefined;
   }
 
   private sweep(): void {
-    const now = this.clock();
+    const now = this.clock().getTime();
     for (const [token, entry] of this.secrets) if (entry.expires <= now) this.secrets.delete(token);
   }
 }
@@ -59,7 +60,10 @@ export class SecretVault {
  * so it holds across restarts and instances, like the conversation that set it.
  */
 export class SecretInputGate {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+  ) {}
 
   private key(chatId: number, userId: number): string {
     return `secret-wait:${chatId}:${userId}`;
@@ -67,11 +71,18 @@ export class SecretInputGate {
 
   /** Called by a conversation (inside `external`) right before it waits for a password. */
   async expect(chatId: number, userId: number): Promise<void> {
-    const value = JSON.stringify({ until: Date.now() + EXPECT_TTL_MS });
+    const value = JSON.stringify({ until: this.clock().getTime() + EXPECT_TTL_MS });
     await this.db('kv_store')
-      .insert({ key: this.key(chatId, userId), value, updated_at: nowIso() })
+      .insert({ key: this.key(chatId, userId), value, updated_at: nowIso(this.clock) })
       .onConflict('key')
       .merge(['value', 'updated_at']);
+  }
+
+  /** Removes the mark (every way out of a flow calls this: a mark must not outlive its question). */
+  async clear(chatId: number, userId: number): Promise<void> {
+    await this.db('kv_store')
+      .where({ key: this.key(chatId, userId) })
+      .delete();
   }
 
   /** Whether a secret is expected now; the mark is used up either way. */
@@ -81,7 +92,7 @@ export class SecretInputGate {
     if (!row) return false;
     await this.db('kv_store').where({ key }).delete();
     const { until } = JSON.parse(row.value as string) as { until: number };
-    return until > Date.now();
+    return until > this.clock().getTime();
   }
 }
 
@@ -97,12 +108,12 @@ export class SecretInputGate {
  *
  * The bot's own commands, typed alone, pass through untouched (a resident typing /start is not
  * typing a password); anything else — even "/something" — is treated as the secret. The mark
- * counts only while one of `conversationIds` is active, so /cancel leaves nothing armed.
+ * counts only while a conversation is active, and every exit from a flow clears it (the
+ * conversation kit's exit path and `onExit`), so nothing stays armed after a flow.
  */
 export function secretInput(
   gate: SecretInputGate,
   vault: SecretVault,
-  conversationIds: readonly string[],
   passThroughCommands: readonly string[],
 ): MiddlewareFn<BotContext> {
   return async (ctx, next) => {
@@ -110,7 +121,7 @@ export function secretInput(
     if (ctx.chat?.type !== 'private' || !ctx.from || message?.text === undefined) return next();
     if (isKnownCommand(message.text, passThroughCommands)) return next();
     const active = await ctx.conversation.active();
-    if (!conversationIds.some((id) => (active[id] ?? 0) > 0)) return next();
+    if (Object.keys(active).length === 0) return next();
     if (!(await gate.consume(ctx.chat.id, ctx.from.id))) return next();
 
     const token = vault.put(message.text);

@@ -1,6 +1,7 @@
 import type { StorageAdapter } from 'grammy';
 import type { Db } from './db/index';
 import { nowIso } from './db/index';
+import type { Clock } from './clock';
 
 /**
  * A grammY {@link StorageAdapter} over the `kv_store` table, in the bot's own database.
@@ -13,6 +14,7 @@ export class KnexStorageAdapter<T> implements StorageAdapter<T> {
   constructor(
     private readonly db: Db,
     private readonly prefix: string,
+    private readonly clock: Clock,
   ) {}
 
   async read(key: string): Promise<T | undefined> {
@@ -24,7 +26,11 @@ export class KnexStorageAdapter<T> implements StorageAdapter<T> {
 
   async write(key: string, value: T): Promise<void> {
     await this.db('kv_store')
-      .insert({ key: this.prefix + key, value: JSON.stringify(value), updated_at: nowIso() })
+      .insert({
+        key: this.prefix + key,
+        value: JSON.stringify(value),
+        updated_at: nowIso(this.clock),
+      })
       .onConflict('key')
       .merge(['value', 'updated_at']);
   }

@@ -27,7 +27,7 @@ export interface DemoSeedOptions {
    * "Today". The 12 full months before its month are billed (readings start a month earlier, so the
    * first bill has a previous reading); its own month is left open for readings sent in the bot.
    */
-  now?: Date;
+  now: Date;
   /** The supplier's zone: billing dates and days of payment are local to it. */
   timeZone?: string;
   /** Called after each batch of accounts is written. */
@@ -144,7 +144,7 @@ export async function isDatabaseEmpty(db: Knex): Promise<boolean> {
  * every feature can be tried (sandbox) or loaded (`--accounts 100000`). All of it is written in
  * one transaction: the database ends up either fully seeded or untouched.
  */
-export async function seedDemo(db: Knex, options: DemoSeedOptions = {}): Promise<DemoSeedResult> {
+export async function seedDemo(db: Knex, options: DemoSeedOptions): Promise<DemoSeedResult> {
   const total = options.accounts ?? DEFAULT_ACCOUNTS;
   if (!Number.isInteger(total) || total < 1 || total > MAX_ACCOUNTS) {
     throw new RangeError(
@@ -155,7 +155,7 @@ export async function seedDemo(db: Knex, options: DemoSeedOptions = {}): Promise
   if (!Number.isSafeInteger(seedOption))
     throw new RangeError(`seed must be a whole number (got ${seedOption})`);
   const seed = seedWord(seedOption);
-  const now = options.now ?? new Date();
+  const now = options.now;
   const clock = new ZoneClock(options.timeZone ?? DEFAULT_TIME_ZONE);
   const local = clock.localDate(now);
   const currentPeriod = periodOf(local.year, local.month);

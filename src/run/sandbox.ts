@@ -47,9 +47,9 @@ export async function startSandbox(
   let demoAccounts: DemoAccount[] = [];
   if (await isDatabaseEmpty(db)) {
     logger.info('empty database: seeding demo data');
-    demoAccounts = (await seedDemo(db)).showcase;
+    demoAccounts = (await seedDemo(db, { now: deps.clock() })).showcase;
   } else {
-    demoAccounts = (await seedDemo(db, { dryRun: true })).showcase;
+    demoAccounts = (await seedDemo(db, { dryRun: true, now: deps.clock() })).showcase;
   }
   const token = mode.token ?? SANDBOX_BOT.token;
   const outbox = new MailOutbox(config.mail.outboxDir);

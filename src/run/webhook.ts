@@ -4,13 +4,14 @@ import type { BotContext } from '../core/context';
 import { type Db, isReachable } from '../core/db/index';
 import type { Logger } from '../core/logger';
 import { ALLOWED_UPDATES } from './updates';
+import type { Clock } from '../core/clock';
 
 const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
 /** Telegram gives up redelivering an update after about a day; remembering two is plenty. */
 const REMEMBER_UPDATES_MS = 2 * 24 * 60 * 60 * 1000;
 
 /** Forgets processed `update_id`s older than Telegram could redeliver. Returns how many went. */
-export async function pruneProcessedUpdates(db: Db, now = new Date()): Promise<number> {
+export async function pruneProcessedUpdates(db: Db, now: Date): Promise<number> {
   const cutoff = new Date(now.getTime() - REMEMBER_UPDATES_MS).toISOString();
   return db('processed_updates').where('at', '<', cutoff).delete();
 }
@@ -40,6 +41,8 @@ export async function startWebhook(
   db: Db,
   logger: Logger,
   options: WebhookOptions,
+  /** The app's one clock: prunes remembered update ids older than two days. */
+  clock: Clock,
 ): Promise<WebhookServer> {
   await bot.init();
   const path = new URL(options.url).pathname || '/';
@@ -82,7 +85,7 @@ export async function startWebhook(
   }
   logger.info({ port, path }, 'webhook server listening');
   const prune = setInterval(() => {
-    pruneProcessedUpdates(db).catch((error: unknown) =>
+    pruneProcessedUpdates(db, clock()).catch((error: unknown) =>
       logger.warn({ err: error }, 'could not prune processed updates'),
     );
   }, PRUNE_INTERVAL_MS);

@@ -8,6 +8,7 @@ import { SandboxClient } from '../../src/sandbox/client';
 import { type BotApiEmulator, createBotApiEmulator } from '../../src/sandbox/emulator';
 import { type TestDatabase, withTestDatabase } from '../support/database';
 import { TEST_BOT } from '../support/harness';
+import { systemClock } from '../../src/core/clock';
 
 /** Fast pacing for tests that are not about pacing. */
 const FAST = {
@@ -66,7 +67,7 @@ describe('outbox and its worker (on a real database, against the Bot API emulato
     await emulator.start();
     client = new SandboxClient(emulator.url);
     api = new Api(TEST_BOT.token, { apiRoot: emulator.apiRoot });
-    outbox = new Outbox(t.db);
+    outbox = new Outbox(t.db, systemClock);
   });
 
   afterEach(async () => {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase, type Db, dialectOf } from '../../src/core/db/index';
 import { Scheduler } from '../../src/core/scheduler';
 import { type TestDatabase, withTestDatabase } from '../support/database';
+import { systemClock } from '../../src/core/clock';
 
 async function waitUntil(done: () => boolean, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -90,6 +91,7 @@ describe('scheduler (job leases in the shared database)', () => {
     const errors: unknown[] = [];
     let calls = 0;
     const scheduler = new Scheduler(t.db, {
+      clock: () => systemClock().getTime(),
       tickMs: 5,
       logger: { info() {}, warn() {}, error: (obj: unknown) => errors.push(obj) },
     }).every('flaky', 20, () => {
@@ -108,7 +110,10 @@ describe('scheduler (job leases in the shared database)', () => {
     let running = false;
     let aborted = false;
     let finished = false;
-    const scheduler = new Scheduler(t.db, { tickMs: 5 }).every('long', 60_000, async (ctx) => {
+    const scheduler = new Scheduler(t.db, {
+      tickMs: 5,
+      clock: () => systemClock().getTime(),
+    }).every('long', 60_000, async (ctx) => {
       running = true;
       await new Promise<void>((resolve) => ctx.signal.addEventListener('abort', () => resolve()));
       aborted = ctx.signal.aborted;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KnexStorageAdapter } from '../../src/core/storage';
 import { type TestDatabase, withTestDatabase } from '../support/database';
+import { systemClock } from '../../src/core/clock';
 
 describe('the session and conversation storage', () => {
   let t: TestDatabase;
@@ -10,7 +11,11 @@ describe('the session and conversation storage', () => {
   afterAll(() => t.cleanup());
 
   it('when a value is written, reads it back; when overwritten, reads the new one', async () => {
-    const store = new KnexStorageAdapter<{ step: number; text: string }>(t.db, 'session:');
+    const store = new KnexStorageAdapter<{ step: number; text: string }>(
+      t.db,
+      'session:',
+      systemClock,
+    );
     await store.write('42', { step: 1, text: 'Привет 👋 שלום' });
     expect(await store.read('42')).toEqual({ step: 1, text: 'Привет 👋 שלום' });
     await store.write('42', { step: 2, text: '' });
@@ -19,7 +24,7 @@ describe('the session and conversation storage', () => {
   });
 
   it('when a key was never written or was deleted, reads nothing', async () => {
-    const store = new KnexStorageAdapter<number>(t.db, 'session:');
+    const store = new KnexStorageAdapter<number>(t.db, 'session:', systemClock);
     expect(await store.read('missing')).toBeUndefined();
     await store.write('gone', 1);
     await store.delete('gone');
@@ -28,8 +33,8 @@ describe('the session and conversation storage', () => {
   });
 
   it('when two prefixes share the table, each sees only its own keys', async () => {
-    const sessions = new KnexStorageAdapter<number>(t.db, 'px_a:');
-    const other = new KnexStorageAdapter<number>(t.db, 'px_b:');
+    const sessions = new KnexStorageAdapter<number>(t.db, 'px_a:', systemClock);
+    const other = new KnexStorageAdapter<number>(t.db, 'px_b:', systemClock);
     await sessions.write('1', 1);
     await sessions.write('2', 2);
     await other.write('1', 100);
@@ -40,8 +45,8 @@ describe('the session and conversation storage', () => {
   });
 
   it('when a prefix contains LIKE wildcards, listing keys stays exact', async () => {
-    const wild = new KnexStorageAdapter<number>(t.db, 'w%_:');
-    const plain = new KnexStorageAdapter<number>(t.db, 'wxy:');
+    const wild = new KnexStorageAdapter<number>(t.db, 'w%_:', systemClock);
+    const plain = new KnexStorageAdapter<number>(t.db, 'wxy:', systemClock);
     await wild.write('k', 1);
     await plain.write('k', 2);
     const keys: string[] = [];

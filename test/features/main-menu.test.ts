@@ -1,14 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixedClock } from '../../src/core/clock';
 import { seedDemo } from '../../src/demo/seed';
 import { type Harness, MAIN_MENU_RU, replyButtonTexts, startHarness } from '../support/harness';
 import { linkDirectly, loginResident } from '../support/residents';
+
+/** Inside the readings window (15–25, Kamchatka), so «Передать показания» opens its form. */
+const IN_WINDOW = fixedClock('2026-11-20T00:00:00Z');
 
 describe('the main menu of a logged-in resident', () => {
   let h: Harness;
   let accountNumber: string;
   beforeAll(async () => {
-    h = await startHarness();
-    accountNumber = (await seedDemo(h.database.db, { accounts: 5 })).showcase[0]!.number;
+    h = await startHarness({}, { clock: IN_WINDOW });
+    accountNumber = (await seedDemo(h.database.db, { accounts: 5, now: IN_WINDOW() })).showcase[0]!
+      .number;
   });
   afterAll(() => h.stop());
 

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBot } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/core/logger';
+import { systemClock } from '../../src/core/clock';
 import { startWebhook, type WebhookServer } from '../../src/run/webhook';
 import { SandboxClient } from '../../src/sandbox/client';
 import { type BotApiEmulator, createBotApiEmulator } from '../../src/sandbox/emulator';
@@ -25,17 +26,23 @@ describe('webhook mode', () => {
     const config = loadConfig({ DATABASE_URL: database.url });
     const logger = createLogger('silent');
     const bot = createBot(
-      { config, db: database.db, logger },
+      { config, db: database.db, logger, clock: systemClock },
       { token: TEST_BOT.token, apiRoot: emulator.apiRoot, dedupeUpdates: true },
     );
     // Port 0 first, then register the real URL with the emulator, which delivers like Telegram.
-    server = await startWebhook(bot, database.db, logger, {
-      url: 'http://127.0.0.1/telegram/hook',
-      secret: SECRET,
-      host: '127.0.0.1',
-      port: 0,
-      register: false,
-    });
+    server = await startWebhook(
+      bot,
+      database.db,
+      logger,
+      {
+        url: 'http://127.0.0.1/telegram/hook',
+        secret: SECRET,
+        host: '127.0.0.1',
+        port: 0,
+        register: false,
+      },
+      systemClock,
+    );
     endpoint = `http://127.0.0.1:${server.port}/telegram/hook`;
     await bot.api.setWebhook(endpoint, { secret_token: SECRET });
   });

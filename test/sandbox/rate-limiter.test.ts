@@ -37,6 +37,9 @@ describe('rate limiter (fake clock)', () => {
 
   it('when limits are off, then nothing is limited', () => {
     const limiter = new RateLimiter(false, () => 0);
-    for (let i = 0; i < 100; i++) limiter.check(1, false);
+    for (let i = 0; i < 100; i++) {
+      expect(retryAfter(() => limiter.check(1, false))).toBeUndefined();
+      expect(retryAfter(() => limiter.check(-100, true))).toBeUndefined();
+    }
   });
 });

@@ -1,4 +1,5 @@
 import { AuditLog } from '../../src/core/audit';
+import type { Clock } from '../../src/core/clock';
 import type { Db } from '../../src/core/db/index';
 import { Outbox } from '../../src/core/outbox/outbox';
 import { RateLimiter } from '../../src/core/rate-limit';
@@ -91,13 +92,13 @@ export async function createAccountWithMeters(
 }
 
 /** The accounts feature's service as the app builds it (ownership checks, the current account). */
-export function accountsService(db: Db, clock: () => Date = () => new Date()): AccountsService {
+export function accountsService(db: Db, clock: Clock): AccountsService {
   return new AccountsService({
     db,
-    audit: new AuditLog(db),
-    userLimiter: new RateLimiter(db, LINK_MAX_FAILURES_PER_USER, LINK_WINDOW_MS),
-    accountLimiter: new RateLimiter(db, LINK_MAX_FAILURES_PER_ACCOUNT, LINK_WINDOW_MS),
-    outbox: new Outbox(db),
+    audit: new AuditLog(db, clock),
+    userLimiter: new RateLimiter(db, LINK_MAX_FAILURES_PER_USER, LINK_WINDOW_MS, clock),
+    accountLimiter: new RateLimiter(db, LINK_MAX_FAILURES_PER_ACCOUNT, LINK_WINDOW_MS, clock),
+    outbox: new Outbox(db, clock),
     translate: (_locale, key) => key,
     localeOf: async () => 'ru',
     proofPolicy: 'either',

@@ -1,3 +1,4 @@
+import type { Clock } from '../clock';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
@@ -92,6 +93,6 @@ export async function isReachable(db: Db): Promise<boolean> {
 }
 
 /** The current time as stored in every `*_at` column: an ISO-8601 UTC string. */
-export function nowIso(clock: () => Date = () => new Date()): string {
+export function nowIso(clock: Clock): string {
   return clock().toISOString();
 }

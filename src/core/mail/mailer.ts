@@ -1,6 +1,7 @@
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { Logger } from '../logger';
 import { MailOutbox, type OutboxMail } from './outbox';
+import type { Clock } from '../clock';
 
 /** One plain-text letter. Codes and notices only: no HTML, nothing to render wrongly. */
 export interface MailMessage {
@@ -47,11 +48,12 @@ export class SmtpMailer implements Mailer {
 export class OutboxMailer implements Mailer {
   constructor(
     private readonly outbox: MailOutbox,
+    private readonly clock: Clock,
     private readonly onSent?: (mail: OutboxMail) => void,
   ) {}
 
   async send(message: MailMessage): Promise<void> {
-    const saved = await this.outbox.put(message);
+    const saved = await this.outbox.put(message, this.clock());
     this.onSent?.(saved);
   }
 }
@@ -59,9 +61,10 @@ export class OutboxMailer implements Mailer {
 /** SMTP when configured, else the local outbox. */
 export function createMailer(
   mail: { smtpUrl?: string; from: string; outboxDir: string },
+  clock: Clock,
   logger?: Logger,
   onSent?: (mail: OutboxMail) => void,
 ): Mailer {
   if (mail.smtpUrl) return new SmtpMailer(mail.smtpUrl, mail.from, logger);
-  return new OutboxMailer(new MailOutbox(mail.outboxDir), onSent);
+  return new OutboxMailer(new MailOutbox(mail.outboxDir), clock, onSent);
 }

@@ -18,7 +18,7 @@ export interface OutboxMail {
 export class MailOutbox {
   constructor(private readonly dir: string) {}
 
-  async put(mail: Omit<OutboxMail, 'id' | 'date'>, now = new Date()): Promise<OutboxMail> {
+  async put(mail: Omit<OutboxMail, 'id' | 'date'>, now: Date): Promise<OutboxMail> {
     await mkdir(this.dir, { recursive: true });
     const saved: OutboxMail = { id: randomUUID(), date: now.toISOString(), ...mail };
     const name = `${saved.date.replace(/[:.]/g, '-')}-${saved.id}.json`;

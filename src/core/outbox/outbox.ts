@@ -9,6 +9,7 @@ import type {
 import type { Knex } from 'knex';
 import type { Db } from '../db/index';
 import { nowIso } from '../db/index';
+import type { Clock } from '../clock';
 
 /** Where a row is in its life: claimed rows are `sending` under a lease until the send ends. */
 export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'cancelled';
@@ -142,7 +143,7 @@ export class Outbox {
 
   constructor(
     private readonly db: Db,
-    private readonly clock: () => Date = () => new Date(),
+    private readonly clock: Clock,
   ) {}
 
   /**

@@ -1,58 +1,28 @@
+import type { ConversationKit, Verdict } from '../../core/conversation-kit/index';
 import type { BotContext, BotConversation, ConversationContext } from '../../core/context';
 import type { AuthService } from '../auth/service';
-import { cancelOnlyKeyboard, linkedKeyboard } from './keyboards';
+import { linkedKeyboard } from './keyboards';
 import { minutesFrom, normalizeAccountNumber } from './rules';
 import type { AccountsService } from './service';
 
 export const LINK_CONVERSATION = 'link-account';
 
-/** Bounds: a resident gets a few tries per question and per conversation, never a loop. */
-const ANSWER_TRIES = 4;
+/** Rounds of number + proof in one sitting; the service's attempt limits are the real bound. */
 const LINK_ROUNDS = 3;
 
 export interface LinkConversationDeps {
   accounts: AccountsService;
   auth: AuthService;
-  /** The app-wide «Отмена» button's data; the cancel feature handles it before any conversation. */
-  cancelData: string;
+  kit: ConversationKit;
   operatorPhone: string;
 }
 
 type Ctx = ConversationContext;
 
-/**
- * Waits for a typed answer that `accept` takes. Another command leaves the conversation and is
- * handled as usual (someone who types /balance mid-way wants the balance); buttons of older
- * messages are answered and ignored. Undefined after too many unusable answers.
- */
-async function askText(
-  conversation: BotConversation,
-  ctx: Ctx,
-  prompt: string,
-  deps: LinkConversationDeps,
-  accept: (text: string) => string | undefined,
-  invalidKey: string,
-): Promise<string | undefined> {
-  const keyboard = cancelOnlyKeyboard(ctx, deps.cancelData);
-  await ctx.reply(prompt, { reply_markup: keyboard });
-  for (let i = 0; i < ANSWER_TRIES; i++) {
-    const next = await conversation.wait();
-    if (next.callbackQuery) {
-      await next.answerCallbackQuery();
-      await next.reply(next.t('accounts-link-text-only'), { reply_markup: keyboard });
-      continue;
-    }
-    const text = next.message?.text;
-    if (text?.startsWith('/')) await conversation.halt({ next: true });
-    const value = text === undefined ? undefined : accept(text);
-    if (value !== undefined) return value;
-    await next.reply(next.t(text === undefined ? 'accounts-link-text-only' : invalidKey), {
-      reply_markup: keyboard,
-    });
-  }
-  await ctx.reply(ctx.t('accounts-link-too-many-tries'));
-  return undefined;
-}
+/** What a linking attempt ended with, as stored in the conversation (no proof in it). */
+type LinkOutcome =
+  | { kind: 'linked' | 'already-linked'; number: string; accountId: number }
+  | { kind: 'invalid' | 'bad-number' };
 
 /**
  * /link: the account number, then the proof (a meter serial or the last charge, as configured).
@@ -68,66 +38,92 @@ export function createLinkConversation(deps: LinkConversationDeps) {
     if (telegramUserId === undefined) return;
     const user = await conversation.external(() => deps.auth.currentUser(telegramUserId));
     if (!user) {
-      await ctx.reply(ctx.t('accounts-login-first'));
+      await deps.kit.finish(conversation, ctx, ctx.t('accounts-login-first'));
       return;
     }
+    const { kit } = deps;
     const proofPrompt = `accounts-link-ask-proof-${deps.accounts.proofPolicy}`;
+    let at = ctx;
     for (let round = 0; round < LINK_ROUNDS; round++) {
-      const number = await askText(
-        conversation,
-        ctx,
-        ctx.t('accounts-link-ask-number'),
-        deps,
-        normalizeAccountNumber,
-        'accounts-link-number-invalid',
-      );
-      if (number === undefined) return;
-      const proof = await askText(
-        conversation,
-        ctx,
-        ctx.t(proofPrompt),
-        deps,
-        (text) => (text.trim().length > 0 ? text.trim() : undefined),
-        'accounts-link-text-only',
-      );
-      if (proof === undefined) return;
-      const result = await conversation.external(() =>
-        deps.accounts.linkAccount(user.id, telegramUserId, { number, proof }),
-      );
-      switch (result.kind) {
-        case 'linked':
-          await ctx.reply(ctx.t('accounts-link-done', { number: result.account.number }), {
-            reply_markup: linkedKeyboard(ctx, result.account.id),
+      const number = await kit.ask(conversation, at, {
+        prompt: at.t('accounts-link-ask-number'),
+        otherwise: { key: 'accounts-link-text-only' },
+        parse: (input) => {
+          if (input.kind !== 'text') return { ok: false, say: { key: 'accounts-link-text-only' } };
+          const value = normalizeAccountNumber(input.text);
+          return value
+            ? { ok: true, value }
+            : { ok: false, say: { key: 'accounts-link-number-invalid' } };
+        },
+      });
+      if (!number) return;
+      // The proof (meter serial or last charge) is a secret: deleted from the chat, checked inside
+      // `external`, never in the conversation's stored updates; only the outcome is kept.
+      const linked = await kit.askSecret(conversation, number.ctx, {
+        prompt: number.ctx.t(proofPrompt),
+        otherwise: { key: 'accounts-link-text-only' },
+        check: async (proof): Promise<Verdict<LinkOutcome>> => {
+          if (proof.trim().length === 0)
+            return { ok: false, say: { key: 'accounts-link-text-only' } };
+          const result = await deps.accounts.linkAccount(user.id, telegramUserId, {
+            number: number.value,
+            proof: proof.trim(),
           });
-          return;
-        case 'already-linked':
-          await ctx.reply(ctx.t('accounts-link-already', { number: result.account.number }), {
-            reply_markup: linkedKeyboard(ctx, result.account.id),
-          });
-          return;
-        case 'limited':
-          await ctx.reply(
-            ctx.t('accounts-link-limited', {
-              minutes: minutesFrom(result.retryAfterMs),
-              phone: deps.operatorPhone,
-            }),
-          );
-          return;
-        case 'invalid':
-          if (result.retryAfterMs !== undefined) {
-            await ctx.reply(
-              ctx.t('accounts-link-invalid-last', { minutes: minutesFrom(result.retryAfterMs) }),
-            );
-            return;
+          switch (result.kind) {
+            case 'linked':
+            case 'already-linked':
+              return {
+                ok: true,
+                value: {
+                  kind: result.kind as 'linked' | 'already-linked',
+                  number: result.account.number,
+                  accountId: result.account.id,
+                },
+              };
+            case 'limited':
+              return {
+                ok: false,
+                final: true,
+                say: {
+                  key: 'accounts-link-limited',
+                  vars: { minutes: minutesFrom(result.retryAfterMs), phone: deps.operatorPhone },
+                },
+              };
+            case 'invalid':
+              if (result.retryAfterMs !== undefined)
+                return {
+                  ok: false,
+                  final: true,
+                  say: {
+                    key: 'accounts-link-invalid-last',
+                    vars: { minutes: minutesFrom(result.retryAfterMs) },
+                  },
+                };
+              return { ok: true, value: { kind: 'invalid' } };
+            case 'bad-number':
+              return { ok: true, value: { kind: 'bad-number' } };
           }
-          await ctx.reply(ctx.t('accounts-link-invalid'));
-          break;
-        case 'bad-number':
-          await ctx.reply(ctx.t('accounts-link-number-invalid'));
-          break;
+        },
+      });
+      if (!linked) return;
+      at = linked.ctx;
+      const outcome = linked.value;
+      if (outcome.kind === 'linked' || outcome.kind === 'already-linked') {
+        await kit.finish(
+          conversation,
+          at,
+          at.t(outcome.kind === 'linked' ? 'accounts-link-done' : 'accounts-link-already', {
+            number: outcome.number,
+          }),
+          { markup: linkedKeyboard(at, outcome.accountId) },
+        );
+        return;
       }
+      await at.reply(
+        at.t(outcome.kind === 'invalid' ? 'accounts-link-invalid' : 'accounts-link-number-invalid'),
+      );
     }
-    await ctx.reply(ctx.t('accounts-link-too-many-tries'));
+    await kit.finish(conversation, at, at.t('accounts-link-too-many-tries'));
   };
 }
 

@@ -77,8 +77,3 @@ export function linkedKeyboard(ctx: Translatable, accountId: number): InlineKeyb
     .row()
     .text(ctx.t('button-accounts'), accountButtons.list);
 }
-
-/** Only the way out, for the link conversation's questions. */
-export function cancelOnlyKeyboard(ctx: Translatable, cancelData: string): InlineKeyboard {
-  return new InlineKeyboard().text(ctx.t('button-cancel'), cancelData);
-}

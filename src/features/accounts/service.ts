@@ -16,6 +16,7 @@ import {
   type VerificationState,
   verificationState,
 } from './rules';
+import type { Clock } from '../../core/clock';
 
 /** Renders a locale text; the service stays free of Fluent and grammY. */
 export type AccountsTranslate = (
@@ -39,7 +40,7 @@ export interface AccountsServiceDeps {
   proofPolicy: LinkProofPolicy;
   timeZone: string;
   operatorPhone: string;
-  clock?: () => Date;
+  clock: Clock;
 }
 
 /** A linked account as lists show it. */
@@ -99,11 +100,11 @@ const NOTICE_KIND = 'account-linked';
  */
 export class AccountsService {
   private readonly repo: AccountsRepo;
-  private readonly clock: () => Date;
+  private readonly clock: Clock;
 
   constructor(private readonly deps: AccountsServiceDeps) {
     this.repo = new AccountsRepo(deps.db);
-    this.clock = deps.clock ?? (() => new Date());
+    this.clock = deps.clock;
   }
 
   /** Which proofs the resident will be asked for. */
@@ -168,7 +169,7 @@ export class AccountsService {
       });
     }
 
-    const at = nowIso();
+    const at = nowIso(this.clock);
     const linkId = await this.deps.db.transaction(async (trx) => {
       const id = await this.repo.insertLink(trx, userId, account.id, at);
       if (id === undefined) return undefined;

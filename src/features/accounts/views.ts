@@ -19,10 +19,8 @@ export function accountsListText(ctx: Translatable, accounts: LinkedAccount[]): 
 
 /** A balance as one line: debt, advance or nothing owed (positive is a debt). */
 export function balanceLine(ctx: Translatable, balanceKopecks: number): string {
-  if (balanceKopecks > 0)
-    return ctx.t('balance-debt', { amount: formatMoney(balanceKopecks, localeOf(ctx)) });
-  if (balanceKopecks < 0)
-    return ctx.t('balance-advance', { amount: formatMoney(-balanceKopecks, localeOf(ctx)) });
+  if (balanceKopecks > 0) return ctx.t('balance-debt', { amount: formatMoney(balanceKopecks) });
+  if (balanceKopecks < 0) return ctx.t('balance-advance', { amount: formatMoney(-balanceKopecks) });
   return ctx.t('balance-zero');
 }
 

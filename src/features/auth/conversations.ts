@@ -1,11 +1,9 @@
+import type { ConversationKit, Input, Verdict } from '../../core/conversation-kit/index';
 import type { BotContext, BotConversation, ConversationContext } from '../../core/context';
 import { isLocale, type Locale } from '../../core/i18n';
-import { type SecretInputGate, type SecretVault, secretFrom } from '../../core/secret-input';
 import { splitForTelegram } from '../privacy/consent';
 import type { ConsentService } from '../privacy/service';
 import {
-  cancelKeyboard,
-  cancelPattern,
   codeKeyboard,
   consentAgreePattern,
   consentKeyboard,
@@ -21,24 +19,17 @@ import type { AuthService, CodeCheck } from './service';
 export const REGISTER_CONVERSATION = 'register';
 export const LOGIN_CONVERSATION = 'login';
 export const RECOVER_CONVERSATION = 'recover';
-/** The conversations that wait for passwords (see `secretInput`). */
-export const AUTH_CONVERSATIONS = [
-  REGISTER_CONVERSATION,
-  LOGIN_CONVERSATION,
-  RECOVER_CONVERSATION,
-] as const;
 
-/** Bounds: no conversation loops for ever on bad input. */
-const EMAIL_TRIES = 5;
-const PASSWORD_ROUNDS = 5;
-const CODE_STEPS = 12;
+/**
+ * Login rounds (an e-mail and a password each). The real bound is the service's rate limiter
+ * (5 failures per window); this only keeps one sitting finite.
+ */
 const LOGIN_ROUNDS = 6;
 
 export interface AuthConversationDeps {
   auth: AuthService;
   consents: ConsentService;
-  gate: SecretInputGate;
-  vault: SecretVault;
+  kit: ConversationKit;
   /** Tells a Telegram user (logged out by a recovery elsewhere) what happened, in their language. */
   notifyLoggedOut: (telegramUserId: number) => Promise<void>;
 }
@@ -50,160 +41,95 @@ async function localeOf(ctx: Ctx): Promise<Locale> {
   return isLocale(locale) ? locale : 'ru';
 }
 
-function ids(ctx: Ctx): { chatId: number; userId: number } {
-  if (!ctx.chat || !ctx.from) throw new Error('auth conversations run in private chats');
-  return { chatId: ctx.chat.id, userId: ctx.from.id };
+function userIdOf(ctx: Ctx): number {
+  if (!ctx.from) throw new Error('auth conversations run in private chats');
+  return ctx.from.id;
 }
 
-/** Answers a press of the conversation's own Cancel button. */
-async function cancelled(ctx: Ctx): Promise<void> {
-  if (ctx.callbackQuery) await ctx.answerCallbackQuery().catch(() => {});
-  await ctx.reply(ctx.t('cancelled'));
-}
-
-/** Waits for an e-mail (or a button); returns the address, a pressed action, or undefined. */
-async function askEmail(
-  conversation: BotConversation,
-  ctx: Ctx,
-  prompt: string,
-  keyboard = cancelKeyboard(ctx),
-): Promise<{ email: string } | { action: 'forgot' } | undefined> {
-  await ctx.reply(prompt, { reply_markup: keyboard });
-  for (let i = 0; i < EMAIL_TRIES; i++) {
-    const next = await conversation.wait();
-    if (next.callbackQuery?.data && cancelPattern.test(next.callbackQuery.data)) {
-      await cancelled(next);
-      return undefined;
-    }
-    if (next.callbackQuery?.data && forgotPattern.test(next.callbackQuery.data)) {
-      await next.answerCallbackQuery();
-      return { action: 'forgot' };
-    }
-    if (next.callbackQuery) {
-      await next.answerCallbackQuery();
-      continue;
-    }
-    const text = next.message?.text;
-    const email = text === undefined ? undefined : normalizeEmail(text);
-    if (email) return { email };
-    await next.reply(next.t(text === undefined ? 'auth-email-text-only' : 'auth-email-invalid'), {
-      reply_markup: keyboard,
-    });
-  }
-  await ctx.reply(ctx.t('auth-too-many-tries'));
-  return undefined;
+/** An e-mail typed as text, normalised; the message key explaining a bad one. */
+function parseEmail(input: Input): Verdict<string> {
+  if (input.kind !== 'text') return { ok: false, say: { key: 'auth-email-text-only' } };
+  const email = normalizeEmail(input.text);
+  return email ? { ok: true, value: email } : { ok: false, say: { key: 'auth-email-invalid' } };
 }
 
 /**
- * Asks for a password and waits for it. The message itself never gets here: `secretInput`
- * deleted it and replaced the text with a vault token, which is what this returns.
+ * A new password typed twice; returns the server-side draft id, never the password. A refused
+ * password is asked again (the kit's bound); a mismatch asks for the repetition again.
  */
-async function askSecret(
-  conversation: BotConversation,
-  ctx: Ctx,
-  deps: AuthConversationDeps,
-  prompt: string,
-): Promise<string | undefined> {
-  const { chatId, userId } = ids(ctx);
-  await ctx.reply(prompt, { reply_markup: cancelKeyboard(ctx) });
-  for (let i = 0; i < EMAIL_TRIES; i++) {
-    await conversation.external(() => deps.gate.expect(chatId, userId));
-    const next = await conversation.wait();
-    if (next.callbackQuery?.data && cancelPattern.test(next.callbackQuery.data)) {
-      await cancelled(next);
-      return undefined;
-    }
-    if (next.callbackQuery) await next.answerCallbackQuery();
-    const secret = secretFrom(next.message?.text);
-    if (secret !== undefined) return secret;
-    await next.reply(next.t('auth-password-expected'), { reply_markup: cancelKeyboard(next) });
-  }
-  await ctx.reply(ctx.t('auth-too-many-tries'));
-  return undefined;
-}
-
-/** A new password typed twice; returns the server-side draft id, never the password. */
 async function askNewPassword(
   conversation: BotConversation,
   ctx: Ctx,
   deps: AuthConversationDeps,
   email: string,
-): Promise<string | undefined> {
-  let prompt = ctx.t('auth-password-new');
-  for (let round = 0; round < PASSWORD_ROUNDS; round++) {
-    const first = await askSecret(conversation, ctx, deps, prompt);
-    if (first === undefined) return undefined;
-    const draft = await conversation.external(async () => {
-      const password = deps.vault.take(first);
-      if (password === undefined) return { ok: false as const, reason: 'lost' as const };
-      return deps.auth.draftPassword(password, [email, ...email.split('@')]);
-    });
-    if (!draft.ok) {
-      prompt = ctx.t(`auth-password-${draft.reason}`);
-      continue;
-    }
-    const second = await askSecret(conversation, ctx, deps, ctx.t('auth-password-again'));
-    if (second === undefined) return undefined;
-    const same = await conversation.external(async () => {
-      const password = deps.vault.take(second);
-      return password !== undefined && deps.auth.confirmDraft(draft.draftId, password);
-    });
-    if (same) return draft.draftId;
-    prompt = ctx.t('auth-password-mismatch');
-  }
-  await ctx.reply(ctx.t('auth-too-many-tries'));
-  return undefined;
+): Promise<{ draftId: string; ctx: Ctx } | undefined> {
+  const draft = await deps.kit.askSecret(conversation, ctx, {
+    prompt: ctx.t('auth-password-new'),
+    check: async (password) => {
+      const verdict = await deps.auth.draftPassword(password, [email, ...email.split('@')]);
+      return verdict.ok
+        ? { ok: true, value: verdict.draftId }
+        : { ok: false, say: { key: `auth-password-${verdict.reason}` } };
+    },
+  });
+  if (!draft) return undefined;
+  const draftId = draft.value;
+  const same = await deps.kit.askSecret(conversation, draft.ctx, {
+    prompt: draft.ctx.t('auth-password-again'),
+    check: async (password) =>
+      (await deps.auth.confirmDraft(draftId, password))
+        ? { ok: true, value: draftId }
+        : { ok: false, say: { key: 'auth-password-mismatch' } },
+  });
+  return same ? { draftId, ctx: same.ctx } : undefined;
 }
 
-/** Waits for the mailed code (or a resend press); true once it is right. */
+/**
+ * The mailed code, treated as a secret (deleted from the chat, never in conversation storage);
+ * «send the code again» is answered in place.
+ */
 async function askCode(
   conversation: BotConversation,
   ctx: Ctx,
   deps: AuthConversationDeps,
-  ref: number | null,
-  purpose: CodePurpose,
+  prompt: string,
+  resend: { ref: number | null; purpose: CodePurpose },
   check: (code: string) => Promise<CodeCheck>,
-): Promise<boolean> {
+): Promise<Ctx | undefined> {
   const locale = await localeOf(ctx);
-  for (let step = 0; step < CODE_STEPS; step++) {
-    const next = await conversation.wait();
-    const data = next.callbackQuery?.data;
-    if (data && cancelPattern.test(data)) {
-      await cancelled(next);
-      return false;
-    }
-    if (data && resendPattern.test(data)) {
-      await next.answerCallbackQuery();
-      const resent = await conversation.external(() => deps.auth.resendCode(ref, purpose, locale));
-      await next.reply(
-        resent.kind === 'sent'
-          ? next.t('auth-code-resent')
-          : next.t('auth-code-resend-wait', {
-              seconds: Math.max(1, Math.ceil(resent.retryAfterMs / 1000)),
-            }),
-        { reply_markup: codeKeyboard(next) },
-      );
-      continue;
-    }
-    if (next.callbackQuery) {
-      await next.answerCallbackQuery();
-      continue;
-    }
-    const code = next.message?.text === undefined ? undefined : parseCode(next.message.text);
-    if (!code) {
-      await next.reply(next.t('auth-code-format'), { reply_markup: codeKeyboard(next) });
-      continue;
-    }
-    const result = await conversation.external(() => check(code));
-    if (result.kind === 'ok') return true;
-    const text =
-      result.kind === 'wrong'
-        ? next.t('auth-code-wrong', { left: result.attemptsLeft })
-        : next.t(`auth-code-${result.kind}`);
-    await next.reply(text, { reply_markup: codeKeyboard(next) });
-  }
-  await ctx.reply(ctx.t('auth-too-many-tries'));
-  return false;
+  const answer = await deps.kit.askSecret(conversation, ctx, {
+    prompt,
+    markup: codeKeyboard(ctx),
+    otherwise: { key: 'auth-code-format' },
+    actions: [
+      {
+        pattern: resendPattern,
+        run: async (at) => {
+          const resent = await conversation.external(() =>
+            deps.auth.resendCode(resend.ref, resend.purpose, locale),
+          );
+          await at.reply(
+            resent.kind === 'sent'
+              ? at.t('auth-code-resent')
+              : at.t('auth-code-resend-wait', {
+                  seconds: Math.max(1, Math.ceil(resent.retryAfterMs / 1000)),
+                }),
+            { reply_markup: codeKeyboard(at) },
+          );
+        },
+      },
+    ],
+    check: async (typed): Promise<Verdict<true>> => {
+      const code = parseCode(typed);
+      if (!code) return { ok: false, say: { key: 'auth-code-format' } };
+      const result = await check(code);
+      if (result.kind === 'ok') return { ok: true, value: true };
+      if (result.kind === 'wrong')
+        return { ok: false, say: { key: 'auth-code-wrong', vars: { left: result.attemptsLeft } } };
+      return { ok: false, say: { key: `auth-code-${result.kind}` } };
+    },
+  });
+  return answer?.ctx;
 }
 
 async function alreadyLoggedIn(
@@ -211,7 +137,7 @@ async function alreadyLoggedIn(
   ctx: Ctx,
   deps: AuthConversationDeps,
 ): Promise<boolean> {
-  const { userId } = ids(ctx);
+  const userId = userIdOf(ctx);
   const user = await conversation.external(() => deps.auth.currentUser(userId));
   if (!user) return false;
   await ctx.reply(ctx.t('auth-already-logged-in'), { reply_markup: mainMenuKeyboard(ctx) });
@@ -223,44 +149,47 @@ async function alreadyLoggedIn(
  * password twice, and the code from the letter.
  */
 export function createRegisterConversation(deps: AuthConversationDeps) {
+  const { kit } = deps;
   return async function registerConversation(conversation: BotConversation, ctx: Ctx) {
     if (await alreadyLoggedIn(conversation, ctx, deps)) return;
     const locale = await localeOf(ctx);
     // The text is rendered from the template (deterministic), so replays show the same words.
     for (const part of splitForTelegram(deps.consents.current(locale).text)) await ctx.reply(part);
-    await ctx.reply(ctx.t('consent-ask'), { reply_markup: consentKeyboard(ctx) });
-    const answer = await conversation.waitForCallbackQuery([consentAgreePattern, cancelPattern], {
-      otherwise: (other) =>
-        other.reply(other.t('consent-ask'), { reply_markup: consentKeyboard(other) }),
+    const agreed = await kit.ask(conversation, ctx, {
+      prompt: ctx.t('consent-ask'),
+      markup: consentKeyboard(ctx),
+      buttons: [consentAgreePattern],
+      repeatPrompt: true,
+      otherwise: { key: 'kit-choose-button' },
+      parse: (input) =>
+        input.kind === 'button'
+          ? { ok: true, value: true }
+          : { ok: false, say: { key: 'kit-choose-button' } },
     });
-    await answer.answerCallbackQuery();
-    if (cancelPattern.test(answer.callbackQuery.data)) {
-      await answer.reply(answer.t('cancelled'));
-      return;
-    }
-
-    const asked = await askEmail(conversation, answer, answer.t('auth-register-email'));
-    if (!asked || !('email' in asked)) return;
-    const { email } = asked;
-    const draftId = await askNewPassword(conversation, answer, deps, email);
-    if (!draftId) return;
-    const { userId } = ids(answer);
+    if (!agreed) return;
+    const at = agreed.ctx;
+    const asked = await kit.ask(conversation, at, {
+      prompt: at.t('auth-register-email'),
+      parse: parseEmail,
+    });
+    if (!asked) return;
+    const email = asked.value;
+    const password = await askNewPassword(conversation, asked.ctx, deps, email);
+    if (!password) return;
+    const userId = userIdOf(at);
     const started = await conversation.external(() =>
-      deps.auth.register({ email, draftId, locale, telegramUserId: userId }),
+      deps.auth.register({ email, draftId: password.draftId, locale, telegramUserId: userId }),
     );
-    await answer.reply(answer.t('auth-register-code-sent', { email }), {
-      reply_markup: codeKeyboard(answer),
-    });
     const confirmed = await askCode(
       conversation,
-      answer,
+      password.ctx,
       deps,
-      started.ref,
-      'verify_email',
+      password.ctx.t('auth-register-code-sent', { email }),
+      { ref: started.ref, purpose: 'verify_email' },
       (code) => deps.auth.confirmEmail({ ref: started.ref, code, telegramUserId: userId }),
     );
     if (!confirmed) return;
-    await answer.reply(answer.t('auth-registered'), { reply_markup: mainMenuKeyboard(answer) });
+    await kit.finish(conversation, confirmed, confirmed.t('auth-registered'));
   };
 }
 
@@ -270,33 +199,46 @@ async function recoveryFlow(
   ctx: Ctx,
   deps: AuthConversationDeps,
 ): Promise<void> {
-  const asked = await askEmail(conversation, ctx, ctx.t('auth-recover-email'));
-  if (!asked || !('email' in asked)) return;
-  const { email } = asked;
-  const locale = await localeOf(ctx);
-  const { userId } = ids(ctx);
+  const { kit } = deps;
+  const asked = await kit.ask(conversation, ctx, {
+    prompt: ctx.t('auth-recover-email'),
+    parse: parseEmail,
+  });
+  if (!asked) return;
+  const email = asked.value;
+  const at = asked.ctx;
+  const locale = await localeOf(at);
+  const userId = userIdOf(at);
   const started = await conversation.external(() =>
     deps.auth.startRecovery({ email, telegramUserId: userId, locale }),
   );
   if (started.kind === 'limited') {
-    await ctx.reply(ctx.t('auth-limited', { minutes: minutesToWait(started.retryAfterMs) }));
+    await kit.finish(
+      conversation,
+      at,
+      at.t('auth-limited', { minutes: minutesToWait(started.retryAfterMs) }),
+    );
     return;
   }
-  await ctx.reply(ctx.t('auth-recover-code-sent', { email }), { reply_markup: codeKeyboard(ctx) });
   const ref = started.ref;
-  const ok = await askCode(conversation, ctx, deps, ref, 'reset_password', (code) =>
-    deps.auth.checkCode(ref, 'reset_password', code),
+  const coded = await askCode(
+    conversation,
+    at,
+    deps,
+    at.t('auth-recover-code-sent', { email }),
+    { ref, purpose: 'reset_password' },
+    (code) => deps.auth.checkCode(ref, 'reset_password', code),
   );
-  if (!ok || ref === null) return;
-  const draftId = await askNewPassword(conversation, ctx, deps, email);
-  if (!draftId) return;
+  if (!coded || ref === null) return;
+  const password = await askNewPassword(conversation, coded, deps, email);
+  if (!password) return;
   const { loggedOut } = await conversation.external(() =>
-    deps.auth.completeRecovery({ ref, draftId, telegramUserId: userId, locale }),
+    deps.auth.completeRecovery({ ref, draftId: password.draftId, telegramUserId: userId, locale }),
   );
   await conversation.external(async () => {
     for (const id of loggedOut) await deps.notifyLoggedOut(id);
   });
-  await ctx.reply(ctx.t('auth-recover-done'), { reply_markup: mainMenuKeyboard(ctx) });
+  await kit.finish(conversation, password.ctx, password.ctx.t('auth-recover-done'));
 }
 
 export function createRecoverConversation(deps: AuthConversationDeps) {
@@ -307,34 +249,55 @@ export function createRecoverConversation(deps: AuthConversationDeps) {
 
 /** Login: e-mail and password; failures are limited and told as a wait in minutes. */
 export function createLoginConversation(deps: AuthConversationDeps) {
+  const { kit } = deps;
   return async function loginConversation(conversation: BotConversation, ctx: Ctx) {
     if (await alreadyLoggedIn(conversation, ctx, deps)) return;
     let prompt = ctx.t('auth-login-email');
+    let at = ctx;
     for (let round = 0; round < LOGIN_ROUNDS; round++) {
-      const asked = await askEmail(conversation, ctx, prompt, loginEmailKeyboard(ctx));
-      if (!asked) return;
-      if ('action' in asked) {
-        await recoveryFlow(conversation, ctx, deps);
-        return;
-      }
-      const token = await askSecret(conversation, ctx, deps, ctx.t('auth-login-password'));
-      if (token === undefined) return;
-      const { userId } = ids(ctx);
-      const result = await conversation.external(async () => {
-        const password = deps.vault.take(token) ?? '';
-        return deps.auth.login({ email: asked.email, password, telegramUserId: userId });
+      const asked = await kit.ask<string | { action: 'forgot' }>(conversation, at, {
+        prompt,
+        markup: loginEmailKeyboard(at),
+        buttons: [forgotPattern],
+        parse: (input) =>
+          input.kind === 'button' ? { ok: true, value: { action: 'forgot' } } : parseEmail(input),
       });
-      if (result.kind === 'ok') {
-        await ctx.reply(ctx.t('auth-logged-in'), { reply_markup: mainMenuKeyboard(ctx) });
+      if (!asked) return;
+      const email = asked.value;
+      if (typeof email !== 'string') {
+        await recoveryFlow(conversation, asked.ctx, deps);
         return;
       }
-      if (result.kind === 'limited') {
-        await ctx.reply(ctx.t('auth-limited', { minutes: minutesToWait(result.retryAfterMs) }));
+      const userId = userIdOf(asked.ctx);
+      const result = await kit.askSecret(conversation, asked.ctx, {
+        prompt: asked.ctx.t('auth-login-password'),
+        // Only the outcome is stored (not the cabinet's data).
+        check: async (password) => {
+          const login = await deps.auth.login({ email, password, telegramUserId: userId });
+          return {
+            ok: true,
+            value: login.kind === 'limited' ? login : { kind: login.kind, retryAfterMs: 0 },
+          };
+        },
+      });
+      if (!result) return;
+      at = result.ctx;
+      const outcome = result.value;
+      if (outcome.kind === 'ok') {
+        await kit.finish(conversation, at, at.t('auth-logged-in'));
         return;
       }
-      prompt = ctx.t('auth-login-invalid');
+      if (outcome.kind === 'limited') {
+        await kit.finish(
+          conversation,
+          at,
+          at.t('auth-limited', { minutes: minutesToWait(outcome.retryAfterMs) }),
+        );
+        return;
+      }
+      prompt = at.t('auth-login-invalid');
     }
-    await ctx.reply(ctx.t('auth-too-many-tries'));
+    await kit.finish(conversation, at, at.t('kit-too-many-tries'));
   };
 }
 

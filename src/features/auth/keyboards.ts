@@ -1,19 +1,18 @@
 import type { I18nFlavor } from '@grammyjs/i18n';
 import { InlineKeyboard, Keyboard } from 'grammy';
 import { callbackData, callbackPattern } from '../../core/callback-data';
+import { KIT_CANCEL } from '../../core/conversation-kit/index';
 
 type Translatable = { t: I18nFlavor['t'] };
 
 /** The auth feature's inline buttons. */
 export const authButtons = {
   consentAgree: callbackData('auth', 'agree'),
-  cancel: callbackData('auth', 'cancel'),
   resend: callbackData('auth', 'resend'),
   forgot: callbackData('auth', 'forgot'),
 };
 
 export const consentAgreePattern = callbackPattern('auth', 'agree');
-export const cancelPattern = callbackPattern('auth', 'cancel');
 export const resendPattern = callbackPattern('auth', 'resend');
 export const forgotPattern = callbackPattern('auth', 'forgot');
 
@@ -21,25 +20,21 @@ export function consentKeyboard(ctx: Translatable): InlineKeyboard {
   return new InlineKeyboard()
     .text(ctx.t('button-consent-agree'), authButtons.consentAgree)
     .row()
-    .text(ctx.t('button-cancel'), authButtons.cancel);
-}
-
-export function cancelKeyboard(ctx: Translatable): InlineKeyboard {
-  return new InlineKeyboard().text(ctx.t('button-cancel'), authButtons.cancel);
+    .text(ctx.t('button-cancel'), KIT_CANCEL);
 }
 
 export function loginEmailKeyboard(ctx: Translatable): InlineKeyboard {
   return new InlineKeyboard()
     .text(ctx.t('button-forgot-password'), authButtons.forgot)
     .row()
-    .text(ctx.t('button-cancel'), authButtons.cancel);
+    .text(ctx.t('button-cancel'), KIT_CANCEL);
 }
 
 export function codeKeyboard(ctx: Translatable): InlineKeyboard {
   return new InlineKeyboard()
     .text(ctx.t('button-resend-code'), authButtons.resend)
     .row()
-    .text(ctx.t('button-cancel'), authButtons.cancel);
+    .text(ctx.t('button-cancel'), KIT_CANCEL);
 }
 
 /**

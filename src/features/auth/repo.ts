@@ -1,5 +1,6 @@
 import type { Db } from '../../core/db/index';
 import { nowIso } from '../../core/db/index';
+import type { Clock } from '../../core/clock';
 
 /** A cabinet's row as the auth use cases need it. */
 export interface UserRow {
@@ -65,7 +66,10 @@ export function isUniqueViolation(error: unknown): boolean {
 
 /** The auth tables' queries: users, identities, codes, password drafts. Plain rows out. */
 export class AuthRepo {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+  ) {}
 
   async userByEmail(email: string, db: Db = this.db): Promise<UserRow | undefined> {
     const row = await db('users').where({ email }).first();
@@ -81,7 +85,7 @@ export class AuthRepo {
     input: { email: string; passwordHash: string; locale: string },
     db: Db = this.db,
   ): Promise<number> {
-    const now = nowIso();
+    const now = nowIso(this.clock);
     const [row] = await db('users')
       .insert({
         email: input.email,
@@ -99,12 +103,12 @@ export class AuthRepo {
   async updateUser(id: number, fields: Record<string, unknown>, db: Db = this.db): Promise<void> {
     await db('users')
       .where({ id })
-      .update({ ...fields, updated_at: nowIso() });
+      .update({ ...fields, updated_at: nowIso(this.clock) });
   }
 
   /** Links a Telegram user to a cabinet (moving it from any other cabinet). */
   async linkIdentity(telegramUserId: number, userId: number, db: Db = this.db): Promise<void> {
-    const now = nowIso();
+    const now = nowIso(this.clock);
     await db('telegram_identities')
       .insert({
         telegram_user_id: telegramUserId,
@@ -158,7 +162,7 @@ export class AuthRepo {
       await trx('one_time_codes')
         .where({ user_id: input.userId, purpose: input.purpose })
         .whereNull('consumed_at')
-        .update({ consumed_at: nowIso() });
+        .update({ consumed_at: nowIso(this.clock) });
       await trx('one_time_codes').insert({
         purpose: input.purpose,
         user_id: input.userId,
@@ -167,7 +171,7 @@ export class AuthRepo {
         salt: input.salt,
         expires_at: input.expiresAt,
         attempts: 0,
-        created_at: nowIso(),
+        created_at: nowIso(this.clock),
       });
     });
   }
@@ -194,24 +198,24 @@ export class AuthRepo {
     const changed = await db('one_time_codes')
       .where({ id })
       .whereNull('consumed_at')
-      .update({ consumed_at: nowIso() });
+      .update({ consumed_at: nowIso(this.clock) });
     return changed === 1;
   }
 
   async insertDraft(id: string, passwordHash: string, expiresAt: string): Promise<void> {
-    await this.db('password_drafts').where('expires_at', '<', nowIso()).delete();
+    await this.db('password_drafts').where('expires_at', '<', nowIso(this.clock)).delete();
     await this.db('password_drafts').insert({
       id,
       password_hash: passwordHash,
       expires_at: expiresAt,
-      created_at: nowIso(),
+      created_at: nowIso(this.clock),
     });
   }
 
   async draftHash(id: string): Promise<string | undefined> {
     const row = await this.db('password_drafts')
       .where({ id })
-      .andWhere('expires_at', '>', nowIso())
+      .andWhere('expires_at', '>', nowIso(this.clock))
       .first('password_hash');
     return row ? String(row.password_hash) : undefined;
   }

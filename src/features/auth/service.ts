@@ -19,6 +19,7 @@ import {
   type PasswordPolicy,
   type PasswordVerdict,
 } from './rules';
+import type { Clock } from '../../core/clock';
 
 /** The cabinet a Telegram user is logged in to, as handlers need it. */
 export interface CurrentUser {
@@ -85,7 +86,7 @@ export interface AuthServiceDeps {
   loginLimiter: RateLimiter;
   recoveryLimiter: RateLimiter;
   passwordPolicy: PasswordPolicy;
-  clock?: () => Date;
+  clock: Clock;
 }
 
 /**
@@ -96,13 +97,13 @@ export interface AuthServiceDeps {
 export class AuthService {
   private readonly repo: AuthRepo;
   private readonly db: Db;
-  private readonly clock: () => Date;
+  private readonly clock: Clock;
   private dummyHash: Promise<string> | undefined;
 
   constructor(private readonly deps: AuthServiceDeps) {
     this.db = deps.db;
-    this.repo = new AuthRepo(deps.db);
-    this.clock = deps.clock ?? (() => new Date());
+    this.repo = new AuthRepo(deps.db, deps.clock);
+    this.clock = deps.clock;
   }
 
   /** The active cabinet this Telegram user is logged in to, if any. */

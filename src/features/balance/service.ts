@@ -3,6 +3,7 @@ import { localDate } from '../../core/format';
 import type { AccountsService } from '../accounts/service';
 import { BalanceRepo } from './repo';
 import { dueDateOf, periodsEndingWith } from './rules';
+import type { Clock } from '../../core/clock';
 
 export interface BalanceServiceDeps {
   db: Db;
@@ -11,7 +12,7 @@ export interface BalanceServiceDeps {
   timeZone: string;
   /** Day of the month after the period by which a bill is due. */
   paymentDueDay: number;
-  clock?: () => Date;
+  clock: Clock;
 }
 
 /** The balance screen. */
@@ -68,11 +69,11 @@ export interface ConsumptionSeries {
  */
 export class BalanceService {
   private readonly repo: BalanceRepo;
-  private readonly clock: () => Date;
+  private readonly clock: Clock;
 
   constructor(private readonly deps: BalanceServiceDeps) {
     this.repo = new BalanceRepo(deps.db);
-    this.clock = deps.clock ?? (() => new Date());
+    this.clock = deps.clock;
   }
 
   async summary(

@@ -2,9 +2,9 @@ import type { I18nFlavor } from '@grammyjs/i18n';
 import {
   formatDate,
   formatKwh,
+  formatLocale,
   formatMoney,
   formatPeriod,
-  formatLocale,
   zoneName,
 } from '../../core/format';
 import { balanceLine } from '../accounts/views';
@@ -33,7 +33,7 @@ export function balanceText(ctx: Translatable, summary: BalanceSummary, language
     lines.push(
       ctx.t('balance-last-charge', {
         period: formatPeriod(charge.period, locale),
-        amount: formatMoney(charge.amountKopecks, locale),
+        amount: formatMoney(charge.amountKopecks),
       }),
     );
     if (summary.balanceKopecks > 0) {
@@ -49,7 +49,7 @@ export function balanceText(ctx: Translatable, summary: BalanceSummary, language
   lines.push(
     payment
       ? ctx.t('balance-last-payment', {
-          amount: formatMoney(payment.amountKopecks, locale),
+          amount: formatMoney(payment.amountKopecks),
           date: formatDate(payment.on, locale),
         })
       : ctx.t('balance-no-payments'),
@@ -70,15 +70,15 @@ export function historyText(ctx: Translatable, page: HistoryPage, language: stri
       ctx.t('balance-history-charge', {
         zone: zoneName(ctx.t, page.zoneCount, charge.zone ?? 'T1'),
         volume: charge.volumeMilli === null ? '—' : formatKwh(charge.volumeMilli, locale),
-        tariff: charge.tariffKopecks === null ? '—' : formatMoney(charge.tariffKopecks, locale),
-        amount: formatMoney(charge.amountKopecks, locale),
+        tariff: charge.tariffKopecks === null ? '—' : formatMoney(charge.tariffKopecks),
+        amount: formatMoney(charge.amountKopecks),
       }),
     );
   }
   if (page.charges.length > 0) {
     lines.push(
       ctx.t('balance-history-charges-total', {
-        amount: formatMoney(page.chargesTotalKopecks, locale),
+        amount: formatMoney(page.chargesTotalKopecks),
       }),
     );
   }
@@ -86,7 +86,7 @@ export function historyText(ctx: Translatable, page: HistoryPage, language: stri
     const sign = adjustment.amountKopecks > 0 ? '+' : '';
     lines.push(
       ctx.t('balance-history-adjustment', {
-        amount: `${sign}${formatMoney(adjustment.amountKopecks, locale)}`,
+        amount: `${sign}${formatMoney(adjustment.amountKopecks)}`,
         description: adjustment.description ?? '',
       }),
     );
@@ -95,7 +95,7 @@ export function historyText(ctx: Translatable, page: HistoryPage, language: stri
     lines.push(
       ctx.t('balance-history-payment', {
         date: formatDate(payment.on, locale),
-        amount: formatMoney(payment.amountKopecks, locale),
+        amount: formatMoney(payment.amountKopecks),
       }),
     );
   }

@@ -1,6 +1,6 @@
 import { InlineKeyboard } from 'grammy';
 import { callbackData } from '../../core/callback-data';
-import type { BotContext } from '../../core/context';
+import type { I18nFlavor } from '@grammyjs/i18n';
 
 export const startButtons = {
   login: callbackData('start', 'login'),
@@ -9,7 +9,7 @@ export const startButtons = {
 };
 
 /** One big button per row: easy to hit for anyone, on any phone. */
-export function guestKeyboard(ctx: BotContext): InlineKeyboard {
+export function guestKeyboard(ctx: { t: I18nFlavor['t'] }): InlineKeyboard {
   return new InlineKeyboard()
     .text(ctx.t('button-login'), startButtons.login)
     .row()

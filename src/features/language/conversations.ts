@@ -1,5 +1,4 @@
-import { InlineKeyboard } from 'grammy';
-import { callbackData, callbackPattern } from '../../core/callback-data';
+import type { ConversationKit } from '../../core/conversation-kit/index';
 import type { BotContext, BotConversation, ConversationContext } from '../../core/context';
 import { isLocale, SUPPORTED_LOCALES } from '../../core/i18n';
 import type { LanguageService } from './service';
@@ -7,38 +6,31 @@ import type { LanguageService } from './service';
 export const LANGUAGE_CONVERSATION = 'language';
 
 const LANGUAGE_NAMES: Record<string, string> = { ru: '🇷🇺 Русский', en: '🇬🇧 English' };
-const chooseButton = (locale: string) => callbackData('lang', 'set', locale);
-const choosePattern = callbackPattern('lang', 'set', [SUPPORTED_LOCALES.join('|')]);
 
 /**
- * /language: offers the languages as buttons and waits for a tap. A conversation (not a plain
- * callback handler) so that a reply typed instead of a tap gets a reminder, and /cancel works.
+ * /language: offers the languages as buttons (the kit's choice: a typed reply gets a reminder,
+ * /cancel works) and leaves the person with their menu in the new language.
  */
-export function createLanguageConversation(languages: LanguageService) {
+export function createLanguageConversation(languages: LanguageService, kit: ConversationKit) {
   return async function languageConversation(
     conversation: BotConversation,
     ctx: ConversationContext,
   ): Promise<void> {
-    const keyboard = new InlineKeyboard();
-    for (const locale of SUPPORTED_LOCALES)
-      keyboard.text(LANGUAGE_NAMES[locale]!, chooseButton(locale)).row();
-    keyboard.text(ctx.t('button-cancel'), callbackData('lang', 'cancel'));
-    const prompt = await ctx.reply(ctx.t('language-choose'), { reply_markup: keyboard });
-
-    const answer = await conversation.waitForCallbackQuery([choosePattern, /^v1\|lang\|cancel$/], {
-      otherwise: (other) => other.reply(other.t('language-choose'), { reply_markup: keyboard }),
+    const chosen = await kit.choose(conversation, ctx, {
+      prompt: ctx.t('language-choose'),
+      options: SUPPORTED_LOCALES.map((locale) => ({
+        label: LANGUAGE_NAMES[locale] ?? locale,
+        value: locale,
+      })),
     });
-    await answer.answerCallbackQuery();
-    await answer.api.editMessageReplyMarkup(prompt.chat.id, prompt.message_id).catch(() => {});
-    const chosen = answer.match?.[1];
-    if (!isLocale(chosen) || !answer.from) {
-      await answer.reply(answer.t('cancelled'));
-      return;
-    }
-    const userId = answer.from.id;
-    await conversation.external(() => languages.chooseLocale(userId, chosen));
-    answer.i18n.useLocale(chosen);
-    await answer.reply(answer.t('language-changed'), { reply_markup: { remove_keyboard: true } });
+    if (!chosen) return;
+    const locale = chosen.value;
+    const at = chosen.ctx;
+    if (!isLocale(locale) || !at.from) return;
+    const userId = at.from.id;
+    await conversation.external(() => languages.chooseLocale(userId, locale));
+    at.i18n.useLocale(locale);
+    await kit.finish(conversation, at, at.t('language-changed'));
   };
 }
 

@@ -1,3 +1,4 @@
+import type { Clock } from '../../core/clock';
 import type { Db } from '../../core/db/index';
 import { isLocale, type Locale } from '../../core/i18n';
 import { KnexStorageAdapter } from '../../core/storage';
@@ -9,8 +10,8 @@ import { KnexStorageAdapter } from '../../core/storage';
 export class LanguageService {
   private readonly store: KnexStorageAdapter<string>;
 
-  constructor(db: Db) {
-    this.store = new KnexStorageAdapter<string>(db, 'lang:');
+  constructor(db: Db, clock: Clock) {
+    this.store = new KnexStorageAdapter<string>(db, 'lang:', clock);
   }
 
   async chosenLocale(telegramUserId: number): Promise<Locale | undefined> {

@@ -3,6 +3,7 @@ import type { Db } from '../../core/db/index';
 import { nowIso } from '../../core/db/index';
 import type { Locale } from '../../core/i18n';
 import { CONSENT_VERSION, type RenderedConsent, renderConsent } from './consent';
+import type { Clock } from '../../core/clock';
 
 /**
  * Consent to personal-data processing (152-ФЗ): what the current text is, who accepted which
@@ -12,6 +13,7 @@ export class ConsentService {
   constructor(
     private readonly db: Db,
     private readonly operator: OperatorRequisites,
+    private readonly clock: Clock,
   ) {}
 
   /** The current text in `locale`, with its version and hash. */
@@ -31,7 +33,7 @@ export class ConsentService {
       version: consent.version,
       text_sha256: consent.sha256,
       locale: consent.locale,
-      accepted_at: nowIso(),
+      accepted_at: nowIso(this.clock),
     });
   }
 

@@ -11,9 +11,6 @@ type Translatable = { t: I18nFlavor['t'] };
 export const EDITABLE_FIELDS = ['name', 'phone', 'address', 'email', 'password'] as const;
 export type EditableField = (typeof EDITABLE_FIELDS)[number];
 
-/** The app-wide Cancel button: handled by the cancel feature before any conversation. */
-export const commonCancel = callbackData('common', 'cancel');
-
 export const profileButtons = {
   edit: (field: EditableField) => callbackData('profile', 'edit', field),
   language: callbackData('profile', 'language'),
@@ -71,10 +68,6 @@ export function profileKeyboard(ctx: Translatable): InlineKeyboard {
     .text(ctx.t('button-profile-password'), profileButtons.edit('password'))
     .row()
     .text(ctx.t('button-profile-security'), profileButtons.security);
-}
-
-export function cancelKeyboard(ctx: Translatable): InlineKeyboard {
-  return new InlineKeyboard().text(ctx.t('button-cancel'), commonCancel);
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Db } from '../../core/db/index';
 import { nowIso } from '../../core/db/index';
+import type { Clock } from '../../core/clock';
 
 /** The resident's registration data as the profile shows it. */
 export interface ProfileRow {
@@ -35,7 +36,10 @@ export type ProfileFields = Partial<{
 
 /** Queries of the profile feature: users, identities, audit rows, change-of-address codes. */
 export class ProfileRepo {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+  ) {}
 
   async profile(userId: number, db: Db = this.db): Promise<ProfileRow | undefined> {
     const row = await db('users').where({ id: userId }).first();
@@ -55,7 +59,7 @@ export class ProfileRepo {
   async update(userId: number, fields: ProfileFields, db: Db = this.db): Promise<void> {
     await db('users')
       .where({ id: userId })
-      .update({ ...fields, updated_at: nowIso() });
+      .update({ ...fields, updated_at: nowIso(this.clock) });
   }
 
   async emailTaken(email: string, exceptUserId: number): Promise<boolean> {
@@ -129,7 +133,7 @@ export class ProfileRepo {
   async takeDraftHash(draftId: string, db: Db = this.db): Promise<string | undefined> {
     const row = await db('password_drafts')
       .where({ id: draftId })
-      .andWhere('expires_at', '>', nowIso())
+      .andWhere('expires_at', '>', nowIso(this.clock))
       .first('password_hash');
     await db('password_drafts').where({ id: draftId }).delete();
     return row ? String(row.password_hash) : undefined;

@@ -23,6 +23,7 @@ import {
   phoneFromContact,
   SECURITY_PAGE_SIZE,
 } from './rules';
+import type { Clock } from '../../core/clock';
 
 /** The profile as shown: plain data, safe to keep in conversation state (no secrets). */
 export interface Profile {
@@ -81,7 +82,7 @@ export interface ProfileServiceDeps {
   passwordLimiter: RateLimiter;
   /** Change-of-address letters, per cabinet: each costs a mail to an address we do not know yet. */
   emailLimiter: RateLimiter;
-  clock?: () => Date;
+  clock: Clock;
 }
 
 /**
@@ -91,11 +92,11 @@ export interface ProfileServiceDeps {
  */
 export class ProfileService {
   private readonly repo: ProfileRepo;
-  private readonly clock: () => Date;
+  private readonly clock: Clock;
 
   constructor(private readonly deps: ProfileServiceDeps) {
-    this.repo = new ProfileRepo(deps.db);
-    this.clock = deps.clock ?? (() => new Date());
+    this.repo = new ProfileRepo(deps.db, deps.clock);
+    this.clock = deps.clock;
   }
 
   /** The profile of an active cabinet, or undefined (erased, or no such cabinet). */

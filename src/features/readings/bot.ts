@@ -3,7 +3,12 @@ import { Composer } from 'grammy';
 import type { BotContext } from '../../core/context';
 import type { AuthService } from '../auth/service';
 import { enterReading, formatKwh, zoneLabel } from './conversations';
-import { historyKeyboard, readingsPatterns, remindersKeyboard } from './keyboards';
+import {
+  historyKeyboard,
+  readingsPatterns,
+  remindersKeyboard,
+  startReadingKeyboard,
+} from './keyboards';
 import type { ZoneCode } from './rules';
 import { displayDate, type HistoryItem, type HistoryPage, type ReadingsService } from './service';
 
@@ -114,6 +119,20 @@ export function createReadingsFeature({
   privateChat.callbackQuery(readingsPatterns.start, async (ctx) => {
     await ctx.answerCallbackQuery();
     if (await resident(ctx)) await enterReading(ctx);
+  });
+  // A summary or "are you sure?" button pressed after its flow ended (a restart, /start, another
+  // command): nothing was sent; say so and offer to start again, never a silent loss.
+  const orphan = [
+    readingsPatterns.send,
+    readingsPatterns.edit,
+    readingsPatterns.sure,
+    readingsPatterns.fix,
+    readingsPatterns.meter,
+  ];
+  privateChat.callbackQuery(orphan, async (ctx) => {
+    await ctx.answerCallbackQuery();
+    await ctx.editMessageReplyMarkup().catch(() => {});
+    await ctx.reply(ctx.t('readings-not-sent'), { reply_markup: startReadingKeyboard(ctx) });
   });
   privateChat.command('readings', (ctx) => showHistory(ctx, undefined, 0));
   privateChat.callbackQuery(readingsPatterns.history, (ctx) =>

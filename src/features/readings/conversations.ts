@@ -1,15 +1,10 @@
 import type { BotContext, BotConversation, ConversationContext } from '../../core/context';
 import type { AuthService } from '../auth/service';
-import {
-  CANCEL_DATA,
-  cancelKeyboard,
-  meterKeyboard,
-  readingsPatterns,
-  summaryKeyboard,
-  sureKeyboard,
-} from './keyboards';
+import type { ConversationKit, Said } from '../../core/conversation-kit/index';
+import { meterKeyboard, readingsPatterns, summaryKeyboard, sureKeyboard } from './keyboards';
 import type { ZoneCode } from './rules';
 import {
+  checkZoneOnForm,
   displayDate,
   type MeterChoice,
   type PreparedReading,
@@ -19,17 +14,18 @@ import {
   type WindowView,
   type ZoneCheck,
   type ZoneForm,
+  prepareOnForm,
 } from './service';
 
 export const READING_CONVERSATION = 'reading';
 
-/** Bounds: no question is asked for ever. */
-const TRIES_PER_QUESTION = 5;
+/** «Исправить» rounds (back from the summary to the first zone); each question has the kit's bound. */
 const EDIT_ROUNDS = 3;
 
 export interface ReadingConversationDeps {
   auth: Pick<AuthService, 'currentUser'>;
   readings: ReadingsService;
+  kit: ConversationKit;
   operatorPhone: string;
   window: { startDay: number; endDay: number };
 }
@@ -114,65 +110,20 @@ async function localeOf(ctx: Ctx): Promise<string> {
   return (await ctx.i18n.getLocale()) ?? 'ru';
 }
 
-type Waited =
-  | { kind: 'text'; ctx: Ctx; text: string }
-  | { kind: 'button'; ctx: Ctx; data: string }
-  | { kind: 'cancelled' }
-  | { kind: 'gave-up' };
-
-/**
- * Waits for a text or one of `buttons` (callback patterns), re-asking on anything else, at most
- * {@link TRIES_PER_QUESTION} times. A command ends the conversation and is handled as usual
- * (`halt({ next: true })`): /start or /help must never be swallowed by a question.
- */
-async function waitForAnswer(
-  conversation: BotConversation,
-  ctx: Ctx,
-  input: { buttons: RegExp[]; acceptText: boolean; reprompt: () => Promise<unknown> },
-): Promise<Waited> {
-  for (let i = 0; i < TRIES_PER_QUESTION; i++) {
-    const next = await conversation.wait();
-    const data = next.callbackQuery?.data;
-    if (data !== undefined) {
-      if (data === CANCEL_DATA) {
-        await next.answerCallbackQuery().catch(() => {});
-        await next.reply(next.t('cancelled'));
-        return { kind: 'cancelled' };
-      }
-      const button = input.buttons.find((pattern) => pattern.test(data));
-      await next.answerCallbackQuery().catch(() => {});
-      if (button) return { kind: 'button', ctx: next, data };
-      await input.reprompt();
-      continue;
-    }
-    const text = next.message?.text;
-    if (text?.startsWith('/')) await conversation.halt({ next: true });
-    if (text !== undefined && input.acceptText) return { kind: 'text', ctx: next, text };
-    await next.reply(
-      next.t(input.acceptText ? 'readings-text-expected' : 'readings-choose-button'),
-    );
-    await input.reprompt();
-  }
-  await ctx.reply(ctx.t('readings-too-many-tries'));
-  return { kind: 'gave-up' };
-}
-
-/** The message for a zone whose typed value was refused. */
-function zoneErrorText(
-  ctx: Translating,
-  check: ZoneCheck,
-  form: ReadingForm,
-  locale: string,
-): string {
+/** What to say about a zone whose typed value was refused. */
+function zoneError(check: ZoneCheck, form: ReadingForm, locale: string): Said {
   if (check.status === 'below-previous') {
-    return ctx.t('readings-bad-below', {
-      previous: formatKwh(check.previousMilli, locale),
-      date: check.previousDate ? displayDate(check.previousDate) : '',
-    });
+    return {
+      key: 'readings-bad-below',
+      vars: {
+        previous: formatKwh(check.previousMilli, locale),
+        date: check.previousDate ? displayDate(check.previousDate) : '',
+      },
+    };
   }
   if (check.status === 'invalid')
-    return ctx.t(`readings-bad-${check.reason}`, { digits: form.digits });
-  return ctx.t('readings-bad-empty');
+    return { key: `readings-bad-${check.reason}`, vars: { digits: form.digits } };
+  return { key: 'readings-bad-empty' };
 }
 
 /** The question for one zone: the last accepted value and its date, and a replaced one if any. */
@@ -241,12 +192,14 @@ export function summaryText(
 
 /**
  * /reading: the current account's meter (picked by button if there are several), then each zone
- * in turn with the last accepted value shown; bad input is explained and asked again (bounded);
- * implausible values ask "are you sure?"; a summary with the estimate; Send → committed → the ids.
- * Every database call is in `conversation.external` and returns plain data, so replays are
- * exact; the service re-checks ownership of whatever id a button carried.
+ * in turn with the last accepted value shown; bad input is explained and asked again (the kit's
+ * one bound); implausible values ask "are you sure?"; a summary with the estimate; Send →
+ * committed → the ids. The database is read when the flow starts (the form carries what the
+ * per-zone rules need) and written at submit; every typed value is checked by the pure
+ * `checkZoneOnForm`. The service re-checks ownership of whatever id a button carried.
  */
 export function createReadingConversation(deps: ReadingConversationDeps) {
+  const { kit } = deps;
   const details = (extra: { meter?: MeterChoice; window?: WindowView }) => ({
     ...extra,
     operatorPhone: deps.operatorPhone,
@@ -273,11 +226,11 @@ export function createReadingConversation(deps: ReadingConversationDeps) {
       return { kind: 'ok' as const, userId: user.id, account, window, meters };
     });
     if (start.kind === 'guest') {
-      await ctx.reply(ctx.t('readings-login-first'));
+      await kit.finish(conversation, ctx, ctx.t('readings-login-first'));
       return;
     }
     if (start.kind === 'no-account') {
-      await ctx.reply(ctx.t('readings-no-account'));
+      await kit.finish(conversation, ctx, ctx.t('readings-no-account'));
       return;
     }
     const { userId, account, window, meters } = start;
@@ -289,29 +242,32 @@ export function createReadingConversation(deps: ReadingConversationDeps) {
     const notice = windowNotice(ctx, window);
     if (notice) await ctx.reply(notice);
     if (meters.length === 0) {
-      await ctx.reply(ctx.t('readings-no-meters', { account: account.number }));
+      await kit.finish(conversation, ctx, ctx.t('readings-no-meters', { account: account.number }));
       return;
     }
 
+    let at = ctx;
     let meterId = meters[0]?.meterId ?? 0;
     if (meters.length > 1) {
-      const ask = () =>
-        ctx.reply(ctx.t('readings-choose-meter', { account: account.number }), {
-          reply_markup: meterKeyboard(ctx, meters),
-        });
-      await ask();
-      const picked = await waitForAnswer(conversation, ctx, {
+      const picked = await kit.ask<number>(conversation, ctx, {
+        prompt: ctx.t('readings-choose-meter', { account: account.number }),
+        markup: meterKeyboard(ctx, meters),
         buttons: [readingsPatterns.meter],
-        acceptText: false,
-        reprompt: ask,
+        repeatPrompt: true,
+        otherwise: { key: 'readings-choose-button' },
+        parse: (input) =>
+          input.kind === 'button'
+            ? { ok: true, value: Number(readingsPatterns.meter.exec(input.data)?.[1]) }
+            : { ok: false, say: { key: 'readings-choose-button' } },
       });
-      if (picked.kind !== 'button') return;
-      meterId = Number(readingsPatterns.meter.exec(picked.data)?.[1]);
+      if (!picked) return;
+      meterId = picked.value;
+      at = picked.ctx;
     }
 
     const opened = await conversation.external(() => deps.readings.readingForm(userId, meterId));
     if (!opened.ok) {
-      await ctx.reply(refusalText(ctx, opened.refusal, details(opened)));
+      await kit.finish(conversation, at, refusalText(at, opened.refusal, details(opened)));
       return;
     }
     const { form } = opened;
@@ -319,48 +275,23 @@ export function createReadingConversation(deps: ReadingConversationDeps) {
     for (let round = 0; round < EDIT_ROUNDS; round++) {
       const values: Partial<Record<ZoneCode, string>> = {};
       for (const zone of form.zones) {
-        const ask = () =>
-          ctx.reply(zoneQuestion(ctx, zone, form, locale), { reply_markup: cancelKeyboard(ctx) });
-        await ask();
-        let accepted = false;
-        for (let i = 0; i < TRIES_PER_QUESTION && !accepted; i++) {
-          const answer = await waitForAnswer(conversation, ctx, {
-            buttons: [],
-            acceptText: true,
-            reprompt: ask,
-          });
-          if (answer.kind !== 'text') return;
-          const text = answer.text;
-          const checked = await conversation.external(() =>
-            deps.readings.prepareReading(userId, meterId, { ...values, [zone.zone]: text }),
-          );
-          if (!checked.ok) {
-            await ctx.reply(refusalText(ctx, checked.refusal, details(checked)));
-            return;
-          }
-          const verdict = checked.zones.find((z) => z.zone === zone.zone);
-          if (verdict?.status === 'ok') {
-            values[zone.zone] = text;
-            accepted = true;
-          } else if (verdict) {
-            await ctx.reply(zoneErrorText(ctx, verdict, form, locale), {
-              reply_markup: cancelKeyboard(ctx),
-            });
-          }
-        }
-        if (!accepted) {
-          await ctx.reply(ctx.t('readings-too-many-tries'));
-          return;
-        }
+        const answer = await kit.ask<string>(conversation, at, {
+          prompt: zoneQuestion(at, zone, form, locale),
+          otherwise: { key: 'readings-text-expected' },
+          parse: (input) => {
+            if (input.kind !== 'text') return { ok: false, say: { key: 'readings-text-expected' } };
+            const verdict = checkZoneOnForm(form, zone, input.text);
+            return verdict.status === 'ok'
+              ? { ok: true, value: input.text }
+              : { ok: false, say: zoneError(verdict, form, locale) };
+          },
+        });
+        if (!answer) return;
+        values[zone.zone] = answer.value;
+        at = answer.ctx;
       }
 
-      const prepared = await conversation.external(() =>
-        deps.readings.prepareReading(userId, meterId, values),
-      );
-      if (!prepared.ok) {
-        await ctx.reply(refusalText(ctx, prepared.refusal, details(prepared)));
-        return;
-      }
+      const prepared = prepareOnForm(form, values);
       if (!prepared.complete) continue;
 
       if (prepared.implausible) {
@@ -369,33 +300,42 @@ export function createReadingConversation(deps: ReadingConversationDeps) {
           .map((z) => {
             const zoneForm = form.zones.find((f) => f.zone === z.zone);
             const consumption = z.status === 'ok' ? (z.consumptionMilli ?? 0) : 0;
-            return ctx.t('readings-implausible', {
-              zone: zoneForm && form.zones.length > 1 ? zoneLabel(ctx, zoneForm.role) : '',
+            return at.t('readings-implausible', {
+              zone: zoneForm && form.zones.length > 1 ? zoneLabel(at, zoneForm.role) : '',
               consumption: formatKwh(consumption, locale),
             });
           })
           .join('\n\n');
-        const ask = () => ctx.reply(text, { reply_markup: sureKeyboard(ctx) });
-        await ask();
-        const sure = await waitForAnswer(conversation, ctx, {
+        const sure = await kit.ask<boolean>(conversation, at, {
+          prompt: text,
+          markup: sureKeyboard(at),
           buttons: [readingsPatterns.sure, readingsPatterns.fix],
-          acceptText: false,
-          reprompt: ask,
+          repeatPrompt: true,
+          otherwise: { key: 'readings-choose-button' },
+          parse: (input) =>
+            input.kind === 'button'
+              ? { ok: true, value: readingsPatterns.sure.test(input.data) }
+              : { ok: false, say: { key: 'readings-choose-button' } },
         });
-        if (sure.kind !== 'button') return;
-        if (readingsPatterns.fix.test(sure.data)) continue;
+        if (!sure) return;
+        at = sure.ctx;
+        if (!sure.value) continue;
       }
 
-      const showSummary = () =>
-        ctx.reply(summaryText(ctx, prepared, locale), { reply_markup: summaryKeyboard(ctx) });
-      await showSummary();
-      const decision = await waitForAnswer(conversation, ctx, {
+      const decision = await kit.ask<boolean>(conversation, at, {
+        prompt: summaryText(at, prepared, locale),
+        markup: summaryKeyboard(at),
         buttons: [readingsPatterns.send, readingsPatterns.edit],
-        acceptText: false,
-        reprompt: showSummary,
+        repeatPrompt: true,
+        otherwise: { key: 'readings-choose-button' },
+        parse: (input) =>
+          input.kind === 'button'
+            ? { ok: true, value: readingsPatterns.send.test(input.data) }
+            : { ok: false, say: { key: 'readings-choose-button' } },
       });
-      if (decision.kind !== 'button') return;
-      if (readingsPatterns.edit.test(decision.data)) continue;
+      if (!decision) return;
+      at = decision.ctx;
+      if (!decision.value) continue;
 
       const result = await conversation.external(() =>
         deps.readings.submitReading(userId, meterId, values, {
@@ -404,15 +344,19 @@ export function createReadingConversation(deps: ReadingConversationDeps) {
       );
       if (!result.ok) {
         if (result.refusal === 'invalid' || result.refusal === 'needs-confirmation') continue;
-        await ctx.reply(refusalText(ctx, result.refusal, details({ window: form.window })));
+        await kit.finish(
+          conversation,
+          at,
+          refusalText(at, result.refusal, details({ window: form.window })),
+        );
         return;
       }
-      const lines = [ctx.t('readings-accepted', { ids: result.ids.join(', ') })];
-      if (result.replaced) lines.push(ctx.t('readings-accepted-replaced'));
-      await ctx.reply(lines.join('\n'));
+      const lines = [at.t('readings-accepted', { ids: result.ids.join(', ') })];
+      if (result.replaced) lines.push(at.t('readings-accepted-replaced'));
+      await kit.finish(conversation, at, lines.join('\n'));
       return;
     }
-    await ctx.reply(ctx.t('readings-too-many-tries'));
+    await kit.finish(conversation, at, at.t('readings-too-many-tries'));
   };
 }
 

@@ -1,14 +1,13 @@
 import { InlineKeyboard } from 'grammy';
 import { callbackData, callbackPattern } from '../../core/callback-data';
 import type { ConversationContext } from '../../core/context';
+import { KIT_CANCEL } from '../../core/conversation-kit/index';
 import type { MeterChoice } from './service';
 
 /** Translation is all keyboards need; both ordinary and conversation contexts have it. */
 type Translating = Pick<ConversationContext, 't'>;
 
 const FEATURE = 'rd';
-/** The app-wide cancel button (handled before any conversation, so it always gets out). */
-export const CANCEL_DATA = callbackData('common', 'cancel');
 
 /**
  * Callback data of the readings feature. Ids in it are untrusted: the service re-checks that the
@@ -37,11 +36,6 @@ export const readingsPatterns = {
   reminders: callbackPattern(FEATURE, 'rem', ['0|1']),
 };
 
-/** Only a way out: shown under every question. */
-export function cancelKeyboard(ctx: Translating): InlineKeyboard {
-  return new InlineKeyboard().text(ctx.t('button-cancel'), CANCEL_DATA);
-}
-
 /** One big button per meter (elderly residents: one per row), and Cancel. */
 export function meterKeyboard(ctx: Translating, meters: readonly MeterChoice[]): InlineKeyboard {
   const keyboard = new InlineKeyboard();
@@ -49,7 +43,7 @@ export function meterKeyboard(ctx: Translating, meters: readonly MeterChoice[]):
     const key = meter.refusal ? 'readings-meter-button-refused' : 'readings-meter-button';
     keyboard.text(ctx.t(key, { serial: meter.serial }), readingsData.meter(meter.meterId)).row();
   }
-  return keyboard.text(ctx.t('button-cancel'), CANCEL_DATA);
+  return keyboard.text(ctx.t('button-cancel'), KIT_CANCEL);
 }
 
 /** "Are you sure?" for an implausible value. */
@@ -59,7 +53,7 @@ export function sureKeyboard(ctx: Translating): InlineKeyboard {
     .row()
     .text(ctx.t('button-readings-fix'), readingsData.fix)
     .row()
-    .text(ctx.t('button-cancel'), CANCEL_DATA);
+    .text(ctx.t('button-cancel'), KIT_CANCEL);
 }
 
 /** The summary's Send / Correct / Cancel. */
@@ -69,7 +63,7 @@ export function summaryKeyboard(ctx: Translating): InlineKeyboard {
     .row()
     .text(ctx.t('button-readings-edit'), readingsData.edit)
     .row()
-    .text(ctx.t('button-cancel'), CANCEL_DATA);
+    .text(ctx.t('button-cancel'), KIT_CANCEL);
 }
 
 /** Under the history: paging, sending a reading, and the reminder switch. */
@@ -108,4 +102,9 @@ export function remindersKeyboard(ctx: Translating, enabled: boolean): InlineKey
     ctx.t(enabled ? 'button-readings-reminders-turn-off' : 'button-readings-reminders-turn-on'),
     readingsData.reminders(!enabled),
   );
+}
+
+/** One big button: start sending a reading (after a flow was interrupted). */
+export function startReadingKeyboard(ctx: Translating): InlineKeyboard {
+  return new InlineKeyboard().text(ctx.t('button-reading'), readingsData.start);
 }

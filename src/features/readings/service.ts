@@ -20,6 +20,7 @@ import {
   type ZoneInfo,
   zonesOf,
 } from './rules';
+import type { Clock } from '../../core/clock';
 
 /**
  * What the readings feature needs from the accounts feature: which accounts a cabinet holds, the
@@ -91,6 +92,25 @@ export interface ReadingForm {
   digits: number;
   window: WindowView;
   zones: ZoneForm[];
+  /**
+   * What the per-zone rules need, loaded once with the form so every typed value is checked
+   * without the database (see {@link prepareOnForm}).
+   */
+  rules: FormRules;
+}
+
+/** The data behind the per-zone checks, plain JSON (kept in the conversation's replay log). */
+export interface FormRules {
+  /** "Now" (UTC ISO) when the form was loaded: the days since the last reading count to it. */
+  loadedAt: string;
+  /** The per-day consumption cap, thousandths of kWh. */
+  perDayCapMilli: number;
+  /** Kopecks per kWh of each zone at the tariff in force for the period (absent when unknown). */
+  prices: Record<string, number>;
+  /** Per zone: when the last counted reading was sent (UTC ISO) and the recent monthly use. */
+  zones: Partial<
+    Record<ZoneCode, { lastSubmittedAt: string | null; recentMonthlyMilli: number[] }>
+  >;
 }
 
 /** The verdict on one zone's typed value. */
@@ -163,7 +183,7 @@ export interface ReadingsServiceDeps {
   window: { startDay: number; endDay: number };
   latePolicy: LatePolicy;
   dailyCapKwh: number;
-  clock?: () => Date;
+  clock: Clock;
 }
 
 /** `YYYY-MM-DD` of an instant in a zone. */
@@ -192,11 +212,11 @@ function monthsBetween(older: string, newer: string): number {
  */
 export class ReadingsService {
   private readonly repo: ReadingsRepo;
-  private readonly clock: () => Date;
+  private readonly clock: Clock;
 
   constructor(private readonly deps: ReadingsServiceDeps) {
     this.repo = new ReadingsRepo(deps.db);
-    this.clock = deps.clock ?? (() => new Date());
+    this.clock = deps.clock;
   }
 
   /** The window at `now` in the configured zone, as plain data. */
@@ -271,24 +291,7 @@ export class ReadingsService {
   ): Promise<PreparedReading> {
     const loaded = await this.load(userId, meterId, now);
     if (!loaded.ok) return loaded;
-    const { form, meter, history } = loaded;
-    const prices = await this.repo.prices(meter.tariffPlan, meter.zones, form.window.period);
-    const zones = form.zones.map((zoneForm) =>
-      this.checkZone(zoneForm, valuesByZone[zoneForm.zone], meter, history, prices, now, form),
-    );
-    const complete = zones.every((z) => z.status === 'ok');
-    const charges = zones.map((z) => (z.status === 'ok' ? z.chargeKopecks : null));
-    return {
-      ok: true,
-      form,
-      zones,
-      complete,
-      implausible: zones.some((z) => z.status === 'ok' && z.implausible !== null),
-      totalChargeKopecks:
-        complete && charges.every((c) => c !== null)
-          ? charges.reduce<number>((sum, c) => sum + (c ?? 0), 0)
-          : null,
-    };
+    return prepareOnForm(loaded.form, valuesByZone);
   }
 
   /**
@@ -418,6 +421,21 @@ export class ReadingsService {
         sentThisPeriodMilli: sent ? sent.valueMilli : null,
       };
     });
+    const prices = await this.repo.prices(meter.tariffPlan, meter.zones, window.period);
+    const rules: FormRules = {
+      loadedAt: now.toISOString(),
+      perDayCapMilli: this.deps.dailyCapKwh * MILLI,
+      prices,
+      zones: Object.fromEntries(
+        zones.map((zone) => [
+          zone.zone,
+          {
+            lastSubmittedAt: history.find((r) => r.zone === zone.zone)?.submittedAt ?? null,
+            recentMonthlyMilli: recentMonthly(history, zone.zone, meter.digits),
+          },
+        ]),
+      ),
+    };
     const form: ReadingForm = {
       meterId: meter.id,
       serial: meter.serial,
@@ -426,69 +444,9 @@ export class ReadingsService {
       digits: meter.digits,
       window,
       zones,
+      rules,
     };
     return { ok: true as const, form, meter, history };
-  }
-
-  private checkZone(
-    zoneForm: ZoneForm,
-    text: string | undefined,
-    meter: ReadingMeterRow,
-    history: readonly ReadingRow[],
-    prices: Record<string, number>,
-    now: Date,
-    form: ReadingForm,
-  ): ZoneCheck {
-    const { zone } = zoneForm;
-    if (text === undefined) return { zone, status: 'missing' };
-    const parsed = parseReadingValue(text, {
-      digits: meter.digits,
-      fractionDigits: FRACTION_DIGITS,
-    });
-    if (!parsed.ok) return { zone, status: 'invalid', reason: parsed.reason };
-    const previous = zoneForm.previous;
-    const against = checkAgainstPrevious({
-      previousMilli: previous?.valueMilli ?? null,
-      newMilli: parsed.milli,
-      digits: meter.digits,
-    });
-    if (!against.ok) {
-      return {
-        zone,
-        status: 'below-previous',
-        previousMilli: against.previousMilli,
-        previousDate: previous?.date ?? '',
-      };
-    }
-    let implausible: ImplausibleReason | null = null;
-    let chargeKopecks: number | null = null;
-    if (against.consumptionMilli !== null && previous) {
-      const lastRow = history.find((r) => r.zone === zone);
-      const days = lastRow
-        ? (now.getTime() - new Date(lastRow.submittedAt).getTime()) / 86_400_000
-        : 30;
-      const gap = Math.max(1, monthsBetween(previous.period, form.window.period));
-      const plausible = checkPlausibility({
-        consumptionMilli: against.consumptionMilli,
-        recentMonthlyMilli: recentMonthly(history, zone, meter.digits).map((m) => m * gap),
-        days,
-        perDayCapMilli: this.deps.dailyCapKwh * MILLI,
-      });
-      implausible = plausible.ok ? null : plausible.reason;
-      const price = prices[zone];
-      chargeKopecks =
-        price === undefined ? null : estimateCharge({ [zone]: against.consumptionMilli }, prices);
-    }
-    return {
-      zone,
-      status: 'ok',
-      valueMilli: parsed.milli,
-      kind: against.kind,
-      previousMilli: previous?.valueMilli ?? null,
-      consumptionMilli: against.consumptionMilli,
-      implausible,
-      chargeKopecks,
-    };
   }
 
   private toChoice(meter: ReadingMeterRow, today: string): MeterChoice {
@@ -502,6 +460,93 @@ export class ReadingsService {
       refusal: meter.automated ? 'automated' : expired ? 'verification-expired' : null,
     };
   }
+}
+
+/**
+ * Checks typed values (zone → text as typed; zones not given are `missing`) on a form already
+ * loaded, without the database: the number format and register size, not below the last counted
+ * value except a genuine rollover, plausibility (3× the recent average or over the daily cap →
+ * confirm and flag, DESIGN "Domain rules"), and the charge estimate at the tariff in force.
+ * Pure: the conversation calls it for every typed value; `submitReading` calls it again on a
+ * freshly loaded form inside its own check.
+ */
+export function prepareOnForm(
+  form: ReadingForm,
+  valuesByZone: Partial<Record<ZoneCode, string>>,
+): Extract<PreparedReading, { ok: true }> {
+  const zones = form.zones.map((zoneForm) =>
+    checkZoneOnForm(form, zoneForm, valuesByZone[zoneForm.zone]),
+  );
+  const complete = zones.every((z) => z.status === 'ok');
+  const charges = zones.map((z) => (z.status === 'ok' ? z.chargeKopecks : null));
+  return {
+    ok: true,
+    form,
+    zones,
+    complete,
+    implausible: zones.some((z) => z.status === 'ok' && z.implausible !== null),
+    totalChargeKopecks:
+      complete && charges.every((c) => c !== null)
+        ? charges.reduce<number>((sum, c) => sum + (c ?? 0), 0)
+        : null,
+  };
+}
+
+/** The verdict on one zone's typed value (see {@link prepareOnForm}); pure. */
+export function checkZoneOnForm(
+  form: ReadingForm,
+  zoneForm: ZoneForm,
+  text: string | undefined,
+): ZoneCheck {
+  const { zone } = zoneForm;
+  if (text === undefined) return { zone, status: 'missing' };
+  const parsed = parseReadingValue(text, { digits: form.digits, fractionDigits: FRACTION_DIGITS });
+  if (!parsed.ok) return { zone, status: 'invalid', reason: parsed.reason };
+  const previous = zoneForm.previous;
+  const against = checkAgainstPrevious({
+    previousMilli: previous?.valueMilli ?? null,
+    newMilli: parsed.milli,
+    digits: form.digits,
+  });
+  if (!against.ok) {
+    return {
+      zone,
+      status: 'below-previous',
+      previousMilli: against.previousMilli,
+      previousDate: previous?.date ?? '',
+    };
+  }
+  let implausible: ImplausibleReason | null = null;
+  let chargeKopecks: number | null = null;
+  if (against.consumptionMilli !== null && previous) {
+    const zoneRules = form.rules.zones[zone];
+    const last = zoneRules?.lastSubmittedAt;
+    const days = last
+      ? (new Date(form.rules.loadedAt).getTime() - new Date(last).getTime()) / 86_400_000
+      : 30;
+    const gap = Math.max(1, monthsBetween(previous.period, form.window.period));
+    const plausible = checkPlausibility({
+      consumptionMilli: against.consumptionMilli,
+      recentMonthlyMilli: (zoneRules?.recentMonthlyMilli ?? []).map((m) => m * gap),
+      days,
+      perDayCapMilli: form.rules.perDayCapMilli,
+    });
+    implausible = plausible.ok ? null : plausible.reason;
+    chargeKopecks =
+      form.rules.prices[zone] === undefined
+        ? null
+        : estimateCharge({ [zone]: against.consumptionMilli }, form.rules.prices);
+  }
+  return {
+    zone,
+    status: 'ok',
+    valueMilli: parsed.milli,
+    kind: against.kind,
+    previousMilli: previous?.valueMilli ?? null,
+    consumptionMilli: against.consumptionMilli,
+    implausible,
+    chargeKopecks,
+  };
 }
 
 function toZoneCount(zones: number): 1 | 2 | 3 {

@@ -29,10 +29,20 @@ describe('AccountsService', () => {
   const service = (proofPolicy: LinkProofPolicy = 'either') =>
     new AccountsService({
       db: database.db,
-      audit: new AuditLog(database.db),
-      userLimiter: new RateLimiter(database.db, LINK_MAX_FAILURES_PER_USER, LINK_WINDOW_MS),
-      accountLimiter: new RateLimiter(database.db, LINK_MAX_FAILURES_PER_ACCOUNT, LINK_WINDOW_MS),
-      outbox: new Outbox(database.db),
+      audit: new AuditLog(database.db, () => NOW),
+      userLimiter: new RateLimiter(
+        database.db,
+        LINK_MAX_FAILURES_PER_USER,
+        LINK_WINDOW_MS,
+        () => NOW,
+      ),
+      accountLimiter: new RateLimiter(
+        database.db,
+        LINK_MAX_FAILURES_PER_ACCOUNT,
+        LINK_WINDOW_MS,
+        () => NOW,
+      ),
+      outbox: new Outbox(database.db, () => NOW),
       translate: (locale, key, vars) => `${locale}:${key}:${JSON.stringify(vars ?? {})}`,
       localeOf: async () => 'ru',
       proofPolicy,

@@ -9,6 +9,7 @@ import { AuthService } from '../../../src/features/auth/service';
 import { CONSENT_VERSION } from '../../../src/features/privacy/consent';
 import { ConsentService } from '../../../src/features/privacy/service';
 import { type TestDatabase, withTestDatabase } from '../../support/database';
+import { systemClock } from '../../../src/core/clock';
 
 describe('AuthService', () => {
   let t: TestDatabase;
@@ -19,16 +20,17 @@ describe('AuthService', () => {
   beforeAll(async () => {
     t = await withTestDatabase();
     const i18n = createI18n('ru', async () => undefined);
-    consents = new ConsentService(t.db, loadConfig({}).operator);
+    consents = new ConsentService(t.db, loadConfig({}).operator, systemClock);
     auth = new AuthService({
       db: t.db,
       mailer: { send: async (mail) => void mails.push(mail) },
       translate: (locale, key, vars) => i18n.t(locale, key, vars),
       consents,
-      audit: new AuditLog(t.db),
-      loginLimiter: new RateLimiter(t.db, 5, 15 * 60_000),
-      recoveryLimiter: new RateLimiter(t.db, 5, 15 * 60_000),
+      audit: new AuditLog(t.db, systemClock),
+      loginLimiter: new RateLimiter(t.db, 5, 15 * 60_000, systemClock),
+      recoveryLimiter: new RateLimiter(t.db, 5, 15 * 60_000, systemClock),
       passwordPolicy: new PasswordPolicy(),
+      clock: systemClock,
     });
   });
   afterAll(() => t.cleanup());

@@ -21,10 +21,10 @@ describe('BalanceService', () => {
     number = seeded.showcase.find((a) => a.note === 'three-zone')?.number ?? '';
     const accounts = new AccountsService({
       db: database.db,
-      audit: new AuditLog(database.db),
-      userLimiter: new RateLimiter(database.db, 5, 3_600_000),
-      accountLimiter: new RateLimiter(database.db, 10, 3_600_000),
-      outbox: new Outbox(database.db),
+      audit: new AuditLog(database.db, () => NOW),
+      userLimiter: new RateLimiter(database.db, 5, 3_600_000, () => NOW),
+      accountLimiter: new RateLimiter(database.db, 10, 3_600_000, () => NOW),
+      outbox: new Outbox(database.db, () => NOW),
       translate: (_locale, key) => key,
       localeOf: async () => 'ru',
       proofPolicy: 'either',

@@ -2,10 +2,12 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
+import { PassThrough, Writable } from 'node:stream';
 import { promisify } from 'node:util';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../../src/cli/commands';
+import { systemClock } from '../../../src/core/clock';
 import type { Db } from '../../../src/core/db/index';
 import { exportData } from '../../../src/features/billing/exchange/export';
 import { formatMilli, parseRubles } from '../../../src/features/billing/exchange/formats';
@@ -56,6 +58,7 @@ async function seedAccounts(numbers: string[]): Promise<void> {
       'number;holder_name;settlement;address;tariff_plan',
       ...numbers.map((number) => `${number};Иванов Иван;Елизово;ул. Ленина, д. 1;urban`),
     ]),
+    { clock: systemClock },
   );
   expect(report.applied).toBe(true);
 }
@@ -86,7 +89,7 @@ describe('import accounts', () => {
       `${p}01;Петрова Анна Сергеевна;Петропавловск-Камчатский;"ул. Мишенная, д. 5; кв. 2";urban;active;3;K7Q2`,
       `${p}02;Сидоров Пётр;Елизово;ул. Ленина, д. 10;rural;;;`,
     ]);
-    const first = await importFile(db, 'accounts', file);
+    const first = await importFile(db, 'accounts', file, { clock: systemClock });
     expect(first).toMatchObject({ applied: true, rows: 2, inserted: 2, updated: 0, unchanged: 0 });
     const stored = await db('accounts').where('number', `${p}01`).first();
     expect(stored).toMatchObject({
@@ -99,7 +102,7 @@ describe('import accounts', () => {
     const other = await db('accounts').where('number', `${p}02`).first();
     expect(other).toMatchObject({ residents: 1, receipt_code: null, status: 'active' });
 
-    const again = await importFile(db, 'accounts', file);
+    const again = await importFile(db, 'accounts', file, { clock: systemClock });
     expect(again).toMatchObject({ applied: true, rows: 2, inserted: 0, updated: 0, unchanged: 2 });
   });
 
@@ -118,6 +121,7 @@ describe('import accounts', () => {
         ],
         { bom: false, crlf: false },
       ),
+      { clock: systemClock },
     );
     expect(report).toMatchObject({ applied: true, inserted: 0, updated: 1, unchanged: 1 });
     expect(await count('accounts')).toBe(before);
@@ -134,7 +138,10 @@ describe('import meters and tariffs', () => {
       `${p}01;SN${p}A;Меркурий 201;1;6;0;2019-05-20;20.05.2035;active`,
       `${p}01;SN${p}B;Энергомера CE102;2;5;да;;;`,
     ]);
-    expect(await importFile(db, 'meters', file)).toMatchObject({ applied: true, inserted: 2 });
+    expect(await importFile(db, 'meters', file, { clock: systemClock })).toMatchObject({
+      applied: true,
+      inserted: 2,
+    });
     const meters = await db('meters')
       .join('accounts', 'accounts.id', 'meters.account_id')
       .where('accounts.number', `${p}01`)
@@ -158,7 +165,10 @@ describe('import meters and tariffs', () => {
         model: 'Энергомера CE102',
       },
     ]);
-    expect(await importFile(db, 'meters', file)).toMatchObject({ inserted: 0, unchanged: 2 });
+    expect(await importFile(db, 'meters', file, { clock: systemClock })).toMatchObject({
+      inserted: 0,
+      unchanged: 2,
+    });
   });
 
   it('when a meter names an unknown account, then the file is rejected and nothing is applied', async () => {
@@ -174,6 +184,7 @@ describe('import meters and tariffs', () => {
         `${p}99;SN${p}X;1;5`,
         `${p}01;SN${p}Z;4;5`,
       ]),
+      { clock: systemClock },
     );
     expect(report).toMatchObject({ applied: false, rows: 3, inserted: 0, errorCount: 2 });
     expect(report.errors).toEqual([
@@ -191,7 +202,10 @@ describe('import meters and tariffs', () => {
       `${plan};2;T1;2026-07;7,20`,
       `${plan};2;Т2;2026-07;3,05`, // a Cyrillic Т, as typed in a Russian spreadsheet
     ]);
-    expect(await importFile(db, 'tariffs', file)).toMatchObject({ applied: true, inserted: 3 });
+    expect(await importFile(db, 'tariffs', file, { clock: systemClock })).toMatchObject({
+      applied: true,
+      inserted: 3,
+    });
     const prices = await db('tariffs')
       .where({ plan })
       .orderBy(['zones', 'zone'])
@@ -205,12 +219,14 @@ describe('import meters and tariffs', () => {
       db,
       'tariffs',
       csvFile(['plan;zones;zone;valid_from;price', `${plan};1;T1;2026-07;6,40`]),
+      { clock: systemClock },
     );
     expect(changed).toMatchObject({ applied: true, updated: 1 });
     const bad = await importFile(
       db,
       'tariffs',
       csvFile(['plan;zones;zone;valid_from;price', `${plan};2;T3;2026-07;1,00`]),
+      { clock: systemClock },
     );
     expect(bad.errors).toEqual([
       { line: 2, message: 'zone: zone does not exist on a meter with that many zones' },
@@ -228,7 +244,7 @@ describe('import charges and payments', () => {
       `ch-${p}-2;${p}01;2026-10;;T2;80;3,05;244,00;2026-10-31`,
       `ch-${p}-3;${p}01;2026-10;odn;;;;12,3;2026-10-31`,
     ]);
-    expect(await importFile(db, 'charges', file)).toMatchObject({
+    expect(await importFile(db, 'charges', file, { clock: systemClock })).toMatchObject({
       applied: true,
       rows: 3,
       inserted: 3,
@@ -279,7 +295,7 @@ describe('import charges and payments', () => {
       },
     ]);
     const before = await count('ledger');
-    expect(await importFile(db, 'charges', file)).toMatchObject({
+    expect(await importFile(db, 'charges', file, { clock: systemClock })).toMatchObject({
       applied: true,
       inserted: 0,
       unchanged: 3,
@@ -295,6 +311,7 @@ describe('import charges and payments', () => {
       db,
       'charges',
       csvFile([header, `ch-${p}-1;${p}01;2026-10;100,00;2026-10-31`]),
+      { clock: systemClock },
     );
     const before = await count('ledger');
     const report = await importFile(
@@ -305,6 +322,7 @@ describe('import charges and payments', () => {
         `ch-${p}-2;${p}01;2026-10;50,00;2026-10-31`,
         `ch-${p}-1;${p}01;2026-10;110,00;2026-10-31`,
       ]),
+      { clock: systemClock },
     );
     expect(report.applied).toBe(false);
     expect(report.errors).toHaveLength(1);
@@ -325,14 +343,14 @@ describe('import charges and payments', () => {
       db,
       'charges',
       csvFile([header, row(1, '1,00'), row(2, '2,00'), row(3, '3,00'), row(1, '1,00')]),
-      { batchSize: 2 },
+      { clock: systemClock, batchSize: 2 },
     );
     expect(ok).toMatchObject({ applied: true, inserted: 3, unchanged: 1 });
     const bad = await importFile(
       db,
       'charges',
       csvFile([header, row(4, '4,00'), row(5, '5,00'), row(4, '4,01')]),
-      { batchSize: 2 },
+      { clock: systemClock, batchSize: 2 },
     );
     expect(bad).toMatchObject({ applied: false, errorCount: 1 });
     expect(bad.errors[0]?.line).toBe(4);
@@ -346,7 +364,10 @@ describe('import charges and payments', () => {
       `pay-${p}-1;${p}01;2026-11;1 500,00;2026-11-03;Сбербанк`,
       `pay-${p}-2;${p}01;11.2026;250;2026-11-04;Почта России`,
     ]);
-    expect(await importFile(db, 'payments', file)).toMatchObject({ applied: true, inserted: 2 });
+    expect(await importFile(db, 'payments', file, { clock: systemClock })).toMatchObject({
+      applied: true,
+      inserted: 2,
+    });
     const rows = await db('ledger')
       .whereIn('external_id', [`pay-${p}-1`, `pay-${p}-2`])
       .orderBy('external_id')
@@ -367,7 +388,10 @@ describe('import charges and payments', () => {
         description: 'Почта России',
       },
     ]);
-    expect(await importFile(db, 'payments', file)).toMatchObject({ inserted: 0, unchanged: 2 });
+    expect(await importFile(db, 'payments', file, { clock: systemClock })).toMatchObject({
+      inserted: 0,
+      unchanged: 2,
+    });
   });
 });
 
@@ -390,6 +414,7 @@ describe('the bad-row report', () => {
         `bad-${p}-7;${p}01;2026-10;;T4;100;6,37;1,00;2026-02-30`,
         `ok-${p}-8;${p}01;2026-10;;T2;50;3,05;152,50;2026-10-31`,
       ]),
+      { clock: systemClock },
     );
     expect(report).toMatchObject({ applied: false, rows: 8, inserted: 0, errorCount: 6 });
     expect(report.errors).toEqual([
@@ -422,6 +447,7 @@ describe('the bad-row report', () => {
       db,
       'payments',
       csvFile(['external_id;account_number;amount;paid_on', 'x;1;1,00;2026-11-01']),
+      { clock: systemClock },
     );
     expect(report.applied).toBe(false);
     expect(report.errors[0]).toMatchObject({ line: 1 });
@@ -440,7 +466,7 @@ describe('the bad-row report', () => {
         Buffer.from(';x;y;urban\r\n'),
       ]),
     );
-    const report = await importFile(db, 'accounts', path);
+    const report = await importFile(db, 'accounts', path, { clock: systemClock });
     expect(report.errors).toEqual([
       { line: 2, message: 'the line is not valid UTF-8 (save the file as UTF-8)' },
     ]);
@@ -449,7 +475,7 @@ describe('the bad-row report', () => {
   it('when there are very many bad rows, then 100 are listed and all are counted', async () => {
     const lines = ['external_id;account_number;period;amount;paid_on'];
     for (let i = 0; i < 150; i++) lines.push(`x${i};1;bad;1,00;2026-11-01`);
-    const report = await importFile(db, 'payments', csvFile(lines));
+    const report = await importFile(db, 'payments', csvFile(lines), { clock: systemClock });
     expect(report.errorCount).toBe(150);
     expect(report.errors).toHaveLength(100);
     expect(report.errors[0]?.line).toBe(2);
@@ -459,7 +485,9 @@ describe('the bad-row report', () => {
     const broken = new PassThrough();
     broken.on('error', () => undefined);
     broken.destroy(new Error('disk gone'));
-    await expect(importStream(db, 'accounts', broken, 'broken.csv')).rejects.toThrow('disk gone');
+    await expect(
+      importStream(db, 'accounts', broken, 'broken.csv', { clock: systemClock }),
+    ).rejects.toThrow('disk gone');
   });
 
   it('when imports run, then each is audited with counts and no personal data', async () => {
@@ -513,7 +541,7 @@ describe('export', () => {
     const p = unique();
     const meterId = await meterWithReadings(p);
     const out = join(dir, `readings-${p}.csv`);
-    const report = await exportData(db, 'readings', { period: '2026-11', out });
+    const report = await exportData(db, 'readings', { period: '2026-11', out, clock: systemClock });
     expect(report.rows).toBeGreaterThanOrEqual(2);
 
     const text = readFileSync(out, 'utf8');
@@ -558,12 +586,17 @@ describe('export', () => {
       .pluck('status');
     expect(statuses).toEqual(['replaced', 'billed', 'billed', 'rejected', 'accepted']);
 
-    const again = await exportData(db, 'readings', { period: '2026-11', out });
+    const again = await exportData(db, 'readings', { period: '2026-11', out, clock: systemClock });
     expect(again).toMatchObject({ rows: 0, markedBilled: 0 });
     const empty = parse(readFileSync(out, 'utf8'), { bom: true, delimiter: ';', columns: true });
     expect(empty).toEqual([]);
 
-    const all = await exportData(db, 'readings', { period: '2026-11', out, all: true });
+    const all = await exportData(db, 'readings', {
+      period: '2026-11',
+      out,
+      all: true,
+      clock: systemClock,
+    });
     const allRows = parse(readFileSync(out, 'utf8'), {
       bom: true,
       delimiter: ';',
@@ -603,7 +636,7 @@ describe('export', () => {
       payment(`bank-${p}`, 99_900, 'import'),
     ]);
     const out = join(dir, `payments-${p}.csv`);
-    const report = await exportData(db, 'payments', { period: '2030-01', out });
+    const report = await exportData(db, 'payments', { period: '2030-01', out, clock: systemClock });
     expect(report.rows).toBe(2);
     const rows = parse(readFileSync(out, 'utf8'), { bom: true, delimiter: ';', columns: true });
     const generated = await db('ledger')
@@ -627,7 +660,7 @@ describe('export', () => {
         source: 'bot',
       },
     ]);
-    expect(await importFile(db, 'payments', out)).toMatchObject({
+    expect(await importFile(db, 'payments', out, { clock: systemClock })).toMatchObject({
       applied: true,
       inserted: 0,
       unchanged: 2,
@@ -636,28 +669,58 @@ describe('export', () => {
 
   it('when the period is malformed, then nothing is written', async () => {
     await expect(
-      exportData(db, 'payments', { period: '2026-13', out: join(dir, 'x.csv') }),
+      exportData(db, 'payments', {
+        period: '2026-13',
+        out: join(dir, 'x.csv'),
+        clock: systemClock,
+      }),
     ).rejects.toThrow(/YYYY-MM/);
   });
 });
 
 describe('the abonent CLI', () => {
+  /** Runs a command in this process, as `bin/abonent.js` would, capturing its output. */
   const cli = async (...args: string[]) => {
-    try {
-      const { stdout, stderr } = await run(
-        process.execPath,
-        ['--import', 'tsx', 'src/cli/index.ts', ...args],
-        {
-          env: { PATH: process.env.PATH ?? '', DATABASE_URL: test.url, LOG_LEVEL: 'silent' },
-          cwd: process.cwd(),
+    const capture = () => {
+      const chunks: Buffer[] = [];
+      const stream = new Writable({
+        write(chunk, _encoding, done) {
+          chunks.push(Buffer.from(chunk));
+          done();
         },
-      );
-      return { code: 0, stdout, stderr };
-    } catch (error) {
-      const failed = error as { code: number; stdout: string; stderr: string };
-      return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-    }
+      });
+      return { stream, text: () => Buffer.concat(chunks).toString('utf8') };
+    };
+    const stdout = capture();
+    const stderr = capture();
+    const code = await runCli(args, {
+      stdout: stdout.stream,
+      stderr: stderr.stream,
+      env: { DATABASE_URL: test.url, LOG_LEVEL: 'silent' },
+    });
+    return { code, stdout: stdout.text(), stderr: stderr.text() };
   };
+
+  it('when the command runs as its own process, then a good import exits 0 with the counts', async () => {
+    const p = unique();
+    const good = csvFile([
+      'number;holder_name;settlement;address;tariff_plan',
+      `${p}01;Смирнов Пётр;Елизово;ул. Ленина, д. 1;urban`,
+    ]);
+    const { stdout } = await run(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/index.ts', 'import', 'accounts', good],
+      {
+        env: { PATH: process.env.PATH ?? '', DATABASE_URL: test.url, LOG_LEVEL: 'silent' },
+        cwd: process.cwd(),
+        timeout: 120_000,
+      },
+    );
+    expect(stdout).toContain('1 rows read, 1 inserted, 0 updated, 0 unchanged');
+    expect(await db('accounts').where('number', `${p}01`).first()).toMatchObject({
+      holder_name: 'Смирнов Пётр',
+    });
+  }, 150_000);
 
   it('when a good file is imported, then it exits 0 with the counts; a bad one exits 1 with the report', async () => {
     const p = unique();
@@ -705,9 +768,13 @@ describe('files that went through Excel', () => {
     const p = unique();
     await seedAccounts([`${p}01`]);
     const header = 'account_number;serial;zones;digits';
-    const first = await importFile(db, 'meters', csvFile([header, `${p}01;0${p}52094;1;6`]));
+    const first = await importFile(db, 'meters', csvFile([header, `${p}01;0${p}52094;1;6`]), {
+      clock: systemClock,
+    });
     expect(first).toMatchObject({ applied: true, inserted: 1, warnings: [] });
-    const again = await importFile(db, 'meters', csvFile([header, `${p}01;${p}52094;1;6`]));
+    const again = await importFile(db, 'meters', csvFile([header, `${p}01;${p}52094;1;6`]), {
+      clock: systemClock,
+    });
     expect(again).toMatchObject({ applied: true, inserted: 0, updated: 0, unchanged: 1 });
     expect(again.warnings).toEqual([
       {
@@ -732,6 +799,7 @@ describe('files that went through Excel', () => {
         'number;holder_name;settlement;address;tariff_plan',
         `${p}7;Иванов Иван;Елизово;ул. Ленина, д. 1;urban`,
       ]),
+      { clock: systemClock },
     );
     expect(accountsAgain).toMatchObject({ applied: true, inserted: 0, unchanged: 1 });
     expect(accountsAgain.warnings).toHaveLength(1);
@@ -742,6 +810,7 @@ describe('files that went through Excel', () => {
         'external_id;account_number;period;amount;paid_on;source',
         `pay-${p}-x;${p}7;2026-11;100,00;2026-11-03;Сбербанк`,
       ]),
+      { clock: systemClock },
     );
     expect(payment).toMatchObject({ applied: true, inserted: 1 });
     expect(payment.warnings[0]?.message).toContain(`the stored "00${p}7"`);
@@ -763,6 +832,7 @@ describe('files that went through Excel', () => {
         `pay-${p}-a;${p}01;2026-11;100,00;2026-11-03;Почта`,
         `pay-${p}-b;${p}01;2026-11;100,00;2026-11-03;ПАО "Сбербанк"`,
       ]),
+      { clock: systemClock },
     );
     expect(report).toMatchObject({ applied: false, inserted: 0, errorCount: 1 });
     expect(report.errors).toEqual([
@@ -789,6 +859,7 @@ describe('files that went through Excel', () => {
           `${p}02;Петров Пётр;Елизово;ул. Ленина, д. 2;urban;RC${p}`,
           `${p}03;Петрова Анна;Елизово;ул. Ленина, д. 3;urban;RC${p}`,
         ]),
+        { clock: systemClock },
       );
       expect(report).toMatchObject({ applied: false, inserted: 0, errorCount: 1 });
       expect(report.errors[0]?.line).toBe(2);

@@ -124,11 +124,9 @@ describe('personal-data rights: /privacy, /mydata, withdrawal', () => {
       submitted_by_user_id: userId,
       submitted_at: now,
     });
-    if (await h.database.db.schema.hasTable('account_links')) {
-      await h.database
-        .db('account_links')
-        .insert({ user_id: userId, account_id: accountId, linked_at: now });
-    }
+    await h.database
+      .db('account_links')
+      .insert({ user_id: userId, account_id: accountId, linked_at: now });
     return accountId;
   }
 
@@ -174,7 +172,7 @@ describe('personal-data rights: /privacy, /mydata, withdrawal', () => {
     ]);
     expect(json.consents[0]).toMatchObject({ version: CONSENT_VERSION, withdrawn_at: null });
     expect(json.audit.map((a: { action: string }) => a.action)).toContain('login.ok');
-    if (json.linkedAccounts) expect(json.linkedAccounts[0]).toMatchObject({ number: '410000001' });
+    expect(json.linkedAccounts).toEqual([expect.objectContaining({ number: '410000001' })]);
 
     const pdf = await h.client.downloadFile(pdfMessage.document?.file_id ?? '');
     expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
@@ -275,9 +273,7 @@ describe('personal-data rights: /privacy, /mydata, withdrawal', () => {
       .select('r.submitted_by_user_id', 'r.value_milli');
     expect(readings).toEqual([{ submitted_by_user_id: null, value_milli: 12345678 }]);
     expect(await h.database.db('ledger').where({ account_id: accountId })).toEqual(ledgerBefore);
-    if (await h.database.db.schema.hasTable('account_links')) {
-      expect(await h.database.db('account_links').where({ user_id: userId })).toHaveLength(0);
-    }
+    expect(await h.database.db('account_links').where({ user_id: userId })).toHaveLength(0);
     const consents = await h.database.db('consents').where({ user_id: userId });
     expect(consents.every((c) => c.withdrawn_at !== null)).toBe(true);
     expect((await person.say('/profile')).text).toBe(

@@ -9,6 +9,7 @@ import type { Knex } from 'knex';
 import { type Db, nowIso } from '../../../core/db/index';
 import { CSV_DELIMITER } from './csv';
 import { EXPORT_COLUMNS, type ExportKind, formatMilli, formatRubles, parsePeriod } from './formats';
+import type { Clock } from '../../../core/clock';
 
 /**
  * `abonent export readings|payments --period YYYY-MM [--out FILE] [--all]`: what came in through
@@ -46,7 +47,7 @@ export interface ExportOptions {
   out: string | Writable;
   /** Readings: include those already billed by an earlier export. */
   all?: boolean;
-  clock?: () => Date;
+  clock: Clock;
   /** Rows read per round trip (default 1000). */
   pageSize?: number;
 }
@@ -90,7 +91,7 @@ export async function exportData(
   if (!period || period !== options.period) {
     throw new BadPeriodError(`--period must be YYYY-MM (got "${options.period}")`);
   }
-  const clock = options.clock ?? (() => new Date());
+  const clock = options.clock;
   const startedAt = nowIso(clock);
   const pageSize = options.pageSize ?? 1000;
   const path = typeof options.out === 'string' ? options.out : null;

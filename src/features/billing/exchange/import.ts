@@ -22,6 +22,7 @@ import {
   type TariffRow,
   tariffRow,
 } from './formats';
+import type { Clock } from '../../../core/clock';
 
 /**
  * `abonent import <kind> FILE.csv`: loads what the billing system sends, all or nothing.
@@ -63,7 +64,7 @@ export interface ImportReport {
 
 /** Tunables; the defaults suit production. */
 export interface ImportOptions {
-  clock?: () => Date;
+  clock: Clock;
   /** Rows validated and written per round trip (default 500: well under SQLite's 32 766 variables). */
   batchSize?: number;
   /** How many bad rows the report lists (default 100); the count covers all. */
@@ -127,7 +128,7 @@ export async function importFile(
   db: Db,
   kind: ImportKind,
   path: string,
-  options: ImportOptions = {},
+  options: ImportOptions,
 ): Promise<ImportReport> {
   return importStream(db, kind, createReadStream(path), basename(path), options);
 }
@@ -141,9 +142,9 @@ export async function importStream(
   kind: ImportKind,
   input: Readable,
   fileName: string,
-  options: ImportOptions = {},
+  options: ImportOptions,
 ): Promise<ImportReport> {
-  const clock = options.clock ?? (() => new Date());
+  const clock = options.clock;
   const startedAt = nowIso(clock);
   const batchSize = options.batchSize ?? 500;
   const tally = new Tally(options.maxListedErrors ?? 100);

@@ -13,6 +13,7 @@ import {
   withdrawStepTwoKeyboard,
 } from './keyboards';
 import type { RightsService } from './service';
+import type { Clock } from '../../../core/clock';
 
 /** A withdrawal confirmation older than this is refused: the resident starts again. */
 const CONFIRM_TTL_S = 10 * 60;
@@ -22,7 +23,7 @@ export interface RightsFeatureDeps {
   rights: RightsService;
   timeZone: string;
   notifySessionEnded: (telegramUserIds: number[], key: string) => Promise<void>;
-  clock?: () => Date;
+  clock: Clock;
 }
 
 async function localeOf(ctx: BotContext): Promise<Locale> {
@@ -33,7 +34,7 @@ async function localeOf(ctx: BotContext): Promise<Locale> {
 /** /privacy, /mydata and /withdraw (152-ФЗ rights) for logged-in residents. */
 export function createRightsFeature(deps: RightsFeatureDeps): Composer<BotContext> {
   const { auth, rights } = deps;
-  const now = () => Math.floor((deps.clock ?? (() => new Date()))().getTime() / 1000);
+  const now = () => Math.floor(deps.clock().getTime() / 1000);
   const feature = new Composer<BotContext>();
   const privateChat = feature.chatType('private');
 

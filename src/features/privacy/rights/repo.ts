@@ -1,5 +1,6 @@
 import type { Db } from '../../../core/db/index';
 import { nowIso } from '../../../core/db/index';
+import type { Clock } from '../../../core/clock';
 
 type Row = Record<string, unknown>;
 
@@ -35,7 +36,10 @@ function milli(value: unknown): string {
  * exist, so this keeps working while those features are built.
  */
 export class RightsRepo {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+  ) {}
 
   async user(userId: number): Promise<Row | undefined> {
     return this.db('users').where({ id: userId }).first();
@@ -130,7 +134,7 @@ export class RightsRepo {
     userId: number,
     trx: Db,
   ): Promise<{ loggedOut: number[]; accountsUnlinked: number; readingsKept: number }> {
-    const now = nowIso();
+    const now = nowIso(this.clock);
     await trx('users').where({ id: userId }).update({
       email: null,
       email_verified_at: null,

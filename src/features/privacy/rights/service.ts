@@ -16,6 +16,7 @@ import { maskHolderName } from '../../accounts/rules';
 import type { ConsentService } from '../service';
 import { type PdfSection, renderReportPdf } from './pdf';
 import { RightsRepo } from './repo';
+import type { Clock } from '../../../core/clock';
 
 type Plain = string | number | boolean | null;
 
@@ -71,7 +72,7 @@ export interface RightsServiceDeps {
   translate: Translate;
   operatorName: string;
   timeZone: string;
-  clock?: () => Date;
+  clock: Clock;
 }
 
 /**
@@ -81,11 +82,11 @@ export interface RightsServiceDeps {
  */
 export class RightsService {
   private readonly repo: RightsRepo;
-  private readonly clock: () => Date;
+  private readonly clock: Clock;
 
   constructor(private readonly deps: RightsServiceDeps) {
-    this.repo = new RightsRepo(deps.db);
-    this.clock = deps.clock ?? (() => new Date());
+    this.repo = new RightsRepo(deps.db, deps.clock);
+    this.clock = deps.clock;
   }
 
   /** The consent text exactly as AUTH renders it, with the standing acceptance (if any). */

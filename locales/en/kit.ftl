@@ -1,0 +1,8 @@
+## Conversation kit (every question of every flow)
+kit-text-expected = Please send your answer as an ordinary text message.
+kit-secret-expected = Please send the password or code as an ordinary text message. It will be deleted from the chat at once.
+kit-secret-lost = The message could not be read. Please send it again.
+kit-choose-button = Please choose an option with a button under the message.
+kit-button-stale = This button belongs to an earlier question. Answer the latest question or press /cancel.
+kit-edit-ignored = Editing an earlier message does not change an answer already taken. Answer the latest question with a new message or press /cancel.
+kit-too-many-tries = Too many attempts. Start again when you are ready.

@@ -1,0 +1,71 @@
+import { hears } from '@grammyjs/i18n';
+import { Composer } from 'grammy';
+import type { BotContext } from '../context';
+import type { ConversationKit, KitDeps } from './index';
+import { CANCEL_PATTERN } from './index';
+
+export interface ExitPathDeps {
+  kit: Pick<ConversationKit, 'clearSecretMark'>;
+  whoIs: KitDeps['whoIs'];
+  leave: KitDeps['leave'];
+  /**
+   * Locale keys of the main menu's reply-keyboard buttons: pressing one inside a flow is like
+   * typing a command (it leaves the flow, then runs).
+   */
+  menuButtonKeys: readonly string[];
+}
+
+/**
+ * The one exit path of every flow, installed after the conversations plugin and before every
+ * conversation, so no flow can swallow it:
+ *
+ * - /cancel, any Cancel button (`v1|…|cancel`, also from old messages) and, while a flow is
+ *   active, «✖️ Отмена» typed from a reply keyboard: the flow ends, the secret mark is cleared,
+ *   the pressed message loses its buttons, and the person is told and left with their menu.
+ * - Any other command, or a main-menu button, inside a flow: the flow ends and the command runs.
+ * - In groups nothing here answers: the bot speaks in groups only where it has work to do.
+ *
+ * The idle timeout ends the flow through conversations' `onExit` (which also clears the mark).
+ */
+export function createExitPath(deps: ExitPathDeps): Composer<BotContext> {
+  const exit = new Composer<BotContext>();
+  const privateChat = exit.chatType('private');
+
+  const activeFlow = async (ctx: BotContext) =>
+    Object.keys(await ctx.conversation.active()).length > 0;
+
+  const cancel = async (ctx: BotContext) => {
+    if (!ctx.from || !ctx.chat) return;
+    const active = await activeFlow(ctx);
+    if (active) await ctx.conversation.exitAll();
+    await deps.kit.clearSecretMark(ctx.chat.id, ctx.from.id);
+    if (ctx.callbackQuery) {
+      await ctx.answerCallbackQuery().catch(() => {});
+      await ctx.editMessageReplyMarkup().catch(() => {});
+    }
+    const who = await deps.whoIs(ctx.from.id);
+    await deps.leave(ctx, ctx.t(active ? 'cancelled' : 'nothing-to-cancel'), who);
+  };
+
+  privateChat.command('cancel', cancel);
+  privateChat.callbackQuery(CANCEL_PATTERN, cancel);
+  // A group gets no answer to a Cancel button either, but the press must not spin for ever.
+  exit.callbackQuery(CANCEL_PATTERN, (ctx) => ctx.answerCallbackQuery().catch(() => {}));
+
+  privateChat.on('message:text', async (ctx, next) => {
+    const isCommand = ctx.message.entities?.some(
+      (entity) => entity.type === 'bot_command' && entity.offset === 0,
+    );
+    // Button texts in any language: a keyboard sent before a language change still works.
+    const isCancelText = hears('button-cancel')(ctx);
+    const isMenuButton = deps.menuButtonKeys.some((key) => hears(key)(ctx));
+    if (!isCommand && !isCancelText && !isMenuButton) return next();
+    if (!(await activeFlow(ctx))) return next();
+    if (isCancelText) return cancel(ctx);
+    // A command inside a flow: leave the flow, then let the command run as usual.
+    await ctx.conversation.exitAll();
+    await deps.kit.clearSecretMark(ctx.chat.id, ctx.from.id);
+    return next();
+  });
+  return exit;
+}

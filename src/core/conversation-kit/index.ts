@@ -1,0 +1,388 @@
+/**
+ * The conversation kit: the one way a flow asks a question and the one way it ends.
+ *
+ * Every conversation (auth, profile, accounts, readings, language, …) is written with it:
+ *
+ * - {@link ConversationKit.ask} — a prompt, a pure `parse` to a typed value (or the message key
+ *   saying what is wrong), optional buttons that answer it, optional in-place `actions` (e.g.
+ *   «send the code again»), an optional `check` run in `conversation.external` (a service call
+ *   that may refuse, ask again, or end the flow). ONE bound per question ({@link DEFAULT_TRIES}
+ *   unusable answers), counted only for real answers: a press of an old button is answered and
+ *   ignored, an edited message is taken as the corrected answer when it was sent after the
+ *   question (the step is still open), otherwise politely explained — never counted.
+ * - {@link ConversationKit.askSecret} — the same for passwords, codes and linking proofs: the kit
+ *   marks that a secret is expected right before it waits; the secret-input middleware deletes the
+ *   message and swaps the text for a one-time vault token before conversation storage sees it;
+ *   `check` receives the plaintext inside `external`, so only its (JSON) verdict is stored. The
+ *   mark is cleared on every exit (see `onFlowExit` and the exit path).
+ * - {@link ConversationKit.choose} — one button per option; the chosen button's message loses its
+ *   buttons (a flow removes its own buttons), every press is answered.
+ * - {@link ConversationKit.finish} — the flow's last message with the right menu for who the
+ *   person is now (main menu for a resident, the guest buttons for a guest).
+ *
+ * The exit path (cancel button, /cancel, «✖️ Отмена» typed from a reply keyboard, any other
+ * command or main-menu button, the idle timeout, an error) lives in `exit.ts`: one middleware in
+ * front of every conversation. A command inside a flow ends the flow and then runs.
+ *
+ * Rules of conversations v2 are kept: side effects only in `conversation.external`, plain JSON
+ * results, no unbounded loops; bump `CONVERSATION_STATE_VERSION` when flow code changes shape.
+ */
+import type { Conversation } from '@grammyjs/conversations';
+import type { I18nFlavor } from '@grammyjs/i18n';
+import { type Context, InlineKeyboard } from 'grammy';
+import type {
+  ForceReply,
+  InlineKeyboardMarkup,
+  ReplyKeyboardMarkup,
+  ReplyKeyboardRemove,
+} from 'grammy/types';
+import { callbackData } from '../callback-data';
+import type { LogFlavor } from '../context';
+import type { SecretInputGate, SecretVault } from '../secret-input';
+import { secretFrom } from '../secret-input';
+
+/** A flow's context (the conversation's own): translation and the logger. */
+export type FlowContext = Context & I18nFlavor & LogFlavor;
+/** The conversation handle the kit works on (outer context left open on purpose). */
+// biome-ignore lint/suspicious/noExplicitAny: the outer context type does not matter to the kit
+export type FlowConversation = Conversation<any, FlowContext>;
+
+export type Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | ForceReply;
+
+/** Who the person is, for the menu they are left with. */
+export type Who = 'resident' | 'guest';
+
+/** A message key with its variables: services and parsers say what is wrong, views render it. */
+export interface Said {
+  key: string;
+  vars?: Record<string, string | number>;
+}
+
+/** What a parser or a check decides about one answer. */
+export type Verdict<T> =
+  | { ok: true; value: T }
+  /** Not usable: `say` explains why and the question is asked again (one try used). */
+  | { ok: false; say: Said }
+  /** The flow ends here with `say` (e.g. «too many attempts, wait N minutes»), menu restored. */
+  | { ok: false; say: Said; final: true };
+
+/** One answer as the person gave it. */
+export type Input =
+  | { kind: 'text'; text: string }
+  | { kind: 'contact'; phoneNumber: string; userId?: number }
+  | { kind: 'button'; data: string };
+
+/** The single source of the number of unusable answers a question takes before giving up. */
+export const DEFAULT_TRIES = 5;
+/** The idle timeout of every flow: no answer this long ends it; the next message runs afresh. */
+export const FLOW_IDLE_MS = 30 * 60 * 1000;
+
+/** The kit's cancel button data; `exit.ts` handles it (and legacy `v1|<feature>|cancel`). */
+export const KIT_CANCEL = callbackData('kit', 'cancel');
+/** Any version-1 cancel button, including ones left in old messages by earlier releases. */
+export const CANCEL_PATTERN = /^v1\|[a-z-]+\|cancel$/;
+const CHOICE_FEATURE = 'kit';
+
+export interface AskOptions<T, R = T> {
+  /** The question, already rendered. */
+  prompt: string;
+  /** Buttons under the question; default: a Cancel button. */
+  markup?: Markup;
+  /** Callback data patterns that answer the question (passed to `parse` as a button input). */
+  buttons?: RegExp[];
+  /**
+   * Buttons handled in place without answering (e.g. «send the code again»): `run` may use
+   * `conversation.external`; the question stays open and no try is used.
+   */
+  actions?: { pattern: RegExp; run: (ctx: FlowContext) => Promise<unknown> }[];
+  /** Pure: the answer to a value, or what to say. Default: text only, trimmed, non-empty. */
+  parse?: (input: Input) => Verdict<T>;
+  /** Optional, side effects allowed (run inside `conversation.external`): may refuse or end. */
+  check?: (value: T) => Promise<Verdict<R>>;
+  /** Unusable answers before giving up; default {@link DEFAULT_TRIES}. */
+  tries?: number;
+  /** What to say for a message of another kind (a sticker, a photo); default `kit-text-expected`. */
+  otherwise?: Said;
+  /** Repeat the question under the explanation of a refused answer (default: the explanation alone, with the same buttons). */
+  repeatPrompt?: boolean;
+}
+
+export interface SecretOptions<R> {
+  prompt: string;
+  markup?: Markup;
+  actions?: AskOptions<string>['actions'];
+  /** What to say when something other than text arrives; default `kit-secret-expected`. */
+  otherwise?: Said;
+  /** Runs inside `conversation.external` with the plaintext; only the verdict is stored. */
+  check: (secret: string) => Promise<Verdict<R>>;
+  tries?: number;
+}
+
+export interface ChooseOptions {
+  prompt: string;
+  /** One button per option (one per row: big, easy to hit); `value` must be short. */
+  options: { label: string; value: string }[];
+  /** Offer a Cancel button under the options (default true). */
+  cancel?: boolean;
+}
+
+/** An answer and the context it came with (reply to it; its language is current). */
+export interface Answered<T> {
+  value: T;
+  ctx: FlowContext;
+}
+
+export interface KitDeps {
+  gate: SecretInputGate;
+  vault: SecretVault;
+  /** Whether the Telegram user is logged in now (asked inside `external`). */
+  whoIs: (telegramUserId: number) => Promise<Who>;
+  /**
+   * Sends `text` and leaves the person with their menu: the main-menu keyboard for a resident; for
+   * a guest the text and then the welcome with the guest buttons. Works on any context.
+   */
+  leave: (ctx: FlowContext, text: string, who: Who, extra?: { markup?: Markup }) => Promise<void>;
+}
+
+export interface ConversationKit {
+  ask<T = string, R = T>(
+    conversation: FlowConversation,
+    ctx: FlowContext,
+    options: AskOptions<T, R>,
+  ): Promise<Answered<R> | undefined>;
+  askSecret<R>(
+    conversation: FlowConversation,
+    ctx: FlowContext,
+    options: SecretOptions<R>,
+  ): Promise<Answered<R> | undefined>;
+  choose(
+    conversation: FlowConversation,
+    ctx: FlowContext,
+    options: ChooseOptions,
+  ): Promise<Answered<string> | undefined>;
+  /** The flow's last message, with the right menu (`markup` overrides it, e.g. a card's buttons). */
+  finish(
+    conversation: FlowConversation,
+    ctx: FlowContext,
+    text: string,
+    extra?: { markup?: Markup },
+  ): Promise<void>;
+  /** A Cancel-only inline keyboard (the default markup of every question). */
+  cancelKeyboard(ctx: Pick<FlowContext, 't'>): InlineKeyboard;
+  /** Adds the Cancel button as the last row of `keyboard`. */
+  withCancel(ctx: Pick<FlowContext, 't'>, keyboard: InlineKeyboard): InlineKeyboard;
+  /**
+   * Clears a pending "secret expected" mark of this chat: called on every exit (conversation
+   * `onExit`, the exit path, errors) and when a flow that asks secrets starts.
+   */
+  clearSecretMark(chatId: number, userId: number): Promise<void>;
+}
+
+const plainText = (input: Input): Verdict<string> =>
+  input.kind === 'text' && input.text.trim().length > 0
+    ? { ok: true, value: input.text.trim() }
+    : { ok: false, say: { key: 'kit-text-expected' } };
+
+function inputOf(ctx: FlowContext): Input | undefined {
+  const data = ctx.callbackQuery?.data;
+  if (data !== undefined) return { kind: 'button', data };
+  const message = ctx.message;
+  if (message?.contact) {
+    return {
+      kind: 'contact',
+      phoneNumber: message.contact.phone_number,
+      userId: message.contact.user_id,
+    };
+  }
+  // A forwarded text is not the person's answer (someone else's words).
+  if (message?.text !== undefined && !message.forward_origin)
+    return { kind: 'text', text: message.text };
+  if (ctx.editedMessage?.text !== undefined) return { kind: 'text', text: ctx.editedMessage.text };
+  return undefined;
+}
+
+function ids(ctx: FlowContext): { chatId: number; userId: number } {
+  if (!ctx.chat || !ctx.from) throw new Error('flows run in private chats with a sender');
+  return { chatId: ctx.chat.id, userId: ctx.from.id };
+}
+
+/** Builds the kit over its dependencies; one instance per app, shared by every feature. */
+export function createConversationKit(deps: KitDeps): ConversationKit {
+  const cancelKeyboard = (ctx: Pick<FlowContext, 't'>) =>
+    new InlineKeyboard().text(ctx.t('button-cancel'), KIT_CANCEL);
+
+  /** Removes the inline buttons of a question once it is answered (best effort). */
+  async function closeQuestion(ctx: FlowContext, messageId: number, markup: Markup | undefined) {
+    if (markup && !('inline_keyboard' in markup)) return;
+    if (!ctx.chat) return;
+    await ctx.api.editMessageReplyMarkup(ctx.chat.id, messageId).catch(() => {});
+  }
+
+  async function finish(
+    conversation: FlowConversation,
+    ctx: FlowContext,
+    text: string,
+    extra?: { markup?: Markup },
+  ) {
+    const { userId } = ids(ctx);
+    const who = await conversation.external(() => deps.whoIs(userId));
+    await deps.leave(ctx, text, who, extra);
+  }
+
+  /**
+   * The one wait loop. `secret`: the kit arms the secret mark before each wait and accepts only a
+   * vault token as text.
+   */
+  async function loop<T, R>(
+    conversation: FlowConversation,
+    ctx: FlowContext,
+    options: AskOptions<T, R> & { secret?: boolean },
+  ): Promise<Answered<R> | undefined> {
+    const markup = options.markup ?? cancelKeyboard(ctx);
+    const parse = options.parse ?? (plainText as unknown as (input: Input) => Verdict<T>);
+    const tries = options.tries ?? DEFAULT_TRIES;
+    let asked = await ctx.reply(options.prompt, { reply_markup: markup });
+    const firstAsked = asked.message_id;
+    let used = 0;
+    // Each pass waits for one update; the bound counts unusable answers, and the total number of
+    // passes is bounded too (ignored updates such as old buttons cannot keep a flow alive forever).
+    for (let pass = 0; pass < tries * 4 && used < tries; pass++) {
+      if (options.secret) {
+        const { chatId, userId } = ids(ctx);
+        await conversation.external(() => deps.gate.expect(chatId, userId));
+      }
+      const next = await conversation.wait();
+      const input = inputOf(next);
+      const again = async (say: Said) => {
+        used++;
+        if (used >= tries) return;
+        await closeQuestion(next, asked.message_id, markup);
+        const explanation = next.t(say.key, say.vars);
+        const text = options.repeatPrompt ? `${explanation}\n\n${options.prompt}` : explanation;
+        asked = await next.reply(text, { reply_markup: markup });
+      };
+
+      if (input?.kind === 'button') {
+        const action = options.actions?.find((a) => a.pattern.test(input.data));
+        if (action) {
+          await next.answerCallbackQuery().catch(() => {});
+          await action.run(next);
+          continue;
+        }
+        if (!(options.buttons ?? []).some((pattern) => pattern.test(input.data))) {
+          // A button of an earlier message: answered, explained, not counted.
+          await next
+            .answerCallbackQuery({ text: next.t('kit-button-stale'), show_alert: true })
+            .catch(() => {});
+          continue;
+        }
+        await next.answerCallbackQuery().catch(() => {});
+      }
+
+      const edited = next.editedMessage;
+      if (edited) {
+        // An edit answers this question only if the edited message came after it was first asked
+        // (the step is still open); an edit of an earlier answer is explained, nothing changes.
+        if (options.secret || edited.message_id < firstAsked) {
+          await next.reply(next.t('kit-edit-ignored'), { reply_markup: markup });
+          continue;
+        }
+      }
+
+      if (options.secret) {
+        const token = input?.kind === 'text' ? secretFrom(input.text) : undefined;
+        if (token === undefined) {
+          await again(options.otherwise ?? { key: 'kit-secret-expected' });
+          continue;
+        }
+        const verdict = await conversation.external(async () => {
+          const secret = deps.vault.take(token);
+          if (secret === undefined) return { ok: false as const, say: { key: 'kit-secret-lost' } };
+          return (options.check as (value: string) => Promise<Verdict<R>>)(secret);
+        });
+        if (verdict.ok) {
+          await closeQuestion(next, asked.message_id, markup);
+          return { value: verdict.value, ctx: next };
+        }
+        if ('final' in verdict) {
+          await finish(conversation, next, next.t(verdict.say.key, verdict.say.vars));
+          return undefined;
+        }
+        await again(verdict.say);
+        continue;
+      }
+
+      if (!input) {
+        await again(options.otherwise ?? { key: 'kit-text-expected' });
+        continue;
+      }
+      const parsed = parse(input);
+      if (!parsed.ok) {
+        if ('final' in parsed) {
+          await finish(conversation, next, next.t(parsed.say.key, parsed.say.vars));
+          return undefined;
+        }
+        await again(parsed.say);
+        continue;
+      }
+      const check = options.check;
+      const verdict: Verdict<R> = check
+        ? await conversation.external(() => check(parsed.value))
+        : { ok: true, value: parsed.value as unknown as R };
+      if (verdict.ok) {
+        await closeQuestion(next, asked.message_id, markup);
+        return { value: verdict.value, ctx: next };
+      }
+      if ('final' in verdict) {
+        await finish(conversation, next, next.t(verdict.say.key, verdict.say.vars));
+        return undefined;
+      }
+      await again(verdict.say);
+    }
+    await closeQuestion(ctx, asked.message_id, markup);
+    await finish(conversation, ctx, ctx.t('kit-too-many-tries'));
+    return undefined;
+  }
+
+  return {
+    ask: (conversation, ctx, options) => loop(conversation, ctx, options),
+
+    askSecret: (conversation, ctx, options) =>
+      loop<string, typeof options extends SecretOptions<infer R> ? R : never>(
+        conversation,
+        ctx,
+        // biome-ignore lint/suspicious/noExplicitAny: the secret path calls `check` itself
+        { ...(options as any), secret: true },
+      ),
+
+    async choose(conversation, ctx, options) {
+      const nonce = Math.floor((await conversation.random()) * 36 ** 4).toString(36);
+      const keyboard = new InlineKeyboard();
+      options.options.forEach((option, index) => {
+        keyboard.text(option.label, callbackData(CHOICE_FEATURE, 'pick', nonce, index)).row();
+      });
+      if (options.cancel !== false) keyboard.text(ctx.t('button-cancel'), KIT_CANCEL);
+      const pattern = new RegExp(`^v1\\|${CHOICE_FEATURE}\\|pick\\|${nonce}\\|(\\d{1,2})$`);
+      const answer = await loop<string, string>(conversation, ctx, {
+        prompt: options.prompt,
+        markup: keyboard,
+        buttons: [pattern],
+        otherwise: { key: 'kit-choose-button' },
+        repeatPrompt: true,
+        parse: (input) => {
+          const index = input.kind === 'button' ? Number(pattern.exec(input.data)?.[1]) : -1;
+          const option = options.options[index];
+          return option
+            ? { ok: true, value: option.value }
+            : { ok: false, say: { key: 'kit-choose-button' } };
+        },
+      });
+      return answer;
+    },
+
+    finish,
+    cancelKeyboard,
+    withCancel: (ctx, keyboard) => keyboard.row().text(ctx.t('button-cancel'), KIT_CANCEL),
+    clearSecretMark: (chatId, userId) => deps.gate.clear(chatId, userId),
+  };
+}
