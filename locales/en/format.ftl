@@ -9,3 +9,7 @@ zone-day = { $zone } day
 zone-night = { $zone } night
 zone-peak = { $zone } peak
 zone-half-peak = { $zone } half-peak
+
+# Paging of every list that grows (src/core/paging.ts): older entries, newer entries.
+button-page-older = ◀ Earlier
+button-page-newer = Later ▶

@@ -9,3 +9,7 @@ zone-day = { $zone } день
 zone-night = { $zone } ночь
 zone-peak = { $zone } пик
 zone-half-peak = { $zone } полупик
+
+# Paging of every list that grows (src/core/paging.ts): older entries, newer entries.
+button-page-older = ◀ Раньше
+button-page-newer = Позже ▶

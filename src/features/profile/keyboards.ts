@@ -1,3 +1,4 @@
+import { addPagingRow } from '../../core/paging';
 import type { I18nFlavor } from '@grammyjs/i18n';
 import { InlineKeyboard, Keyboard } from 'grammy';
 import { callbackData, callbackPattern } from '../../core/callback-data';
@@ -97,12 +98,11 @@ export function backToProfileKeyboard(ctx: Translatable): InlineKeyboard {
 
 /** Paging and "log out everywhere" under the security list. */
 export function securityKeyboard(ctx: Translatable, page: number, pages: number): InlineKeyboard {
-  const keyboard = new InlineKeyboard();
-  if (page > 0) keyboard.text(ctx.t('button-security-prev'), securityButtons.page(page - 1));
-  if (page < pages - 1)
-    keyboard.text(ctx.t('button-security-next'), securityButtons.page(page + 1));
-  return keyboard
-    .row()
+  // Newest first: older events are on the next page.
+  return addPagingRow(new InlineKeyboard(), ctx, {
+    older: page < pages - 1 ? securityButtons.page(page + 1) : undefined,
+    newer: page > 0 ? securityButtons.page(page - 1) : undefined,
+  })
     .text(ctx.t('button-logout-everywhere'), securityButtons.logoutAll)
     .row()
     .text(ctx.t('button-profile-back'), profileButtons.show);

@@ -1,3 +1,4 @@
+import { formatDate, localeOf as formatLocaleOf } from '../../core/format';
 import { hears } from '@grammyjs/i18n';
 import { Composer } from 'grammy';
 import type { BotContext } from '../../core/context';
@@ -10,7 +11,7 @@ import {
   startReadingKeyboard,
 } from './keyboards';
 import type { ZoneCode } from './rules';
-import { displayDate, type HistoryItem, type HistoryPage, type ReadingsService } from './service';
+import { type HistoryItem, type HistoryPage, type ReadingsService } from './service';
 
 export interface ReadingsFeatureDeps {
   auth: Pick<AuthService, 'currentUser'>;
@@ -44,7 +45,7 @@ function historyText(ctx: BotContext, page: HistoryPage, locale: string): string
     const zone = item.zone as ZoneCode;
     const role = ROLE_OF[zone]?.[zonesOf(item.serial)];
     return ctx.t('readings-history-line', {
-      date: displayDate(item.date),
+      date: formatDate(item.date, formatLocaleOf(ctx)),
       serial: item.serial,
       zone: role ? zoneLabel(ctx, role) : item.zone,
       value: formatKwh(item.valueMilli, locale),

@@ -2,10 +2,19 @@ import type { BotContext, BotConversation, ConversationContext } from '../../cor
 import type { AuthService } from '../auth/service';
 import type { ConversationKit, Said } from '../../core/conversation-kit/index';
 import { meterKeyboard, readingsPatterns, summaryKeyboard, sureKeyboard } from './keyboards';
+import {
+  formatDate,
+  formatKwh as formatKwhExact,
+  formatLocale,
+  formatMoney,
+  formatPeriod,
+  formatZone,
+  localeOf as formatLocaleOf,
+  type TariffZone,
+} from '../../core/format';
 import type { ZoneCode } from './rules';
 import {
   checkZoneOnForm,
-  displayDate,
   type MeterChoice,
   type PreparedReading,
   type ReadingForm,
@@ -35,27 +44,30 @@ type Translating = Pick<ConversationContext, 't'>;
 
 /** kWh for people: grouped thousands, up to three decimals, in the reader's convention. */
 export function formatKwh(milli: number, locale: string): string {
-  return new Intl.NumberFormat(locale === 'en' ? 'en-GB' : 'ru-RU', {
-    maximumFractionDigits: 3,
-  }).format(milli / 1000);
+  return formatKwhExact(milli, formatLocale(locale));
 }
 
 /** Rubles the Russian way (DESIGN: `ru-RU`, RUB) whatever the language. */
 export function formatRub(kopecks: number): string {
-  return new Intl.NumberFormat('ru-RU', { style: 'currency', currency: 'RUB' }).format(
-    kopecks / 100,
-  );
+  return formatMoney(kopecks);
 }
 
-/** `YYYY-MM` → `MM.YYYY`. */
-export function periodLabel(period: string): string {
-  const [year, month] = period.split('-');
-  return `${month}.${year}`;
+/** `YYYY-MM` → «ноябрь 2026», in the reader's language. */
+export function periodLabel(period: string, ctx?: Translating): string {
+  return formatPeriod(period, ctx ? formatLocaleOf(ctx) : 'ru');
 }
 
-/** A zone's name as printed on the meter and the receipt. */
+const CODE_OF_ROLE: Record<ZoneForm['role'], TariffZone> = {
+  'all-day': 'T1',
+  day: 'T1',
+  peak: 'T1',
+  night: 'T2',
+  'half-peak': 'T3',
+};
+
+/** A zone's name as printed on the meter and the receipt, «Т2 ночь»: the one tariff-zone model. */
 export function zoneLabel(ctx: Translating, role: ZoneForm['role']): string {
-  return ctx.t(`readings-zone-${role}`);
+  return ctx.t(`zone-${role}`, { zone: formatZone(CODE_OF_ROLE[role]) });
 }
 
 /** Why a reading cannot be taken, in words, with what to do. */
@@ -76,18 +88,22 @@ export function refusalText(
     case 'verification-expired':
       return ctx.t('readings-refused-verification', {
         serial: details.meter?.serial ?? '',
-        date: details.meter?.verifiedUntil ? displayDate(details.meter.verifiedUntil) : '',
+        date: details.meter?.verifiedUntil
+          ? formatDate(details.meter.verifiedUntil, formatLocaleOf(ctx))
+          : '',
         phone: details.operatorPhone,
       });
     case 'window-closed':
       return ctx.t('readings-window-refused', {
         start: details.startDay,
         end: details.endDay,
-        opens: details.window?.opensOn ? displayDate(details.window.opensOn) : '',
+        opens: details.window?.opensOn
+          ? formatDate(details.window.opensOn, formatLocaleOf(ctx))
+          : '',
       });
     case 'already-billed':
       return ctx.t('readings-refused-billed', {
-        period: details.window ? periodLabel(details.window.period) : '',
+        period: details.window ? periodLabel(details.window.period, ctx) : '',
         phone: details.operatorPhone,
       });
     case 'not-linked':
@@ -98,10 +114,10 @@ export function refusalText(
 /** The outside-the-window notice when a late (or early) reading is still taken. */
 export function windowNotice(ctx: Translating, window: WindowView): string | undefined {
   if (window.open || !window.accepts) return undefined;
-  const opens = window.opensOn ? displayDate(window.opensOn) : '';
+  const opens = window.opensOn ? formatDate(window.opensOn, formatLocaleOf(ctx)) : '';
   // Before the window a reading counts for this month; after it, for the next one.
   return ctx.t(window.late ? 'readings-window-late' : 'readings-window-early', {
-    period: periodLabel(window.period),
+    period: periodLabel(window.period, ctx),
     opens,
   });
 }
@@ -117,7 +133,7 @@ function zoneError(check: ZoneCheck, form: ReadingForm, locale: string): Said {
       key: 'readings-bad-below',
       vars: {
         previous: formatKwh(check.previousMilli, locale),
-        date: check.previousDate ? displayDate(check.previousDate) : '',
+        date: check.previousDate ? formatDate(check.previousDate, formatLocale(locale)) : '',
       },
     };
   }
@@ -134,7 +150,7 @@ function zoneQuestion(ctx: Translating, zone: ZoneForm, form: ReadingForm, local
         zone: label,
         serial: form.serial,
         previous: formatKwh(zone.previous.valueMilli, locale),
-        date: displayDate(zone.previous.date),
+        date: formatDate(zone.previous.date, formatLocaleOf(ctx)),
       })
     : ctx.t('readings-ask-zone-first', { zone: label, serial: form.serial });
   return zone.sentThisPeriodMilli === null
@@ -151,7 +167,7 @@ export function summaryText(
   const lines = [
     ctx.t('readings-summary-title', {
       serial: prepared.form.serial,
-      period: periodLabel(prepared.form.window.period),
+      period: periodLabel(prepared.form.window.period, ctx),
     }),
   ];
   for (const check of prepared.zones) {
@@ -301,7 +317,7 @@ export function createReadingConversation(deps: ReadingConversationDeps) {
             const zoneForm = form.zones.find((f) => f.zone === z.zone);
             const consumption = z.status === 'ok' ? (z.consumptionMilli ?? 0) : 0;
             return at.t('readings-implausible', {
-              zone: zoneForm && form.zones.length > 1 ? zoneLabel(at, zoneForm.role) : '',
+              zone: zoneForm ? zoneLabel(at, zoneForm.role) : formatZone(z.zone),
               consumption: formatKwh(consumption, locale),
             });
           })

@@ -245,7 +245,8 @@ describe('/profile and /security', () => {
     );
     const first = await person.say('/security');
     expect(first.text).toContain('Страница 1 из 2');
-    await person.press(first, 'Старее ▶️');
+    expect(buttonTexts(first)).toContain('◀ Раньше');
+    await person.press(first, '◀ Раньше');
     const second = await h.client.waitForTranscript(person.id, (entries) =>
       entries.some((e) => e.message_id === first.message_id && e.text?.includes('Страница 2 из 2')),
     );
