@@ -11,7 +11,7 @@ import {
   startReadingKeyboard,
 } from './keyboards';
 import type { ZoneCode } from './rules';
-import { type HistoryItem, type HistoryPage, type ReadingsService } from './service';
+import type { HistoryItem, HistoryPage, ReadingsService } from './service';
 
 export interface ReadingsFeatureDeps {
   auth: Pick<AuthService, 'currentUser'>;

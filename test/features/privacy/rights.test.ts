@@ -138,9 +138,7 @@ describe('personal-data rights: /privacy, /mydata, withdrawal', () => {
     let last = text;
     while (!last.text?.startsWith('Вы дали согласие')) last = await person.next();
     expect(last.text).toMatch(
-      new RegExp(
-        `Вы дали согласие \\d{1,2} [а-я]+ \\d{4}, \\d\\d:\\d\\d \\(редакция от \\d{1,2} [а-я]+ \\d{4}\\)`,
-      ),
+      /Вы дали согласие \d{1,2} [а-я]+ \d{4}, \d\d:\d\d \(редакция от \d{1,2} [а-я]+ \d{4}\)/,
     );
     expect(buttonTexts(last)).toEqual(['📦 Скачать мои данные', '🗑 Отозвать согласие']);
   });
