@@ -14,6 +14,7 @@ accounts-login-first = Please log in to your cabinet first — then your persona
 accounts-none = You have no linked personal accounts yet. To link one you will need a receipt or your meter.
 accounts-list-title = Your personal accounts:
 accounts-list-item = { $mark } No. { $number } — { $address }
+accounts-list-page = Page { $page } of { $pages }
 accounts-list-hint = ✅ — the current account: balance and readings are shown for it.
 accounts-current-line = Current account: No. { $number }
 accounts-other-line = Personal account No. { $number } (not the current one)

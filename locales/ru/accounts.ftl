@@ -14,6 +14,7 @@ accounts-login-first = Сначала войдите в личный кабин�
 accounts-none = У вас пока нет подключённых лицевых счетов. Чтобы подключить счёт, понадобится квитанция или счётчик.
 accounts-list-title = Ваши лицевые счета:
 accounts-list-item = { $mark } № { $number } — { $address }
+accounts-list-page = Страница { $page } из { $pages }
 accounts-list-hint = ✅ — текущий счёт: по нему показываются баланс и показания.
 accounts-current-line = Текущий счёт: № { $number }
 accounts-other-line = Лицевой счёт № { $number } (не текущий)

@@ -1,3 +1,4 @@
+import { pageOf } from '../../core/paging';
 import { hears } from '@grammyjs/i18n';
 import { Composer, InlineKeyboard } from 'grammy';
 import type { BotContext } from '../../core/context';
@@ -13,7 +14,7 @@ import {
   unlinkConfirmKeyboard,
 } from './keyboards';
 import type { AccountsService } from './service';
-import { accountCardText, accountsListText } from './views';
+import { ACCOUNTS_PAGE_SIZE, accountCardText, accountsListText } from './views';
 
 export interface AccountsFeatureDeps {
   accounts: AccountsService;
@@ -60,8 +61,10 @@ export function createAccountsFeature({
     if (!user || !ctx.from) return;
     if (ctx.callbackQuery) await ctx.answerCallbackQuery();
     const list = await accounts.listAccounts(user.id, ctx.from.id);
-    await ctx.reply(accountsListText(ctx, list), {
-      reply_markup: accountsListKeyboard(ctx, list),
+    const asked = ctx.callbackQuery && Array.isArray(ctx.match) ? Number(ctx.match[1] ?? 0) : 0;
+    const page = pageOf(list, asked, ACCOUNTS_PAGE_SIZE);
+    await ctx.reply(accountsListText(ctx, page.items, page), {
+      reply_markup: accountsListKeyboard(ctx, page.items, page),
     });
   };
 
@@ -80,6 +83,7 @@ export function createAccountsFeature({
   privateChat.command('accounts', showList);
   privateChat.filter(hears('button-accounts'), showList);
   privateChat.callbackQuery(accountPatterns.list, showList);
+  privateChat.callbackQuery(accountPatterns.listPage, showList);
 
   const startLink = async (ctx: BotContext) => {
     if (!(await residentOrLoginHint(ctx, auth))) return;

@@ -41,6 +41,43 @@ describe('personal accounts in the bot', () => {
     expect((await guest.say('/link')).text).toContain('Сначала войдите');
   });
 
+  it('when a resident has 40 accounts with long addresses, then /accounts pages within Telegram limits and every account is reachable', async () => {
+    const { person, userId } = await loggedIn();
+    const now = new Date().toISOString();
+    const prefix = `9${String(person.id).slice(-5)}`;
+    // ~105 characters, as real rural addresses run; the longest the billing file allows is 500.
+    const address = (i: number) =>
+      `Камчатский край, Елизовский район, посёлок Раздольный, улица Первомайская, дом ${i}, корпус 2, квартира ${100 + i}`;
+    const numbers = Array.from({ length: 40 }, (_, i) => `${prefix}${String(i).padStart(4, '0')}`);
+    await h.database.db('accounts').insert(
+      numbers.map((number, i) => ({
+        number,
+        holder_name: 'Иванова Анна Петровна',
+        settlement: 'Раздольный',
+        address: i === 39 ? 'я'.repeat(500) : address(i),
+        tariff_plan: 'rural',
+        created_at: now,
+        updated_at: now,
+      })),
+    );
+    for (const number of numbers) await linkDirectly(h.database.db, userId, number);
+
+    const seen = new Set<string>();
+    let page = await person.say('/accounts');
+    for (let i = 0; i < 10; i++) {
+      expect(page.text?.length ?? 0).toBeLessThanOrEqual(4096);
+      for (const match of page.text?.matchAll(/№ (\d+)/g) ?? []) seen.add(match[1] ?? '');
+      expect(buttonTexts(page)).toContain('➕ Подключить счёт');
+      if (!buttonTexts(page).includes('Позже ▶')) break;
+      await person.press(page, 'Позже ▶');
+      page = await person.next();
+    }
+    expect(page.text).toMatch(/Страница 5 из 5/);
+    expect(buttonTexts(page)).toContain('◀ Раньше');
+    expect([...seen].sort()).toEqual(numbers);
+    expect(h.logs.join('')).not.toContain('message is too long');
+  });
+
   it('when a resident has no accounts, then /accounts says so and offers to link one', async () => {
     const { person } = await loggedIn();
     const reply = await person.say('/accounts');
