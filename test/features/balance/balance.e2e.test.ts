@@ -248,7 +248,7 @@ describe('/balance and the history', () => {
     expect(text).toContain(`Месяц 1 из ${new Set(entries.map((e) => e.period)).size}`);
   });
 
-  it('when the chart is asked for, then a PNG picture of sane size arrives as a photo', async () => {
+  it('when the chart is asked for, then a portrait PNG readable on a phone arrives as a photo', async () => {
     const { person } = await residentWith('three-zone');
     const balance = await person.say('/balance');
     await person.press(balance, '📊 График');
@@ -263,10 +263,10 @@ describe('/balance and the history', () => {
     expect(png.subarray(12, 16).toString('ascii')).toBe('IHDR');
     const width = png.readUInt32BE(16);
     const height = png.readUInt32BE(20);
+    // Portrait: held upright, a phone shows it at its full width (375 px shows it at about ½).
     expect(width).toBeGreaterThanOrEqual(600);
-    expect(width).toBeLessThanOrEqual(2000);
-    expect(height).toBeGreaterThanOrEqual(300);
-    expect(height).toBeLessThan(width);
+    expect(width).toBeLessThanOrEqual(1280);
+    expect(height).toBeGreaterThan(width);
     expect(png.length).toBeGreaterThan(10_000);
     expect(png.length).toBeLessThan(2_000_000);
   });
