@@ -1,3 +1,4 @@
+import { dirname, join } from 'node:path';
 import { type AppDeps, createApp } from '../app';
 import type { RunMode } from '../config';
 import { registerCommands } from '../core/commands';
@@ -28,6 +29,26 @@ const NOTE_RU: Record<string, string> = {
 };
 const noteRu = (note: string) => NOTE_RU[note] ?? note;
 
+/**
+ * Where the emulator keeps its users, chats and messages: beside the SQLite file
+ * (`abonent.db` → `abonent.sandbox.json`), or beside the mail outbox for PostgreSQL.
+ */
+export function sandboxStateFile(databaseUrl: string, outboxDir: string): string {
+  const sqlite = /^sqlite:(?:\/\/)?(.+)$/.exec(databaseUrl)?.[1];
+  if (sqlite && sqlite !== ':memory:')
+    return sqlite.replace(/(\.db|\.sqlite3?)?$/, '.sandbox.json');
+  return join(dirname(outboxDir), 'sandbox-state.json');
+}
+
+/** The largest Telegram user id the database has seen (cabinets and the audit trail), or 0. */
+async function highestTelegramUserId(db: AppDeps['db']): Promise<number> {
+  const [identities, audit] = await Promise.all([
+    db('telegram_identities').max({ id: 'telegram_user_id' }).first(),
+    db('audit_log').max({ id: 'telegram_user_id' }).first(),
+  ]);
+  return Math.max(Number(identities?.id ?? 0), Number(audit?.id ?? 0));
+}
+
 export interface RunningSandbox {
   url: string;
   demoAccounts: DemoAccount[];
@@ -54,6 +75,10 @@ export async function startSandbox(
   const token = mode.token ?? SANDBOX_BOT.token;
   const outbox = new MailOutbox(config.mail.outboxDir);
   const emulator = createBotApiEmulator({
+    // The page's residents are kept next to the database that remembers them (and ids are never
+    // handed out twice, even without the file): a restart must not give a newcomer an old cabinet.
+    stateFile: sandboxStateFile(config.databaseUrl, config.mail.outboxDir),
+    usedUserIdsUpTo: await highestTelegramUserId(db),
     host: mode.host,
     port: mode.port,
     bot: { ...SANDBOX_BOT, token },
