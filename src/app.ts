@@ -1,7 +1,7 @@
 import { autoRetry } from '@grammyjs/auto-retry';
 import { conversations, createConversation } from '@grammyjs/conversations';
 import { sequentialize } from '@grammyjs/runner';
-import { Api, Bot, type Context, lazySession, type MiddlewareFn } from 'grammy';
+import { Api, Bot, type Context, lazySession } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { Config } from './config';
 import { AuditLog } from './core/audit';
@@ -12,13 +12,16 @@ import {
   createConversationKit,
   FLOW_IDLE_MS,
   type FlowContext,
+  KIT_CANCEL,
   type Markup,
   type Who,
 } from './core/conversation-kit/index';
 import { createExitPath } from './core/conversation-kit/exit';
 import type { BotContext, ConversationContext, SessionData } from './core/context';
 import type { Db } from './core/db/index';
-import { nowIso } from './core/db/index';
+import { createChatLock } from './core/chat-lock';
+import { dialectOf } from './core/db/index';
+import { dedupeUpdates } from './core/dedupe-updates';
 import { createI18n, type Locale } from './core/i18n';
 import type { Logger } from './core/logger';
 import { createMailer, type Mailer } from './core/mail/mailer';
@@ -49,7 +52,7 @@ import {
 } from './features/auth/conversations';
 import { LOGIN_MAX_FAILURES, LOGIN_WINDOW_MS, PasswordPolicy } from './features/auth/rules';
 import { mainMenuKeyboard } from './features/auth/keyboards';
-import { AuthService, type Translate } from './features/auth/service';
+import { AuthService, createAuthLimiters, type Translate } from './features/auth/service';
 import { createBalanceFeature } from './features/balance/bot';
 import { BalanceService } from './features/balance/service';
 import { createHelpFeature } from './features/help/bot';
@@ -62,9 +65,25 @@ import {
 import { LanguageService } from './features/language/service';
 import { createConsentGate } from './features/privacy/bot';
 import { createRightsFeature } from './features/privacy/rights/bot';
+import {
+  createWithdrawConversation,
+  WITHDRAW_CONVERSATION,
+  WITHDRAW_IDLE_MS,
+} from './features/privacy/rights/conversations';
 import { RightsService } from './features/privacy/rights/service';
 import { ConsentService } from './features/privacy/service';
+import { LedgerService } from './features/ledger/service';
+import { createPaymentsFeature, createPaymentUpdates } from './features/payments/bot';
+import {
+  createPayAmountConversation,
+  PAY_AMOUNT_CONVERSATION,
+} from './features/payments/conversations';
+import { qrPayeeOverBudget } from './features/payments/rules';
+import { payeeOf, PaymentsService } from './features/payments/service';
 import { createProfileFeature } from './features/profile/bot';
+import { createReceiptsFeature } from './features/receipts/bot';
+import { ReceiptDelivery } from './features/receipts/delivery';
+import { ReceiptsService } from './features/receipts/service';
 import {
   createProfileEditConversation,
   createProfileEmailConversation,
@@ -110,6 +129,10 @@ export interface Services {
   profile: ProfileService;
   rights: RightsService;
   readings: ReadingsService;
+  /** Charges, payments and adjustments: the one owner of the `ledger` table. */
+  ledger: LedgerService;
+  payments: PaymentsService;
+  receipts: ReceiptsService;
   /** Durable notifications; the background worker shares this instance and wakes on enqueue. */
   outbox: Outbox;
   audit: AuditLog;
@@ -153,8 +176,7 @@ export function createServices({ config, db, mailer, translate, clock }: Service
     translate,
     consents,
     audit,
-    loginLimiter: new RateLimiter(db, LOGIN_MAX_FAILURES, LOGIN_WINDOW_MS, clock),
-    recoveryLimiter: new RateLimiter(db, LOGIN_MAX_FAILURES, LOGIN_WINDOW_MS, clock),
+    ...createAuthLimiters(db, clock),
     passwordPolicy: new PasswordPolicy(),
     clock,
   });
@@ -193,8 +215,10 @@ export function createServices({ config, db, mailer, translate, clock }: Service
     operatorPhone: config.operator.phone,
     clock,
   });
+  const ledger = new LedgerService(db);
   const balance = new BalanceService({
     db,
+    ledger,
     accounts,
     timeZone: config.timeZone,
     paymentDueDay: config.paymentDueDay,
@@ -209,7 +233,34 @@ export function createServices({ config, db, mailer, translate, clock }: Service
     dailyCapKwh: config.readings.dailyCapKwh,
     clock,
   });
+  const payments = new PaymentsService({
+    db,
+    accounts,
+    ledger,
+    outbox,
+    audit,
+    translate,
+    localeOf: async (telegramUserId) =>
+      (await languages.chosenLocale(telegramUserId)) ?? config.defaultLocale,
+    limits: { minKopecks: config.payments.minKopecks, maxKopecks: config.payments.maxKopecks },
+    operator: config.operator,
+    qr: { maxBytes: config.payments.qrMaxBytes, payerDetails: config.payments.qrPayerDetails },
+    timeZone: config.timeZone,
+    adminChatId: config.adminChatId,
+    clock,
+  });
+  const receipts = new ReceiptsService({
+    db,
+    accounts,
+    ledger,
+    readings,
+    payments,
+    operator: config.operator,
+    paymentDueDay: config.paymentDueDay,
+    clock,
+  });
   return {
+    receipts,
     auth,
     consents,
     languages,
@@ -218,6 +269,8 @@ export function createServices({ config, db, mailer, translate, clock }: Service
     profile,
     rights,
     readings,
+    ledger,
+    payments,
     outbox,
     audit,
   };
@@ -236,6 +289,8 @@ export interface App {
   bot: Bot<BotContext>;
   services: Services;
   background: Background;
+  /** Monthly receipts after a charges import (a scheduler job; tests run it directly). */
+  receiptDelivery: ReceiptDelivery;
 }
 
 export function createApp(deps: AppDeps, options: BotOptions): App {
@@ -244,9 +299,31 @@ export function createApp(deps: AppDeps, options: BotOptions): App {
   const translate: Translate = (locale, key, vars) => textsI18n.t(locale, key, vars);
   const mailer = createMailer(config.mail, deps.clock, logger, options.onMailSent);
   const services = createServices({ config, db, mailer, translate, clock: deps.clock });
+  const overrun = qrPayeeOverBudget(payeeOf(config.operator), config.payments.qrMaxBytes);
+  if (overrun > 0)
+    logger.warn(
+      { bytes: overrun, limit: config.payments.qrMaxBytes },
+      'payment QR: the operator requisites exceed the ГОСТ Р 56042-2014 budget; the purpose and payer fields are left out',
+    );
   const bot = buildBot(deps, options, services, translate);
   const background = createBackground(deps, options, services);
-  return { bot, services, background };
+  const receiptDelivery = new ReceiptDelivery({
+    db,
+    receipts: services.receipts,
+    ledger: services.ledger,
+    accounts: services.accounts,
+    outbox: services.outbox,
+    translate,
+    localeOf: async (telegramUserId) =>
+      (await services.languages.chosenLocale(telegramUserId)) ?? config.defaultLocale,
+    dir: config.payments.receiptsDir,
+    clock: deps.clock,
+  });
+  // After a charges import (by the CLI, in another process) the next pass delivers the receipts.
+  background.scheduler.every('receipt-delivery', 10 * 60_000, async () => {
+    await receiptDelivery.run();
+  });
+  return { bot, services, background, receiptDelivery };
 }
 
 function buildBot(
@@ -271,9 +348,20 @@ function buildBot(
 
   // One chat's updates strictly in order (the runner handles chats concurrently).
   bot.use(sequentialize((ctx) => [ctx.chat?.id, ctx.from?.id].filter(Boolean).map(String)));
+  // Several instances on one PostgreSQL: one chat's updates one at a time across all of them.
+  if (dialectOf(config.databaseUrl) === 'postgres') {
+    bot.use(createChatLock(config.databaseUrl, logger));
+  }
   bot.use((ctx, next) => {
     ctx.log = logger.child({ update_id: ctx.update.update_id });
     return next();
+  });
+  // Telegram always names the sender of what the bot handles; a crafted update without one is
+  // dropped here rather than failing in every feature that (rightly) relies on `ctx.from`.
+  bot.use((ctx, next) => {
+    if (ctx.from) return next();
+    ctx.log.info('update without a sender ignored');
+    return Promise.resolve();
   });
   if (options.dedupeUpdates) bot.use(dedupeUpdates(db, deps.clock));
 
@@ -301,6 +389,8 @@ function buildBot(
     }),
   );
   bot.use(i18n);
+  // Money first: a payment that arrives while the resident is inside a flow is still recorded.
+  bot.use(createPaymentUpdates(services.payments));
   // Passwords, codes and linking proofs are taken out of updates before any conversation can
   // store them (see core/secret-input); the conversation kit arms and clears the mark.
   const gate = new SecretInputGate(db, deps.clock);
@@ -383,6 +473,21 @@ function buildBot(
     ),
   );
 
+  const payDeps = {
+    auth: services.auth,
+    payments: services.payments,
+    providerToken: config.paymentProviderToken,
+    fiscal: config.payments.fiscal,
+    cancelData: KIT_CANCEL,
+    kit,
+  };
+  bot.use(
+    createConversation(createPayAmountConversation(payDeps), {
+      id: PAY_AMOUNT_CONVERSATION,
+      maxMillisecondsToWait: CONVERSATION_IDLE_MS,
+    }),
+  );
+
   // «Your session here has ended» to the other devices of a cabinet (recovery, new password,
   // log out everywhere, withdrawal): urgent, durable notices through the outbox, each in the
   // recipient's language, sent by the background worker.
@@ -438,6 +543,18 @@ function buildBot(
     );
   }
 
+  bot.use(
+    createConversation(
+      createWithdrawConversation({
+        auth: services.auth,
+        rights: services.rights,
+        kit,
+        notifySessionEnded,
+      }),
+      { id: WITHDRAW_CONVERSATION, maxMillisecondsToWait: WITHDRAW_IDLE_MS },
+    ),
+  );
+
   bot.use(createConsentGate({ auth: services.auth, consents: services.consents }));
   bot.use(createAuthFeature({ auth: services.auth, afterLogout: showMenu }));
   bot.use(createHelpFeature({ config, auth: services.auth }));
@@ -456,6 +573,15 @@ function buildBot(
       auth: services.auth,
     }),
   );
+  bot.use(createPaymentsFeature({ ...payDeps, accounts: services.accounts }));
+  bot.use(
+    createReceiptsFeature({
+      accounts: services.accounts,
+      auth: services.auth,
+      receipts: services.receipts,
+      cancelData: KIT_CANCEL,
+    }),
+  );
   bot.use(
     createProfileFeature({
       auth: services.auth,
@@ -470,8 +596,6 @@ function buildBot(
       auth: services.auth,
       rights: services.rights,
       timeZone: config.timeZone,
-      notifySessionEnded,
-      clock: deps.clock,
     }),
   );
   bot.use(createReadingsFeature({ auth: services.auth, readings: services.readings }));
@@ -503,7 +627,11 @@ export function createBackground(
   const { db, logger } = deps;
   const outbox = services?.outbox ?? new Outbox(db, deps.clock);
   const api = new Api(options.token, options.apiRoot ? { apiRoot: options.apiRoot } : undefined);
-  const worker = new OutboxWorker(db, api, { outbox, logger: logger.child({ module: 'outbox' }) });
+  const worker = new OutboxWorker(db, api, {
+    outbox,
+    logger: logger.child({ module: 'outbox' }),
+    clock: () => deps.clock().getTime(),
+  });
   const scheduler = new Scheduler(db, {
     logger: logger.child({ module: 'scheduler' }),
     clock: () => deps.clock().getTime(),
@@ -549,20 +677,4 @@ export function readingReminders(deps: AppDeps, outbox: Outbox): ReadingReminder
 function guestMenuFor(auth: AuthService) {
   return async (ctx: BotContext) =>
     ctx.from && !(await auth.currentUser(ctx.from.id)) ? guestKeyboard(ctx) : undefined;
-}
-
-/** Webhook redeliveries: the first insert of an `update_id` wins; later copies are dropped. */
-function dedupeUpdates(db: Db, clock: Clock): MiddlewareFn<BotContext> {
-  return async (ctx, next) => {
-    const inserted = await db('processed_updates')
-      .insert({ update_id: ctx.update.update_id, at: nowIso(clock) })
-      .onConflict('update_id')
-      .ignore()
-      .returning('update_id');
-    if (inserted.length === 0) {
-      ctx.log.info('duplicate update ignored');
-      return;
-    }
-    await next();
-  };
 }

@@ -36,6 +36,9 @@ export const AUDIT_ACTIONS = [
   'account.access.denied',
   'billing.import',
   'billing.export',
+  'payment.credited',
+  'payment.credited.unlinked',
+  'payment.unknown-invoice',
 ] as const;
 
 /** One kind of audited event. */

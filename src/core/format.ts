@@ -112,7 +112,8 @@ const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
  * A billing period `YYYY-MM` in words: «ноябрь 2026» (ru, the stand-alone month in the
  * nominative), «November 2026» (en). Anything not a period is returned as it is.
  */
-export function formatPeriod(period: string, locale: FormatLocale = 'ru'): string {
+export function formatPeriod(period: string, language: FormatLocale | string = 'ru'): string {
+  const locale = formatLocale(language);
   const match = PERIOD.exec(period);
   if (!match) return period;
   const date = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, 15));

@@ -177,6 +177,14 @@ export class SandboxClient {
     return message;
   }
 
+  /** Edits the text of a message the user sent; the bot gets an `edited_message` update. */
+  editText(chatId: number, from: number, messageId: number, text: string): Promise<Message> {
+    return this.request<Message>('POST', `chats/${chatId}/messages/${messageId}/edit`, {
+      from,
+      text,
+    });
+  }
+
   /** Replies to a message (quoting it) with text. */
   reply(chatId: number, from: number, to: MessageLike | number, text: string): Promise<Message> {
     return this.sendText(chatId, from, text, {

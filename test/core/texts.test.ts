@@ -30,8 +30,15 @@ function literalKeys(): Map<string, string> {
   const found = new Map<string, string>();
   const call = /(?:\bt|\btranslate)\(\s*(?:[\w.]+,\s*)?'([a-z][a-z0-9]*(?:-[a-z0-9]+)+)'/g;
   for (const file of sources(SRC)) {
-    for (const match of readFileSync(file, 'utf8').matchAll(call)) {
-      if (match[1]) found.set(match[1], file.slice(SRC.length + 1));
+    const text = readFileSync(file, 'utf8');
+    // A file's own shorthand that prefixes every key: `const t = (key) => ctx.t(\`receipt-${key}\`)`.
+    const prefix = /const t = \(key: string\) => [\w.]+\(`([a-z0-9-]+-)\$\{key\}`/.exec(text)?.[1];
+    for (const match of text.matchAll(call)) {
+      const key = match[1];
+      if (!key) continue;
+      const bare = match[0].startsWith('t(') && text[(match.index ?? 0) - 1] !== '.';
+      const full = prefix && bare ? `${prefix}${key}` : key;
+      found.set(full, file.slice(SRC.length + 1));
     }
   }
   return found;

@@ -75,7 +75,7 @@ describe('npm start without a token', () => {
     child.kill('SIGINT');
     expect(await exitOf(child)).toBe(0);
     expect(output()).not.toMatch(/Error|at .*\.ts:\d+/);
-  });
+  }, 120_000);
 
   it('when the sandbox restarts on the same database, then the page keeps its residents and a newcomer never gets an old id', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'abonent-restart-'));

@@ -112,6 +112,13 @@ export function createAccountsFeature({
       if (!ctx.from || !(await accounts.setCurrent(ctx.from.id, userId, accountId))) return false;
       const account = await accounts.linkedAccount(userId, accountId, ctx.from.id);
       await ctx.answerCallbackQuery();
+      // The pressed list (or card) is redrawn as the list with the new ✅: no stale mark stays.
+      const list = await accounts.listAccounts(userId, ctx.from.id);
+      await ctx
+        .editMessageText(accountsListText(ctx, list), {
+          reply_markup: accountsListKeyboard(ctx, list),
+        })
+        .catch(() => {});
       await ctx.reply(ctx.t('accounts-switched', { number: account?.number ?? '' }));
       return true;
     }),

@@ -8,6 +8,7 @@ import {
   historyKeyboard,
   readingsPatterns,
   remindersKeyboard,
+  remindersSwitchButtons,
   startReadingKeyboard,
 } from './keyboards';
 import type { ZoneCode } from './rules';
@@ -157,6 +158,23 @@ export function createReadingsFeature({
     const enabled = ctx.match[1] === '1';
     await readings.setRemindersEnabled(user.id, enabled);
     await ctx.answerCallbackQuery();
+    // The pressed message's switch shows the old state: turn it into the new one in place.
+    const pressed = ctx.callbackQuery.message?.reply_markup?.inline_keyboard ?? [];
+    if (pressed.length === 1 && pressed[0]?.length === 1) {
+      // The /reminders message: its switch goes; the new state follows with a fresh one.
+      await ctx.editMessageReplyMarkup().catch(() => {});
+    } else {
+      const fresh = pressed.map((row) =>
+        row.flatMap((button) =>
+          'callback_data' in button && readingsPatterns.reminders.test(button.callback_data ?? '')
+            ? remindersSwitchButtons(ctx, enabled)
+            : [button],
+        ),
+      );
+      await ctx
+        .editMessageReplyMarkup({ reply_markup: { inline_keyboard: fresh } })
+        .catch(() => {});
+    }
     await ctx.reply(
       ctx.t(enabled ? 'readings-reminders-state-on' : 'readings-reminders-state-off'),
       {

@@ -81,13 +81,18 @@ export function historyKeyboard(
     newer: input.page > 0 ? readingsData.history(input.accountId, input.page - 1) : undefined,
   });
   keyboard.text(ctx.t('button-reading'), readingsData.start).row();
-  keyboard.text(
-    ctx.t(
-      input.remindersEnabled ? 'button-readings-reminders-on' : 'button-readings-reminders-off',
-    ),
-    readingsData.reminders(!input.remindersEnabled),
-  );
+  keyboard.add(...remindersSwitchButtons(ctx, input.remindersEnabled));
   return keyboard;
+}
+
+/** The history's reminder switch, showing the state it is in now. */
+export function remindersSwitchButtons(ctx: Translating, enabled: boolean) {
+  return [
+    InlineKeyboard.text(
+      ctx.t(enabled ? 'button-readings-reminders-on' : 'button-readings-reminders-off'),
+      readingsData.reminders(!enabled),
+    ),
+  ];
 }
 
 /** The switch shown by /reminders. */

@@ -7,7 +7,13 @@ import { readBody } from './request-body.js';
 import type { ChatState } from './state.js';
 import { toTranscriptEntry } from './transcript.js';
 import type { User } from './types.js';
-import { payInvoice, pressCallback, sendUserMessage, shareContact } from './user-actions.js';
+import {
+  editUserMessage,
+  payInvoice,
+  pressCallback,
+  sendUserMessage,
+  shareContact,
+} from './user-actions.js';
 
 /** What the host injects into the control API (see EmulatorOptions). */
 export interface ControlHooks {
@@ -52,12 +58,14 @@ const schemas = {
     user_id: z.number().int().optional(),
   }),
   callback: z.object({ from: z.number().int(), message_id: z.number().int(), data: z.string() }),
+  edit: z.object({ from: z.number().int(), text: z.string().min(1).max(4096) }),
   pay: z.object({ from: z.number().int(), message_id: z.number().int() }),
   settings: z.object({ rate_limits: z.boolean().optional() }),
 };
 
 export type FileInput = z.infer<typeof fileInput>;
 export type UserMessageInput = z.infer<typeof schemas.message>;
+export type UserEditInput = z.infer<typeof schemas.edit>;
 export type ContactInput = z.infer<typeof schemas.contact>;
 
 async function jsonBody<T>(req: IncomingMessage, schema: z.ZodType<T>): Promise<T> {
@@ -180,6 +188,17 @@ export function controlApi(
       /^chats\/(-?\d+)\/messages$/,
       async (m, req) =>
         sendUserMessage(core, chatOf(core, m[1] ?? ''), await jsonBody(req, schemas.message)),
+    ],
+    [
+      'POST',
+      /^chats\/(-?\d+)\/messages\/(\d+)\/edit$/,
+      async (m, req) =>
+        editUserMessage(
+          core,
+          chatOf(core, m[1] ?? ''),
+          Number(m[2]),
+          await jsonBody(req, schemas.edit),
+        ),
     ],
     [
       'POST',

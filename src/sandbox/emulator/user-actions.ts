@@ -1,6 +1,6 @@
 import { ControlError } from './api-error.js';
 import type { EmulatorCore } from './core.js';
-import type { ContactInput, UserMessageInput } from './control-api.js';
+import type { ContactInput, UserEditInput, UserMessageInput } from './control-api.js';
 import { memberOf } from './control-api.js';
 import { randomId } from './state.js';
 import type { ChatState } from './state.js';
@@ -76,6 +76,36 @@ export function sendUserMessage(
   }
   unblockOnWrite(core, chat, from.id);
   return core.addUserMessage(chat, from, content);
+}
+
+/**
+ * A user edits the text of a message they sent: the message changes in the chat and the bot gets
+ * an `edited_message` update, as from Telegram.
+ */
+export function editUserMessage(
+  core: EmulatorCore,
+  chat: ChatState,
+  messageId: number,
+  input: UserEditInput,
+): Message {
+  const from = memberOf(core, chat, input.from);
+  const stored = core.state.findMessage(chat, messageId);
+  if (stored?.direction !== 'in' || stored.message.from?.id !== from.id) {
+    throw new ControlError(404, `message ${messageId} of user ${from.id} not found`);
+  }
+  if (stored.message.text === undefined) throw new ControlError(400, 'only texts can be edited');
+  const entities = detectUserEntities(input.text);
+  const { entities: _old, ...rest } = stored.message;
+  stored.message = {
+    ...rest,
+    text: input.text,
+    ...(entities.length ? { entities } : {}),
+    edit_date: core.now(),
+  };
+  const edited = stored.message;
+  core.updates.push((update_id) => ({ update_id, edited_message: edited }));
+  core.notifyEdit(chat, 'edit');
+  return edited;
 }
 
 /** A user shares a contact (their own by default, as the request_contact button does). */

@@ -2,28 +2,17 @@ import { Composer, InputFile } from 'grammy';
 import type { BotContext } from '../../../core/context';
 import { isLocale, type Locale } from '../../../core/i18n';
 import type { AuthService } from '../../auth/service';
-import { guestKeyboard } from '../../help/keyboards';
 import { requireActor } from '../../profile/bot';
 import { formatConsentVersion, formatDateTime, formatLocale } from '../../../core/format';
 import { splitForTelegram } from '../consent';
-import {
-  privacyKeyboard,
-  rightsPatterns,
-  withdrawStepOneKeyboard,
-  withdrawStepTwoKeyboard,
-} from './keyboards';
+import { enterWithdraw } from './conversations';
+import { privacyKeyboard, rightsPatterns } from './keyboards';
 import type { RightsService } from './service';
-import type { Clock } from '../../../core/clock';
-
-/** A withdrawal confirmation older than this is refused: the resident starts again. */
-const CONFIRM_TTL_S = 10 * 60;
 
 export interface RightsFeatureDeps {
   auth: AuthService;
   rights: RightsService;
   timeZone: string;
-  notifySessionEnded: (telegramUserIds: number[], key: string) => Promise<void>;
-  clock: Clock;
 }
 
 async function localeOf(ctx: BotContext): Promise<Locale> {
@@ -34,7 +23,6 @@ async function localeOf(ctx: BotContext): Promise<Locale> {
 /** /privacy, /mydata and /withdraw (152-ФЗ rights) for logged-in residents. */
 export function createRightsFeature(deps: RightsFeatureDeps): Composer<BotContext> {
   const { auth, rights } = deps;
-  const now = () => Math.floor(deps.clock().getTime() / 1000);
   const feature = new Composer<BotContext>();
   const privateChat = feature.chatType('private');
 
@@ -77,59 +65,20 @@ export function createRightsFeature(deps: RightsFeatureDeps): Composer<BotContex
     const actor = await requireActor(ctx, auth);
     if (!actor) return;
     if (ctx.callbackQuery) await ctx.answerCallbackQuery();
-    await ctx.reply(ctx.t('rights-withdraw-step1'), {
-      reply_markup: withdrawStepOneKeyboard(ctx, now()),
-    });
+    await enterWithdraw(ctx);
   };
   privateChat.command('withdraw', startWithdrawal);
   privateChat.callbackQuery(rightsPatterns.withdraw, startWithdrawal);
 
-  const fresh = (at: string | undefined) => {
-    const shown = Number(at);
-    return Number.isFinite(shown) && now() - shown <= CONFIRM_TTL_S && shown <= now() + 60;
-  };
-
-  privateChat.callbackQuery(rightsPatterns.continue, async (ctx) => {
-    const actor = await requireActor(ctx, auth);
-    if (!actor) return;
-    await ctx.answerCallbackQuery();
-    await ctx.editMessageReplyMarkup().catch(() => {});
-    if (!fresh(ctx.match[1])) {
+  // The withdrawal steps are obeyed only inside the withdrawal conversation (server-side state):
+  // pressed from an old message or forged, they are refused and nothing changes.
+  privateChat.callbackQuery(
+    [rightsPatterns.continue, rightsPatterns.erase, rightsPatterns.keep],
+    async (ctx) => {
+      await ctx.answerCallbackQuery();
+      await ctx.editMessageReplyMarkup().catch(() => {});
       await ctx.reply(ctx.t('rights-withdraw-expired'));
-      return;
-    }
-    await ctx.reply(ctx.t('rights-withdraw-step2'), {
-      reply_markup: withdrawStepTwoKeyboard(ctx, Number(ctx.match[1])),
-    });
-  });
-
-  privateChat.callbackQuery(rightsPatterns.keep, async (ctx) => {
-    await ctx.answerCallbackQuery();
-    await ctx.editMessageReplyMarkup().catch(() => {});
-    await ctx.reply(ctx.t('rights-withdraw-kept'));
-  });
-
-  privateChat.callbackQuery(rightsPatterns.erase, async (ctx) => {
-    const actor = await requireActor(ctx, auth);
-    if (!actor) return;
-    await ctx.answerCallbackQuery();
-    await ctx.editMessageReplyMarkup().catch(() => {});
-    if (!fresh(ctx.match[1])) {
-      await ctx.reply(ctx.t('rights-withdraw-expired'));
-      return;
-    }
-    const report = await rights.withdraw(actor.userId, actor.telegramUserId);
-    await ctx.conversation.exitAll();
-    await ctx.reply(
-      ctx.t('rights-withdraw-done', {
-        sessions: report.sessions,
-        accounts: report.accountsUnlinked,
-        readings: report.readingsKept,
-      }),
-      { reply_markup: { remove_keyboard: true } },
-    );
-    await deps.notifySessionEnded(report.others, 'rights-session-ended');
-    await ctx.reply(ctx.t('profile-login-first'), { reply_markup: guestKeyboard(ctx) });
-  });
+    },
+  );
   return feature;
 }

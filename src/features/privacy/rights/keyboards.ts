@@ -5,21 +5,23 @@ import { callbackData, callbackPattern } from '../../../core/callback-data';
 type Translatable = { t: I18nFlavor['t'] };
 
 /**
- * Buttons of the rights feature. The two withdrawal steps carry the moment step one was shown
- * (unix seconds), so a confirmation found in an old message days later is refused, not obeyed.
+ * Buttons of the rights feature. The withdrawal steps carry no state: the withdrawal
+ * conversation (server side) is the only place they are obeyed, step by step; the same data
+ * pressed or forged outside it is refused. Older releases put a time after the action: the
+ * patterns still recognise it, to refuse it politely.
  */
 export const rightsButtons = {
   mydata: callbackData('rights', 'mydata'),
   withdraw: callbackData('rights', 'withdraw'),
-  continue: (at: number) => callbackData('rights', 'withdraw-2', at),
-  erase: (at: number) => callbackData('rights', 'erase', at),
+  continue: callbackData('rights', 'withdraw-2'),
+  erase: callbackData('rights', 'erase'),
   keep: callbackData('rights', 'keep'),
 };
 export const rightsPatterns = {
   mydata: callbackPattern('rights', 'mydata'),
   withdraw: callbackPattern('rights', 'withdraw'),
-  continue: callbackPattern('rights', 'withdraw-2', ['\\d{1,12}']),
-  erase: callbackPattern('rights', 'erase', ['\\d{1,12}']),
+  continue: /^v1\|rights\|withdraw-2(\|\d{1,12})?$/,
+  erase: /^v1\|rights\|erase(\|\d{1,12})?$/,
   keep: callbackPattern('rights', 'keep'),
 };
 
@@ -30,16 +32,16 @@ export function privacyKeyboard(ctx: Translatable): InlineKeyboard {
     .text(ctx.t('button-rights-withdraw'), rightsButtons.withdraw);
 }
 
-export function withdrawStepOneKeyboard(ctx: Translatable, at: number): InlineKeyboard {
+export function withdrawStepOneKeyboard(ctx: Translatable): InlineKeyboard {
   return new InlineKeyboard()
-    .text(ctx.t('button-rights-withdraw-continue'), rightsButtons.continue(at))
+    .text(ctx.t('button-rights-withdraw-continue'), rightsButtons.continue)
     .row()
     .text(ctx.t('button-rights-keep'), rightsButtons.keep);
 }
 
-export function withdrawStepTwoKeyboard(ctx: Translatable, at: number): InlineKeyboard {
+export function withdrawStepTwoKeyboard(ctx: Translatable): InlineKeyboard {
   return new InlineKeyboard()
-    .text(ctx.t('button-rights-withdraw-confirm'), rightsButtons.erase(at))
+    .text(ctx.t('button-rights-withdraw-confirm'), rightsButtons.erase)
     .row()
     .text(ctx.t('button-rights-keep'), rightsButtons.keep);
 }
