@@ -39,6 +39,18 @@ export const AUDIT_ACTIONS = [
   'payment.credited',
   'payment.credited.unlinked',
   'payment.unknown-invoice',
+  'appeal.access.denied',
+  'appeal.resident-answer',
+  'appeal.resident-close',
+  'appeal.staff-answer',
+  'appeal.staff-close',
+  'appeal.staff-take',
+  'billing.export.chat',
+  'reading.review.accepted',
+  'reading.review.rejected',
+  'staff.add',
+  'staff.denied',
+  'staff.remove',
 ] as const;
 
 /** One kind of audited event. */
