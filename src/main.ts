@@ -1,5 +1,5 @@
 import { config as loadDotenv } from 'dotenv';
-import { createApp } from './app';
+import { createApp, warmRenderPool } from './app';
 import { type Config, ConfigError, loadConfig } from './config';
 import { registerCommands } from './core/commands';
 import { createDatabase, type Db, migrateLatest } from './core/db/index';
@@ -71,14 +71,19 @@ async function startMode(config: Config, db: Db, logger: Logger): Promise<Stoppa
   const mode = config.mode;
   switch (mode.kind) {
     case 'polling': {
-      const { bot, background } = createApp(deps, { token: mode.token, apiRoot: mode.apiRoot });
+      const { bot, background, renderPool } = createApp(deps, {
+        token: mode.token,
+        apiRoot: mode.apiRoot,
+      });
       await registerCommands(bot.api, config);
       const runner = await startPolling(bot, logger);
       background.start();
-      return [() => runner.stop(), () => background.stop()];
+      warmRenderPool(renderPool, logger);
+      // Stopped in reverse: the runner, the background, then the render threads.
+      return [() => renderPool.close(), () => runner.stop(), () => background.stop()];
     }
     case 'webhook': {
-      const { bot, background } = createApp(deps, {
+      const { bot, background, renderPool } = createApp(deps, {
         token: mode.token,
         apiRoot: mode.apiRoot,
         dedupeUpdates: true,
@@ -86,7 +91,8 @@ async function startMode(config: Config, db: Db, logger: Logger): Promise<Stoppa
       await registerCommands(bot.api, config);
       const server = await startWebhook(bot, db, logger, mode, systemClock);
       background.start();
-      return [() => server.stop(), () => background.stop()];
+      warmRenderPool(renderPool, logger);
+      return [() => renderPool.close(), () => server.stop(), () => background.stop()];
     }
     case 'sandbox': {
       // Loaded only here: the emulator and demo data are not part of a production process.

@@ -1,4 +1,4 @@
-import { type AppDeps, createApp } from '../app';
+import { type AppDeps, createApp, warmRenderPool } from '../app';
 import type { RunMode } from '../config';
 import { registerCommands } from '../core/commands';
 import { MailOutbox } from '../core/mail/outbox';
@@ -69,7 +69,7 @@ export async function startSandbox(
     logger,
   });
   await emulator.start();
-  const { bot, background } = createApp(deps, {
+  const { bot, background, renderPool } = createApp(deps, {
     token,
     apiRoot: emulator.apiRoot,
     // Sandbox mail goes to the local outbox; the page's «Почта» panel refreshes at once.
@@ -78,6 +78,7 @@ export async function startSandbox(
   await registerCommands(bot.api, config);
   const runner = await startPolling(bot, logger);
   background.start();
+  warmRenderPool(renderPool, logger);
 
   const lines = demoAccounts.map(
     (account) =>
@@ -100,6 +101,7 @@ export async function startSandbox(
     async stop() {
       if (runner.isRunning()) await runner.stop();
       await background.stop();
+      await renderPool.close();
       await emulator.stop();
     },
   };
