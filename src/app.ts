@@ -19,6 +19,8 @@ import {
 import { createExitPath } from './core/conversation-kit/exit';
 import type { BotContext, ConversationContext, SessionData } from './core/context';
 import type { Db } from './core/db/index';
+import { createChatLock } from './core/chat-lock';
+import { dialectOf } from './core/db/index';
 import { dedupeUpdates } from './core/dedupe-updates';
 import { createI18n, type Locale } from './core/i18n';
 import type { Logger } from './core/logger';
@@ -372,6 +374,10 @@ function buildBot(
 
   // One chat's updates strictly in order (the runner handles chats concurrently).
   bot.use(sequentialize((ctx) => [ctx.chat?.id, ctx.from?.id].filter(Boolean).map(String)));
+  // Several instances on one PostgreSQL: one chat's updates one at a time across all of them.
+  if (dialectOf(config.databaseUrl) === 'postgres') {
+    bot.use(createChatLock(config.databaseUrl, logger));
+  }
   bot.use((ctx, next) => {
     ctx.log = logger.child({ update_id: ctx.update.update_id });
     return next();

@@ -331,6 +331,10 @@ export class ReadingsService {
         : [],
     );
     const outcome = await this.deps.db.transaction(async (trx) => {
+      // Two family members pressing «Отправить» for one meter at once: the second waits for the
+      // first and then replaces it, exactly as if they had pressed one after the other — never a
+      // unique-index error (SQLite's BEGIN IMMEDIATE serialises already; PostgreSQL locks the row).
+      await this.repo.lockMeter(meterId, trx);
       const existing = await this.repo.countedIn(meterId, period, trx);
       if (existing.some((r) => r.status === 'billed')) return undefined;
       const ids = await this.repo.replaceAndInsert(trx, rows);
