@@ -1,7 +1,7 @@
 import { autoRetry } from '@grammyjs/auto-retry';
 import { conversations, createConversation } from '@grammyjs/conversations';
 import { sequentialize } from '@grammyjs/runner';
-import { Api, Bot, type Context, lazySession } from 'grammy';
+import { Api, type ApiClientOptions, Bot, type Context, lazySession } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { Config } from './config';
 import { AuditLog } from './core/audit';
@@ -106,6 +106,11 @@ export interface AppDeps {
   logger: Logger;
   /** The one source of "now" (src/core/clock.ts): `systemClock` in production, a fixed instant in tests. */
   clock: Clock;
+  /**
+   * Where sessions, conversation state and secret-input marks live (`openStateDatabase`: on SQLite
+   * a second file with `synchronous=NORMAL`). Default: `db`.
+   */
+  stateDb?: Db;
 }
 
 export interface BotOptions {
@@ -118,6 +123,11 @@ export interface BotOptions {
   dedupeUpdates?: boolean;
   /** Sandbox: told of every letter written to the local outbox (when there is no SMTP). */
   onMailSent?: (mail: OutboxMail) => void;
+  /**
+   * The HTTP client every Bot API call goes through (the bot's, each conversation's, the outbox
+   * worker's). Default: grammY's. The benchmark answers calls in-process with it (bench/transport.ts).
+   */
+  fetch?: ApiClientOptions['fetch'];
 }
 
 /** The use cases, framework-free; a future Mini App or web cabinet reuses them unchanged. */
@@ -359,9 +369,10 @@ function buildBot(
   renderPool: RenderPool,
 ): Bot<BotContext> {
   const { config, db, logger } = deps;
+  const stateDb = deps.stateDb ?? db;
   const bot = new Bot<BotContext>(options.token, {
     botInfo: options.botInfo,
-    client: options.apiRoot ? { apiRoot: options.apiRoot } : undefined,
+    client: clientOptions(options),
   });
 
   const retry = autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60 });
@@ -411,7 +422,7 @@ function buildBot(
     // Lazy: the row is read only by a handler that asks for it, not on every update.
     lazySession<SessionData, BotContext>({
       initial: () => ({}),
-      storage: new KnexStorageAdapter<SessionData>(db, 'session:', deps.clock),
+      storage: new KnexStorageAdapter<SessionData>(stateDb, 'session:', deps.clock),
     }),
   );
   bot.use(i18n);
@@ -419,7 +430,7 @@ function buildBot(
   bot.use(createPaymentUpdates(services.payments));
   // Passwords, codes and linking proofs are taken out of updates before any conversation can
   // store them (see core/secret-input); the conversation kit arms and clears the mark.
-  const gate = new SecretInputGate(db, deps.clock);
+  const gate = new SecretInputGate(stateDb, deps.clock);
   const vault = new SecretVault(deps.clock);
   const whoIs = async (telegramUserId: number): Promise<Who> =>
     (await services.auth.currentUser(telegramUserId)) ? 'resident' : 'guest';
@@ -441,7 +452,7 @@ function buildBot(
         type: 'key',
         version: CONVERSATION_STATE_VERSION,
         prefix: 'conv:',
-        adapter: new KnexStorageAdapter(db, '', deps.clock),
+        adapter: new KnexStorageAdapter(stateDb, '', deps.clock),
       },
       plugins: [
         (ctx, next) => {
@@ -660,12 +671,12 @@ export interface Background {
  */
 export function createBackground(
   deps: AppDeps,
-  options: Pick<BotOptions, 'token' | 'apiRoot'>,
+  options: Pick<BotOptions, 'token' | 'apiRoot' | 'fetch'>,
   services?: Pick<Services, 'outbox'>,
 ): Background {
   const { db, logger } = deps;
   const outbox = services?.outbox ?? new Outbox(db, deps.clock);
-  const api = new Api(options.token, options.apiRoot ? { apiRoot: options.apiRoot } : undefined);
+  const api = new Api(options.token, clientOptions(options));
   const worker = new OutboxWorker(db, api, {
     outbox,
     logger: logger.child({ module: 'outbox' }),
@@ -711,6 +722,17 @@ export function readingReminders(deps: AppDeps, outbox: Outbox): ReadingReminder
     latePolicy: config.readings.latePolicy,
     reminderDay: config.readings.reminderDay,
   });
+}
+
+/** grammY client options from ours: a custom API root and HTTP client, when given. */
+function clientOptions(
+  options: Pick<BotOptions, 'apiRoot' | 'fetch'>,
+): ApiClientOptions | undefined {
+  if (!options.apiRoot && !options.fetch) return undefined;
+  return {
+    ...(options.apiRoot ? { apiRoot: options.apiRoot } : {}),
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  };
 }
 
 function guestMenuFor(auth: AuthService) {

@@ -2,7 +2,7 @@ import { config as loadDotenv } from 'dotenv';
 import { createApp, warmRenderPool } from './app';
 import { type Config, ConfigError, loadConfig } from './config';
 import { registerCommands } from './core/commands';
-import { createDatabase, type Db, migrateLatest } from './core/db/index';
+import { createDatabase, type Db, migrateLatest, openStateDatabase } from './core/db/index';
 import { createLogger, type Logger, scrubSecrets } from './core/logger';
 import { startPolling } from './run/polling';
 import { systemClock } from './core/clock';
@@ -43,7 +43,9 @@ async function main(): Promise<void> {
 
   const stops: Stoppable[] = [() => db.destroy()];
   try {
-    stops.push(...(await startMode(config, db, logger)));
+    const stateDb = await openStateDatabase(config.databaseUrl, db);
+    if (stateDb !== db) stops.push(() => stateDb.destroy());
+    stops.push(...(await startMode(config, db, stateDb, logger)));
   } catch (error) {
     logger.fatal({ err: error }, 'could not start');
     process.stderr.write(`abonent: could not start: ${scrubSecrets(errorMessage(error))}\n`);
@@ -66,8 +68,13 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
 }
 
-async function startMode(config: Config, db: Db, logger: Logger): Promise<Stoppable[]> {
-  const deps = { config, db, logger, clock: systemClock };
+async function startMode(
+  config: Config,
+  db: Db,
+  stateDb: Db,
+  logger: Logger,
+): Promise<Stoppable[]> {
+  const deps = { config, db, stateDb, logger, clock: systemClock };
   const mode = config.mode;
   switch (mode.kind) {
     case 'polling': {
