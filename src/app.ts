@@ -1,3 +1,6 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { autoRetry } from '@grammyjs/auto-retry';
 import { conversations, createConversation } from '@grammyjs/conversations';
 import { sequentialize } from '@grammyjs/runner';
@@ -42,6 +45,13 @@ import {
 } from './features/accounts/rules';
 import { AccountsService } from './features/accounts/service';
 import { createAdminFeature } from './features/admin/bot';
+import { createAppealsFeature } from './features/appeals/bot';
+import { exportData } from './features/billing/exchange/export';
+import { APPEAL_CONVERSATION, createAppealConversation } from './features/appeals/conversations';
+import { AppealsService } from './features/appeals/service';
+import { followAdminChatMigration } from './features/staff/follow-migration';
+import { StaffLookup } from './features/staff/lookup';
+import { AdminChat, StaffService } from './features/staff/service';
 import { createAuthFeature } from './features/auth/bot';
 import {
   createLoginConversation,
@@ -96,6 +106,7 @@ import {
 import { ProfileService } from './features/profile/service';
 import { createReadingsFeature } from './features/readings/bot';
 import { createReadingConversation, READING_CONVERSATION } from './features/readings/conversations';
+import { ReadingReviews } from './features/readings/review';
 import { ReadingReminders, ReadingsService } from './features/readings/service';
 import { createUnhandledFeature } from './features/unhandled/bot';
 
@@ -140,6 +151,11 @@ export interface Services {
   profile: ProfileService;
   rights: RightsService;
   readings: ReadingsService;
+  staff: StaffService;
+  adminChat: AdminChat;
+  appeals: AppealsService;
+  readingReviews: ReadingReviews;
+  lookup: StaffLookup;
   /** Charges, payments and adjustments: the one owner of the `ledger` table. */
   ledger: LedgerService;
   payments: PaymentsService;
@@ -164,6 +180,7 @@ const MAIN_MENU_BUTTON_KEYS = [
   'button-reading',
   'button-accounts',
   'button-profile',
+  'button-appeal',
   'button-help',
   'button-logout',
 ] as const;
@@ -175,9 +192,17 @@ export interface ServiceDeps {
   mailer: Mailer;
   translate: Translate;
   clock: Clock;
-  /** PDF rendering off the event loop (the app's `RenderPool`). */
-  renderPdf: RenderPdf;
+  /**
+   * PDF rendering off the event loop (the app's `RenderPool`). Tests of services that render
+   * nothing may leave it out; a render then fails with a clear error.
+   */
+  renderPdf?: RenderPdf;
 }
+
+/** Stands in where no render pool was given: says so instead of rendering on the event loop. */
+const noRenderPool: RenderPdf = async () => {
+  throw new Error('no render pool: pass renderPdf (RenderPool#renderPdf) to createServices');
+};
 
 export function createServices({
   config,
@@ -185,7 +210,7 @@ export function createServices({
   mailer,
   translate,
   clock,
-  renderPdf,
+  renderPdf = noRenderPool,
 }: ServiceDeps): Services {
   const audit = new AuditLog(db, clock);
   const outbox = new Outbox(db, clock);
@@ -254,6 +279,44 @@ export function createServices({
     dailyCapKwh: config.readings.dailyCapKwh,
     clock,
   });
+  const staff = new StaffService(db, audit, clock);
+  const adminChat = new AdminChat(db, config.adminChatId, clock);
+  const appeals = new AppealsService({
+    db,
+    accounts,
+    staff,
+    adminChat,
+    audit,
+    outbox,
+    translate,
+    localeOf: async (telegramUserId) =>
+      (await languages.chosenLocale(telegramUserId)) ?? config.defaultLocale,
+    staffLocale: config.defaultLocale,
+    contactOf: async (userId) => {
+      const p = await profile.profile(userId);
+      return { fullName: p?.fullName ?? null, email: p?.email ?? null, phone: p?.phone ?? null };
+    },
+    timeZone: config.timeZone,
+    deadlines: {
+      workingDays: config.appeals.answerWorkingDays,
+      byTopic: config.appeals.answerWorkingDaysByTopic,
+    },
+    calendar: config.calendar,
+    clock,
+  });
+  const readingReviews = new ReadingReviews({
+    db,
+    outbox,
+    audit,
+    translate,
+    staffLocale: config.defaultLocale,
+    localeOf: async (telegramUserId) =>
+      (await languages.chosenLocale(telegramUserId)) ?? config.defaultLocale,
+    isStaff: async (telegramUserId) => (await staff.member(telegramUserId)) !== undefined,
+    telegramUsersOf: (userId) => auth.telegramUsersOf(userId),
+    adminChatId: () => adminChat.id(),
+    clock,
+  });
   const payments = new PaymentsService({
     db,
     accounts,
@@ -290,6 +353,11 @@ export function createServices({
     profile,
     rights,
     readings,
+    staff,
+    adminChat,
+    appeals,
+    readingReviews,
+    lookup: new StaffLookup(db, config.timeZone, clock),
     ledger,
     payments,
     outbox,
@@ -377,6 +445,7 @@ function buildBot(
 
   const retry = autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60 });
   bot.api.config.use(retry);
+  bot.api.config.use(followAdminChatMigration(services.adminChat, logger));
 
   const chosenLocale = async (ctx: Context): Promise<Locale | undefined> =>
     ctx.from ? services.languages.chosenLocale(ctx.from.id) : undefined;
@@ -509,6 +578,18 @@ function buildBot(
       { id: READING_CONVERSATION, maxMillisecondsToWait: CONVERSATION_IDLE_MS },
     ),
   );
+  bot.use(
+    createConversation(
+      createAppealConversation({
+        auth: services.auth,
+        accounts: services.accounts,
+        appeals: services.appeals,
+        kit,
+        timeZone: config.timeZone,
+      }),
+      { id: APPEAL_CONVERSATION, maxMillisecondsToWait: CONVERSATION_IDLE_MS },
+    ),
+  );
 
   const payDeps = {
     auth: services.auth,
@@ -638,7 +719,31 @@ function buildBot(
     }),
   );
   bot.use(createReadingsFeature({ auth: services.auth, readings: services.readings }));
-  bot.use(createAdminFeature({ config }));
+  bot.use(
+    createAppealsFeature({
+      auth: services.auth,
+      appeals: services.appeals,
+      timeZone: config.timeZone,
+    }),
+  );
+  bot.use(
+    createAdminFeature({
+      config,
+      staff: services.staff,
+      adminChat: services.adminChat,
+      appeals: services.appeals,
+      readingReviews: services.readingReviews,
+      lookup: services.lookup,
+      exportFile: async (kind, period) => {
+        const dir = await mkdtemp(join(tmpdir(), 'abonent-export-'));
+        const path = join(dir, `${kind}-${period}.csv`);
+        const report = await exportData(db, kind, { period, out: path, clock: deps.clock });
+        return { path, rows: report.rows, heldForReview: report.heldForReview };
+      },
+      audit: services.audit,
+      translate,
+    }),
+  );
   bot.use(createUnhandledFeature({ menu: guestMenuFor(services.auth) }));
   return bot;
 }
@@ -672,11 +777,19 @@ export interface Background {
 export function createBackground(
   deps: AppDeps,
   options: Pick<BotOptions, 'token' | 'apiRoot' | 'fetch'>,
-  services?: Pick<Services, 'outbox'>,
+  services?: Pick<Services, 'outbox' | 'adminChat'> &
+    Partial<Pick<Services, 'appeals' | 'readingReviews'>>,
 ): Background {
   const { db, logger } = deps;
   const outbox = services?.outbox ?? new Outbox(db, deps.clock);
   const api = new Api(options.token, clientOptions(options));
+  // A card queued before the admin group became a supergroup still reaches staff.
+  api.config.use(
+    followAdminChatMigration(
+      services?.adminChat ?? new AdminChat(db, deps.config.adminChatId, deps.clock),
+      logger,
+    ),
+  );
   const worker = new OutboxWorker(db, api, {
     outbox,
     logger: logger.child({ module: 'outbox' }),
@@ -691,6 +804,19 @@ export function createBackground(
   scheduler.every('reading-reminders', 10 * 60_000, async ({ now }) => {
     await reminders.run(now);
   });
+  // Staff: flagged readings to check, overdue appeals flagged once, the morning summary.
+  const { appeals, readingReviews } = services ?? {};
+  if (readingReviews) {
+    scheduler.every('reading-review-cards', 60_000, async () => {
+      await readingReviews.queueCards();
+    });
+  }
+  if (appeals) {
+    scheduler.every('appeals-overdue', 10 * 60_000, async () => {
+      await appeals.flagOverdue();
+      await appeals.dailySummary();
+    });
+  }
   return {
     outbox,
     worker,

@@ -1,11 +1,11 @@
 import { config as loadDotenv } from 'dotenv';
 import { createApp, warmRenderPool } from './app';
 import { type Config, ConfigError, loadConfig } from './config';
+import { systemClock } from './core/clock';
 import { registerCommands } from './core/commands';
 import { createDatabase, type Db, migrateLatest, openStateDatabase } from './core/db/index';
 import { createLogger, type Logger, scrubSecrets } from './core/logger';
 import { startPolling } from './run/polling';
-import { systemClock } from './core/clock';
 import { startWebhook } from './run/webhook';
 
 /** Something that was started and must be stopped, in reverse order, on SIGINT/SIGTERM. */
@@ -78,11 +78,11 @@ async function startMode(
   const mode = config.mode;
   switch (mode.kind) {
     case 'polling': {
-      const { bot, background, renderPool } = createApp(deps, {
+      const { bot, background, services, renderPool } = createApp(deps, {
         token: mode.token,
         apiRoot: mode.apiRoot,
       });
-      await registerCommands(bot.api, config);
+      await registerCommands(bot.api, config, { adminChat: services.adminChat, logger });
       const runner = await startPolling(bot, logger);
       background.start();
       warmRenderPool(renderPool, logger);
@@ -90,13 +90,15 @@ async function startMode(
       return [() => renderPool.close(), () => runner.stop(), () => background.stop()];
     }
     case 'webhook': {
-      const { bot, background, renderPool } = createApp(deps, {
+      const { bot, background, services, renderPool } = createApp(deps, {
         token: mode.token,
         apiRoot: mode.apiRoot,
         dedupeUpdates: true,
       });
-      await registerCommands(bot.api, config);
-      const server = await startWebhook(bot, db, logger, mode, systemClock);
+      await registerCommands(bot.api, config, { adminChat: services.adminChat, logger });
+      const server = await startWebhook(bot, db, logger, mode, systemClock, async () => ({
+        adminChat: await services.adminChat.health(),
+      }));
       background.start();
       warmRenderPool(renderPool, logger);
       return [() => renderPool.close(), () => server.stop(), () => background.stop()];

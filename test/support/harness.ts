@@ -98,7 +98,7 @@ export async function startHarness(
     bot = app.bot;
     background = app.background;
     renderPool = app.renderPool;
-    await registerCommands(bot.api, config);
+    await registerCommands(bot.api, config, { adminChat: app.services.adminChat, logger });
     runner = await startPolling(bot, logger);
     background.worker.start();
   };
@@ -168,6 +168,7 @@ export const MAIN_MENU_RU = [
   '📟 Передать показания',
   '📋 Мои счета',
   '👤 Профиль',
+  '✉️ Написать нам',
   '❓ Помощь',
   '🚪 Выйти',
 ];
