@@ -32,6 +32,7 @@ import type { OutboxMail } from './core/mail/outbox';
 import { OUTBOX_PRIORITY, Outbox } from './core/outbox/outbox';
 import { OutboxWorker } from './core/outbox/worker';
 import { RateLimiter } from './core/rate-limit';
+import { type RenderPdf, RenderPool } from './core/render-pool/index';
 import { Scheduler } from './core/scheduler';
 import { SecretInputGate, SecretVault, secretInput } from './core/secret-input';
 import { KnexStorageAdapter } from './core/storage';
@@ -191,9 +192,26 @@ export interface ServiceDeps {
   mailer: Mailer;
   translate: Translate;
   clock: Clock;
+  /**
+   * PDF rendering off the event loop (the app's `RenderPool`). Tests of services that render
+   * nothing may leave it out; a render then fails with a clear error.
+   */
+  renderPdf?: RenderPdf;
 }
 
-export function createServices({ config, db, mailer, translate, clock }: ServiceDeps): Services {
+/** Stands in where no render pool was given: says so instead of rendering on the event loop. */
+const noRenderPool: RenderPdf = async () => {
+  throw new Error('no render pool: pass renderPdf (RenderPool#renderPdf) to createServices');
+};
+
+export function createServices({
+  config,
+  db,
+  mailer,
+  translate,
+  clock,
+  renderPdf = noRenderPool,
+}: ServiceDeps): Services {
   const audit = new AuditLog(db, clock);
   const outbox = new Outbox(db, clock);
   const consents = new ConsentService(db, config.operator, clock);
@@ -225,6 +243,7 @@ export function createServices({ config, db, mailer, translate, clock }: Service
     operatorName: config.operator.name,
     timeZone: config.timeZone,
     clock,
+    renderPdf,
   });
   const languages = new LanguageService(db, clock);
   const accounts = new AccountsService({
@@ -361,6 +380,11 @@ export interface App {
   background: Background;
   /** Monthly receipts after a charges import (a scheduler job; tests run it directly). */
   receiptDelivery: ReceiptDelivery;
+  /**
+   * The render workers (PDFs, the chart): unstarted until `warm()` (main.ts, the sandbox) or the
+   * first render; `close()` on stop, after the bot and background stop.
+   */
+  renderPool: RenderPool;
 }
 
 export function createApp(deps: AppDeps, options: BotOptions): App {
@@ -368,14 +392,22 @@ export function createApp(deps: AppDeps, options: BotOptions): App {
   const textsI18n = createI18n(config.defaultLocale, async () => undefined);
   const translate: Translate = (locale, key, vars) => textsI18n.t(locale, key, vars);
   const mailer = createMailer(config.mail, deps.clock, logger, options.onMailSent);
-  const services = createServices({ config, db, mailer, translate, clock: deps.clock });
+  const renderPool = new RenderPool();
+  const services = createServices({
+    config,
+    db,
+    mailer,
+    translate,
+    clock: deps.clock,
+    renderPdf: renderPool.renderPdf,
+  });
   const overrun = qrPayeeOverBudget(payeeOf(config.operator), config.payments.qrMaxBytes);
   if (overrun > 0)
     logger.warn(
       { bytes: overrun, limit: config.payments.qrMaxBytes },
       'payment QR: the operator requisites exceed the ГОСТ Р 56042-2014 budget; the purpose and payer fields are left out',
     );
-  const bot = buildBot(deps, options, services, translate);
+  const bot = buildBot(deps, options, services, translate, renderPool);
   const background = createBackground(deps, options, services);
   const receiptDelivery = new ReceiptDelivery({
     db,
@@ -388,12 +420,13 @@ export function createApp(deps: AppDeps, options: BotOptions): App {
       (await services.languages.chosenLocale(telegramUserId)) ?? config.defaultLocale,
     dir: config.payments.receiptsDir,
     clock: deps.clock,
+    renderPdf: renderPool.renderPdf,
   });
   // After a charges import (by the CLI, in another process) the next pass delivers the receipts.
   background.scheduler.every('receipt-delivery', 10 * 60_000, async () => {
     await receiptDelivery.run();
   });
-  return { bot, services, background, receiptDelivery };
+  return { bot, services, background, receiptDelivery, renderPool };
 }
 
 function buildBot(
@@ -401,6 +434,7 @@ function buildBot(
   options: BotOptions,
   services: Services,
   translate: Translate,
+  renderPool: RenderPool,
 ): Bot<BotContext> {
   const { config, db, logger } = deps;
   const stateDb = deps.stateDb ?? db;
@@ -655,6 +689,7 @@ function buildBot(
       accounts: services.accounts,
       balance: services.balance,
       auth: services.auth,
+      renderPool,
     }),
   );
   bot.use(createPaymentsFeature({ ...payDeps, accounts: services.accounts }));
@@ -664,6 +699,7 @@ function buildBot(
       auth: services.auth,
       receipts: services.receipts,
       cancelData: KIT_CANCEL,
+      renderPdf: renderPool.renderPdf,
     }),
   );
   bot.use(
@@ -710,6 +746,17 @@ function buildBot(
   );
   bot.use(createUnhandledFeature({ menu: guestMenuFor(services.auth) }));
   return bot;
+}
+
+/**
+ * Starts the render threads and makes one dummy render on each, in the background, so the first
+ * resident's receipt or chart does not wait for the libraries and fonts to load (5–9 s cold).
+ */
+export function warmRenderPool(renderPool: RenderPool, logger: Logger): void {
+  renderPool
+    .warm()
+    .then(() => logger.info({ threads: renderPool.threads }, 'render pool warm'))
+    .catch((error: unknown) => logger.warn({ err: error }, 'render pool warm-up failed'));
 }
 
 /** The background side of the process: the notification outbox, its worker, periodic jobs. */

@@ -1,5 +1,5 @@
 import { dirname, join } from 'node:path';
-import { type AppDeps, createApp } from '../app';
+import { type AppDeps, createApp, warmRenderPool } from '../app';
 import type { RunMode } from '../config';
 import { registerCommands } from '../core/commands';
 import { formatMoney } from '../core/format';
@@ -95,7 +95,7 @@ export async function startSandbox(
     logger,
   });
   await emulator.start();
-  const { bot, background, services } = createApp(deps, {
+  const { bot, background, services, renderPool } = createApp(deps, {
     token,
     apiRoot: emulator.apiRoot,
     // Sandbox mail goes to the local outbox; the page's «Почта» panel refreshes at once.
@@ -104,6 +104,7 @@ export async function startSandbox(
   await registerCommands(bot.api, config, { adminChat: services.adminChat, logger });
   const runner = await startPolling(bot, logger);
   background.start();
+  warmRenderPool(renderPool, logger);
 
   const lines = demoAccounts.map(
     (account) =>
@@ -126,6 +127,7 @@ export async function startSandbox(
     async stop() {
       if (runner.isRunning()) await runner.stop();
       await background.stop();
+      await renderPool.close();
       await emulator.stop();
     },
   };

@@ -1,12 +1,12 @@
-import { formatLocale, formatPeriod, formatPeriodShort, zoneName } from '../../core/format';
 import { hears } from '@grammyjs/i18n';
 import { Composer, InlineKeyboard, InputFile } from 'grammy';
 import type { BotContext } from '../../core/context';
+import { formatLocale, formatPeriod, formatPeriodShort, zoneName } from '../../core/format';
+import type { RenderPool } from '../../core/render-pool/index';
 import { residentOrLoginHint } from '../accounts/bot';
 import { accountButtons } from '../accounts/keyboards';
 import type { AccountsService } from '../accounts/service';
 import type { AuthService } from '../auth/service';
-import { renderConsumptionChart } from './chart';
 import { balanceButtons, balanceKeyboard, balancePatterns, historyKeyboard } from './keyboards';
 import { isPeriod } from './rules';
 import type { BalanceService } from './service';
@@ -16,6 +16,8 @@ export interface BalanceFeatureDeps {
   accounts: AccountsService;
   balance: BalanceService;
   auth: AuthService;
+  /** The app's render pool: the chart is drawn off the event loop. */
+  renderPool: Pick<RenderPool, 'renderChart'>;
 }
 
 /** The id and (for history) the period captured by a validated callback pattern. */
@@ -34,6 +36,7 @@ export function createBalanceFeature({
   accounts,
   balance,
   auth,
+  renderPool,
 }: BalanceFeatureDeps): Composer<BotContext> {
   const feature = new Composer<BotContext>();
   const privateChat = feature.chatType('private');
@@ -123,7 +126,7 @@ export function createBalanceFeature({
     const locale = await localeOf(ctx);
     const zoneNames: Record<string, string> = {};
     for (const zone of series.zones) zoneNames[zone] = zoneName(ctx.t, series.zones.length, zone);
-    const png = await renderConsumptionChart(series, {
+    const png = await renderPool.renderChart(series, {
       title: ctx.t('balance-chart-title'),
       volumeAxis: ctx.t('balance-chart-volume'),
       chargesAxis: ctx.t('balance-chart-charges'),

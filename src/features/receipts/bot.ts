@@ -6,7 +6,8 @@ import { accountButtons } from '../accounts/keyboards';
 import type { AccountsService } from '../accounts/service';
 import type { AuthService } from '../auth/service';
 import { receiptAccountsKeyboard, receiptPatterns, receiptPeriodsKeyboard } from './keyboards';
-import { renderReceiptPdf } from './pdf';
+import type { RenderPdf } from '../../core/render-pool/index';
+import { receiptDocument } from './pdf';
 import type { ReceiptsService } from './service';
 import { receiptCaption, receiptLabels } from './views';
 
@@ -15,6 +16,8 @@ export interface ReceiptsFeatureDeps {
   auth: AuthService;
   receipts: ReceiptsService;
   cancelData: string;
+  /** The app's render pool: the PDF is made off the event loop. */
+  renderPdf: RenderPdf;
 }
 
 /**
@@ -115,7 +118,9 @@ export function createReceiptsFeature(deps: ReceiptsFeatureDeps): Composer<BotCo
       if (resent) return;
     }
     await ctx.replyWithChatAction('upload_document').catch(() => {});
-    const pdf = await renderReceiptPdf(result.receipt, receiptLabels(ctx, result.receipt, locale));
+    const pdf = await deps.renderPdf(
+      receiptDocument(result.receipt, receiptLabels(ctx, result.receipt, locale)),
+    );
     const sent = await ctx.replyWithDocument(new InputFile(pdf, result.receipt.fileName), {
       caption,
     });

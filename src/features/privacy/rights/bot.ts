@@ -50,6 +50,8 @@ export function createRightsFeature(deps: RightsFeatureDeps): Composer<BotContex
     if (!actor) return;
     if (ctx.callbackQuery) await ctx.answerCallbackQuery();
     await ctx.reply(ctx.t('rights-mydata-preparing'));
+    // The PDF renders in the worker pool meanwhile; the chat shows «отправляет файл…».
+    await ctx.replyWithChatAction('upload_document').catch(() => {});
     const files = await rights.export(actor.userId, actor.telegramUserId, await localeOf(ctx));
     await ctx.replyWithDocument(new InputFile(files.json, `${files.baseName}.json`), {
       caption: ctx.t('rights-mydata-json'),

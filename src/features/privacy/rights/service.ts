@@ -14,7 +14,8 @@ import {
 } from '../../../core/format';
 import { maskHolderName } from '../../accounts/rules';
 import type { ConsentService } from '../service';
-import { type PdfSection, renderReportPdf } from './pdf';
+import type { RenderPdf } from '../../../core/render-pool/index';
+import { type PdfSection, reportDocument } from './pdf';
 import { RightsRepo } from './repo';
 import type { Clock } from '../../../core/clock';
 
@@ -73,6 +74,8 @@ export interface RightsServiceDeps {
   operatorName: string;
   timeZone: string;
   clock: Clock;
+  /** The app's render pool: the PDF is made off the event loop. */
+  renderPdf: RenderPdf;
 }
 
 /**
@@ -143,16 +146,18 @@ export class RightsService {
   async export(userId: number, telegramUserId: number, locale: Locale): Promise<MyDataFiles> {
     const data = await this.collect(userId, locale);
     const json = Buffer.from(`${JSON.stringify(data, null, 2)}\n`, 'utf8');
-    const pdf = await renderReportPdf({
-      title: this.t(locale, 'rights-pdf-title'),
-      subtitle: this.t(locale, 'rights-pdf-subtitle', {
-        operator: this.deps.operatorName,
-        time: this.time(data.generatedAt, locale),
+    const pdf = await this.deps.renderPdf(
+      reportDocument({
+        title: this.t(locale, 'rights-pdf-title'),
+        subtitle: this.t(locale, 'rights-pdf-subtitle', {
+          operator: this.deps.operatorName,
+          time: this.time(data.generatedAt, locale),
+        }),
+        author: this.deps.operatorName,
+        generatedAt: new Date(data.generatedAt),
+        sections: this.sections(data, locale),
       }),
-      author: this.deps.operatorName,
-      generatedAt: new Date(data.generatedAt),
-      sections: this.sections(data, locale),
-    });
+    );
     await this.deps.audit.record({ action: 'privacy.export', userId, telegramUserId });
     // Named by the resident's local date: at 09:00 in Kamchatka it is still yesterday in UTC.
     const day = localDate(data.generatedAt, this.deps.timeZone);
