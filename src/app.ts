@@ -28,6 +28,7 @@ import { OutboxWorker } from './core/outbox/worker';
 import { RateLimiter } from './core/rate-limit';
 import { Scheduler } from './core/scheduler';
 import { SecretInputGate, SecretVault, secretInput } from './core/secret-input';
+import { Residents } from './core/resident';
 import { KnexStorageAdapter } from './core/storage';
 import { createAccountsFeature } from './features/accounts/bot';
 import { createLinkConversation, LINK_CONVERSATION } from './features/accounts/conversations';
@@ -269,8 +270,16 @@ function buildBot(
   const retry = autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60 });
   bot.api.config.use(retry);
 
+  // Who the sender is and which language they chose: read at most once per update.
+  const residents = new Residents({
+    user: async (telegramUserId) => {
+      const user = await services.auth.currentUser(telegramUserId);
+      return user ? { id: user.id, fullName: user.fullName, email: user.email } : undefined;
+    },
+    locale: (telegramUserId) => services.languages.chosenLocale(telegramUserId),
+  });
   const chosenLocale = async (ctx: Context): Promise<Locale | undefined> =>
-    ctx.from ? services.languages.chosenLocale(ctx.from.id) : undefined;
+    ctx.from ? residents.locale(ctx.from.id) : undefined;
   const i18n = createI18n<BotContext>(config.defaultLocale, chosenLocale);
   const conversationI18n = createI18n<ConversationContext>(config.defaultLocale, chosenLocale);
 
@@ -281,6 +290,7 @@ function buildBot(
     return next();
   });
   if (options.dedupeUpdates) bot.use(dedupeUpdates(db, deps.clock));
+  bot.use(residents.middleware());
 
   bot.catch(async (error) => {
     const { ctx } = error;
@@ -310,8 +320,15 @@ function buildBot(
   // store them (see core/secret-input); the conversation kit arms and clears the mark.
   const gate = new SecretInputGate(db, deps.clock);
   const vault = new SecretVault(deps.clock);
-  const whoIs = async (telegramUserId: number): Promise<Who> =>
-    (await services.auth.currentUser(telegramUserId)) ? 'resident' : 'guest';
+  const whoIs = async (telegramUserId: number): Promise<Who> => {
+    // Read afresh: the flow that asks may just have logged the person in or out.
+    residents.forget(telegramUserId);
+    return (await residents.user(telegramUserId)) ? 'resident' : 'guest';
+  };
+  const residentOf = async (telegramUserId: number) => {
+    const resident = await residents.user(telegramUserId);
+    return resident ? { userId: resident.id } : undefined;
+  };
   const leave = async (ctx: FlowContext, text: string, who: Who, extra?: { markup?: Markup }) => {
     if (who === 'resident') {
       await ctx.reply(text, { reply_markup: extra?.markup ?? mainMenuKeyboard(ctx) });
@@ -322,7 +339,7 @@ function buildBot(
       reply_markup: guestKeyboard(ctx),
     });
   };
-  const kit: ConversationKit = createConversationKit({ gate, vault, whoIs, leave });
+  const kit: ConversationKit = createConversationKit({ gate, vault, whoIs, residentOf, leave });
 
   bot.use(
     conversations<BotContext, ConversationContext>({
@@ -455,14 +472,13 @@ function buildBot(
     ),
   );
 
-  bot.use(createConsentGate({ auth: services.auth, consents: services.consents }));
+  bot.use(createConsentGate({ consents: services.consents }));
   bot.use(createAuthFeature({ auth: services.auth, afterLogout: showMenu }));
-  bot.use(createHelpFeature({ config, auth: services.auth }));
+  bot.use(createHelpFeature({ config }));
   bot.use(createLanguageFeature());
   bot.use(
     createAccountsFeature({
       accounts: services.accounts,
-      auth: services.auth,
       operatorPhone: config.operator.phone,
     }),
   );
@@ -470,12 +486,10 @@ function buildBot(
     createBalanceFeature({
       accounts: services.accounts,
       balance: services.balance,
-      auth: services.auth,
     }),
   );
   bot.use(
     createProfileFeature({
-      auth: services.auth,
       profile: services.profile,
       languages: services.languages,
       timeZone: config.timeZone,
@@ -484,14 +498,13 @@ function buildBot(
   );
   bot.use(
     createRightsFeature({
-      auth: services.auth,
       rights: services.rights,
       timeZone: config.timeZone,
     }),
   );
-  bot.use(createReadingsFeature({ auth: services.auth, readings: services.readings }));
+  bot.use(createReadingsFeature({ readings: services.readings }));
   bot.use(createAdminFeature({ config }));
-  bot.use(createUnhandledFeature({ menu: guestMenuFor(services.auth) }));
+  bot.use(createUnhandledFeature({ menu: guestMenuFor() }));
   return bot;
 }
 
@@ -561,9 +574,8 @@ export function readingReminders(deps: AppDeps, outbox: Outbox): ReadingReminder
   });
 }
 
-function guestMenuFor(auth: AuthService) {
-  return async (ctx: BotContext) =>
-    ctx.from && !(await auth.currentUser(ctx.from.id)) ? guestKeyboard(ctx) : undefined;
+function guestMenuFor() {
+  return async (ctx: BotContext) => (!(await ctx.resident()) ? guestKeyboard(ctx) : undefined);
 }
 
 /** Webhook redeliveries: the first insert of an `update_id` wins; later copies are dropped. */

@@ -1,7 +1,7 @@
 import { hears } from '@grammyjs/i18n';
 import { Composer, InlineKeyboard } from 'grammy';
 import type { BotContext } from '../../core/context';
-import type { AuthService, CurrentUser } from '../auth/service';
+import type { Resident } from '../../core/resident';
 import { balanceButtons } from '../balance/keyboards';
 import { guestKeyboard } from '../help/keyboards';
 import { enterLinkAccount } from './conversations';
@@ -17,7 +17,6 @@ import { accountCardText, accountsListText } from './views';
 
 export interface AccountsFeatureDeps {
   accounts: AccountsService;
-  auth: AuthService;
   operatorPhone: string;
 }
 
@@ -25,11 +24,8 @@ export interface AccountsFeatureDeps {
  * The logged-in resident, or undefined after telling a guest to log in first (an alert for a
  * button, a message with the start menu for a command).
  */
-export async function residentOrLoginHint(
-  ctx: BotContext,
-  auth: AuthService,
-): Promise<CurrentUser | undefined> {
-  const user = ctx.from ? await auth.currentUser(ctx.from.id) : undefined;
+export async function residentOrLoginHint(ctx: BotContext): Promise<Resident | undefined> {
+  const user = await ctx.resident();
   if (user) return user;
   if (ctx.callbackQuery) {
     await ctx.answerCallbackQuery({ text: ctx.t('accounts-login-first'), show_alert: true });
@@ -49,14 +45,13 @@ function matchedId(ctx: BotContext): number | undefined {
 /** /accounts, /link and the buttons of the list and the card. The link conversation is in the app. */
 export function createAccountsFeature({
   accounts,
-  auth,
   operatorPhone,
 }: AccountsFeatureDeps): Composer<BotContext> {
   const feature = new Composer<BotContext>();
   const privateChat = feature.chatType('private');
 
   const showList = async (ctx: BotContext) => {
-    const user = await residentOrLoginHint(ctx, auth);
+    const user = await residentOrLoginHint(ctx);
     if (!user || !ctx.from) return;
     if (ctx.callbackQuery) await ctx.answerCallbackQuery();
     const list = await accounts.listAccounts(user.id, ctx.from.id);
@@ -69,7 +64,7 @@ export function createAccountsFeature({
   const onAccountButton =
     (action: (ctx: BotContext, userId: number, accountId: number) => Promise<boolean>) =>
     async (ctx: BotContext) => {
-      const user = await residentOrLoginHint(ctx, auth);
+      const user = await residentOrLoginHint(ctx);
       if (!user) return;
       const accountId = matchedId(ctx);
       if (accountId === undefined || !(await action(ctx, user.id, accountId))) {
@@ -82,7 +77,7 @@ export function createAccountsFeature({
   privateChat.callbackQuery(accountPatterns.list, showList);
 
   const startLink = async (ctx: BotContext) => {
-    if (!(await residentOrLoginHint(ctx, auth))) return;
+    if (!(await residentOrLoginHint(ctx))) return;
     if (ctx.callbackQuery) await ctx.answerCallbackQuery();
     await enterLinkAccount(ctx);
   };

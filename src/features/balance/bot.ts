@@ -5,7 +5,6 @@ import { residentOrLoginHint } from '../accounts/bot';
 import { accountButtons } from '../accounts/keyboards';
 import { zoneNameKey } from '../accounts/rules';
 import type { AccountsService } from '../accounts/service';
-import type { AuthService } from '../auth/service';
 import { renderConsumptionChart } from './chart';
 import { balanceButtons, balanceKeyboard, balancePatterns, historyKeyboard } from './keyboards';
 import { isPeriod, periodName, shortPeriodName } from './rules';
@@ -15,7 +14,6 @@ import { balanceText, historyText } from './views';
 export interface BalanceFeatureDeps {
   accounts: AccountsService;
   balance: BalanceService;
-  auth: AuthService;
 }
 
 /** The id and (for history) the period captured by a validated callback pattern. */
@@ -33,7 +31,6 @@ function matchedArgs(ctx: BotContext): { accountId?: number; period?: string } {
 export function createBalanceFeature({
   accounts,
   balance,
-  auth,
 }: BalanceFeatureDeps): Composer<BotContext> {
   const feature = new Composer<BotContext>();
   const privateChat = feature.chatType('private');
@@ -43,7 +40,7 @@ export function createBalanceFeature({
     ctx.answerCallbackQuery({ text: ctx.t('accounts-not-yours'), show_alert: true });
 
   const showBalance = async (ctx: BotContext, accountId: number): Promise<boolean> => {
-    const user = await residentOrLoginHint(ctx, auth);
+    const user = await residentOrLoginHint(ctx);
     if (!user) return true;
     const summary = await balance.summary(user.id, accountId, ctx.from?.id);
     if (!summary) return false;
@@ -55,7 +52,7 @@ export function createBalanceFeature({
   };
 
   const balanceCommand = async (ctx: BotContext) => {
-    const user = await residentOrLoginHint(ctx, auth);
+    const user = await residentOrLoginHint(ctx);
     if (!user || !ctx.from) return;
     const current = await accounts.currentAccount(ctx.from.id, user.id);
     if (!current) {
@@ -75,7 +72,7 @@ export function createBalanceFeature({
   });
 
   privateChat.callbackQuery(balancePatterns.history, async (ctx) => {
-    const user = await residentOrLoginHint(ctx, auth);
+    const user = await residentOrLoginHint(ctx);
     if (!user) return;
     const { accountId, period } = matchedArgs(ctx);
     const page =
@@ -101,7 +98,7 @@ export function createBalanceFeature({
   });
 
   privateChat.callbackQuery(balancePatterns.chart, async (ctx) => {
-    const user = await residentOrLoginHint(ctx, auth);
+    const user = await residentOrLoginHint(ctx);
     if (!user) return;
     const { accountId } = matchedArgs(ctx);
     const series =

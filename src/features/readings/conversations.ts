@@ -211,29 +211,24 @@ export function createReadingConversation(deps: ReadingConversationDeps) {
     conversation: BotConversation,
     ctx: Ctx,
   ): Promise<void> {
-    const telegramUserId = ctx.from?.id;
-    if (telegramUserId === undefined) return;
+    const resident = await kit.resident(conversation, ctx, 'readings-login-first');
+    if (!resident) return;
+    const { userId, telegramUserId } = resident;
     const locale = await localeOf(ctx);
     const start = await conversation.external(async () => {
-      const user = await deps.auth.currentUser(telegramUserId);
-      if (!user) return { kind: 'guest' as const };
-      const account = await deps.readings.currentAccount(telegramUserId, user.id);
+      const account = await deps.readings.currentAccount(telegramUserId, userId);
       if (!account) return { kind: 'no-account' as const };
       const window = deps.readings.window();
       const meters = window.accepts
-        ? ((await deps.readings.meterChoices(user.id, account.id)) ?? [])
+        ? ((await deps.readings.meterChoices(userId, account.id)) ?? [])
         : [];
-      return { kind: 'ok' as const, userId: user.id, account, window, meters };
+      return { kind: 'ok' as const, account, window, meters };
     });
-    if (start.kind === 'guest') {
-      await kit.finish(conversation, ctx, ctx.t('readings-login-first'));
-      return;
-    }
     if (start.kind === 'no-account') {
       await kit.finish(conversation, ctx, ctx.t('readings-no-account'));
       return;
     }
-    const { userId, account, window, meters } = start;
+    const { account, window, meters } = start;
     // Refused outside the window: say when it opens, and ask nothing.
     if (!window.accepts) {
       await ctx.reply(refusalText(ctx, 'window-closed', details({ window })));

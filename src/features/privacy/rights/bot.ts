@@ -1,7 +1,6 @@
 import { Composer, InputFile } from 'grammy';
 import type { BotContext } from '../../../core/context';
 import { isLocale, type Locale } from '../../../core/i18n';
-import type { AuthService } from '../../auth/service';
 import { requireActor } from '../../profile/bot';
 import { formatLocalTime } from '../../profile/rules';
 import { splitForTelegram } from '../consent';
@@ -10,7 +9,6 @@ import { privacyKeyboard, rightsPatterns } from './keyboards';
 import type { RightsService } from './service';
 
 export interface RightsFeatureDeps {
-  auth: AuthService;
   rights: RightsService;
   timeZone: string;
 }
@@ -22,12 +20,12 @@ async function localeOf(ctx: BotContext): Promise<Locale> {
 
 /** /privacy, /mydata and /withdraw (152-ФЗ rights) for logged-in residents. */
 export function createRightsFeature(deps: RightsFeatureDeps): Composer<BotContext> {
-  const { auth, rights } = deps;
+  const { rights } = deps;
   const feature = new Composer<BotContext>();
   const privateChat = feature.chatType('private');
 
   privateChat.command('privacy', async (ctx) => {
-    const actor = await requireActor(ctx, auth);
+    const actor = await requireActor(ctx);
     if (!actor) return;
     const locale = await localeOf(ctx);
     const consent = await rights.consent(actor.userId, locale);
@@ -44,7 +42,7 @@ export function createRightsFeature(deps: RightsFeatureDeps): Composer<BotContex
   });
 
   const sendMyData = async (ctx: BotContext) => {
-    const actor = await requireActor(ctx, auth);
+    const actor = await requireActor(ctx);
     if (!actor) return;
     if (ctx.callbackQuery) await ctx.answerCallbackQuery();
     await ctx.reply(ctx.t('rights-mydata-preparing'));
@@ -60,7 +58,7 @@ export function createRightsFeature(deps: RightsFeatureDeps): Composer<BotContex
   privateChat.callbackQuery(rightsPatterns.mydata, sendMyData);
 
   const startWithdrawal = async (ctx: BotContext) => {
-    const actor = await requireActor(ctx, auth);
+    const actor = await requireActor(ctx);
     if (!actor) return;
     if (ctx.callbackQuery) await ctx.answerCallbackQuery();
     await enterWithdraw(ctx);
