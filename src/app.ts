@@ -320,11 +320,9 @@ function buildBot(
   // store them (see core/secret-input); the conversation kit arms and clears the mark.
   const gate = new SecretInputGate(db, deps.clock);
   const vault = new SecretVault(deps.clock);
-  const whoIs = async (telegramUserId: number): Promise<Who> => {
-    // Read afresh: the flow that asks may just have logged the person in or out.
-    residents.forget(telegramUserId);
-    return (await residents.user(telegramUserId)) ? 'resident' : 'guest';
-  };
+  // Once per update; a flow that changes who the person is (login, withdrawal) says so itself.
+  const whoIs = async (telegramUserId: number): Promise<Who> =>
+    (await residents.user(telegramUserId)) ? 'resident' : 'guest';
   const residentOf = async (telegramUserId: number) => {
     const resident = await residents.user(telegramUserId);
     return resident ? { userId: resident.id } : undefined;
@@ -369,6 +367,7 @@ function buildBot(
 
   const showMenu = async (ctx: BotContext) => {
     if (ctx.chat?.type !== 'private' || !ctx.from) return;
+    residents.forget(ctx.from.id); // shown after a logout: who they were a moment ago is stale
     if ((await whoIs(ctx.from.id)) === 'resident') return;
     await ctx.reply(ctx.t('start-welcome', { operator: config.operator.name }), {
       reply_markup: guestKeyboard(ctx),

@@ -171,12 +171,15 @@ export interface ConversationKit {
     ctx: FlowContext,
     loginFirstKey: string,
   ): Promise<{ userId: number; telegramUserId: number } | undefined>;
-  /** The flow's last message, with the right menu (`markup` overrides it, e.g. a card's buttons). */
+  /**
+   * The flow's last message, with the right menu (`markup` overrides it, e.g. a card's buttons).
+   * A flow that has just changed who the person is (logged in, erased) passes `who`.
+   */
   finish(
     conversation: FlowConversation,
     ctx: FlowContext,
     text: string,
-    extra?: { markup?: Markup },
+    extra?: { markup?: Markup; who?: Who },
   ): Promise<void>;
   /** A Cancel-only inline keyboard (the default markup of every question). */
   cancelKeyboard(ctx: Pick<FlowContext, 't'>): InlineKeyboard;
@@ -233,10 +236,10 @@ export function createConversationKit(deps: KitDeps): ConversationKit {
     conversation: FlowConversation,
     ctx: FlowContext,
     text: string,
-    extra?: { markup?: Markup },
+    extra?: { markup?: Markup; who?: Who },
   ) {
     const { userId } = ids(ctx);
-    const who = await conversation.external(() => deps.whoIs(userId));
+    const who = extra?.who ?? (await conversation.external(() => deps.whoIs(userId)));
     await deps.leave(ctx, text, who, extra);
   }
 

@@ -215,15 +215,10 @@ export function createReadingConversation(deps: ReadingConversationDeps) {
     if (!resident) return;
     const { userId, telegramUserId } = resident;
     const locale = await localeOf(ctx);
-    const start = await conversation.external(async () => {
-      const account = await deps.readings.currentAccount(telegramUserId, userId);
-      if (!account) return { kind: 'no-account' as const };
-      const window = deps.readings.window();
-      const meters = window.accepts
-        ? ((await deps.readings.meterChoices(userId, account.id)) ?? [])
-        : [];
-      return { kind: 'ok' as const, account, window, meters };
-    });
+    // The database is read here, once (the form of a single meter included) …
+    const start = await conversation.external(() =>
+      deps.readings.openReading(telegramUserId, userId),
+    );
     if (start.kind === 'no-account') {
       await kit.finish(conversation, ctx, ctx.t('readings-no-account'));
       return;
@@ -260,7 +255,9 @@ export function createReadingConversation(deps: ReadingConversationDeps) {
       at = picked.ctx;
     }
 
-    const opened = await conversation.external(() => deps.readings.readingForm(userId, meterId));
+    const opened =
+      start.opened ??
+      (await conversation.external(() => deps.readings.readingForm(userId, meterId)));
     if (!opened.ok) {
       await kit.finish(conversation, at, refusalText(at, opened.refusal, details(opened)));
       return;
@@ -332,8 +329,9 @@ export function createReadingConversation(deps: ReadingConversationDeps) {
       at = decision.ctx;
       if (!decision.value) continue;
 
+      // … and written here, once: the service checks the values and ownership again.
       const result = await conversation.external(() =>
-        deps.readings.submitReading(userId, meterId, values, {
+        deps.readings.submitOnForm(userId, form, values, {
           confirmedImplausible: prepared.implausible,
         }),
       );

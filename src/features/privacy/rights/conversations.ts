@@ -78,6 +78,7 @@ export function createWithdrawConversation(deps: WithdrawConversationDeps) {
         accounts: report.accountsUnlinked,
         readings: report.readingsKept,
       }),
+      { who: 'guest' },
     );
   };
 }
