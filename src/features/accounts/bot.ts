@@ -1,9 +1,8 @@
 import { hears } from '@grammyjs/i18n';
 import { Composer, InlineKeyboard } from 'grammy';
 import type { BotContext } from '../../core/context';
-import type { Resident } from '../../core/resident';
+import { residentOrLoginHint } from '../help/guard';
 import { balanceButtons } from '../balance/keyboards';
-import { guestKeyboard } from '../help/keyboards';
 import { enterLinkAccount } from './conversations';
 import {
   accountButtons,
@@ -18,21 +17,6 @@ import { accountCardText, accountsListText } from './views';
 export interface AccountsFeatureDeps {
   accounts: AccountsService;
   operatorPhone: string;
-}
-
-/**
- * The logged-in resident, or undefined after telling a guest to log in first (an alert for a
- * button, a message with the start menu for a command).
- */
-export async function residentOrLoginHint(ctx: BotContext): Promise<Resident | undefined> {
-  const user = await ctx.resident();
-  if (user) return user;
-  if (ctx.callbackQuery) {
-    await ctx.answerCallbackQuery({ text: ctx.t('accounts-login-first'), show_alert: true });
-    return undefined;
-  }
-  await ctx.reply(ctx.t('accounts-login-first'), { reply_markup: guestKeyboard(ctx) });
-  return undefined;
 }
 
 /** The id captured by a validated callback pattern, as a safe integer. */

@@ -1,7 +1,7 @@
 import { hears } from '@grammyjs/i18n';
 import { Composer, InlineKeyboard, InputFile } from 'grammy';
 import type { BotContext } from '../../core/context';
-import { residentOrLoginHint } from '../accounts/bot';
+import { residentOrLoginHint } from '../help/guard';
 import { accountButtons } from '../accounts/keyboards';
 import { zoneNameKey } from '../accounts/rules';
 import type { AccountsService } from '../accounts/service';

@@ -1,6 +1,7 @@
 import { hears } from '@grammyjs/i18n';
 import { Composer } from 'grammy';
 import type { BotContext } from '../../core/context';
+import { residentOrLoginHint } from '../help/guard';
 import { isLocale } from '../../core/i18n';
 import { guestKeyboard } from '../help/keyboards';
 import type { LanguageService } from '../language/service';
@@ -31,12 +32,8 @@ export interface ProfileFeatureDeps {
  * the person has since left.
  */
 export async function requireActor(ctx: BotContext): Promise<Actor | undefined> {
-  if (!ctx.from) return undefined;
-  const user = await ctx.resident();
-  if (user) return { userId: user.id, telegramUserId: ctx.from.id };
-  if (ctx.callbackQuery) await ctx.answerCallbackQuery().catch(() => {});
-  await ctx.reply(ctx.t('profile-login-first'), { reply_markup: guestKeyboard(ctx) });
-  return undefined;
+  const user = await residentOrLoginHint(ctx, 'profile-login-first');
+  return user ? { userId: user.id, telegramUserId: user.telegramUserId } : undefined;
 }
 
 /** /profile and /security, their buttons, and "log out everywhere". */

@@ -1,7 +1,7 @@
 import { Composer, InputFile } from 'grammy';
 import type { BotContext } from '../../../core/context';
 import { isLocale, type Locale } from '../../../core/i18n';
-import { requireActor } from '../../profile/bot';
+import { residentOrLoginHint } from '../../help/guard';
 import { formatLocalTime } from '../../profile/rules';
 import { splitForTelegram } from '../consent';
 import { enterWithdraw } from './conversations';
@@ -16,6 +16,11 @@ export interface RightsFeatureDeps {
 async function localeOf(ctx: BotContext): Promise<Locale> {
   const locale = await ctx.i18n.getLocale();
   return isLocale(locale) ? locale : 'ru';
+}
+
+async function requireActor(ctx: BotContext) {
+  const user = await residentOrLoginHint(ctx, 'profile-login-first');
+  return user ? { userId: user.id, telegramUserId: user.telegramUserId } : undefined;
 }
 
 /** /privacy, /mydata and /withdraw (152-ФЗ rights) for logged-in residents. */
