@@ -5,6 +5,8 @@ import * as billingExchange from './20261124020000_billing_exchange';
 import * as outbox from './20261124030000_outbox';
 import * as accounts from './20261124040000_accounts';
 import * as readings from './20261124060000_readings';
+import * as reliability from './20261129190000_reliability';
+import * as payments from './20261129200000_payments';
 
 /**
  * Migrations are listed here rather than discovered on disk, so they load the same way under
@@ -17,6 +19,8 @@ const migrations: Record<string, Knex.Migration> = {
   '20261124030000_outbox': outbox,
   '20261124040000_accounts': accounts,
   '20261124060000_readings': readings,
+  '20261129190000_reliability': reliability,
+  '20261129200000_payments': payments,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -1,7 +1,7 @@
 import { autoRetry } from '@grammyjs/auto-retry';
 import { conversations, createConversation } from '@grammyjs/conversations';
 import { sequentialize } from '@grammyjs/runner';
-import { Api, Bot, type Context, lazySession, type MiddlewareFn } from 'grammy';
+import { Api, Bot, type Context, lazySession } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { Config } from './config';
 import { AuditLog } from './core/audit';
@@ -12,13 +12,16 @@ import {
   createConversationKit,
   FLOW_IDLE_MS,
   type FlowContext,
+  KIT_CANCEL,
   type Markup,
   type Who,
 } from './core/conversation-kit/index';
 import { createExitPath } from './core/conversation-kit/exit';
 import type { BotContext, ConversationContext, SessionData } from './core/context';
 import type { Db } from './core/db/index';
-import { nowIso } from './core/db/index';
+import { createChatLock } from './core/chat-lock';
+import { dialectOf } from './core/db/index';
+import { dedupeUpdates } from './core/dedupe-updates';
 import { createI18n, type Locale } from './core/i18n';
 import type { Logger } from './core/logger';
 import { createMailer, type Mailer } from './core/mail/mailer';
@@ -50,7 +53,7 @@ import {
 } from './features/auth/conversations';
 import { LOGIN_MAX_FAILURES, LOGIN_WINDOW_MS, PasswordPolicy } from './features/auth/rules';
 import { mainMenuKeyboard } from './features/auth/keyboards';
-import { AuthService, type Translate } from './features/auth/service';
+import { AuthService, createAuthLimiters, type Translate } from './features/auth/service';
 import { createBalanceFeature } from './features/balance/bot';
 import { BalanceService } from './features/balance/service';
 import { createHelpFeature } from './features/help/bot';
@@ -70,7 +73,18 @@ import {
 } from './features/privacy/rights/conversations';
 import { RightsService } from './features/privacy/rights/service';
 import { ConsentService } from './features/privacy/service';
+import { LedgerService } from './features/ledger/service';
+import { createPaymentsFeature, createPaymentUpdates } from './features/payments/bot';
+import {
+  createPayAmountConversation,
+  PAY_AMOUNT_CONVERSATION,
+} from './features/payments/conversations';
+import { qrPayeeOverBudget } from './features/payments/rules';
+import { payeeOf, PaymentsService } from './features/payments/service';
 import { createProfileFeature } from './features/profile/bot';
+import { createReceiptsFeature } from './features/receipts/bot';
+import { ReceiptDelivery } from './features/receipts/delivery';
+import { ReceiptsService } from './features/receipts/service';
 import {
   createProfileEditConversation,
   createProfileEmailConversation,
@@ -116,6 +130,10 @@ export interface Services {
   profile: ProfileService;
   rights: RightsService;
   readings: ReadingsService;
+  /** Charges, payments and adjustments: the one owner of the `ledger` table. */
+  ledger: LedgerService;
+  payments: PaymentsService;
+  receipts: ReceiptsService;
   /** Durable notifications; the background worker shares this instance and wakes on enqueue. */
   outbox: Outbox;
   audit: AuditLog;
@@ -159,8 +177,7 @@ export function createServices({ config, db, mailer, translate, clock }: Service
     translate,
     consents,
     audit,
-    loginLimiter: new RateLimiter(db, LOGIN_MAX_FAILURES, LOGIN_WINDOW_MS, clock),
-    recoveryLimiter: new RateLimiter(db, LOGIN_MAX_FAILURES, LOGIN_WINDOW_MS, clock),
+    ...createAuthLimiters(db, clock),
     passwordPolicy: new PasswordPolicy(),
     clock,
   });
@@ -199,8 +216,10 @@ export function createServices({ config, db, mailer, translate, clock }: Service
     operatorPhone: config.operator.phone,
     clock,
   });
+  const ledger = new LedgerService(db);
   const balance = new BalanceService({
     db,
+    ledger,
     accounts,
     timeZone: config.timeZone,
     paymentDueDay: config.paymentDueDay,
@@ -215,7 +234,34 @@ export function createServices({ config, db, mailer, translate, clock }: Service
     dailyCapKwh: config.readings.dailyCapKwh,
     clock,
   });
+  const payments = new PaymentsService({
+    db,
+    accounts,
+    ledger,
+    outbox,
+    audit,
+    translate,
+    localeOf: async (telegramUserId) =>
+      (await languages.chosenLocale(telegramUserId)) ?? config.defaultLocale,
+    limits: { minKopecks: config.payments.minKopecks, maxKopecks: config.payments.maxKopecks },
+    operator: config.operator,
+    qr: { maxBytes: config.payments.qrMaxBytes, payerDetails: config.payments.qrPayerDetails },
+    timeZone: config.timeZone,
+    adminChatId: config.adminChatId,
+    clock,
+  });
+  const receipts = new ReceiptsService({
+    db,
+    accounts,
+    ledger,
+    readings,
+    payments,
+    operator: config.operator,
+    paymentDueDay: config.paymentDueDay,
+    clock,
+  });
   return {
+    receipts,
     auth,
     consents,
     languages,
@@ -224,6 +270,8 @@ export function createServices({ config, db, mailer, translate, clock }: Service
     profile,
     rights,
     readings,
+    ledger,
+    payments,
     outbox,
     audit,
   };
@@ -242,6 +290,8 @@ export interface App {
   bot: Bot<BotContext>;
   services: Services;
   background: Background;
+  /** Monthly receipts after a charges import (a scheduler job; tests run it directly). */
+  receiptDelivery: ReceiptDelivery;
 }
 
 export function createApp(deps: AppDeps, options: BotOptions): App {
@@ -250,9 +300,31 @@ export function createApp(deps: AppDeps, options: BotOptions): App {
   const translate: Translate = (locale, key, vars) => textsI18n.t(locale, key, vars);
   const mailer = createMailer(config.mail, deps.clock, logger, options.onMailSent);
   const services = createServices({ config, db, mailer, translate, clock: deps.clock });
+  const overrun = qrPayeeOverBudget(payeeOf(config.operator), config.payments.qrMaxBytes);
+  if (overrun > 0)
+    logger.warn(
+      { bytes: overrun, limit: config.payments.qrMaxBytes },
+      'payment QR: the operator requisites exceed the ГОСТ Р 56042-2014 budget; the purpose and payer fields are left out',
+    );
   const bot = buildBot(deps, options, services, translate);
   const background = createBackground(deps, options, services);
-  return { bot, services, background };
+  const receiptDelivery = new ReceiptDelivery({
+    db,
+    receipts: services.receipts,
+    ledger: services.ledger,
+    accounts: services.accounts,
+    outbox: services.outbox,
+    translate,
+    localeOf: async (telegramUserId) =>
+      (await services.languages.chosenLocale(telegramUserId)) ?? config.defaultLocale,
+    dir: config.payments.receiptsDir,
+    clock: deps.clock,
+  });
+  // After a charges import (by the CLI, in another process) the next pass delivers the receipts.
+  background.scheduler.every('receipt-delivery', 10 * 60_000, async () => {
+    await receiptDelivery.run();
+  });
+  return { bot, services, background, receiptDelivery };
 }
 
 function buildBot(
@@ -285,9 +357,20 @@ function buildBot(
 
   // One chat's updates strictly in order (the runner handles chats concurrently).
   bot.use(sequentialize((ctx) => [ctx.chat?.id, ctx.from?.id].filter(Boolean).map(String)));
+  // Several instances on one PostgreSQL: one chat's updates one at a time across all of them.
+  if (dialectOf(config.databaseUrl) === 'postgres') {
+    bot.use(createChatLock(config.databaseUrl, logger));
+  }
   bot.use((ctx, next) => {
     ctx.log = logger.child({ update_id: ctx.update.update_id });
     return next();
+  });
+  // Telegram always names the sender of what the bot handles; a crafted update without one is
+  // dropped here rather than failing in every feature that (rightly) relies on `ctx.from`.
+  bot.use((ctx, next) => {
+    if (ctx.from) return next();
+    ctx.log.info('update without a sender ignored');
+    return Promise.resolve();
   });
   if (options.dedupeUpdates) bot.use(dedupeUpdates(db, deps.clock));
   bot.use(residents.middleware());
@@ -316,6 +399,8 @@ function buildBot(
     }),
   );
   bot.use(i18n);
+  // Money first: a payment that arrives while the resident is inside a flow is still recorded.
+  bot.use(createPaymentUpdates(services.payments));
   // Passwords, codes and linking proofs are taken out of updates before any conversation can
   // store them (see core/secret-input); the conversation kit arms and clears the mark.
   const gate = new SecretInputGate(db, deps.clock);
@@ -404,6 +489,21 @@ function buildBot(
     ),
   );
 
+  const payDeps = {
+    auth: services.auth,
+    payments: services.payments,
+    providerToken: config.paymentProviderToken,
+    fiscal: config.payments.fiscal,
+    cancelData: KIT_CANCEL,
+    kit,
+  };
+  bot.use(
+    createConversation(createPayAmountConversation(payDeps), {
+      id: PAY_AMOUNT_CONVERSATION,
+      maxMillisecondsToWait: CONVERSATION_IDLE_MS,
+    }),
+  );
+
   // «Your session here has ended» to the other devices of a cabinet (recovery, new password,
   // log out everywhere, withdrawal): urgent, durable notices through the outbox, each in the
   // recipient's language, sent by the background worker.
@@ -487,6 +587,15 @@ function buildBot(
       balance: services.balance,
     }),
   );
+  bot.use(createPaymentsFeature({ ...payDeps, accounts: services.accounts }));
+  bot.use(
+    createReceiptsFeature({
+      accounts: services.accounts,
+      auth: services.auth,
+      receipts: services.receipts,
+      cancelData: KIT_CANCEL,
+    }),
+  );
   bot.use(
     createProfileFeature({
       profile: services.profile,
@@ -530,7 +639,11 @@ export function createBackground(
   const { db, logger } = deps;
   const outbox = services?.outbox ?? new Outbox(db, deps.clock);
   const api = new Api(options.token, options.apiRoot ? { apiRoot: options.apiRoot } : undefined);
-  const worker = new OutboxWorker(db, api, { outbox, logger: logger.child({ module: 'outbox' }) });
+  const worker = new OutboxWorker(db, api, {
+    outbox,
+    logger: logger.child({ module: 'outbox' }),
+    clock: () => deps.clock().getTime(),
+  });
   const scheduler = new Scheduler(db, {
     logger: logger.child({ module: 'scheduler' }),
     clock: () => deps.clock().getTime(),
@@ -575,20 +688,4 @@ export function readingReminders(deps: AppDeps, outbox: Outbox): ReadingReminder
 
 function guestMenuFor() {
   return async (ctx: BotContext) => (!(await ctx.resident()) ? guestKeyboard(ctx) : undefined);
-}
-
-/** Webhook redeliveries: the first insert of an `update_id` wins; later copies are dropped. */
-function dedupeUpdates(db: Db, clock: Clock): MiddlewareFn<BotContext> {
-  return async (ctx, next) => {
-    const inserted = await db('processed_updates')
-      .insert({ update_id: ctx.update.update_id, at: nowIso(clock) })
-      .onConflict('update_id')
-      .ignore()
-      .returning('update_id');
-    if (inserted.length === 0) {
-      ctx.log.info('duplicate update ignored');
-      return;
-    }
-    await next();
-  };
 }

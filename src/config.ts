@@ -59,6 +59,19 @@ export const configSchema = z
     MAIL_FROM: z.string().default('Абонент <no-reply@example.invalid>'),
     MAIL_OUTBOX_DIR: z.string().default('data/outbox'),
     PAYMENT_PROVIDER_TOKEN: optionalString,
+    // The acquirer's and Telegram's limits for RUB, kopecks (Telegram: about 1 USD to 10 000 USD).
+    PAYMENT_MIN_KOPECKS: z.coerce.number().int().min(1).default(100_00),
+    PAYMENT_MAX_KOPECKS: z.coerce.number().int().min(1).default(500_000_00),
+    // 54-ФЗ: ask for the payer's e-mail and pass the receipt item to the acquirer (ЮKassa format).
+    PAYMENT_FISCAL_RECEIPT: z.stringbool().default(false),
+    PAYMENT_VAT_CODE: z.coerce.number().int().min(1).max(12).default(1),
+    PAYMENT_RECEIPT_ITEM: z.string().min(1).max(128).default('Электроэнергия'),
+    // ГОСТ Р 56042-2014 caps the QR's data at 300 bytes; raise only for a known modern reader.
+    PAYMENT_QR_MAX_BYTES: z.coerce.number().int().min(200).max(2000).default(300),
+    // Put the payer's names and address in the QR (ЖКХ fields) when they fit.
+    PAYMENT_QR_PAYER_DETAILS: z.stringbool().default(true),
+    // Monthly receipts wait here as PDFs until the outbox worker has sent them.
+    RECEIPTS_DIR: z.string().min(1).default('data/receipts'),
     OPERATOR_NAME: z.string().min(1).default('АО «Камчатская энергосбытовая компания» (демо)'),
     OPERATOR_INN: z
       .string()
@@ -94,6 +107,13 @@ export const configSchema = z
     OPERATOR_SITE: z.string().min(1).default('https://example.invalid'),
   })
   .superRefine((env, ctx) => {
+    if (env.PAYMENT_MIN_KOPECKS > env.PAYMENT_MAX_KOPECKS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['PAYMENT_MIN_KOPECKS'],
+        message: 'must not exceed PAYMENT_MAX_KOPECKS',
+      });
+    }
     const mode = env.BOT_MODE ?? (env.BOT_TOKEN ? 'polling' : 'sandbox');
     if (mode !== 'sandbox' && !env.BOT_TOKEN) {
       ctx.addIssue({
@@ -178,7 +198,19 @@ export interface Config {
   logLevel: (typeof logLevels)[number];
   mail: { smtpUrl?: string; from: string; outboxDir: string };
   paymentProviderToken?: string;
+  /** Paying through the bot: limits (kopecks), 54-ФЗ receipt data, the payment QR's budget. */
+  payments: PaymentsConfig;
   operator: OperatorRequisites;
+}
+
+export interface PaymentsConfig {
+  minKopecks: number;
+  maxKopecks: number;
+  fiscal: { enabled: boolean; vatCode: number; itemName: string };
+  qrMaxBytes: number;
+  qrPayerDetails: boolean;
+  /** Monthly receipts wait here as PDFs until sent. */
+  receiptsDir: string;
 }
 
 /** Thrown by {@link loadConfig}; `lines` holds one readable line per bad variable. */
@@ -251,7 +283,21 @@ function toConfig(env: Env): Config {
     defaultLocale: env.DEFAULT_LOCALE,
     logLevel: env.LOG_LEVEL,
     mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, outboxDir: env.MAIL_OUTBOX_DIR },
-    paymentProviderToken: env.PAYMENT_PROVIDER_TOKEN,
+    // The sandbox's emulator plays the provider: its web chat's «Оплатить» form completes payments.
+    paymentProviderToken:
+      env.PAYMENT_PROVIDER_TOKEN ?? (kind === 'sandbox' ? 'sandbox-provider' : undefined),
+    payments: {
+      minKopecks: env.PAYMENT_MIN_KOPECKS,
+      maxKopecks: env.PAYMENT_MAX_KOPECKS,
+      fiscal: {
+        enabled: env.PAYMENT_FISCAL_RECEIPT,
+        vatCode: env.PAYMENT_VAT_CODE,
+        itemName: env.PAYMENT_RECEIPT_ITEM,
+      },
+      qrMaxBytes: env.PAYMENT_QR_MAX_BYTES,
+      qrPayerDetails: env.PAYMENT_QR_PAYER_DETAILS,
+      receiptsDir: env.RECEIPTS_DIR,
+    },
     operator: {
       name: env.OPERATOR_NAME,
       inn: env.OPERATOR_INN,

@@ -119,6 +119,12 @@ async function importCommand(args: string[], io: CliIo): Promise<number> {
   const report = await withDatabase(io, (db) =>
     importFile(db, kind as ImportKind, file, { clock: systemClock }),
   );
+  for (const run of report.interrupted) {
+    io.stdout.write(
+      `Note: an earlier import of ${report.kind} (${run.fileName ?? 'a file'}, started ${run.startedAt}) ` +
+        'was interrupted and nothing of it was applied; import that file again.\n',
+    );
+  }
   const counts = `${report.rows} rows read`;
   if (report.applied) {
     io.stdout.write(

@@ -23,3 +23,13 @@ export function fixedClock(instant: string | Date): Clock {
 export function epochMs(clock: Clock): number {
   return clock().getTime();
 }
+
+/**
+ * A clock that follows `base` and keeps running at the real pace from the moment it was made:
+ * `base` stopped at 20 November 00:00 reads 00:00:05 five seconds later. Tests give the bot a
+ * chosen day this way while its background worker still sees seconds pass (pacing, backoff).
+ */
+export function runningFrom(base: Clock): Clock {
+  const started = performance.now();
+  return () => new Date(base().getTime() + (performance.now() - started));
+}

@@ -12,6 +12,8 @@ export const PRIVATE_COMMANDS = [
   'recover',
   'logout',
   'balance',
+  'pay',
+  'receipt',
   'reading',
   'readings',
   'reminders',

@@ -99,7 +99,7 @@ describe('database migrations', () => {
     t = await withTestDatabase();
     const at = '2026-11-24T04:05:06.789Z';
     await t.db('processed_updates').insert({ update_id: 9_007_199_254, at });
-    const row = await t.db('processed_updates').first();
+    const row = await t.db('processed_updates').first('update_id', 'at');
     expect(row).toEqual({ update_id: 9_007_199_254, at });
   });
 });

@@ -60,6 +60,8 @@ describe('translations', () => {
       'recover',
       'logout',
       'balance',
+      'pay',
+      'receipt',
       'reading',
       'readings',
       'reminders',

@@ -75,5 +75,5 @@ describe('npm start without a token', () => {
     child.kill('SIGINT');
     expect(await exitOf(child)).toBe(0);
     expect(output()).not.toMatch(/Error|at .*\.ts:\d+/);
-  });
+  }, 120_000);
 });

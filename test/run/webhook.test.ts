@@ -3,7 +3,7 @@ import { createBot } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/core/logger';
 import { systemClock } from '../../src/core/clock';
-import { startWebhook, type WebhookServer } from '../../src/run/webhook';
+import { MAX_UPDATE_BYTES, startWebhook, type WebhookServer } from '../../src/run/webhook';
 import { SandboxClient } from '../../src/sandbox/client';
 import { type BotApiEmulator, createBotApiEmulator } from '../../src/sandbox/emulator';
 import { type TestDatabase, withTestDatabase } from '../support/database';
@@ -24,7 +24,7 @@ describe('webhook mode', () => {
     await emulator.start();
     client = new SandboxClient(emulator.url);
     const config = loadConfig({ DATABASE_URL: database.url });
-    const logger = createLogger('silent');
+    const logger = createLogger(process.env.DEBUG_LOG ? 'debug' : 'silent');
     const bot = createBot(
       { config, db: database.db, logger, clock: systemClock },
       { token: TEST_BOT.token, apiRoot: emulator.apiRoot, dedupeUpdates: true },
@@ -112,6 +112,58 @@ describe('webhook mode', () => {
     }
     const out = (await client.transcript(anna.id)).filter((e) => e.direction === 'out');
     expect(out).toHaveLength(1);
+  });
+
+  const post = (body: string, headers: Record<string, string> = {}) =>
+    fetch(endpoint, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-telegram-bot-api-secret-token': SECRET,
+        ...headers,
+      },
+      body,
+    });
+  const processed = async (updateId: number) =>
+    (await database.db('processed_updates').where({ update_id: updateId })).length;
+
+  it('when an update has no sender, then it is answered 200, ignored and not remembered', async () => {
+    const anna = await client.createUser({ first_name: 'Анна', language_code: 'ru' });
+    const { from: _from, ...message } = update(900_000_003, anna.id, '/start').message;
+    const res = await post(JSON.stringify({ update_id: 900_000_003, message }));
+    expect(res.status).toBe(200);
+    expect(await processed(900_000_003)).toBe(0);
+    expect((await client.transcript(anna.id)).filter((e) => e.direction === 'out')).toEqual([]);
+  });
+
+  it('when a body is larger than an update can be, then it is refused with 413 and nothing is processed', async () => {
+    const anna = await client.createUser({ first_name: 'Анна', language_code: 'ru' });
+    const big = update(900_000_004, anna.id, 'x'.repeat(MAX_UPDATE_BYTES));
+    const res = await post(JSON.stringify(big));
+    expect(res.status).toBe(413);
+    // Without a length announced (chunked), the reading stops at the limit too.
+    const chunk = new TextEncoder().encode(' '.repeat(64 * 1024));
+    let sent = 0;
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent++ < 64) controller.enqueue(chunk);
+        else controller.close();
+      },
+    });
+    const chunked = await fetch(endpoint, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET },
+      body: stream,
+      duplex: 'half',
+    } as RequestInit).catch((error: unknown) => error);
+    if (chunked instanceof Response) expect(chunked.status).toBe(413);
+    expect(sent).toBeLessThan(64);
+    expect(await processed(900_000_004)).toBe(0);
+    expect((await fetch(`http://127.0.0.1:${server.port}/healthz`)).status).toBe(200);
+  });
+
+  it('when a body is not JSON, then it is refused with 400', async () => {
+    expect((await post('{"update_id": 1, ')).status).toBe(400);
   });
 
   it('when /healthz is asked, reports the database as up', async () => {

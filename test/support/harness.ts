@@ -8,7 +8,7 @@ import { type Background, createApp } from '../../src/app';
 import { type Config, loadConfig } from '../../src/config';
 import { registerCommands } from '../../src/core/commands';
 import type { BotContext } from '../../src/core/context';
-import { systemClock } from '../../src/core/clock';
+import { runningFrom, systemClock } from '../../src/core/clock';
 import { createLogger } from '../../src/core/logger';
 import { startPolling } from '../../src/run/polling';
 import { SandboxClient, type TranscriptEntry } from '../../src/sandbox/client';
@@ -84,7 +84,13 @@ export async function startHarness(
   // tests drive it with a clock).
   const startBot = async () => {
     const app = createApp(
-      { config, db: database.db, logger, clock: options.clock ?? systemClock },
+      {
+        config,
+        db: database.db,
+        logger,
+        // A chosen day still runs, so the outbox worker beside the bot sees seconds pass.
+        clock: options.clock ? runningFrom(options.clock) : systemClock,
+      },
       { token: TEST_BOT.token, apiRoot: emulator.apiRoot },
     );
     bot = app.bot;

@@ -47,6 +47,9 @@ export function createDatabase(url: string): Db {
       client: ImmediateSqliteClient as unknown as typeof Knex.Client,
       connection: { filename },
       useNullAsDefault: true,
+      // A failed query's error message names the SQL with `?` placeholders, never the values
+      // (conversation state, typed text, e-mails): error messages end up in logs.
+      compileSqlOnError: false,
       pool: {
         min: 1,
         max: 1,
@@ -67,6 +70,7 @@ export function createDatabase(url: string): Db {
   return knex({
     client: 'pg',
     connection: { connectionString: url, types: pgTypes },
+    compileSqlOnError: false,
     pool: { min: 0, max: 10 },
   });
 }

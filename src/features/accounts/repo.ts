@@ -68,6 +68,13 @@ export class AccountsRepo {
     return row ? toAccount(row) : undefined;
   }
 
+  async accountNumberById(accountId: number): Promise<string | undefined> {
+    const row = (await this.db('accounts').where({ id: accountId }).first('number')) as
+      | { number: string }
+      | undefined;
+    return row?.number;
+  }
+
   async activeSerials(accountId: number): Promise<string[]> {
     const rows = (await this.db('meters')
       .where({ account_id: accountId, status: 'active' })
@@ -110,6 +117,21 @@ export class AccountsRepo {
       .where({ 'l.user_id': userId, 'l.account_id': accountId })
       .first(ACCOUNT_COLUMNS)) as Record<string, unknown> | undefined;
     return row ? toAccount(row) : undefined;
+  }
+
+  /** Active cabinets holding the account and their Telegram users. */
+  async holders(accountId: number): Promise<{ userId: number; telegramUserId: number }[]> {
+    const rows = (await this.db('account_links as l')
+      .join('users as u', 'u.id', 'l.user_id')
+      .join('telegram_identities as ti', 'ti.user_id', 'l.user_id')
+      .where('l.account_id', accountId)
+      .andWhere('u.status', 'active')
+      .orderBy('ti.telegram_user_id')
+      .select('l.user_id', 'ti.telegram_user_id')) as Record<string, number | string>[];
+    return rows.map((r) => ({
+      userId: Number(r.user_id),
+      telegramUserId: Number(r.telegram_user_id),
+    }));
   }
 
   /** Telegram users of the other active cabinets that have this account linked. */

@@ -134,7 +134,8 @@ export class AccountsService {
         details: { proofPolicy: this.deps.proofPolicy, ...details },
       });
 
-    const blocked = await this.firstBlock(userScopes, numberScopes);
+    // Slots are taken before the proof is checked, so a burst gets at most the limit.
+    const blocked = await this.takeSlots(userScopes, numberScopes);
     if (blocked) {
       await audit('account.link.limited', null);
       return { kind: 'limited', retryAfterMs: blocked };
@@ -143,8 +144,6 @@ export class AccountsService {
     const account = await this.repo.accountByNumber(number);
     const proven = account ? await this.proofHolds(account.id, input.proof) : false;
     if (!account || !proven) {
-      await this.deps.userLimiter.hit(userScopes);
-      await this.deps.accountLimiter.hit(numberScopes);
       await audit('account.link.failed', account ? String(account.id) : null, {
         reason: account ? 'wrong-proof' : 'unknown-number',
       });
@@ -152,6 +151,9 @@ export class AccountsService {
       return nowBlocked ? { kind: 'invalid', retryAfterMs: nowBlocked } : { kind: 'invalid' };
     }
 
+    // A proven link is not a failure: its slots are given back.
+    await this.deps.userLimiter.release(userScopes);
+    await this.deps.accountLimiter.release(numberScopes);
     const recipients = await this.repo.otherHoldersTelegramIds(account.id, userId);
     const notices: OutboxMessage[] = [];
     for (const chatId of recipients) {
@@ -252,6 +254,39 @@ export class AccountsService {
     return this.toLinked(row, current === accountId);
   }
 
+  /**
+   * The payer as printed on the receipt and in the payment QR (ЕПД, Приказ Минстроя №43/пр):
+   * the holder's full name and the address. Undefined (and audited) if not linked.
+   */
+  async payerDetails(
+    userId: number,
+    accountId: number,
+    telegramUserId?: number,
+  ): Promise<{ number: string; holderName: string; address: string } | undefined> {
+    const row = await this.repo.linkedAccount(userId, accountId);
+    if (!row) {
+      await this.denied(userId, accountId, telegramUserId);
+      return undefined;
+    }
+    return { number: row.number, holderName: row.holderName, address: row.address };
+  }
+
+  /**
+   * An account's number by id, with no ownership check: only for notices about an account the
+   * caller already holds a record of (a payment that arrived after the account was unlinked).
+   */
+  accountNumberById(accountId: number): Promise<string | undefined> {
+    return this.repo.accountNumberById(accountId);
+  }
+
+  /**
+   * The active cabinets holding an account and their Telegram users, with no ownership check:
+   * for notices the operator sends to every holder (the monthly receipt).
+   */
+  holdersOf(accountId: number): Promise<{ userId: number; telegramUserId: number }[]> {
+    return this.repo.holders(accountId);
+  }
+
   /** The account card; undefined (and audited) if the account is not linked to the cabinet. */
   async accountCard(
     userId: number,
@@ -344,6 +379,16 @@ export class AccountsService {
       }
     }
     return false;
+  }
+
+  /** Takes a slot per cabinet/Telegram user and per number, both or neither; the wait, or 0. */
+  private async takeSlots(userScopes: string[], numberScopes: string[]): Promise<number> {
+    const user = await this.deps.userLimiter.take(userScopes);
+    if (user.blocked) return user.retryAfterMs;
+    const account = await this.deps.accountLimiter.take(numberScopes);
+    if (!account.blocked) return 0;
+    await this.deps.userLimiter.release(userScopes);
+    return account.retryAfterMs;
   }
 
   /** The longest wait any scope imposes, or 0. */

@@ -180,6 +180,14 @@ export function createRegisterConversation(deps: AuthConversationDeps) {
     const started = await conversation.external(() =>
       deps.auth.register({ email, draftId: password.draftId, locale, telegramUserId: userId }),
     );
+    if (started.kind === 'limited') {
+      await kit.finish(
+        conversation,
+        password.ctx,
+        password.ctx.t('auth-limited', { minutes: minutesToWait(started.retryAfterMs) }),
+      );
+      return;
+    }
     const confirmed = await askCode(
       conversation,
       password.ctx,

@@ -179,8 +179,25 @@ export class AuthRepo {
     return row ? toCode(row) : undefined;
   }
 
-  async countCodeAttempt(id: number, db: Db = this.db): Promise<void> {
-    await db('one_time_codes').where({ id }).increment('attempts', 1);
+  /**
+   * Takes one try of a code before it is compared: one conditional UPDATE, so of a burst of any
+   * size at most `maxAttempts` tries are ever compared. Returns the number of tries the code has
+   * now had, or undefined when it is used, expired or out of tries (nothing taken).
+   */
+  async takeCodeAttempt(
+    id: number,
+    maxAttempts: number,
+    now: string,
+    db: Db = this.db,
+  ): Promise<number | undefined> {
+    const rows = await db('one_time_codes')
+      .where({ id })
+      .andWhere('attempts', '<', maxAttempts)
+      .whereNull('consumed_at')
+      .andWhere('expires_at', '>', now)
+      .update({ attempts: db.raw('attempts + 1') }, ['attempts']);
+    const row = rows[0] as { attempts?: unknown } | undefined;
+    return row ? Number(row.attempts) : undefined;
   }
 
   /** Marks a code used; false when someone else used it first. */

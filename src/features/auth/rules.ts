@@ -18,6 +18,10 @@ export const CODE_RESEND_AFTER_MS = 60 * 1000;
 export const LOGIN_MAX_FAILURES = 5;
 export const LOGIN_WINDOW_MS = 15 * 60 * 1000;
 
+/** Registration: 5 per hour per Telegram user and per address (each one mails the address). */
+export const REGISTER_MAX_PER_WINDOW = 5;
+export const REGISTER_WINDOW_MS = 60 * 60 * 1000;
+
 const emailSchema = z.email();
 
 /** An e-mail as typed: trimmed, lower-cased, validated; `undefined` when it is not one. */

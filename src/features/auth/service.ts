@@ -1,11 +1,11 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import argon2 from 'argon2';
 import type { AuditLog } from '../../core/audit';
 import type { Db } from '../../core/db/index';
 import { isUniqueViolation, nowIso } from '../../core/db/index';
 import type { Locale } from '../../core/i18n';
 import type { Mailer } from '../../core/mail/mailer';
-import type { RateLimiter } from '../../core/rate-limit';
+import { RateLimiter } from '../../core/rate-limit';
 import type { ConsentService } from '../privacy/service';
 import { AuthRepo, type CodePurpose } from './repo';
 import {
@@ -14,6 +14,10 @@ import {
   CODE_TTL_MS,
   codeMatches,
   emailTag,
+  LOGIN_MAX_FAILURES,
+  LOGIN_WINDOW_MS,
+  REGISTER_MAX_PER_WINDOW,
+  REGISTER_WINDOW_MS,
   generateCode,
   hashCode,
   type PasswordPolicy,
@@ -53,11 +57,13 @@ export type DraftResult = { ok: true; draftId: string } | Extract<PasswordVerdic
 /**
  * What the resident is told after registering. Deliberately the same whether the address was
  * new or already had a cabinet (then its owner gets a letter instead of a code): no one can
- * learn from the bot who is registered. `ref` is the pending cabinet, or null.
+ * learn from the bot who is registered. `ref` is the pending cabinet, or a decoy (a negative
+ * number) that resends and tries exactly like a real code but never matches; null only in
+ * conversations stored before decoys existed.
  */
-export interface RegistrationStarted {
-  ref: number | null;
-}
+export type RegistrationStarted =
+  | { kind: 'sent'; ref: number | null }
+  | { kind: 'limited'; retryAfterMs: number };
 
 export type CodeCheck =
   | { kind: 'ok' }
@@ -85,8 +91,34 @@ export interface AuthServiceDeps {
   audit: AuditLog;
   loginLimiter: RateLimiter;
   recoveryLimiter: RateLimiter;
+  /** Registrations per Telegram user and per address (each one mails the address). */
+  registrationLimiter: RateLimiter;
+  /** One code letter per {@link CODE_RESEND_AFTER_MS} per code (real or decoy). */
+  resendLimiter: RateLimiter;
+  /** The tries of decoy codes ({@link CODE_MAX_ATTEMPTS} per {@link CODE_TTL_MS}). */
+  decoyLimiter: RateLimiter;
   passwordPolicy: PasswordPolicy;
   clock: Clock;
+}
+
+/**
+ * The auth limiters with the house limits (login and recovery 5 per 15 min, registration 5 per
+ * hour, one code letter a minute, 5 tries of a decoy code), all in the `rate_limits` table.
+ */
+export function createAuthLimiters(
+  db: Db,
+  clock: Clock,
+): Pick<
+  AuthServiceDeps,
+  'loginLimiter' | 'recoveryLimiter' | 'registrationLimiter' | 'resendLimiter' | 'decoyLimiter'
+> {
+  return {
+    loginLimiter: new RateLimiter(db, LOGIN_MAX_FAILURES, LOGIN_WINDOW_MS, clock),
+    recoveryLimiter: new RateLimiter(db, LOGIN_MAX_FAILURES, LOGIN_WINDOW_MS, clock),
+    registrationLimiter: new RateLimiter(db, REGISTER_MAX_PER_WINDOW, REGISTER_WINDOW_MS, clock),
+    resendLimiter: new RateLimiter(db, 1, CODE_RESEND_AFTER_MS, clock),
+    decoyLimiter: new RateLimiter(db, CODE_MAX_ATTEMPTS, CODE_TTL_MS, clock),
+  };
 }
 
 /**
@@ -154,6 +186,11 @@ export class AuthService {
     locale: Locale;
     telegramUserId: number;
   }): Promise<RegistrationStarted> {
+    const limit = await this.deps.registrationLimiter.take([
+      `register:tg:${input.telegramUserId}`,
+      `register:email:${emailTag(input.email)}`,
+    ]);
+    if (limit.blocked) return { kind: 'limited', retryAfterMs: limit.retryAfterMs };
     const passwordHash = await this.repo.draftHash(input.draftId);
     if (!passwordHash) throw new Error('password draft expired or unknown');
     const existing = await this.repo.userByEmail(input.email);
@@ -177,7 +214,7 @@ export class AuthService {
       const winner = await this.repo.userByEmail(input.email);
       if (!winner) throw error;
       await this.notifyExisting(input.email, input.locale, input.telegramUserId, winner.id);
-      return { ref: null };
+      return { kind: 'sent', ref: await this.openDecoy() };
     }
     await this.deps.audit.record({
       action: 'register.started',
@@ -185,7 +222,18 @@ export class AuthService {
       telegramUserId: input.telegramUserId,
     });
     await this.sendCode(userId, input.email, 'verify_email', input.locale);
-    return { ref: userId };
+    return { kind: 'sent', ref: userId };
+  }
+
+  /**
+   * A code ref for an address that gets no code (it has a cabinet, or none to recover): its
+   * resend waits and its tries count down exactly like a real code's, and no code ever matches.
+   */
+  private async openDecoy(): Promise<number> {
+    const id = randomInt(1, 2 ** 47);
+    await this.deps.decoyLimiter.open(`code-decoy:${id}`);
+    await this.deps.resendLimiter.open(`resend:decoy:${id}`, 1);
+    return -id;
   }
 
   private async registerOverExisting(
@@ -199,7 +247,7 @@ export class AuthService {
       this.clock().getTime() - new Date(user.createdAt).getTime() > ABANDONED_PENDING_MS;
     if (!abandoned) {
       await this.notifyExisting(input.email, input.locale, input.telegramUserId, userId);
-      return { ref: null };
+      return { kind: 'sent', ref: await this.openDecoy() };
     }
     // Nobody confirmed this address in time: whoever can read its mail may start over.
     await this.db.transaction(async (trx) => {
@@ -218,7 +266,7 @@ export class AuthService {
       await this.repo.deleteDraft(input.draftId, trx);
     });
     await this.sendCode(userId, input.email, 'verify_email', input.locale);
-    return { ref: userId };
+    return { kind: 'sent', ref: userId };
   }
 
   private async notifyExisting(
@@ -262,6 +310,7 @@ export class AuthService {
     locale: Locale,
   ): Promise<void> {
     const code = await this.issueCode(userId, email, purpose);
+    await this.deps.resendLimiter.open(`resend:${purpose}:${userId}`, 1);
     const kind = purpose === 'reset_password' ? 'reset' : 'verify';
     await this.deps.mailer.send({
       to: email,
@@ -273,18 +322,22 @@ export class AuthService {
     });
   }
 
-  /** Sends a fresh code, at most once a minute. A null `ref` (unknown address) pretends to. */
+  /**
+   * Sends a fresh code, at most once a minute per code: the resend slot is taken atomically, so a
+   * burst of presses mails one letter. A decoy ref (negative) waits and "sends" the same way.
+   */
   async resendCode(
     ref: number | null,
     purpose: CodePurpose,
     locale: Locale,
   ): Promise<ResendResult> {
     if (ref === null) return { kind: 'sent' };
-    const latest = await this.repo.latestCode(ref, purpose);
-    if (latest) {
-      const wait =
-        new Date(latest.createdAt).getTime() + CODE_RESEND_AFTER_MS - this.clock().getTime();
-      if (wait > 0) return { kind: 'wait', retryAfterMs: wait };
+    const scope = ref < 0 ? `resend:decoy:${-ref}` : `resend:${purpose}:${ref}`;
+    const slot = await this.deps.resendLimiter.take([scope]);
+    if (slot.blocked) return { kind: 'wait', retryAfterMs: slot.retryAfterMs };
+    if (ref < 0) {
+      await this.deps.decoyLimiter.open(`code-decoy:${-ref}`);
+      return { kind: 'sent' };
     }
     const user = await this.repo.userById(ref);
     if (!user?.email) return { kind: 'sent' };
@@ -292,17 +345,37 @@ export class AuthService {
     return { kind: 'sent' };
   }
 
-  /** Checks a typed code: single use, 10 minutes, 5 tries. Consumes it when right. */
+  /** A decoy's tries: the same answers, in the same order, as a real code typed wrong. */
+  private async checkDecoy(ref: number): Promise<CodeCheck> {
+    const scope = `code-decoy:${-ref}`;
+    const start = await this.deps.decoyLimiter.windowStart(scope);
+    if (!start || new Date(start).getTime() + CODE_TTL_MS <= this.clock().getTime()) {
+      return { kind: 'expired' };
+    }
+    const slot = await this.deps.decoyLimiter.take([scope]);
+    if (slot.blocked || slot.remaining <= 0) return { kind: 'too-many' };
+    return { kind: 'wrong', attemptsLeft: slot.remaining };
+  }
+
+  /**
+   * Checks a typed code: single use, 10 minutes, 5 tries. The try is taken atomically before the
+   * comparison, so concurrent guesses never get more than 5 comparisons. Consumes it when right.
+   */
   async checkCode(ref: number | null, purpose: CodePurpose, code: string): Promise<CodeCheck> {
     if (ref === null) return { kind: 'wrong', attemptsLeft: CODE_MAX_ATTEMPTS - 1 };
+    if (ref < 0) return this.checkDecoy(ref);
     const row = await this.repo.latestCode(ref, purpose);
     if (!row) return { kind: 'expired' };
-    if (row.consumedAt !== null) return { kind: 'used' };
-    if (new Date(row.expiresAt).getTime() <= this.clock().getTime()) return { kind: 'expired' };
-    if (row.attempts >= CODE_MAX_ATTEMPTS) return { kind: 'too-many' };
+    const tries = await this.repo.takeCodeAttempt(row.id, CODE_MAX_ATTEMPTS, nowIso(this.clock));
+    if (tries === undefined) {
+      const now = await this.repo.latestCode(ref, purpose);
+      if (!now || now.id !== row.id) return { kind: 'expired' };
+      if (now.consumedAt !== null) return { kind: 'used' };
+      if (new Date(now.expiresAt).getTime() <= this.clock().getTime()) return { kind: 'expired' };
+      return { kind: 'too-many' };
+    }
     if (!codeMatches(code, row.salt, row.codeHash)) {
-      await this.repo.countCodeAttempt(row.id);
-      const left = CODE_MAX_ATTEMPTS - row.attempts - 1;
+      const left = CODE_MAX_ATTEMPTS - tries;
       return left > 0 ? { kind: 'wrong', attemptsLeft: left } : { kind: 'too-many' };
     }
     return (await this.repo.consumeCode(row.id)) ? { kind: 'ok' } : { kind: 'used' };
@@ -315,7 +388,7 @@ export class AuthService {
     telegramUserId: number;
   }): Promise<CodeCheck> {
     const check = await this.checkCode(input.ref, 'verify_email', input.code);
-    if (check.kind !== 'ok' || input.ref === null) return check;
+    if (check.kind !== 'ok' || input.ref === null || input.ref < 0) return check;
     const userId = input.ref;
     await this.db.transaction(async (trx) => {
       const now = nowIso(this.clock);
@@ -343,7 +416,8 @@ export class AuthService {
     telegramUserId: number;
   }): Promise<LoginResult> {
     const scopes = this.loginScopes(input.email, input.telegramUserId);
-    const limit = await this.deps.loginLimiter.check(scopes);
+    // The slot is taken before the password is checked, so a burst gets at most the limit.
+    const limit = await this.deps.loginLimiter.take(scopes);
     if (limit.blocked) {
       await this.deps.audit.record({
         action: 'login.limited',
@@ -361,7 +435,6 @@ export class AuthService {
       await argon2.verify(await this.dummy(), tooLong ? 'x' : input.password);
     }
     if (!ok || !user) {
-      await this.deps.loginLimiter.hit(scopes);
       await this.deps.audit.record({
         action: 'login.failed',
         userId: user?.id ?? null,
@@ -408,16 +481,16 @@ export class AuthService {
     locale: Locale;
   }): Promise<RecoveryStarted> {
     const scopes = [`recover:tg:${input.telegramUserId}`, `recover:email:${emailTag(input.email)}`];
-    const limit = await this.deps.recoveryLimiter.check(scopes);
+    const limit = await this.deps.recoveryLimiter.take(scopes);
     if (limit.blocked) return { kind: 'limited', retryAfterMs: limit.retryAfterMs };
-    await this.deps.recoveryLimiter.hit(scopes);
     const user = await this.repo.userByEmail(input.email);
     await this.deps.audit.record({
       action: 'recovery.requested',
       userId: user?.id ?? null,
       telegramUserId: input.telegramUserId,
     });
-    if (user?.status !== 'active' || !user.email) return { kind: 'sent', ref: null };
+    if (user?.status !== 'active' || !user.email)
+      return { kind: 'sent', ref: await this.openDecoy() };
     await this.sendCode(user.id, user.email, 'reset_password', input.locale);
     return { kind: 'sent', ref: user.id };
   }

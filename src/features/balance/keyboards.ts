@@ -1,6 +1,7 @@
 import type { I18nFlavor } from '@grammyjs/i18n';
 import { InlineKeyboard } from 'grammy';
 import { callbackData, callbackPattern } from '../../core/callback-data';
+import { payButtons } from '../payments/keyboards';
 
 type Translatable = { t: I18nFlavor['t'] };
 
@@ -24,13 +25,15 @@ export const balancePatterns = {
   chart: callbackPattern('bal', 'chart', [ID]),
 };
 
-/** Under the balance: the history, the chart, the accounts list. */
+/** Under the balance: pay, the history, the chart, the accounts list. */
 export function balanceKeyboard(
   ctx: Translatable,
   accountId: number,
   listData: string,
 ): InlineKeyboard {
   return new InlineKeyboard()
+    .text(ctx.t('button-pay'), payButtons.account(accountId))
+    .row()
     .text(ctx.t('button-history'), balanceButtons.latestHistory(accountId))
     .row()
     .text(ctx.t('button-chart'), balanceButtons.chart(accountId))

@@ -1,6 +1,7 @@
 import type { Db } from '../../core/db/index';
 import { localDate } from '../accounts/rules';
 import type { AccountsService } from '../accounts/service';
+import { LedgerService } from '../ledger/service';
 import { BalanceRepo } from './repo';
 import { dueDateOf, periodsEndingWith } from './rules';
 import type { Clock } from '../../core/clock';
@@ -13,6 +14,8 @@ export interface BalanceServiceDeps {
   /** Day of the month after the period by which a bill is due. */
   paymentDueDay: number;
   clock: Clock;
+  /** Balance, charges and payments come from the ledger module (built over `db` when absent). */
+  ledger?: LedgerService;
 }
 
 /** The balance screen. */
@@ -69,10 +72,12 @@ export interface ConsumptionSeries {
  */
 export class BalanceService {
   private readonly repo: BalanceRepo;
+  private readonly ledger: LedgerService;
   private readonly clock: Clock;
 
   constructor(private readonly deps: BalanceServiceDeps) {
     this.repo = new BalanceRepo(deps.db);
+    this.ledger = deps.ledger ?? new LedgerService(deps.db);
     this.clock = deps.clock;
   }
 
@@ -84,9 +89,9 @@ export class BalanceService {
     const number = await this.ownedNumber(userId, accountId, telegramUserId);
     if (number === undefined) return undefined;
     const [balanceKopecks, lastCharge, lastPayment] = [
-      await this.repo.balance(accountId),
-      await this.repo.lastCharge(accountId),
-      await this.repo.lastPayment(accountId),
+      await this.ledger.balanceKopecks(accountId),
+      await this.ledger.lastCharge(accountId),
+      await this.ledger.lastPayment(accountId),
     ];
     return {
       accountId,
@@ -114,7 +119,7 @@ export class BalanceService {
   ): Promise<HistoryPage | undefined> {
     const number = await this.ownedNumber(userId, accountId, telegramUserId);
     if (number === undefined) return undefined;
-    const periods = await this.repo.periods(accountId);
+    const periods = await this.ledger.periods(accountId);
     const found = period === undefined ? -1 : periods.indexOf(period);
     const index = found >= 0 ? found : 0;
     const shown = periods[index];
@@ -132,7 +137,7 @@ export class BalanceService {
     };
     if (shown === undefined)
       return { ...empty, period: localDate(this.clock(), this.deps.timeZone).slice(0, 7) };
-    const rows = await this.repo.entries(accountId, [shown]);
+    const rows = await this.ledger.entries(accountId, [shown]);
     const charges = rows.filter((r) => r.kind === 'charge');
     return {
       ...empty,
@@ -167,7 +172,7 @@ export class BalanceService {
   ): Promise<ConsumptionSeries | undefined> {
     const number = await this.ownedNumber(userId, accountId, telegramUserId);
     if (number === undefined) return undefined;
-    const last = await this.repo.lastCharge(accountId);
+    const last = await this.ledger.lastCharge(accountId);
     const series: ConsumptionSeries = {
       accountId,
       number,
@@ -178,7 +183,7 @@ export class BalanceService {
     };
     if (!last) return series;
     const periods = periodsEndingWith(last.period, months);
-    const rows = (await this.repo.entries(accountId, periods)).filter((r) => r.kind === 'charge');
+    const rows = (await this.ledger.entries(accountId, periods)).filter((r) => r.kind === 'charge');
     const zones = [...new Set(rows.map((r) => r.zone ?? 'T1'))].sort();
     series.periods = periods;
     series.zones = zones;

@@ -193,9 +193,8 @@ export class ProfileService {
       if (wait > 0) return { kind: 'wait', retryAfterMs: wait };
     }
     const scopes = [`email-change:user:${actor.userId}`];
-    const limit = await this.deps.emailLimiter.check(scopes);
+    const limit = await this.deps.emailLimiter.take(scopes);
     if (limit.blocked) return { kind: 'limited', retryAfterMs: limit.retryAfterMs };
-    await this.deps.emailLimiter.hit(scopes);
     await this.deps.audit.record({
       action: 'email-change.requested',
       userId: actor.userId,
@@ -269,7 +268,7 @@ export class ProfileService {
       `password-check:user:${actor.userId}`,
       `password-check:tg:${actor.telegramUserId}`,
     ];
-    const limit = await this.deps.passwordLimiter.check(scopes);
+    const limit = await this.deps.passwordLimiter.take(scopes);
     if (limit.blocked) return { kind: 'limited', retryAfterMs: limit.retryAfterMs };
     const row = await this.repo.profile(actor.userId);
     const ok =
@@ -278,7 +277,6 @@ export class ProfileService {
       [...password].length <= 128 &&
       (await argon2.verify(row.passwordHash, password));
     if (!ok) {
-      await this.deps.passwordLimiter.hit(scopes);
       await this.deps.audit.record({
         action: 'password-change.wrong-current',
         userId: actor.userId,

@@ -190,6 +190,16 @@ export class ReadingsRepo {
   }
 
   /**
+   * Takes the meter's row lock for the rest of the transaction (PostgreSQL `SELECT … FOR UPDATE`),
+   * so concurrent submissions for one meter run one after the other. SQLite needs nothing: its
+   * write transactions begin IMMEDIATE and so never overlap.
+   */
+  async lockMeter(meterId: number, trx: Knex.Transaction): Promise<void> {
+    if (trx.client.config.client !== 'pg') return;
+    await trx('meters').where({ id: meterId }).forUpdate().first('id');
+  }
+
+  /**
    * Writes one submission: the period's live readings of these zones become `replaced`, the new
    * rows are inserted. Returns the new ids in the order given. Must run inside a transaction.
    */

@@ -340,6 +340,10 @@ export class ReadingsService {
         : [],
     );
     const outcome = await this.deps.db.transaction(async (trx) => {
+      // Two family members pressing «Отправить» for one meter at once: the second waits for the
+      // first and then replaces it, exactly as if they had pressed one after the other — never a
+      // unique-index error (SQLite's BEGIN IMMEDIATE serialises already; PostgreSQL locks the row).
+      await this.repo.lockMeter(meterId, trx);
       const existing = await this.repo.countedIn(meterId, period, trx);
       if (existing.some((r) => r.status === 'billed')) return undefined;
       const ids = await this.repo.replaceAndInsert(trx, rows);
@@ -421,6 +425,43 @@ export class ReadingsService {
       return { ok: false, refusal: 'not-linked' };
     }
     return this.write(userId, prepared, now);
+  }
+
+  /**
+   * Previous and current readings per meter and zone for a billing month, as the receipt (ЕПД,
+   * Приказ Минстроя №43/пр) prints them: the counted reading of `period` and the last counted one
+   * before it (thousandths of kWh; null when there is none). Undefined if not linked.
+   */
+  async receiptReadings(
+    userId: number,
+    accountId: number,
+    period: string,
+  ): Promise<
+    | {
+        serial: string;
+        zones: number;
+        readings: { zone: string; previousMilli: number | null; currentMilli: number | null }[];
+      }[]
+    | undefined
+  > {
+    if (!(await this.deps.accounts.ensureLinked(userId, accountId))) return undefined;
+    const meters = await this.repo.meters(accountId);
+    const result = [];
+    for (const meter of meters) {
+      const current = await this.repo.countedIn(meter.id, period);
+      const before = await this.repo.countedBefore(meter.id, period, 3 * meter.zones);
+      const zones = ['T1', 'T2', 'T3'].slice(0, meter.zones);
+      result.push({
+        serial: meter.serial,
+        zones: meter.zones,
+        readings: zones.map((zone) => ({
+          zone,
+          previousMilli: before.find((r) => r.zone === zone)?.valueMilli ?? null,
+          currentMilli: current.filter((r) => r.zone === zone).at(-1)?.valueMilli ?? null,
+        })),
+      });
+    }
+    return result;
   }
 
   /** A page (0-based) of the account's readings, every status; undefined if not linked. */

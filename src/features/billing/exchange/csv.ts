@@ -38,6 +38,44 @@ export interface ColumnSpec {
 
 const REPLACEMENT_CHARACTER = '\uFFFD';
 
+/** A plain number as our files write them (`-1234,56`, `+7`, `12345.678`): left as it is. */
+const PLAIN_NUMBER = /^[-+]?\d+(?:[.,]\d+)?$/;
+/** What spreadsheets read as the start of a formula (OWASP "CSV injection"). */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * Makes one exported cell safe to open in Excel or LibreOffice: a value starting with `=`, `+`,
+ * `-`, `@`, a tab or a carriage return would be run as a formula, so it gets a leading `'`
+ * (OWASP, CSV injection). Numbers (`-1234,56`) stay numbers. Every export writes through this.
+ */
+export function neutraliseCell(value: string): string {
+  if (!FORMULA_START.test(value) || PLAIN_NUMBER.test(value)) return value;
+  return `'${value}`;
+}
+
+/**
+ * Control characters no billing text field may hold: C0 controls but tab (NUL, BEL, ESC, …), DEL,
+ * C1 controls, and the Unicode bidirectional overrides and isolates that make a text display
+ * differently from what it is (CVE-2021-42574 "Trojan Source").
+ */
+
+/** The longest line (one record) a file may have, in characters: real rows are under 1 000. */
+export const MAX_RECORD_CHARS = 64 * 1024;
+
+/** The code point of the first forbidden control character of `value`, as `U+0007`, if any. */
+export function forbiddenCharacter(value: string): string | undefined {
+  for (const char of value) {
+    const code = char.codePointAt(0) ?? 0;
+    const forbidden =
+      (code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d) ||
+      (code >= 0x7f && code <= 0x9f) ||
+      (code >= 0x202a && code <= 0x202e) ||
+      (code >= 0x2066 && code <= 0x2069);
+    if (forbidden) return `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+  }
+  return undefined;
+}
+
 /**
  * Streams the data rows of a `;`-separated file, one at a time, with line numbers — memory stays
  * flat however long the file is. The header is checked first (names are trimmed and lower-cased;
@@ -57,6 +95,8 @@ export async function* readCsvRows(
     info: true,
     relax_column_count: true,
     skip_empty_lines: true,
+    // One record is capped: a 60 MB "line" is refused as it is read, not held whole in memory.
+    max_record_size: MAX_RECORD_CHARS,
   });
   // pipeline, not pipe: it forwards an input error to the parser even when the input failed
   // before we got here (a missing file), so the loop below throws instead of waiting forever.
@@ -84,6 +124,14 @@ export async function* readCsvRows(
       }
       if (record.some((value) => value.includes(REPLACEMENT_CHARACTER))) {
         yield { line: info.lines, message: 'the line is not valid UTF-8 (save the file as UTF-8)' };
+        continue;
+      }
+      const control = record.map(forbiddenCharacter).find((found) => found !== undefined);
+      if (control) {
+        yield {
+          line: info.lines,
+          message: `the line holds a control character (${control}); remove it and send the file again`,
+        };
         continue;
       }
       const values: Record<string, string> = {};

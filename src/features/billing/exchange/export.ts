@@ -7,7 +7,7 @@ import { finished } from 'node:stream/promises';
 import { stringify } from 'csv-stringify';
 import type { Knex } from 'knex';
 import { type Db, nowIso } from '../../../core/db/index';
-import { CSV_DELIMITER } from './csv';
+import { CSV_DELIMITER, neutraliseCell } from './csv';
 import { EXPORT_COLUMNS, type ExportKind, formatMilli, formatRubles, parsePeriod } from './formats';
 import type { Clock } from '../../../core/clock';
 
@@ -108,7 +108,10 @@ export async function exportData(
   csv.on('data', (chunk: Buffer) => hash.update(chunk));
   csv.pipe(sink, { end: partial !== null });
 
-  const write = async (record: Record<string, string>) => {
+  const write = async (fields: Record<string, string>) => {
+    const record = Object.fromEntries(
+      Object.entries(fields).map(([name, value]) => [name, neutraliseCell(value)]),
+    );
     if (!csv.write(record)) await new Promise((resolve) => csv.once('drain', resolve));
   };
 

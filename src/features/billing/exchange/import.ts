@@ -54,6 +54,11 @@ export interface ImportReport {
   errorCount: number;
   /** The first bad rows by line number, at most `maxListedErrors`. */
   errors: LineError[];
+  /**
+   * Earlier imports of this kind that started and never finished (killed), found when this one
+   * began: nothing of those files was applied; the operator should import them again.
+   */
+  interrupted: Array<{ fileName: string | null; startedAt: string }>;
 }
 
 /** Tunables; the defaults suit production. */
@@ -136,23 +141,25 @@ export async function importStream(
   let rows = 0;
   const importer = IMPORTERS[kind] as Importer<unknown>;
 
+  // The run is on record before any row is read: a process killed mid-import leaves this row
+  // `running`, and the next import of the kind marks it `interrupted` (see startRun).
+  const { runId, interrupted } = await startRun(db, kind, fileName, startedAt);
+
   const record = async (trx: Trx, applied: boolean) => {
     const report = makeReport(applied);
     const finishedAt = nowIso(clock);
-    await trx('billing_exchanges').insert({
-      direction: 'import',
-      kind,
-      file_name: fileName.slice(0, 255),
-      file_sha256: report.sha256,
-      status: applied ? 'applied' : 'rejected',
-      rows_read: report.rows,
-      inserted: report.inserted,
-      updated: report.updated,
-      unchanged: report.unchanged,
-      errors: report.errorCount,
-      started_at: startedAt,
-      finished_at: finishedAt,
-    });
+    await trx('billing_exchanges')
+      .where({ id: runId })
+      .update({
+        file_sha256: report.sha256,
+        status: applied ? 'applied' : 'rejected',
+        rows_read: report.rows,
+        inserted: report.inserted,
+        updated: report.updated,
+        unchanged: report.unchanged,
+        errors: report.errorCount,
+        finished_at: finishedAt,
+      });
     await trx('audit_log').insert({
       at: finishedAt,
       action: 'billing.import',
@@ -183,6 +190,7 @@ export async function importStream(
     unchanged: applied ? tally.unchanged : 0,
     errorCount: tally.errorCount,
     errors: [...tally.errors].sort((a, b) => a.line - b.line),
+    interrupted,
   });
 
   try {
@@ -212,10 +220,60 @@ export async function importStream(
     });
   } catch (error) {
     if (error instanceof CsvFileError) tally.fail(error.line, error.message);
-    else if (!(error instanceof Rejected)) throw error;
+    else if (!(error instanceof Rejected)) {
+      await db('billing_exchanges')
+        .where({ id: runId, status: 'running' })
+        .update({ status: 'interrupted', finished_at: nowIso(clock) })
+        .catch(() => undefined);
+      throw error;
+    }
     hashing.destroy();
     return await db.transaction((trx) => record(trx, false));
   }
+}
+
+/**
+ * Records the start of an import (`running`). Earlier runs of the same kind still `running` are
+ * marked `interrupted` first: on SQLite an import in progress holds the write lock for its whole
+ * transaction, so a run still `running` when this update gets the lock has lost its process. On
+ * PostgreSQL two imports of one kind at once would mark each other: run one at a time.
+ */
+async function startRun(
+  db: Db,
+  kind: ImportKind,
+  fileName: string,
+  at: string,
+): Promise<{ runId: number; interrupted: ImportReport['interrupted'] }> {
+  return db.transaction(async (trx) => {
+    const unfinished = await trx('billing_exchanges')
+      .where({ direction: 'import', kind, status: 'running' })
+      .select('id', 'file_name', 'started_at');
+    if (unfinished.length) {
+      await trx('billing_exchanges')
+        .whereIn(
+          'id',
+          unfinished.map((row: { id: number }) => row.id),
+        )
+        .update({ status: 'interrupted' });
+    }
+    const [row] = await trx('billing_exchanges')
+      .insert({
+        direction: 'import',
+        kind,
+        file_name: fileName.slice(0, 255),
+        status: 'running',
+        started_at: at,
+        finished_at: at,
+      })
+      .returning('id');
+    return {
+      runId: Number(typeof row === 'object' ? row.id : row),
+      interrupted: unfinished.map((run: { file_name: string | null; started_at: string }) => ({
+        fileName: run.file_name ?? null,
+        startedAt: String(run.started_at),
+      })),
+    };
+  });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,0 +1,299 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServices } from '../../../src/app';
+import { systemClock } from '../../../src/core/clock';
+import { createI18n } from '../../../src/core/i18n';
+import { createMailer } from '../../../src/core/mail/mailer';
+import { ReceiptDelivery } from '../../../src/features/receipts/delivery';
+import { buttonTexts, type Harness, type Person, startHarness } from '../../support/harness';
+import { linkDirectly, loginResident } from '../../support/residents';
+
+const money = new Intl.NumberFormat('ru-RU', { style: 'currency', currency: 'RUB' });
+const rub = (kopecks: number) => money.format(kopecks / 100);
+
+/** The PDF's text (poppler's pdftotext), its first page as PNG (pdftoppm) and the QR on it (zbarimg). */
+function inspectPdf(pdf: Buffer): { text: string; pages: number; qr: string; png: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'abonent-receipt-'));
+  const file = join(dir, 'receipt.pdf');
+  writeFileSync(file, pdf);
+  const quiet = {
+    encoding: 'utf8' as const,
+    stdio: ['ignore', 'pipe', 'ignore'] as ['ignore', 'pipe', 'ignore'],
+  };
+  const text = execFileSync('pdftotext', ['-layout', file, '-'], quiet);
+  const info = execFileSync('pdfinfo', [file], quiet);
+  execFileSync(
+    'pdftoppm',
+    ['-png', '-r', '150', '-f', '1', '-l', '1', file, join(dir, 'page')],
+    quiet,
+  );
+  const png = join(
+    dir,
+    readdirSync(dir).find((f) => f.startsWith('page') && f.endsWith('.png')) ?? 'none',
+  );
+  const qr = execFileSync('zbarimg', ['--quiet', '--raw', png], quiet).trimEnd();
+  return { text, pages: Number(/Pages:\s+(\d+)/.exec(info)?.[1]), qr, png };
+}
+
+describe('/receipt: the ЕПД as a PDF', () => {
+  let h: Harness;
+  let seq = 0;
+
+  /**
+   * A resident with an account of their own: a two-zone meter, readings for February and March,
+   * charges for both months, a payment in March. March: opening 1 000,00 owed, charged 1 520,00
+   * (day 200 kWh × 5,60 + night 100 kWh × 4,00), a recalculation −20,00, paid 1 000,00 → 1 500,00 due.
+   */
+  const resident = async (
+    options: { holder?: string; address?: string } = {},
+  ): Promise<{ person: Person; accountId: number; number: string }> => {
+    const db = h.database.db;
+    const now = new Date().toISOString();
+    const number = String(88_000_000 + ++seq);
+    const insertId = async (table: string, row: Record<string, unknown>) => {
+      const [r] = (await db(table).insert(row).returning('id')) as ({ id: number } | number)[];
+      return Number(typeof r === 'object' ? r.id : r);
+    };
+    const accountId = await insertId('accounts', {
+      number,
+      holder_name: options.holder ?? 'Иванова Анна Петровна',
+      settlement: 'Елизово',
+      address: options.address ?? 'г. Елизово, ул. Ленина, д. 1, кв. 2',
+      tariff_plan: 'urban',
+      created_at: now,
+      updated_at: now,
+    });
+    const meterId = await insertId('meters', {
+      account_id: accountId,
+      serial: `SN-${number}`,
+      zones: 2,
+      digits: 6,
+      created_at: now,
+    });
+    for (const [period, day, night] of [
+      ['2026-01', 1_000_000, 500_000],
+      ['2026-02', 1_150_000, 580_000],
+      ['2026-03', 1_350_000, 680_000],
+    ] as const) {
+      for (const [zone, value] of [
+        ['T1', day],
+        ['T2', night],
+      ] as const)
+        await db('meter_readings').insert({
+          meter_id: meterId,
+          zone,
+          period,
+          value_milli: value,
+          source: 'import',
+          status: 'billed',
+          submitted_at: now,
+        });
+    }
+    const entry = (row: Record<string, unknown>) =>
+      db('ledger').insert({ account_id: accountId, source: 'import', created_at: now, ...row });
+    await entry({
+      period: '2026-02',
+      kind: 'charge',
+      zone: 'T1',
+      volume_milli: 150_000,
+      tariff_kopecks: 560,
+      amount_kopecks: 84000,
+      occurred_on: '2026-02-28',
+    });
+    await entry({
+      period: '2026-02',
+      kind: 'charge',
+      zone: 'T2',
+      volume_milli: 40_000,
+      tariff_kopecks: 400,
+      amount_kopecks: 16000,
+      occurred_on: '2026-02-28',
+    });
+    await entry({
+      period: '2026-03',
+      kind: 'charge',
+      zone: 'T1',
+      volume_milli: 200_000,
+      tariff_kopecks: 560,
+      amount_kopecks: 112000,
+      occurred_on: '2026-03-31',
+    });
+    await entry({
+      period: '2026-03',
+      kind: 'charge',
+      zone: 'T2',
+      volume_milli: 100_000,
+      tariff_kopecks: 400,
+      amount_kopecks: 40000,
+      occurred_on: '2026-03-31',
+    });
+    await entry({
+      period: '2026-03',
+      kind: 'adjustment',
+      amount_kopecks: -2000,
+      occurred_on: '2026-03-31',
+      description: 'Перерасчёт',
+    });
+    await entry({
+      period: '2026-03',
+      kind: 'payment',
+      amount_kopecks: 100000,
+      occurred_on: '2026-03-12',
+    });
+    const person = await h.person();
+    const { userId } = await loginResident(db, person.id);
+    await linkDirectly(db, userId, number);
+    return { person, accountId, number };
+  };
+
+  beforeAll(async () => {
+    h = await startHarness({ OPERATOR_NAME: 'АО «Корякэнерго»', OPERATOR_BANK: 'ПАО Сбербанк' });
+  });
+  afterAll(() => h.stop());
+
+  it('when a resident asks for March, then the PDF has the account, the period, the requisites and the amount due, and its QR decodes to the ГОСТ payload', async () => {
+    const { person, number } = await resident();
+    const periods = await person.say('/receipt');
+    expect(periods.text).toBe(`За какой месяц квитанция? Счёт № ${number}`);
+    expect(buttonTexts(periods)).toEqual(['март 2026', 'февраль 2026', '✖️ Отмена']);
+    await person.press(periods, 'март 2026');
+    const message = await person.next();
+    expect(message.document?.file_name).toBe(`kvitanciya-${number}-2026-03.pdf`);
+    expect(message.document?.mime_type).toBe('application/pdf');
+    expect(message.caption).toBe(
+      `🧾 Квитанция за март 2026, лицевой счёт № ${number}. К оплате: ${rub(150000)}.`,
+    );
+    const pdf = await h.client.downloadFile(message.document?.file_id ?? '');
+    const { text, pages, qr } = inspectPdf(pdf);
+    const op = h.config.operator;
+    expect(pages).toBe(1);
+    for (const expected of [
+      'ЕДИНЫЙ ПЛАТЁЖНЫЙ ДОКУМЕНТ (квитанция)',
+      'за март 2026',
+      number,
+      'Иванова Анна Петровна',
+      op.name,
+      op.inn,
+      op.kpp,
+      op.account,
+      op.bic,
+      op.corrAccount,
+      op.bank,
+      op.phone,
+      'ИТОГО К ОПЛАТЕ, ₽',
+      '1 500,00',
+      '1 120,00',
+      '−20,00',
+      '10.04.2026',
+      `SN-${number}`,
+      '1 150', // previous day reading
+      '1 350', // current day reading
+    ])
+      expect(text.replace(/\u00a0/g, ' ')).toContain(expected.replace(/\u00a0/g, ' '));
+    expect(qr).toBe(
+      `ST00012|Name=${op.name}|PersonalAcc=${op.account}|BankName=${op.bank}|BIC=${op.bic}` +
+        `|CorrespAcc=${op.corrAccount}|PayeeINN=${op.inn}|KPP=${op.kpp}|PersAcc=${number}` +
+        `|Sum=150000|Purpose=Л/с ${number} за 03.2026|PaymPeriod=032026|TechCode=02`,
+    );
+    // The payer's names and address did not fit the ГОСТ's 300 bytes beside these requisites.
+    expect(Buffer.byteLength(qr)).toBeLessThanOrEqual(300);
+  });
+
+  it('when the same receipt is asked for again, then it is re-sent by its file_id; after a payment the changed receipt is rendered anew', async () => {
+    const { person, accountId } = await resident();
+    const ask = async () => {
+      const periods = await person.say('/receipt');
+      await person.press(periods, 'март 2026');
+      return person.next();
+    };
+    const first = await ask();
+    const second = await ask();
+    expect(second.document?.file_id).toBe(first.document?.file_id);
+    await h.database.db('ledger').insert({
+      account_id: accountId,
+      period: '2026-03',
+      kind: 'payment',
+      amount_kopecks: 50000,
+      occurred_on: '2026-03-20',
+      source: 'import',
+      created_at: new Date().toISOString(),
+    });
+    const third = await ask();
+    expect(third.document?.file_id).not.toBe(first.document?.file_id);
+    expect(third.caption).toContain(`К оплате: ${rub(100000)}`);
+  });
+
+  it('when a month without charges is asked for, then the resident is told there is no receipt', async () => {
+    const { person, accountId } = await resident();
+    const periods = await person.say('/receipt');
+    await h.client.sendCallback(
+      person.id,
+      person.id,
+      periods.message_id,
+      `v1|rcpt|get|${accountId}|2025-07`,
+    );
+    expect((await person.next()).text).toBe(
+      'За этот месяц начислений нет, квитанции нет. Выберите другой месяц: /receipt',
+    );
+  });
+
+  it('when the address, the holder and the organisation names are very long, then the receipt still renders on one page with everything and a readable QR', async () => {
+    const longAddress = `684000, Камчатский край, Елизовский район, ${'посёлок Раздольный, улица Первомайская-Заречная, '.repeat(8)}д. 125, корп. 3, кв. 417`;
+    const longHolder =
+      'Константинопольская-Преображенская Александра-Мария Вячеславовна-Святославовна';
+    const { person, number } = await resident({ holder: longHolder, address: longAddress });
+    const periods = await person.say('/receipt');
+    await person.press(periods, 'март 2026');
+    const message = await person.next();
+    const { text, pages, qr } = inspectPdf(
+      await h.client.downloadFile(message.document?.file_id ?? ''),
+    );
+    expect(pages).toBe(1);
+    const flat = text.replace(/\s+/g, ' ');
+    expect(flat).toContain('кв. 417');
+    expect(flat).toContain('Вячеславовна-Святославовна');
+    expect(qr).toContain(`|PersAcc=${number}|Sum=150000|`);
+    expect(Buffer.byteLength(qr)).toBeLessThanOrEqual(300);
+  });
+
+  it('when charges for a new month are imported, then each holder gets that month’s receipt through the outbox once, and a second run sends nothing', async () => {
+    const { person, accountId, number } = await resident();
+    const texts = createI18n('ru', async () => undefined);
+    const translate = (locale: 'ru' | 'en', key: string, vars?: Record<string, string | number>) =>
+      texts.t(locale, key, vars);
+    const services = createServices({
+      config: h.config,
+      db: h.database.db,
+      mailer: createMailer(h.config.mail, systemClock),
+      translate,
+      clock: systemClock,
+    });
+    const delivery = new ReceiptDelivery({
+      db: h.database.db,
+      receipts: services.receipts,
+      ledger: services.ledger,
+      accounts: services.accounts,
+      outbox: services.outbox,
+      translate,
+      localeOf: async () => 'ru',
+      dir: mkdtempSync(join(tmpdir(), 'abonent-receipts-')),
+      clock: systemClock,
+    });
+    const first = await delivery.run();
+    expect(first.enqueued).toBeGreaterThanOrEqual(1);
+    const message = await person.next();
+    expect(message.document?.file_name).toBe(`kvitanciya-${number}-2026-03.pdf`);
+    expect(message.caption).toContain(`🧾 Квитанция за март 2026, лицевой счёт № ${number}`);
+    const { qr } = inspectPdf(await h.client.downloadFile(message.document?.file_id ?? ''));
+    expect(qr).toContain(`|PersAcc=${number}|Sum=150000|`);
+    expect((await delivery.run()).enqueued).toBe(0);
+    const rows = await h.database
+      .db('receipt_deliveries')
+      .where({ account_id: accountId, telegram_user_id: person.id });
+    expect(rows).toHaveLength(1);
+    expect(rows[0].period).toBe('2026-03');
+  });
+});
