@@ -346,7 +346,8 @@ export function createReadingConversation(deps: ReadingConversationDeps) {
       }
       const lines = [at.t('readings-accepted', { ids: result.ids.join(', ') })];
       if (result.replaced) lines.push(at.t('readings-accepted-replaced'));
-      await kit.finish(conversation, at, lines.join('\n'));
+      // The submit has just re-checked the cabinet: the main menu needs no further read.
+      await kit.finish(conversation, at, lines.join('\n'), { who: 'resident' });
       return;
     }
     await kit.finish(conversation, at, at.t('readings-too-many-tries'));
