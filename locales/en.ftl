@@ -51,7 +51,13 @@ admin-help =
     Staff commands (they work only in this chat):
 
     /help — this help
+    /find — find an account by its number, a resident's e-mail or phone
+    /stats — summary: residents, readings, payments, appeals
+    /export readings|payments [YYYY-MM] — the billing export as a file
     /chatid — this chat's id (to set ADMIN_CHAT_ID)
+
+    Appeals arrive as cards: “Take”, “Answer”, “Close”. You can also answer with a reply to the card.
+    Readings to check: “Accept” or “Reject with a reason”.
 admin-chat-id = This chat's id: { $id }
 admin-only-staff = This command works only in the staff chat.
 

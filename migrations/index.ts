@@ -7,6 +7,7 @@ import * as accounts from './20261124040000_accounts';
 import * as readings from './20261124060000_readings';
 import * as reliability from './20261129190000_reliability';
 import * as payments from './20261129200000_payments';
+import * as appeals from './20261129210000_appeals';
 
 /**
  * Migrations are listed here rather than discovered on disk, so they load the same way under
@@ -21,6 +22,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261124060000_readings': readings,
   '20261129190000_reliability': reliability,
   '20261129200000_payments': payments,
+  '20261129210000_appeals': appeals,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -1,7 +1,10 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { autoRetry } from '@grammyjs/auto-retry';
 import { conversations, createConversation } from '@grammyjs/conversations';
 import { sequentialize } from '@grammyjs/runner';
-import { Api, Bot, type Context, lazySession } from 'grammy';
+import { Api, type ApiClientOptions, Bot, type Context, lazySession } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { Config } from './config';
 import { AuditLog } from './core/audit';
@@ -42,6 +45,13 @@ import {
 } from './features/accounts/rules';
 import { AccountsService } from './features/accounts/service';
 import { createAdminFeature } from './features/admin/bot';
+import { createAppealsFeature } from './features/appeals/bot';
+import { exportData } from './features/billing/exchange/export';
+import { APPEAL_CONVERSATION, createAppealConversation } from './features/appeals/conversations';
+import { AppealsService } from './features/appeals/service';
+import { followAdminChatMigration } from './features/staff/follow-migration';
+import { StaffLookup } from './features/staff/lookup';
+import { AdminChat, StaffService } from './features/staff/service';
 import { createAuthFeature } from './features/auth/bot';
 import {
   createLoginConversation,
@@ -96,6 +106,7 @@ import {
 import { ProfileService } from './features/profile/service';
 import { createReadingsFeature } from './features/readings/bot';
 import { createReadingConversation, READING_CONVERSATION } from './features/readings/conversations';
+import { ReadingReviews } from './features/readings/review';
 import { ReadingReminders, ReadingsService } from './features/readings/service';
 import { createUnhandledFeature } from './features/unhandled/bot';
 
@@ -106,6 +117,11 @@ export interface AppDeps {
   logger: Logger;
   /** The one source of "now" (src/core/clock.ts): `systemClock` in production, a fixed instant in tests. */
   clock: Clock;
+  /**
+   * Where sessions, conversation state and secret-input marks live (`openStateDatabase`: on SQLite
+   * a second file with `synchronous=NORMAL`). Default: `db`.
+   */
+  stateDb?: Db;
 }
 
 export interface BotOptions {
@@ -118,6 +134,11 @@ export interface BotOptions {
   dedupeUpdates?: boolean;
   /** Sandbox: told of every letter written to the local outbox (when there is no SMTP). */
   onMailSent?: (mail: OutboxMail) => void;
+  /**
+   * The HTTP client every Bot API call goes through (the bot's, each conversation's, the outbox
+   * worker's). Default: grammY's. The benchmark answers calls in-process with it (bench/transport.ts).
+   */
+  fetch?: ApiClientOptions['fetch'];
 }
 
 /** The use cases, framework-free; a future Mini App or web cabinet reuses them unchanged. */
@@ -130,6 +151,11 @@ export interface Services {
   profile: ProfileService;
   rights: RightsService;
   readings: ReadingsService;
+  staff: StaffService;
+  adminChat: AdminChat;
+  appeals: AppealsService;
+  readingReviews: ReadingReviews;
+  lookup: StaffLookup;
   /** Charges, payments and adjustments: the one owner of the `ledger` table. */
   ledger: LedgerService;
   payments: PaymentsService;
@@ -154,6 +180,7 @@ const MAIN_MENU_BUTTON_KEYS = [
   'button-reading',
   'button-accounts',
   'button-profile',
+  'button-appeal',
   'button-help',
   'button-logout',
 ] as const;
@@ -234,6 +261,44 @@ export function createServices({ config, db, mailer, translate, clock }: Service
     dailyCapKwh: config.readings.dailyCapKwh,
     clock,
   });
+  const staff = new StaffService(db, audit, clock);
+  const adminChat = new AdminChat(db, config.adminChatId, clock);
+  const appeals = new AppealsService({
+    db,
+    accounts,
+    staff,
+    adminChat,
+    audit,
+    outbox,
+    translate,
+    localeOf: async (telegramUserId) =>
+      (await languages.chosenLocale(telegramUserId)) ?? config.defaultLocale,
+    staffLocale: config.defaultLocale,
+    contactOf: async (userId) => {
+      const p = await profile.profile(userId);
+      return { fullName: p?.fullName ?? null, email: p?.email ?? null, phone: p?.phone ?? null };
+    },
+    timeZone: config.timeZone,
+    deadlines: {
+      workingDays: config.appeals.answerWorkingDays,
+      byTopic: config.appeals.answerWorkingDaysByTopic,
+    },
+    calendar: config.calendar,
+    clock,
+  });
+  const readingReviews = new ReadingReviews({
+    db,
+    outbox,
+    audit,
+    translate,
+    staffLocale: config.defaultLocale,
+    localeOf: async (telegramUserId) =>
+      (await languages.chosenLocale(telegramUserId)) ?? config.defaultLocale,
+    isStaff: async (telegramUserId) => (await staff.member(telegramUserId)) !== undefined,
+    telegramUsersOf: (userId) => auth.telegramUsersOf(userId),
+    adminChatId: () => adminChat.id(),
+    clock,
+  });
   const payments = new PaymentsService({
     db,
     accounts,
@@ -270,6 +335,11 @@ export function createServices({ config, db, mailer, translate, clock }: Service
     profile,
     rights,
     readings,
+    staff,
+    adminChat,
+    appeals,
+    readingReviews,
+    lookup: new StaffLookup(db, config.timeZone, clock),
     ledger,
     payments,
     outbox,
@@ -334,13 +404,15 @@ function buildBot(
   translate: Translate,
 ): Bot<BotContext> {
   const { config, db, logger } = deps;
+  const stateDb = deps.stateDb ?? db;
   const bot = new Bot<BotContext>(options.token, {
     botInfo: options.botInfo,
-    client: options.apiRoot ? { apiRoot: options.apiRoot } : undefined,
+    client: clientOptions(options),
   });
 
   const retry = autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60 });
   bot.api.config.use(retry);
+  bot.api.config.use(followAdminChatMigration(services.adminChat, logger));
 
   // Who the sender is and which language they chose: read at most once per update.
   const residents = new Residents({
@@ -395,7 +467,7 @@ function buildBot(
     // Lazy: the row is read only by a handler that asks for it, not on every update.
     lazySession<SessionData, BotContext>({
       initial: () => ({}),
-      storage: new KnexStorageAdapter<SessionData>(db, 'session:', deps.clock),
+      storage: new KnexStorageAdapter<SessionData>(stateDb, 'session:', deps.clock),
     }),
   );
   bot.use(i18n);
@@ -403,7 +475,7 @@ function buildBot(
   bot.use(createPaymentUpdates(services.payments));
   // Passwords, codes and linking proofs are taken out of updates before any conversation can
   // store them (see core/secret-input); the conversation kit arms and clears the mark.
-  const gate = new SecretInputGate(db, deps.clock);
+  const gate = new SecretInputGate(stateDb, deps.clock);
   const vault = new SecretVault(deps.clock);
   // Once per update; a flow that changes who the person is (login, withdrawal) says so itself.
   const whoIs = async (telegramUserId: number): Promise<Who> =>
@@ -430,7 +502,7 @@ function buildBot(
         type: 'key',
         version: CONVERSATION_STATE_VERSION,
         prefix: 'conv:',
-        adapter: new KnexStorageAdapter(db, '', deps.clock),
+        adapter: new KnexStorageAdapter(stateDb, '', deps.clock),
       },
       plugins: [
         (ctx, next) => {
@@ -486,6 +558,18 @@ function buildBot(
         window: config.readingsWindow,
       }),
       { id: READING_CONVERSATION, maxMillisecondsToWait: CONVERSATION_IDLE_MS },
+    ),
+  );
+  bot.use(
+    createConversation(
+      createAppealConversation({
+        auth: services.auth,
+        accounts: services.accounts,
+        appeals: services.appeals,
+        kit,
+        timeZone: config.timeZone,
+      }),
+      { id: APPEAL_CONVERSATION, maxMillisecondsToWait: CONVERSATION_IDLE_MS },
     ),
   );
 
@@ -611,7 +695,31 @@ function buildBot(
     }),
   );
   bot.use(createReadingsFeature({ readings: services.readings }));
-  bot.use(createAdminFeature({ config }));
+  bot.use(
+    createAppealsFeature({
+      auth: services.auth,
+      appeals: services.appeals,
+      timeZone: config.timeZone,
+    }),
+  );
+  bot.use(
+    createAdminFeature({
+      config,
+      staff: services.staff,
+      adminChat: services.adminChat,
+      appeals: services.appeals,
+      readingReviews: services.readingReviews,
+      lookup: services.lookup,
+      exportFile: async (kind, period) => {
+        const dir = await mkdtemp(join(tmpdir(), 'abonent-export-'));
+        const path = join(dir, `${kind}-${period}.csv`);
+        const report = await exportData(db, kind, { period, out: path, clock: deps.clock });
+        return { path, rows: report.rows, heldForReview: report.heldForReview };
+      },
+      audit: services.audit,
+      translate,
+    }),
+  );
   bot.use(createUnhandledFeature({ menu: guestMenuFor() }));
   return bot;
 }
@@ -633,12 +741,20 @@ export interface Background {
  */
 export function createBackground(
   deps: AppDeps,
-  options: Pick<BotOptions, 'token' | 'apiRoot'>,
-  services?: Pick<Services, 'outbox'>,
+  options: Pick<BotOptions, 'token' | 'apiRoot' | 'fetch'>,
+  services?: Pick<Services, 'outbox' | 'adminChat'> &
+    Partial<Pick<Services, 'appeals' | 'readingReviews'>>,
 ): Background {
   const { db, logger } = deps;
   const outbox = services?.outbox ?? new Outbox(db, deps.clock);
-  const api = new Api(options.token, options.apiRoot ? { apiRoot: options.apiRoot } : undefined);
+  const api = new Api(options.token, clientOptions(options));
+  // A card queued before the admin group became a supergroup still reaches staff.
+  api.config.use(
+    followAdminChatMigration(
+      services?.adminChat ?? new AdminChat(db, deps.config.adminChatId, deps.clock),
+      logger,
+    ),
+  );
   const worker = new OutboxWorker(db, api, {
     outbox,
     logger: logger.child({ module: 'outbox' }),
@@ -653,6 +769,19 @@ export function createBackground(
   scheduler.every('reading-reminders', 10 * 60_000, async ({ now }) => {
     await reminders.run(now);
   });
+  // Staff: flagged readings to check, overdue appeals flagged once, the morning summary.
+  const { appeals, readingReviews } = services ?? {};
+  if (readingReviews) {
+    scheduler.every('reading-review-cards', 60_000, async () => {
+      await readingReviews.queueCards();
+    });
+  }
+  if (appeals) {
+    scheduler.every('appeals-overdue', 10 * 60_000, async () => {
+      await appeals.flagOverdue();
+      await appeals.dailySummary();
+    });
+  }
   return {
     outbox,
     worker,
@@ -684,6 +813,17 @@ export function readingReminders(deps: AppDeps, outbox: Outbox): ReadingReminder
     latePolicy: config.readings.latePolicy,
     reminderDay: config.readings.reminderDay,
   });
+}
+
+/** grammY client options from ours: a custom API root and HTTP client, when given. */
+function clientOptions(
+  options: Pick<BotOptions, 'apiRoot' | 'fetch'>,
+): ApiClientOptions | undefined {
+  if (!options.apiRoot && !options.fetch) return undefined;
+  return {
+    ...(options.apiRoot ? { apiRoot: options.apiRoot } : {}),
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  };
 }
 
 function guestMenuFor() {

@@ -9,6 +9,11 @@ const emptyToUndefined = (value: unknown) => (value === '' ? undefined : value);
 const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
 const dayOfMonth = z.coerce.number().int().min(1).max(31);
 
+const isoDateList = z
+  .string()
+  .regex(/^$|^\d{4}-\d{2}-\d{2}(,\d{4}-\d{2}-\d{2})*$/, 'must be YYYY-MM-DD dates, comma-separated')
+  .default('');
+
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export const configSchema = z
@@ -51,6 +56,16 @@ export const configSchema = z
     READINGS_LATE_POLICY: z.enum(['next-period', 'refuse']).default('next-period'),
     READINGS_REMINDER_DAY: z.preprocess(emptyToUndefined, dayOfMonth.optional()),
     READINGS_DAILY_CAP_KWH: z.coerce.number().int().min(1).max(100_000).default(150),
+    APPEAL_ANSWER_WORKING_DAYS: z.coerce.number().int().min(1).max(60).default(3),
+    APPEAL_ANSWER_WORKING_DAYS_BY_TOPIC: z
+      .string()
+      .regex(
+        /^$|^[a-z-]+=\d{1,2}(,[a-z-]+=\d{1,2})*$/,
+        'must be topic=days pairs, e.g. billing=10,quality=3',
+      )
+      .default(''),
+    CALENDAR_DAYS_OFF: isoDateList,
+    CALENDAR_WORKDAYS: isoDateList,
     ACCOUNT_LINK_PROOF: z.enum(['meter-serial', 'last-charge', 'either']).default('either'),
     PAYMENT_DUE_DAY: z.coerce.number().int().min(1).max(28).default(10),
     DEFAULT_LOCALE: z.enum(['ru', 'en']).default('ru'),
@@ -190,6 +205,12 @@ export interface Config {
    * reminder day (inside the window); the per-day cap (kWh) above which a value asks to confirm.
    */
   readings: { latePolicy: 'next-period' | 'refuse'; reminderDay: number; dailyCapKwh: number };
+  /**
+   * Appeals: the answer deadline in working days (ПП 354 п. 31 «к»: 3), per topic where set, and
+   * the production calendar's transfers decreed for particular years (`YYYY-MM-DD`).
+   */
+  appeals: { answerWorkingDays: number; answerWorkingDaysByTopic: Record<string, number> };
+  calendar: { daysOff: string[]; workdays: string[] };
   /** What proves ownership when linking an account: a meter's serial, the last charge, or either. */
   accountLinkProof: 'meter-serial' | 'last-charge' | 'either';
   /** Day of the month after the billing period by which the bill is due (ПП 354: the 10th). */
@@ -277,6 +298,21 @@ function toConfig(env: Env): Config {
         env.READINGS_WINDOW_END_DAY,
       ),
       dailyCapKwh: env.READINGS_DAILY_CAP_KWH,
+    },
+    appeals: {
+      answerWorkingDays: env.APPEAL_ANSWER_WORKING_DAYS,
+      answerWorkingDaysByTopic: Object.fromEntries(
+        env.APPEAL_ANSWER_WORKING_DAYS_BY_TOPIC.split(',')
+          .filter(Boolean)
+          .map((pair) => {
+            const [topic = '', days = ''] = pair.split('=');
+            return [topic, Number(days)];
+          }),
+      ),
+    },
+    calendar: {
+      daysOff: env.CALENDAR_DAYS_OFF.split(',').filter(Boolean),
+      workdays: env.CALENDAR_WORKDAYS.split(',').filter(Boolean),
     },
     accountLinkProof: env.ACCOUNT_LINK_PROOF,
     paymentDueDay: env.PAYMENT_DUE_DAY,

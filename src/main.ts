@@ -1,11 +1,11 @@
 import { config as loadDotenv } from 'dotenv';
 import { createApp } from './app';
 import { type Config, ConfigError, loadConfig } from './config';
+import { systemClock } from './core/clock';
 import { registerCommands } from './core/commands';
-import { createDatabase, type Db, migrateLatest } from './core/db/index';
+import { createDatabase, type Db, migrateLatest, openStateDatabase } from './core/db/index';
 import { createLogger, type Logger, scrubSecrets } from './core/logger';
 import { startPolling } from './run/polling';
-import { systemClock } from './core/clock';
 import { startWebhook } from './run/webhook';
 
 /** Something that was started and must be stopped, in reverse order, on SIGINT/SIGTERM. */
@@ -43,7 +43,9 @@ async function main(): Promise<void> {
 
   const stops: Stoppable[] = [() => db.destroy()];
   try {
-    stops.push(...(await startMode(config, db, logger)));
+    const stateDb = await openStateDatabase(config.databaseUrl, db);
+    if (stateDb !== db) stops.push(() => stateDb.destroy());
+    stops.push(...(await startMode(config, db, stateDb, logger)));
   } catch (error) {
     logger.fatal({ err: error }, 'could not start');
     process.stderr.write(`abonent: could not start: ${scrubSecrets(errorMessage(error))}\n`);
@@ -66,25 +68,35 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
 }
 
-async function startMode(config: Config, db: Db, logger: Logger): Promise<Stoppable[]> {
-  const deps = { config, db, logger, clock: systemClock };
+async function startMode(
+  config: Config,
+  db: Db,
+  stateDb: Db,
+  logger: Logger,
+): Promise<Stoppable[]> {
+  const deps = { config, db, stateDb, logger, clock: systemClock };
   const mode = config.mode;
   switch (mode.kind) {
     case 'polling': {
-      const { bot, background } = createApp(deps, { token: mode.token, apiRoot: mode.apiRoot });
-      await registerCommands(bot.api, config);
+      const { bot, background, services } = createApp(deps, {
+        token: mode.token,
+        apiRoot: mode.apiRoot,
+      });
+      await registerCommands(bot.api, config, { adminChat: services.adminChat, logger });
       const runner = await startPolling(bot, logger);
       background.start();
       return [() => runner.stop(), () => background.stop()];
     }
     case 'webhook': {
-      const { bot, background } = createApp(deps, {
+      const { bot, background, services } = createApp(deps, {
         token: mode.token,
         apiRoot: mode.apiRoot,
         dedupeUpdates: true,
       });
-      await registerCommands(bot.api, config);
-      const server = await startWebhook(bot, db, logger, mode, systemClock);
+      await registerCommands(bot.api, config, { adminChat: services.adminChat, logger });
+      const server = await startWebhook(bot, db, logger, mode, systemClock, async () => ({
+        adminChat: await services.adminChat.health(),
+      }));
       background.start();
       return [() => server.stop(), () => background.stop()];
     }

@@ -2,6 +2,8 @@ import type { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { config as loadDotenv } from 'dotenv';
 import { ConfigError, loadConfig } from '../config';
+import { AuditLog } from '../core/audit';
+import { systemClock } from '../core/clock';
 import { createDatabase, type Db, migrateDownAll, migrateLatest } from '../core/db/index';
 import { scrubSecrets } from '../core/logger';
 import { seedDemo } from '../demo/seed';
@@ -13,7 +15,7 @@ import {
   type ImportKind,
 } from '../features/billing/exchange/formats';
 import { importFile } from '../features/billing/exchange/import';
-import { systemClock } from '../core/clock';
+import { isStaffRole, STAFF_ROLES, StaffService } from '../features/staff/service';
 
 const USAGE = `Usage: abonent <command> [options]
 
@@ -26,6 +28,9 @@ Commands:
   export readings|payments --period YYYY-MM [--out FILE] [--all]
                                          CSV for billing (stdout without --out); exported
                                          readings become "taken into billing"
+  staff add|remove|list [TELEGRAM_ID] [--role operator|admin]
+                                         who may act in the admin chat (operators answer
+                                         appeals and review readings; admins also broadcast)
   start                                  run the bot (mode from the environment; sandbox without a token)
   help                                   this text
 
@@ -176,8 +181,53 @@ async function exportCommand(args: string[], io: CliIo): Promise<void> {
   const summary =
     `Exported ${report.rows} ${report.kind} for ${report.period}` +
     `${report.fileName ? ` to ${values.out}` : ''}` +
-    `${report.kind === 'readings' ? `; ${report.markedBilled} marked as taken into billing` : ''}.\n`;
+    `${report.kind === 'readings' ? `; ${report.markedBilled} marked as taken into billing` : ''}` +
+    `${report.heldForReview > 0 ? `; ${report.heldForReview} flagged readings left out until staff review them` : ''}.\n`;
   (values.out ? io.stdout : io.stderr).write(summary);
+}
+
+async function staffCommand(args: string[], io: CliIo): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: { role: { type: 'string' } },
+    allowPositionals: true,
+  });
+  const [action, id, ...extra] = positionals;
+  if (extra.length) throw new UsageError('staff takes one Telegram id');
+  const telegramId = (): number => {
+    const parsed = Number(id);
+    if (!id || !Number.isSafeInteger(parsed) || parsed <= 0) {
+      throw new UsageError(`staff ${action} needs a Telegram user id (got "${id ?? ''}")`);
+    }
+    return parsed;
+  };
+  await withDatabase(io, async (db) => {
+    const staff = new StaffService(db, new AuditLog(db, systemClock), systemClock);
+    switch (action) {
+      case 'add': {
+        const role = values.role ?? 'operator';
+        if (!isStaffRole(role)) {
+          throw new UsageError(`--role must be ${STAFF_ROLES.join(' or ')} (got "${role}")`);
+        }
+        const member = await staff.add(telegramId(), role);
+        io.stdout.write(`Staff: ${member.telegramUserId} is ${member.role}.\n`);
+        return;
+      }
+      case 'remove': {
+        const removed = await staff.remove(telegramId());
+        io.stdout.write(removed ? `Removed ${id} from staff.\n` : `${id} was not staff.\n`);
+        return;
+      }
+      case 'list': {
+        const members = await staff.list();
+        if (members.length === 0) io.stdout.write('No staff yet: abonent staff add ID.\n');
+        for (const m of members) io.stdout.write(`${m.telegramUserId}\t${m.role}\t${m.addedAt}\n`);
+        return;
+      }
+      default:
+        throw new UsageError(`staff needs add, remove or list (got "${action ?? ''}")`);
+    }
+  });
 }
 
 /** Where a CLI run reads its environment and writes its output (a test passes its own). */
@@ -209,6 +259,9 @@ export async function runCli(
         return await importCommand(rest, io);
       case 'export':
         await exportCommand(rest, io);
+        return 0;
+      case 'staff':
+        await staffCommand(rest, io);
         return 0;
       case 'start':
       case 'sandbox':

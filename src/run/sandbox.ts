@@ -69,13 +69,13 @@ export async function startSandbox(
     logger,
   });
   await emulator.start();
-  const { bot, background } = createApp(deps, {
+  const { bot, background, services } = createApp(deps, {
     token,
     apiRoot: emulator.apiRoot,
     // Sandbox mail goes to the local outbox; the page's «Почта» panel refreshes at once.
     onMailSent: () => emulator.notify({ type: 'mail' }),
   });
-  await registerCommands(bot.api, config);
+  await registerCommands(bot.api, config, { adminChat: services.adminChat, logger });
   const runner = await startPolling(bot, logger);
   background.start();
 

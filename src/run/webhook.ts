@@ -79,6 +79,8 @@ export async function startWebhook(
   options: WebhookOptions,
   /** The app's one clock: prunes remembered update ids older than two days. */
   clock: Clock,
+  /** More to report on `/healthz` (the admin chat: where it is, and what to fix). */
+  extraHealth?: () => Promise<Record<string, unknown>>,
 ): Promise<WebhookServer> {
   await bot.init();
   const path = new URL(options.url).pathname || '/';
@@ -119,7 +121,8 @@ export async function startWebhook(
     if (req.method === 'GET' && requestPath === '/healthz') {
       const database = await isReachable(db);
       res.writeHead(database ? 200 : 503, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ ok: database, database: database ? 'up' : 'down' }));
+      const extra = extraHealth ? await extraHealth().catch(() => ({})) : {};
+      res.end(JSON.stringify({ ok: database, database: database ? 'up' : 'down', ...extra }));
       return;
     }
     if (req.method === 'POST' && requestPath === path) {

@@ -153,6 +153,11 @@ export class SandboxClient {
     return this.request('POST', 'groups', { title, member_ids: memberIds });
   }
 
+  /** Upgrades a group to a supergroup: a new id; the old one answers with `migrate_to_chat_id`. */
+  migrateGroup(chatId: number): Promise<SandboxChat> {
+    return this.request('POST', `groups/${chatId}/migrate`);
+  }
+
   async block(userId: number): Promise<void> {
     await this.request('POST', `users/${userId}/block`, { blocked: true });
   }

@@ -65,6 +65,8 @@ describe('translations', () => {
       'reading',
       'readings',
       'reminders',
+      'appeal',
+      'appeals',
       'accounts',
       'link',
       'profile',

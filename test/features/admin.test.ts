@@ -1,21 +1,31 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AuditLog } from '../../src/core/audit';
+import { systemClock } from '../../src/core/clock';
+import { StaffService } from '../../src/features/staff/service';
 import { type Harness, startHarness } from '../support/harness';
 
 describe('the staff chat', () => {
   let h: Harness;
   let adminChatId: number;
   let staffId: number;
+  let guestId: number;
   beforeAll(async () => {
     // The admin chat id must be known before the bot starts; the emulator numbers groups predictably,
     // so create the group on a first harness-independent client call and restart with the config.
     h = await startHarness();
     const staff = await h.client.createUser({ first_name: 'Оператор', language_code: 'ru' });
     staffId = staff.id;
-    const group = await h.client.createGroup('Абонент — сотрудники', [staff.id]);
+    guestId = (await h.client.createUser({ first_name: 'Гость', language_code: 'ru' })).id;
+    const group = await h.client.createGroup('Абонент — сотрудники', [staff.id, guestId]);
     adminChatId = group.id;
     await h.stopBot();
     h.config.adminChatId = adminChatId;
     await h.startBot();
+    await new StaffService(
+      h.database.db,
+      new AuditLog(h.database.db, systemClock),
+      systemClock,
+    ).add(staffId, 'operator');
   });
   afterAll(() => h.stop());
 
@@ -29,6 +39,29 @@ describe('the staff chat', () => {
   it('when /help is sent in the admin chat, lists the staff commands', async () => {
     await h.client.sendText(adminChatId, staffId, '/help');
     expect((await h.client.nextBotMessage(adminChatId)).text).toContain('Команды сотрудников');
+  });
+
+  it('when someone outside the staff registry sends /help in the admin chat, then it is ignored and audited', async () => {
+    const guest = { id: guestId };
+    const before = (await h.client.transcript(adminChatId)).length;
+    await h.client.sendText(adminChatId, guest.id, '/help');
+    await expect
+      .poll(
+        async () =>
+          (
+            await h.database
+              .db('audit_log')
+              .where({ action: 'staff.denied', telegram_user_id: guest.id })
+          ).length,
+      )
+      .toBe(1);
+    const after = await h.client.transcript(adminChatId);
+    expect(after.slice(before).filter((e) => e.direction === 'out')).toEqual([]);
+  });
+
+  it('when a staff member sends /help in a private chat, then staff commands are not offered there', async () => {
+    await h.client.sendText(staffId, staffId, '/help');
+    expect((await h.client.nextBotMessage(staffId)).text).not.toContain('Команды сотрудников');
   });
 
   it('when /help is sent in some other group, the bot does not answer with staff help', async () => {
@@ -46,6 +79,6 @@ describe('the staff chat', () => {
       scope: { type: 'chat', chat_id: adminChatId },
       language_code: 'ru',
     });
-    expect(commands.map((c) => c.command)).toEqual(['help', 'chatid']);
+    expect(commands.map((c) => c.command)).toEqual(['help', 'find', 'stats', 'export', 'chatid']);
   });
 });

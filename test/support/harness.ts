@@ -95,7 +95,7 @@ export async function startHarness(
     );
     bot = app.bot;
     background = app.background;
-    await registerCommands(bot.api, config);
+    await registerCommands(bot.api, config, { adminChat: app.services.adminChat, logger });
     runner = await startPolling(bot, logger);
     background.worker.start();
   };
@@ -162,6 +162,7 @@ export const MAIN_MENU_RU = [
   '📟 Передать показания',
   '📋 Мои счета',
   '👤 Профиль',
+  '✉️ Написать нам',
   '❓ Помощь',
   '🚪 Выйти',
 ];

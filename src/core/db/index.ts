@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import knex, { type Knex } from 'knex';
-import pg from 'pg';
+import { createRequire } from 'node:module';
 import { migrationSource } from '../../../migrations/index';
 import { ImmediateSqliteClient } from './sqlite-client';
 
@@ -26,6 +26,8 @@ const pgTypes = {
     if (oid === PG_TIMESTAMPTZ || oid === PG_TIMESTAMP) {
       return (value: string) => new Date(oid === PG_TIMESTAMP ? `${value}Z` : value).toISOString();
     }
+    // Reached only once a PostgreSQL connection exists, so `pg` is loaded by then (knex loads it).
+    const pg = createRequire(import.meta.url)('pg') as typeof import('pg');
     return pg.types.getTypeParser(oid, format === 'binary' ? 'binary' : 'text');
   },
 };
@@ -39,7 +41,11 @@ export function dialectOf(url: string): Dialect {
  * Opens the database named by `url`. SQLite is tuned for a single-writer money database
  * (WAL, foreign keys, a busy timeout, `synchronous=FULL`); PostgreSQL gets a small pool.
  */
-export function createDatabase(url: string): Db {
+export function createDatabase(
+  url: string,
+  /** SQLite only: `NORMAL` for state that can be re-asked ({@link openStateDatabase}). */
+  options: { synchronous?: 'FULL' | 'NORMAL' } = {},
+): Db {
   if (dialectOf(url) === 'sqlite') {
     const filename = url.slice('sqlite:'.length) || ':memory:';
     if (filename !== ':memory:') mkdirSync(dirname(resolve(filename)), { recursive: true });
@@ -58,7 +64,7 @@ export function createDatabase(url: string): Db {
             conn.pragma('journal_mode = WAL');
             conn.pragma('foreign_keys = ON');
             conn.pragma('busy_timeout = 5000');
-            conn.pragma('synchronous = FULL');
+            conn.pragma(`synchronous = ${options.synchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}`);
             done(null);
           } catch (error) {
             done(error as Error);
@@ -73,6 +79,40 @@ export function createDatabase(url: string): Db {
     compileSqlOnError: false,
     pool: { min: 0, max: 10 },
   });
+}
+
+/**
+ * The database of state that can be re-asked — grammY sessions, conversation state, secret-input
+ * marks — kept apart from money, readings and appeals so its commits need not wait for the disk.
+ *
+ * On SQLite it is a second file beside the main one (`abonent.db` → `abonent.state.db`) in WAL
+ * with `synchronous=NORMAL`: a power cut may lose its last commits (the resident is asked the step
+ * again) but never corrupts it, and WAL keeps its commits in order, so a secret-input mark is never
+ * lost while the conversation step after it survives. The main database stays `synchronous=FULL`:
+ * what the bot calls «принято» or «оплачено» is on disk before it says so. Its one table,
+ * `kv_store`, is created here (no migrations: it holds nothing that must outlive a release).
+ *
+ * On PostgreSQL it is the main database itself (the same `kv_store` table).
+ */
+export async function openStateDatabase(url: string, main: Db): Promise<Db> {
+  if (dialectOf(url) !== 'sqlite') return main;
+  const db = createDatabase(`sqlite:${stateFileOf(url.slice('sqlite:'.length))}`, {
+    synchronous: 'NORMAL',
+  });
+  if (!(await db.schema.hasTable('kv_store'))) {
+    await db.schema.createTable('kv_store', (t) => {
+      t.string('key', 255).primary();
+      t.text('value').notNullable();
+      t.timestamp('updated_at', { useTz: true }).notNullable();
+    });
+  }
+  return db;
+}
+
+/** `data/abonent.db` → `data/abonent.state.db`; an in-memory main database gets one of its own. */
+export function stateFileOf(filename: string): string {
+  if (filename === '' || filename === ':memory:') return ':memory:';
+  return filename.endsWith('.db') ? `${filename.slice(0, -3)}.state.db` : `${filename}.state`;
 }
 
 /** Applies every pending migration, each in its own transaction (nothing is half-applied). */

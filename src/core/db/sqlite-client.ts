@@ -14,9 +14,69 @@ class ImmediateTransaction extends SqliteTransaction {
   }
 }
 
-/** Knex's better-sqlite3 client whose transactions are {@link ImmediateTransaction}s. */
+/** How many prepared statements one connection keeps; the app has a few hundred distinct ones. */
+export const STATEMENT_CACHE_SIZE = 1_000;
+
+/** Only data statements are kept: DDL and PRAGMAs run once and may change what others mean. */
+const CACHEABLE = /^\s*(select|insert|update|delete|with)\b/i;
+
+interface Statement {
+  reader: boolean;
+  all(bindings: unknown[]): unknown[];
+  run(bindings: unknown[]): { lastInsertRowid: number | bigint; changes: number };
+}
+/** Where a connection keeps its statements: on itself, so they live and die with it. */
+const STATEMENTS = Symbol('abonent.statements');
+
+interface Connection {
+  prepare(sql: string): Statement;
+  [STATEMENTS]?: Map<string, Statement>;
+}
+interface QueryObject {
+  sql?: string;
+  bindings?: unknown[];
+  options?: unknown;
+  response?: unknown;
+  context?: { lastID: number | bigint; changes: number };
+}
+
+/**
+ * Knex's better-sqlite3 client whose transactions are {@link ImmediateTransaction}s and which
+ * prepares each distinct SQL text once per connection and reuses the statement (knex prepares
+ * afresh on every query; compiling the SQL was ~8 % of the bot's CPU, see docs/performance.md).
+ * A prepared statement is re-prepared by SQLite itself when the schema changes, so a cached one
+ * never runs against a stale plan; the cache is bounded ({@link STATEMENT_CACHE_SIZE}, oldest out).
+ */
 export class ImmediateSqliteClient extends BetterSqlite3Client {
   override transaction(...args: unknown[]): unknown {
     return new ImmediateTransaction(this, ...args);
+  }
+
+  override async _query(connection: Connection, obj: QueryObject): Promise<QueryObject> {
+    const sql = obj.sql;
+    const options = obj.options as { safeIntegers?: boolean } | undefined;
+    if (!sql || !connection || !CACHEABLE.test(sql) || options?.safeIntegers !== undefined) {
+      return super._query(connection, obj) as Promise<QueryObject>;
+    }
+    let cache = connection[STATEMENTS];
+    if (!cache) {
+      cache = new Map();
+      connection[STATEMENTS] = cache;
+    }
+    let statement = cache.get(sql);
+    if (!statement) {
+      statement = connection.prepare(sql);
+      if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+      cache.set(sql, statement);
+    }
+    const bindings = this._formatBindings(obj.bindings) as unknown[];
+    if (statement.reader) {
+      obj.response = statement.all(bindings);
+      return obj;
+    }
+    const response = statement.run(bindings);
+    obj.response = response;
+    obj.context = { lastID: response.lastInsertRowid, changes: response.changes };
+    return obj;
   }
 }

@@ -1,4 +1,5 @@
-import nodemailer, { type Transporter } from 'nodemailer';
+import { createRequire } from 'node:module';
+import type { Transporter } from 'nodemailer';
 import type { Logger } from '../logger';
 import { MailOutbox, type OutboxMail } from './outbox';
 import type { Clock } from '../clock';
@@ -27,6 +28,8 @@ export class SmtpMailer implements Mailer {
     private readonly from: string,
     private readonly logger?: Logger,
   ) {
+    // Loaded only when SMTP is configured: a process writing to the local outbox never needs it.
+    const nodemailer = createRequire(import.meta.url)('nodemailer') as typeof import('nodemailer');
     this.transport = nodemailer.createTransport(smtpUrl);
   }
 

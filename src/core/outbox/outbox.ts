@@ -3,6 +3,7 @@ import type {
   InlineKeyboardMarkup,
   LinkPreviewOptions,
   ParseMode,
+  ReplyParameters,
   ReplyKeyboardMarkup,
   ReplyKeyboardRemove,
 } from 'grammy/types';
@@ -33,6 +34,8 @@ export interface TextPayload {
   parse_mode?: ParseMode;
   reply_markup?: ReplyMarkup;
   link_preview_options?: LinkPreviewOptions;
+  /** Threads it under an earlier message (e.g. a resident's answer under the appeal's card). */
+  reply_parameters?: ReplyParameters;
   disable_notification?: boolean;
   protect_content?: boolean;
 }

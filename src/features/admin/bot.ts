@@ -1,17 +1,321 @@
-import { Composer } from 'grammy';
+import { Composer, InputFile } from 'grammy';
 import type { Config } from '../../config';
+import type { AuditLog } from '../../core/audit';
 import type { BotContext } from '../../core/context';
+import { appealPatterns } from '../appeals/keyboards';
+import type { ActResult, AppealsService } from '../appeals/service';
+import { adminCardPayload, statusLabel, type Texts } from '../appeals/views';
+import type { Translate } from '../auth/service';
+import type { ReadingReviews, ReviewResult } from '../readings/review';
+import type { StaffLookup } from '../staff/lookup';
+import type { AdminChat, StaffService } from '../staff/service';
+
+export interface AdminFeatureDeps {
+  config: Config;
+  staff: StaffService;
+  adminChat: AdminChat;
+  appeals: AppealsService;
+  readingReviews: ReadingReviews;
+  lookup: StaffLookup;
+  /** Runs the billing export (the CLI's code) into a file; the chat gets the file. */
+  exportFile: (
+    kind: 'readings' | 'payments',
+    period: string,
+  ) => Promise<{ path: string; rows: number; heldForReview: number }>;
+  audit: AuditLog;
+  translate: Translate;
+}
+
+/** An appeal number as printed on cards and prompts. */
+const APPEAL_NUMBER = /А-\d{4}-\d{6}/;
+/** A flagged reading's mark on review cards and prompts. */
+const READING_MARK = /#R(\d{1,15})/;
+const REVIEW_PATTERN = /^v1\|review\|(accept|reject)\|(\d{1,15})$/;
 
 /**
- * The staff side, in the admin group chat only. `/chatid` answers in any group so that whoever
- * sets the bot up can learn the id to put into ADMIN_CHAT_ID; it reveals nothing else.
+ * The staff side, in the admin group chat only, and only for members of the staff registry.
+ * Anybody else's commands and button presses there are ignored and audited; in private chats
+ * these commands do not exist. `/chatid` answers in any group so that whoever sets the bot up can
+ * learn the id to put into ADMIN_CHAT_ID; it reveals nothing else.
  */
-export function createAdminFeature({ config }: { config: Config }): Composer<BotContext> {
+export function createAdminFeature(deps: AdminFeatureDeps): Composer<BotContext> {
+  const { config, staff, adminChat, appeals, readingReviews, lookup, audit, translate } = deps;
+  const { exportFile } = deps;
+  const texts: Texts = {
+    t: (key, vars) => translate(config.defaultLocale, key, vars),
+    locale: config.defaultLocale,
+    timeZone: config.timeZone,
+  };
   const feature = new Composer<BotContext>();
   const groups = feature.chatType(['group', 'supergroup']);
   groups.command('chatid', (ctx) => ctx.reply(ctx.t('admin-chat-id', { id: String(ctx.chat.id) })));
 
-  const adminChat = groups.filter((ctx) => ctx.chat.id === config.adminChatId);
-  adminChat.command(['help', 'start'], (ctx) => ctx.reply(ctx.t('admin-help')));
+  // A group upgraded to a supergroup gets a new id: follow it, so cards keep arriving.
+  groups.on('message:migrate_to_chat_id', async (ctx) => {
+    await adminChat.migrated(ctx.chat.id, ctx.message.migrate_to_chat_id);
+    ctx.log.warn({ to: ctx.message.migrate_to_chat_id }, 'admin chat migrated to a supergroup');
+  });
+  groups.on('message:migrate_from_chat_id', async (ctx) => {
+    await adminChat.migrated(ctx.message.migrate_from_chat_id, ctx.chat.id);
+  });
+
+  const inAdminChat = groups.filter(async (ctx) => adminChat.is(ctx.chat.id));
+  // Only staff pass; others' commands and buttons are audited, and nothing is answered.
+  inAdminChat.use(async (ctx, next) => {
+    const fromId = ctx.from?.id;
+    if (fromId !== undefined && (await staff.member(fromId))) return next();
+    const isCommand = ctx.message?.entities?.some(
+      (e) => e.type === 'bot_command' && e.offset === 0,
+    );
+    if (ctx.callbackQuery || isCommand) {
+      await audit.record({
+        action: 'staff.denied',
+        telegramUserId: fromId ?? null,
+        subject: ctx.callbackQuery?.data ?? ctx.message?.text?.split(/\s/)[0] ?? null,
+      });
+      if (ctx.callbackQuery) await ctx.answerCallbackQuery();
+    }
+  });
+  inAdminChat.command(['help', 'start'], (ctx) => ctx.reply(ctx.t('admin-help')));
+
+  inAdminChat.command('find', async (ctx) => {
+    const query = ctx.match.trim();
+    if (query === '') {
+      await ctx.reply(texts.t('admin-find-usage'));
+      return;
+    }
+    const found = await lookup.find(query);
+    if (found.length === 0) {
+      await ctx.reply(texts.t('admin-find-none'));
+      return;
+    }
+    const blocks = found.map((a) =>
+      [
+        texts.t('admin-find-account', {
+          number: a.number,
+          holder: a.holder,
+          address: a.address,
+          status: a.status,
+        }),
+        ...(a.residents.length === 0
+          ? [texts.t('admin-find-no-residents')]
+          : a.residents.map((r) =>
+              texts.t('admin-find-resident', {
+                name: r.fullName ?? '—',
+                email: r.email ?? '—',
+                phone: r.phone ?? '—',
+              }),
+            )),
+      ].join('\n'),
+    );
+    await ctx.reply(blocks.join('\n\n').slice(0, 4000));
+  });
+
+  // /export readings|payments [YYYY-MM]: the same export as `abonent export`, as a file here.
+  inAdminChat.command('export', async (ctx) => {
+    const [kind, given] = ctx.match.trim().split(/\s+/);
+    if (kind !== 'readings' && kind !== 'payments') {
+      await ctx.reply(texts.t('admin-export-usage'));
+      return;
+    }
+    const period = given ?? (await lookup.stats()).period;
+    if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(period)) {
+      await ctx.reply(texts.t('admin-export-usage'));
+      return;
+    }
+    const report = await exportFile(kind, period);
+    await audit.record({
+      action: 'billing.export.chat',
+      telegramUserId: ctx.from.id,
+      subject: `${kind}:${period}`,
+    });
+    await ctx.replyWithDocument(new InputFile(report.path), {
+      caption: texts.t('admin-export-done', {
+        kind,
+        period,
+        rows: report.rows,
+        held: report.heldForReview,
+      }),
+    });
+  });
+
+  inAdminChat.command('stats', async (ctx) => {
+    const stats = await lookup.stats();
+    const { open, overdue } = await appeals.openSummary();
+    const medianMs = await appeals.medianFirstAnswerMs();
+    await ctx.reply(
+      texts.t('admin-stats', {
+        period: stats.period,
+        residents: stats.residents,
+        accounts: stats.linkedAccounts,
+        readings: stats.readingsThisPeriod,
+        missing: stats.readingsMissing,
+        payments: stats.paymentsThisMonth,
+        rubles: new Intl.NumberFormat('ru-RU', { style: 'currency', currency: 'RUB' }).format(
+          stats.paymentsKopecksThisMonth / 100,
+        ),
+        open: open.length,
+        overdue: overdue.length,
+        median: medianMs === null ? '—' : (medianMs / 3_600_000).toFixed(1),
+      }),
+    );
+  });
+
+  /** Re-renders the card with the appeal's status and who handled it. */
+  const refreshCard = async (
+    ctx: BotContext,
+    staffId: number,
+    appealId: number,
+    messageId?: number,
+  ) => {
+    const card = await appeals.card(staffId, appealId);
+    const target = messageId ?? (await appeals.cardMessage(appealId))?.messageId;
+    const chatId = await adminChat.id();
+    if (!card || target === undefined || chatId === undefined) return;
+    const payload = adminCardPayload(texts, card);
+    const markup = payload.reply_markup;
+    await ctx.api
+      .editMessageText(chatId, target, payload.text, {
+        reply_markup: markup && 'inline_keyboard' in markup ? markup : undefined,
+      })
+      .catch((error: unknown) => ctx.log.warn({ err: error }, 'could not edit the appeal card'));
+  };
+
+  const outcome = (result: ActResult, number: string | undefined, doneKey: string): string => {
+    switch (result.kind) {
+      case 'done':
+        return texts.t(doneKey, { number: result.appeal.number });
+      case 'not-allowed':
+        return texts.t('appeals-staff-not-allowed', {
+          number: result.appeal.number,
+          status: statusLabel(texts, result.appeal.status),
+        });
+      default:
+        return texts.t('appeals-staff-not-found', { number: number ?? '' });
+    }
+  };
+
+  inAdminChat.callbackQuery(appealPatterns.staff, async (ctx) => {
+    const action = ctx.match[1];
+    const appealId = Number(ctx.match[2]);
+    const cardMessageId = ctx.callbackQuery.message?.message_id;
+    if (action === 'take' || action === 'close') {
+      const result =
+        action === 'take'
+          ? await appeals.take(ctx.from.id, appealId)
+          : await appeals.close(ctx.from.id, appealId);
+      await ctx.answerCallbackQuery({
+        text: outcome(
+          result,
+          undefined,
+          action === 'take' ? 'appeals-staff-taken' : 'appeals-staff-closed',
+        ),
+      });
+      await refreshCard(ctx, ctx.from.id, appealId, cardMessageId);
+      return;
+    }
+    const card = await appeals.card(ctx.from.id, appealId);
+    if (!card) {
+      await ctx.answerCallbackQuery({ text: texts.t('appeals-staff-not-found') });
+      return;
+    }
+    await ctx.answerCallbackQuery();
+    const replyTo = cardMessageId
+      ? { reply_parameters: { message_id: cardMessageId, allow_sending_without_reply: true } }
+      : {};
+    if (action === 'answer') {
+      await ctx.reply(texts.t('appeals-staff-answer-prompt', { number: card.number }), {
+        ...replyTo,
+        reply_markup: { force_reply: true, selective: true },
+      });
+      return;
+    }
+    for (const message of card.messages) {
+      for (const file of message.attachments) {
+        if (file.kind === 'photo') await ctx.replyWithPhoto(file.fileId, replyTo);
+        else await ctx.replyWithDocument(file.fileId, replyTo);
+      }
+    }
+  });
+
+  const reviewOutcome = (result: ReviewResult, id: number): string => {
+    switch (result.kind) {
+      case 'done':
+        return texts.t(result.decision === 'accepted' ? 'review-accepted' : 'review-rejected', {
+          id,
+        });
+      case 'already-reviewed':
+        return texts.t('review-already');
+      default:
+        return texts.t('review-not-found');
+    }
+  };
+
+  // Flagged readings: «Принять» at once; «Отклонить» asks the reason as a reply.
+  inAdminChat.callbackQuery(REVIEW_PATTERN, async (ctx) => {
+    const readingId = Number(ctx.match[2]);
+    const card = ctx.callbackQuery.message;
+    if (ctx.match[1] === 'accept') {
+      const result = await readingReviews.review({
+        staffTelegramId: ctx.from.id,
+        readingId,
+        decision: 'accepted',
+      });
+      const line = reviewOutcome(result, readingId);
+      await ctx.answerCallbackQuery({ text: line });
+      if (result.kind === 'done' && card?.text) {
+        await ctx
+          .editMessageText(`${card.text}\n\n${line} (${ctx.from.first_name})`)
+          .catch((error: unknown) =>
+            ctx.log.warn({ err: error }, 'could not edit the review card'),
+          );
+      }
+      return;
+    }
+    await ctx.answerCallbackQuery();
+    await ctx.reply(texts.t('review-reject-prompt', { id: readingId }), {
+      ...(card ? { reply_parameters: { message_id: card.message_id } } : {}),
+      reply_markup: { force_reply: true, selective: true },
+    });
+  });
+
+  // A staff member's Telegram reply to a card, a prompt or a resident's answer: the answer.
+  inAdminChat.on('message:text', async (ctx, next) => {
+    const repliedTo = ctx.message.reply_to_message;
+    const mark =
+      repliedTo?.from?.id === ctx.me.id ? (repliedTo.text ?? '').match(READING_MARK) : null;
+    if (mark && !ctx.message.text.startsWith('/')) {
+      const readingId = Number(mark[1]);
+      const result = await readingReviews.review({
+        staffTelegramId: ctx.from.id,
+        readingId,
+        decision: 'rejected',
+        reason: ctx.message.text.trim(),
+      });
+      await ctx.reply(reviewOutcome(result, readingId), {
+        reply_parameters: { message_id: ctx.message.message_id },
+      });
+      return;
+    }
+    return next();
+  });
+  inAdminChat.on('message:text', async (ctx, next) => {
+    const replied = ctx.message.reply_to_message;
+    if (!replied || replied.from?.id !== ctx.me.id || ctx.message.text.startsWith('/')) {
+      return next();
+    }
+    const number = (replied.text ?? replied.caption ?? '').match(APPEAL_NUMBER)?.[0];
+    if (!number) return next();
+    const appealId = await appeals.idByNumber(number);
+    if (appealId === undefined) {
+      await ctx.reply(texts.t('appeals-staff-not-found'));
+      return;
+    }
+    const result = await appeals.answer(ctx.from.id, appealId, ctx.message.text);
+    await ctx.reply(outcome(result, number, 'appeals-staff-answer-sent'), {
+      reply_parameters: { message_id: ctx.message.message_id },
+    });
+    await refreshCard(ctx, ctx.from.id, appealId);
+  });
   return feature;
 }

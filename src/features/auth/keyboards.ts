@@ -49,7 +49,9 @@ export function mainMenuKeyboard(ctx: Translatable): Keyboard {
     .text(ctx.t('button-accounts'))
     .text(ctx.t('button-profile'))
     .row()
+    .text(ctx.t('button-appeal'))
     .text(ctx.t('button-help'))
+    .row()
     .text(ctx.t('button-logout'))
     .resized()
     .persistent();

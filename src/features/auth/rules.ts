@@ -1,7 +1,6 @@
 import { createHash, randomInt, timingSafeEqual } from 'node:crypto';
-import { ZxcvbnFactory } from '@zxcvbn-ts/core';
-import { adjacencyGraphs, dictionary as commonDictionary } from '@zxcvbn-ts/language-common';
-import { dictionary as englishDictionary } from '@zxcvbn-ts/language-en';
+import { createRequire } from 'node:module';
+import type { ZxcvbnFactory } from '@zxcvbn-ts/core';
 import { z } from 'zod';
 
 /** NIST SP 800-63B / OWASP: at least 8, allow long passphrases, cap to bound hashing cost. */
@@ -57,22 +56,37 @@ const RUSSIAN_COMMON = [
  * tries first: zxcvbn's common-password and word dictionaries decide what is "common" or "weak".
  */
 export class PasswordPolicy {
-  private readonly zxcvbn = new ZxcvbnFactory({
-    dictionary: {
-      ...commonDictionary,
-      ...englishDictionary,
-      userInputs: RUSSIAN_COMMON,
-    },
-    graphs: adjacencyGraphs,
-    maxLength: PASSWORD_MAX_LENGTH,
-  });
+  private zxcvbn: ZxcvbnFactory | undefined;
+
+  /**
+   * zxcvbn with its dictionaries, built on the first check rather than at start: they cost ~33 MB
+   * of RSS that most processes (and most hours of the bot) never need (docs/performance.md).
+   */
+  private checker(): ZxcvbnFactory {
+    if (this.zxcvbn) return this.zxcvbn;
+    const require = createRequire(import.meta.url);
+    const core = require('@zxcvbn-ts/core') as typeof import('@zxcvbn-ts/core');
+    const common =
+      require('@zxcvbn-ts/language-common') as typeof import('@zxcvbn-ts/language-common');
+    const english = require('@zxcvbn-ts/language-en') as typeof import('@zxcvbn-ts/language-en');
+    this.zxcvbn = new core.ZxcvbnFactory({
+      dictionary: {
+        ...common.dictionary,
+        ...english.dictionary,
+        userInputs: RUSSIAN_COMMON,
+      },
+      graphs: common.adjacencyGraphs,
+      maxLength: PASSWORD_MAX_LENGTH,
+    });
+    return this.zxcvbn;
+  }
 
   /** `userInputs`: things about this person (the e-mail) that must not be the password. */
   check(password: string, userInputs: string[] = []): PasswordVerdict {
     const length = [...password].length;
     if (length < PASSWORD_MIN_LENGTH) return { ok: false, reason: 'too-short' };
     if (length > PASSWORD_MAX_LENGTH) return { ok: false, reason: 'too-long' };
-    const result = this.zxcvbn.check(password, userInputs);
+    const result = this.checker().check(password, userInputs);
     if (result.score >= 2) return { ok: true };
     const fromList = result.sequence.some(
       (match) =>

@@ -138,6 +138,15 @@ export class AuthService {
     this.clock = deps.clock;
   }
 
+  /** The Telegram users logged in to a cabinet now: where a notice about it is sent. */
+  async telegramUsersOf(userId: number): Promise<number[]> {
+    const ids = await this.db('telegram_identities')
+      .where({ user_id: userId })
+      .orderBy('telegram_user_id')
+      .pluck('telegram_user_id');
+    return ids.map(Number);
+  }
+
   /** The active cabinet this Telegram user is logged in to, if any. */
   async currentUser(telegramUserId: number): Promise<CurrentUser | undefined> {
     const row = await this.db('telegram_identities as ti')

@@ -185,6 +185,17 @@ export function controlApi(
     ],
     [
       'POST',
+      /^groups\/(-?\d+)\/migrate$/,
+      async (m) => {
+        const fresh = core.state.migrateGroup(Number(m[1]));
+        if (!fresh) throw new ControlError(404, `group ${m[1]} not found or already migrated`);
+        core.markDirty();
+        core.events.emit({ type: 'chat', chat_id: fresh.chat.id });
+        return chatView(fresh);
+      },
+    ],
+    [
+      'POST',
       /^chats\/(-?\d+)\/messages$/,
       async (m, req) =>
         sendUserMessage(core, chatOf(core, m[1] ?? ''), await jsonBody(req, schemas.message)),

@@ -69,6 +69,11 @@ export class EmulatorCore {
     if (raw === undefined || raw === null || raw === '') throw badRequest('chat_id is empty');
     const chat = this.state.findChat(typeof raw === 'number' ? raw : String(raw));
     if (!chat) throw badRequest('chat not found');
+    if (chat.migrated_to !== undefined) {
+      throw new ApiError(400, 'Bad Request: group chat was upgraded to a supergroup chat', {
+        migrate_to_chat_id: chat.migrated_to,
+      });
+    }
     if (chat.chat.type === 'private' && this.state.users.get(chat.chat.id)?.blocked) {
       throw new ApiError(403, 'Forbidden: bot was blocked by the user');
     }

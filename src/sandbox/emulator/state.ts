@@ -19,6 +19,8 @@ export interface ChatState {
   member_ids?: number[];
   messages: StoredMessage[];
   nextMessageId: number;
+  /** Set when this group was upgraded to a supergroup: Telegram then answers with the new id. */
+  migrated_to?: number;
 }
 
 export interface UserState {
@@ -105,6 +107,18 @@ export class SandboxState {
     };
     this.chats.set(chat.id, state);
     return state;
+  }
+
+  /**
+   * Upgrades a group to a supergroup, as Telegram does when a group grows or gets a public link:
+   * a new chat id with the same members; the old id answers 400 with `migrate_to_chat_id`.
+   */
+  migrateGroup(id: number): ChatState | undefined {
+    const old = this.chats.get(id);
+    if (!old || old.chat.type === 'private' || old.migrated_to !== undefined) return undefined;
+    const fresh = this.createGroup(old.chat.title ?? '', old.member_ids ?? []);
+    old.migrated_to = fresh.chat.id;
+    return fresh;
   }
 
   /** Resolves a Bot API `chat_id` (number or "@username") to a chat. */

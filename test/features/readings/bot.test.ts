@@ -143,12 +143,50 @@ describe('/reading and /readings through the emulator', () => {
     expect(t1.flag_reason).toBe('over-3x-average');
   });
 
+  it('when the meter was replaced and the value is below the last one, then /replaced files a meter-replacement appeal with the new serial and a photo', async () => {
+    const { person } = await residentWithRollover();
+    await person.say('/reading');
+    await person.say('99 990');
+    // The night zone (about 40 000) of a new meter that starts from zero.
+    const refused = await person.say('15');
+    expect(flat(refused.text)).toContain('Счётчик заменили? Нажмите /replaced');
+    const accounts = await person.say('/replaced');
+    expect(accounts.text).toBe('Какого лицевого счёта оно касается?');
+    await person.press(accounts, /^№ /);
+    expect((await person.next()).text).toContain('заводской номер нового счётчика');
+    const files = await person.say('Новый счётчик № 0123456, показания 15, заменён 18.11.2026');
+    expect(files.text).toContain('до 5 фото');
+    await h.client.sendDocument(person.id, person.id, {
+      filename: 'act.pdf',
+      mimeType: 'application/pdf',
+      data: Buffer.from('%PDF-1.4 акт замены'),
+    });
+    const added = await person.next();
+    await person.press(added, '✅ Готово');
+    const confirm = await person.next();
+    expect(confirm.text).toContain('Тема: Замена счётчика');
+    await person.press(confirm, '📨 Отправить');
+    expect((await person.next()).text).toMatch(/^Обращение принято, номер А-\d{4}-\d{6}\./);
+    const appeal = await h.database
+      .db('appeals')
+      .where({ telegram_user_id: person.id, topic: 'meter-replacement' })
+      .first();
+    expect(appeal).toBeDefined();
+    const attachments = await h.database
+      .db('appeal_attachments as t')
+      .join('appeal_messages as m', 'm.id', 't.message_id')
+      .where('m.appeal_id', appeal.id);
+    expect(attachments.map((a) => [a.kind, a.file_name])).toEqual([['document', 'act.pdf']]);
+    const readings = await h.database.db('meter_readings').where({ value_milli: 15_000 });
+    expect(readings).toEqual([]);
+  });
+
   it('when a value is below the last accepted one, then it is refused with the last value quoted and asked again', async () => {
     const { person } = await residentWithRollover();
     await person.say('/reading');
     const refused = await person.say('99 949');
     expect(flat(refused.text)).toBe(
-      'Показание меньше последнего принятого (99 950 кВт·ч от 20.10.2026). Проверьте цифры и введите ещё раз.',
+      'Показание меньше последнего принятого (99 950 кВт·ч от 20.10.2026). Проверьте цифры и введите ещё раз. Счётчик заменили? Нажмите /replaced — оформим обращение о замене.',
     );
     const letters = await person.say('12a45');
     expect(letters.text).toContain('нужны только цифры');

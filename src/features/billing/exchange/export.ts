@@ -36,6 +36,11 @@ export interface ExportReport {
   rows: number;
   /** Readings that changed from `accepted` to `billed` in this run. */
   markedBilled: number;
+  /**
+   * Readings left out because they are flagged as implausible and staff have not reviewed them
+   * yet (they go to billing once accepted, never as ordinary readings).
+   */
+  heldForReview: number;
   fileName: string | null;
   sha256: string;
 }
@@ -119,6 +124,7 @@ export async function exportData(
     const report = await db.transaction(async (trx) => {
       let rows = 0;
       let markedBilled = 0;
+      let heldForReview = 0;
       if (kind === 'readings') {
         const statuses = options.all ? ['accepted', 'billed'] : ['accepted'];
         for await (const page of pages<ReadingExportRow>(trx, 'r.id', pageSize, (q) =>
@@ -128,6 +134,7 @@ export async function exportData(
             .join('accounts as a', 'a.id', 'm.account_id')
             .where('r.period', period)
             .whereIn('r.status', statuses)
+            .where((q) => q.where('r.flagged', false).orWhere('r.review', 'accepted'))
             .select(
               'r.id',
               'a.number as account_number',
@@ -160,6 +167,11 @@ export async function exportData(
             .where('status', 'accepted')
             .update({ status: 'billed' });
         }
+        const [held] = await trx('meter_readings')
+          .where({ period, status: 'accepted', flagged: true })
+          .whereNull('review')
+          .count({ n: '*' });
+        heldForReview = Number(held?.n ?? 0);
       } else {
         for await (const page of pages<PaymentExportRow>(trx, 'l.id', pageSize, (q) =>
           q
@@ -225,10 +237,11 @@ export async function exportData(
           sha256,
           rows,
           markedBilled,
+          heldForReview,
           all: Boolean(options.all),
         }),
       });
-      return { kind, period, rows, markedBilled, fileName, sha256 };
+      return { kind, period, rows, markedBilled, heldForReview, fileName, sha256 };
     });
     if (path && partial) await rename(partial, path);
     return report;

@@ -28,7 +28,6 @@ interface PdfDocument {
 }
 
 const require = createRequire(import.meta.url);
-const pdfmake = require('pdfmake') as PdfMake;
 /**
  * Roboto as pdfmake ships it (it has Cyrillic): an installed npm package, so the PDF renders the
  * same on a CI machine without system fonts.
@@ -61,6 +60,8 @@ export interface PdfReport {
  * URLs at all: nothing in the data can make it fetch or read anything else.
  */
 export async function renderReportPdf(report: PdfReport): Promise<Buffer> {
+  // Loaded on first use, not at start: pdfmake and its fonts cost ~17 MB of RSS (docs/performance.md).
+  const pdfmake = require('pdfmake') as PdfMake;
   pdfmake.setFonts(FONTS);
   pdfmake.setUrlAccessPolicy(() => false);
   pdfmake.setLocalAccessPolicy((path) => resolve(path).startsWith(FONT_DIR + sep));

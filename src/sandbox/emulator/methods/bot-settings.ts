@@ -1,5 +1,5 @@
 import { badRequest } from '../api-error.js';
-import { isRecord, type Params } from '../params.js';
+import { isRecord, Params } from '../params.js';
 import type { BotCommand } from '../types.js';
 import type { MethodTable } from './method.js';
 
@@ -54,6 +54,11 @@ function commands(raw: unknown): BotCommand[] {
 export const botSettingsMethods: MethodTable = {
   setMyCommands: (core, p) => {
     const list = commands(p.json('commands'));
+    // A chat scope names a chat the bot must be in (or it was upgraded: the new id is given).
+    const scope = p.json('scope');
+    if (isRecord(scope) && scope.type === 'chat' && scope.chat_id !== undefined) {
+      core.targetChat(new Params({ chat_id: scope.chat_id }));
+    }
     const key = scopeAndLanguage(p);
     if (list.length === 0) core.state.commands.delete(key);
     else core.state.commands.set(key, list);

@@ -1,0 +1,64 @@
+/**
+ * Statements per update, and a target for `node --cpu-prof --import tsx bench/statements.ts`:
+ * `npx tsx bench/statements.ts balance|reading [updates or journeys]` runs one scenario on a small
+ * SQLite database (1 000 accounts) and prints the main database's statements per update, most
+ * frequent first. `NOSTATE=1` keeps conversation state in the main database (as before issue 12).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { createApp } from '../src/app';
+import { loadConfig } from '../src/config';
+import { createDatabase, migrateLatest, openStateDatabase } from '../src/core/db/index';
+import { createLogger } from '../src/core/logger';
+import { seedDemo } from '../src/demo/seed';
+import { drive, sayBalance, readingJourney } from './drive';
+import { createResidents } from './residents';
+import { createTransport } from './transport';
+const dir = mkdtempSync(join(tmpdir(), 'i12prof-'));
+const db = createDatabase(`sqlite:${join(dir, 'p.db')}`);
+await migrateLatest(db);
+await seedDemo(db, { accounts: 1000, seed: 1, now: new Date('2026-11-20T00:00:00Z') });
+const { telegramIds } = await createResidents(db, 800, {
+  today: '2026-11-20',
+  nowIso: '2026-11-20T00:00:00.000Z',
+});
+const config = loadConfig({ DATABASE_URL: 'sqlite::memory:', MAIL_OUTBOX_DIR: join(dir, 'o') });
+const t = createTransport();
+const stmts: Record<string, number> = {};
+db.on('query', (q: { sql: string }) => {
+  stmts[q.sql] = (stmts[q.sql] ?? 0) + 1;
+});
+const stateDb = process.env.NOSTATE
+  ? db
+  : await openStateDatabase(`sqlite:${join(dir, 'p.db')}`, db);
+const { bot } = createApp(
+  {
+    config,
+    db,
+    stateDb,
+    logger: createLogger('info', new Writable({ write: (_c, _e, d) => d() })),
+    clock: () => new Date('2026-11-20T00:00:00Z'),
+  },
+  { token: '1:b', fetch: t.fetch },
+);
+await bot.init();
+const which = process.argv[2] ?? 'balance';
+const n = Number(process.argv[3] ?? 1);
+const people =
+  which === 'balance'
+    ? Array.from({ length: n }, (_, i) => telegramIds[i % 400]!)
+    : telegramIds.slice(0, n);
+for (const k of Object.keys(stmts)) delete stmts[k];
+const m = await drive(bot, t, people, which === 'balance' ? sayBalance : readingJourney);
+if (stateDb !== db) await stateDb.destroy();
+process.stdout.write(`${JSON.stringify(m)}\n`);
+const total = Object.values(stmts).reduce((a, b) => a + b, 0);
+process.stdout.write(`statements per update ${total / m.updates}\n`);
+for (const [k, v] of Object.entries(stmts)
+  .sort((a, b) => b[1] - a[1])
+  .slice(0, 25))
+  process.stdout.write(`${(v / m.updates).toFixed(2)} ${k.slice(0, 160)}\n`);
+await db.destroy();
+rmSync(dir, { recursive: true, force: true });

@@ -1,0 +1,89 @@
+## Appeals
+appeals-topic-billing = Начисления
+appeals-topic-readings = Показания
+appeals-topic-payment = Оплата
+appeals-topic-meter-replacement = Замена счётчика
+appeals-topic-quality = Качество и отключения
+appeals-topic-other = Другое
+appeals-status-new = новое
+appeals-status-in-progress = в работе
+appeals-status-answered = есть ответ
+appeals-status-closed = закрыто
+appeals-card-title = 📨 Обращение { $number } — { $topic }
+appeals-card-status = Статус: { $status }. Ответить до { $due } включительно.
+appeals-card-overdue = ⏰ Срок ответа прошёл
+appeals-card-taken = Взял в работу: { $staff }
+appeals-card-account = Лицевой счёт: { $account }
+appeals-card-resident = Житель: { $name }, { $email }, тел. { $phone }
+appeals-card-attachments = Вложений: { $n }
+appeals-staff-take = 🛠 Взять в работу
+appeals-staff-answer = ✍️ Ответить
+appeals-staff-close = ✅ Закрыть
+appeals-staff-files = 📎 Вложения ({ $n })
+appeals-staff-overdue = ⏰ По обращению { $number } прошёл срок ответа.
+appeals-staff-resident-answer =
+    ↩️ Житель ответил по обращению { $number }:
+
+    { $text }
+appeals-staff-resident-closed = Житель закрыл обращение { $number }.
+appeals-staff-answer-prompt = Ответ на обращение { $number }: напишите его ответом (reply) на это сообщение.
+appeals-staff-answer-sent = Ответ по обращению { $number } отправлен жителю.
+appeals-staff-taken = Обращение { $number } взято в работу.
+appeals-staff-closed = Обращение { $number } закрыто.
+appeals-staff-not-allowed = С обращением { $number } так нельзя: сейчас оно «{ $status }».
+appeals-staff-not-found = Такого обращения нет.
+appeals-notice-status = Обращение { $number }: статус «{ $status }».
+appeals-notice-answer =
+    Ответ на ваше обращение { $number }:
+
+    { $answer }
+
+    Можно ответить или закрыть обращение кнопками ниже.
+appeals-reply-button = ✍️ Ответить
+appeals-close-button = ✅ Закрыть обращение
+appeals-list-title = Ваши обращения (страница { $page } из { $pages }):
+appeals-list-empty = У вас пока нет обращений. Написать нам: /appeal
+appeals-list-line = { $number } — { $topic }, { $status } ({ $date })
+appeals-thread-title = Обращение { $number } — { $topic }
+appeals-thread-resident = Вы, { $date }:
+appeals-thread-staff = Специалист, { $date }:
+appeals-thread-earlier = …и ещё { $n } более ранних сообщений
+appeals-not-found = Такого обращения нет в вашем кабинете.
+appeals-not-allowed = Это обращение уже закрыто.
+appeals-closed-by-you = Обращение { $number } закрыто. Спасибо!
+appeals-login-first = Чтобы писать нам и видеть ответы, войдите в личный кабинет: /login (или зарегистрируйтесь: /register).
+appeals-reply-prompt = Ваш ответ по обращению { $number }: напишите его здесь и отправьте.
+appeals-answer-sent = Ваш ответ по обращению { $number } передан специалисту. Статус: «в работе».
+appeals-attachment-only = (вложение)
+command-appeal = Написать нам (обращение)
+command-appeals = Мои обращения
+button-appeal = ✉️ Написать нам
+appeals-ask-topic = О чём ваше обращение? Выберите тему:
+appeals-ask-account = Какого лицевого счёта оно касается?
+appeals-no-account = Не касается счёта
+appeals-ask-text = Опишите, пожалуйста, вопрос одним сообщением.
+appeals-ask-text-meter = Напишите заводской номер нового счётчика, его первые показания и дату замены.
+appeals-text-too-long = Слишком длинное сообщение: не больше { $max } знаков. Сократите, пожалуйста.
+appeals-ask-files = Можно приложить до { $max } фото или документов (например, акт замены или фото счётчика). Когда закончите — нажмите кнопку.
+appeals-files-none = ➡️ Без вложений
+appeals-files-done = ✅ Готово
+appeals-files-expected = Пришлите фото или документ — или нажмите кнопку ниже.
+appeals-file-added = Вложение { $n } из { $max } добавлено. Пришлите ещё или нажмите «Готово».
+appeals-confirm =
+    Проверьте обращение:
+    Тема: { $topic }
+    Лицевой счёт: { $account }
+    Вложений: { $files }
+
+    { $text }
+appeals-send = 📨 Отправить
+appeals-created =
+    Обращение принято, номер { $number }.
+    Тема: { $topic }. Статус: «{ $status }».
+    Ответим до { $due } включительно. Следить за ответом: /appeals
+appeals-create-account-denied = Этот лицевой счёт не подключён к вашему кабинету. Обращение не отправлено.
+appeals-create-empty-text = Пустое обращение не отправлено.
+appeals-create-too-long = Слишком длинное сообщение. Обращение не отправлено.
+appeals-create-too-many-attachments = Слишком много вложений. Обращение не отправлено.
+appeals-send-as-appeal = ✉️ Отправить это как обращение
+appeals-unhandled-hint = Я не понял сообщение. Если это вопрос к нам — его можно отправить как обращение, специалист ответит.

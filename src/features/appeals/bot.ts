@@ -1,0 +1,206 @@
+import { hears } from '@grammyjs/i18n';
+import { Composer } from 'grammy';
+import type { InlineKeyboardButton } from 'grammy/types';
+import type { BotContext } from '../../core/context';
+import type { AuthService } from '../auth/service';
+import { enterAppeal } from './conversations';
+import { appealCallbacks, appealPatterns, residentAppealKeyboard } from './keyboards';
+import type { AttachmentInput } from './repo';
+import type { ActResult, AppealsService } from './service';
+import { appealLine, type Texts, threadText } from './views';
+
+export interface AppealsFeatureDeps {
+  auth: Pick<AuthService, 'currentUser'>;
+  appeals: AppealsService;
+  timeZone: string;
+}
+
+/** An appeal number as printed in prompts and notices. */
+const APPEAL_NUMBER = /А-\d{4}-\d{6}/;
+
+/**
+ * The resident's side of appeals: `/appeals` (paged, the thread on tap), answering a staff reply
+ * (a Telegram reply to the bot's prompt, which names the appeal) and closing. Ids in buttons are
+ * untrusted: the service answers «not found» for anybody else's appeal and audits it.
+ */
+export function createAppealsFeature({
+  auth,
+  appeals,
+  timeZone,
+}: AppealsFeatureDeps): Composer<BotContext> {
+  const feature = new Composer<BotContext>();
+  const privateChat = feature.chatType('private');
+  const textsOf = async (ctx: BotContext): Promise<Texts> => ({
+    t: (key, vars) => ctx.t(key, vars),
+    locale: (await ctx.i18n.getLocale()) ?? 'ru',
+    timeZone,
+  });
+
+  const resident = async (ctx: BotContext) => {
+    const user = ctx.from ? await auth.currentUser(ctx.from.id) : undefined;
+    if (!user) {
+      if (ctx.callbackQuery) await ctx.answerCallbackQuery();
+      await ctx.reply(ctx.t('appeals-login-first'));
+    }
+    return user;
+  };
+
+  const showList = async (ctx: BotContext, page: number) => {
+    const user = await resident(ctx);
+    if (!user) return;
+    if (ctx.callbackQuery) await ctx.answerCallbackQuery();
+    const list = await appeals.listOwn(user.id, page);
+    const texts = await textsOf(ctx);
+    if (list.items.length === 0) {
+      await ctx.reply(ctx.t('appeals-list-empty'));
+      return;
+    }
+    const rows: InlineKeyboardButton[][] = list.items.map((a) => [
+      { text: a.number, callback_data: appealCallbacks.open(a.id) },
+    ]);
+    const nav: InlineKeyboardButton[] = [];
+    if (list.page > 0) nav.push({ text: '◀️', callback_data: appealCallbacks.page(list.page - 1) });
+    if (list.page + 1 < list.pages) {
+      nav.push({ text: '▶️', callback_data: appealCallbacks.page(list.page + 1) });
+    }
+    if (nav.length > 0) rows.push(nav);
+    await ctx.reply(
+      [
+        ctx.t('appeals-list-title', { page: list.page + 1, pages: list.pages }),
+        '',
+        ...list.items.map((a) => appealLine(texts, a)),
+      ].join('\n'),
+      { reply_markup: { inline_keyboard: rows } },
+    );
+  };
+
+  const startAppeal = async (ctx: BotContext) => {
+    if (await resident(ctx)) await enterAppeal(ctx);
+  };
+  privateChat.command('appeal', startAppeal);
+  // «Счётчик заменили?» from /reading: a value below the last one, or one taken as a rollover.
+  privateChat.command('replaced', async (ctx) => {
+    if (await resident(ctx)) await enterAppeal(ctx, { topic: 'meter-replacement' });
+  });
+  privateChat.filter(hears('button-appeal'), startAppeal);
+  privateChat.callbackQuery(appealPatterns.start, async (ctx) => {
+    await ctx.answerCallbackQuery();
+    await startAppeal(ctx);
+  });
+  // «Отправить это как обращение?»: the text is the message the hint quoted (Telegram's copy,
+  // not callback data), so it cannot be forged into someone else's words.
+  privateChat.callbackQuery(appealPatterns.fromText, async (ctx) => {
+    await ctx.answerCallbackQuery();
+    if (!(await resident(ctx))) return;
+    const quoted = ctx.callbackQuery.message?.reply_to_message;
+    const text = quoted?.from?.id === ctx.from.id ? quoted.text : undefined;
+    await enterAppeal(ctx, text ? { text } : undefined);
+  });
+  privateChat.command('appeals', (ctx) => showList(ctx, 0));
+  privateChat.callbackQuery(appealPatterns.page, (ctx) => showList(ctx, Number(ctx.match[1])));
+
+  privateChat.callbackQuery(appealPatterns.open, async (ctx) => {
+    const user = await resident(ctx);
+    if (!user) return;
+    const thread = await appeals.threadOwn(user.id, Number(ctx.match[1]), ctx.from.id);
+    if (!thread) {
+      await ctx.answerCallbackQuery({ text: ctx.t('appeals-not-found'), show_alert: true });
+      return;
+    }
+    await ctx.answerCallbackQuery();
+    await ctx.reply(threadText(await textsOf(ctx), thread), {
+      reply_markup: residentAppealKeyboard(ctx.t, thread.id, thread.status),
+    });
+  });
+
+  privateChat.callbackQuery(appealPatterns.reply, async (ctx) => {
+    const user = await resident(ctx);
+    if (!user) return;
+    const thread = await appeals.threadOwn(user.id, Number(ctx.match[1]), ctx.from.id);
+    if (!thread || thread.status === 'closed') {
+      await ctx.answerCallbackQuery({
+        text: ctx.t(thread ? 'appeals-not-allowed' : 'appeals-not-found'),
+        show_alert: true,
+      });
+      return;
+    }
+    await ctx.answerCallbackQuery();
+    await ctx.reply(ctx.t('appeals-reply-prompt', { number: thread.number }), {
+      reply_markup: { force_reply: true, input_field_placeholder: thread.number },
+    });
+  });
+
+  privateChat.callbackQuery(appealPatterns.close, async (ctx) => {
+    const user = await resident(ctx);
+    if (!user) return;
+    const result = await appeals.residentClose({
+      userId: user.id,
+      telegramUserId: ctx.from.id,
+      appealId: Number(ctx.match[1]),
+    });
+    await answerOutcome(ctx, result, 'appeals-closed-by-you');
+  });
+
+  // A reply to the bot's prompt (or to a staff answer) that names an appeal: the resident's answer.
+  privateChat.on(['message:text', 'message:photo', 'message:document'], async (ctx, next) => {
+    const replied = ctx.message.reply_to_message;
+    if (!replied || replied.from?.id !== ctx.me.id) return next();
+    const number = (replied.text ?? replied.caption ?? '').match(APPEAL_NUMBER)?.[0];
+    const text = ctx.message.text ?? ctx.message.caption ?? '';
+    if (!number || text.startsWith('/')) return next();
+    const user = await resident(ctx);
+    if (!user) return;
+    const appealId = await appeals.idByNumber(number);
+    const attachments: AttachmentInput[] = [];
+    const photo = ctx.message.photo?.at(-1);
+    if (photo) attachments.push({ kind: 'photo', fileId: photo.file_id });
+    if (ctx.message.document) {
+      attachments.push({
+        kind: 'document',
+        fileId: ctx.message.document.file_id,
+        fileName: ctx.message.document.file_name ?? null,
+      });
+    }
+    const result =
+      appealId === undefined
+        ? ({ kind: 'not-found' } as const)
+        : await appeals.residentAnswer({
+            userId: user.id,
+            telegramUserId: ctx.from.id,
+            appealId,
+            text: text || ctx.t('appeals-attachment-only'),
+            attachments,
+          });
+    await answerOutcome(ctx, result, 'appeals-answer-sent');
+  });
+
+  // Free text nobody understood, from a logged-in resident: the hint, and an offer to send it on.
+  privateChat.on('message:text', async (ctx, next) => {
+    if (ctx.message.text.startsWith('/')) return next();
+    const user = await auth.currentUser(ctx.from.id);
+    if (!user) return next();
+    await ctx.reply(ctx.t('appeals-unhandled-hint'), {
+      reply_parameters: { message_id: ctx.message.message_id },
+      reply_markup: {
+        inline_keyboard: [
+          [{ text: ctx.t('appeals-send-as-appeal'), callback_data: appealCallbacks.fromText }],
+        ],
+      },
+    });
+  });
+  return feature;
+}
+
+async function answerOutcome(ctx: BotContext, result: ActResult, doneKey: string): Promise<void> {
+  const text =
+    result.kind === 'done'
+      ? ctx.t(doneKey, { number: result.appeal.number })
+      : result.kind === 'not-allowed'
+        ? ctx.t('appeals-not-allowed')
+        : ctx.t('appeals-not-found');
+  if (ctx.callbackQuery) {
+    await ctx.answerCallbackQuery(result.kind === 'done' ? undefined : { text, show_alert: true });
+    if (result.kind !== 'done') return;
+  }
+  await ctx.reply(text);
+}

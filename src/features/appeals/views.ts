@@ -1,0 +1,172 @@
+import type { TextPayload } from '../../core/outbox/outbox';
+import { residentAppealKeyboard, staffCardKeyboard } from './keyboards';
+import type { AppealStatus } from './rules';
+import type { AppealCard, AppealThread, AppealView } from './service';
+
+/** What rendering needs: the texts of one language, and the zone dates are shown in. */
+export interface Texts {
+  t: (key: string, vars?: Record<string, string | number>) => string;
+  locale: string;
+  timeZone: string;
+}
+
+/** Telegram's limit on one message's text. */
+const TEXT_LIMIT = 4096;
+
+/** A UTC instant as local date and time, with the month in words («12 марта 2026, 00:00»). */
+export function localDateTime(texts: Texts, instant: string): string {
+  return new Intl.DateTimeFormat(texts.locale === 'en' ? 'en-GB' : 'ru-RU', {
+    timeZone: texts.timeZone,
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+  }).format(new Date(instant));
+}
+
+/** The last moment of the deadline: due_at is exclusive (local midnight), so show the day before. */
+export function dueDate(texts: Texts, dueAt: string): string {
+  return new Intl.DateTimeFormat(texts.locale === 'en' ? 'en-GB' : 'ru-RU', {
+    timeZone: texts.timeZone,
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+  }).format(new Date(Date.parse(dueAt) - 1));
+}
+
+export function statusLabel(texts: Texts, status: AppealStatus): string {
+  return texts.t(`appeals-status-${status.replace('_', '-')}`);
+}
+
+export function topicLabel(texts: Texts, topic: string): string {
+  return texts.t(`appeals-topic-${topic}`);
+}
+
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/** The card in the admin chat: plain text (no parse mode: the resident's words cannot inject markup). */
+export function adminCardText(texts: Texts, card: AppealCard): string {
+  const { t } = texts;
+  const first = card.messages[0];
+  const attachments = card.messages.reduce((n, m) => n + m.attachments.length, 0);
+  const lines = [
+    t('appeals-card-title', { number: card.number, topic: topicLabel(texts, card.topic) }),
+    t('appeals-card-status', {
+      status: statusLabel(texts, card.status),
+      due: dueDate(texts, card.dueAt),
+    }),
+  ];
+  if (card.overdue) lines.push(t('appeals-card-overdue'));
+  if (card.takenBy !== null) lines.push(t('appeals-card-taken', { staff: String(card.takenBy) }));
+  lines.push(t('appeals-card-account', { account: card.accountNumber ?? '—' }));
+  lines.push(
+    t('appeals-card-resident', {
+      name: card.resident.fullName ?? '—',
+      email: card.resident.email ?? '—',
+      phone: card.resident.phone ?? '—',
+    }),
+  );
+  if (attachments > 0) lines.push(t('appeals-card-attachments', { n: attachments }));
+  const head = lines.join('\n');
+  return `${head}\n\n${clip(first?.text ?? '', TEXT_LIMIT - head.length - 2)}`;
+}
+
+export function adminCardPayload(texts: Texts, card: AppealCard): TextPayload {
+  const attachments = card.messages.reduce((n, m) => n + m.attachments.length, 0);
+  return {
+    text: adminCardText(texts, card),
+    reply_markup: staffCardKeyboard(texts.t, card, attachments),
+  };
+}
+
+/** A status change or a staff answer, to the resident. */
+export function residentNotice(
+  texts: Texts,
+  notice: { id: number; number: string; status: AppealStatus; answer?: string },
+): TextPayload {
+  const { t } = texts;
+  const text =
+    notice.answer !== undefined
+      ? t('appeals-notice-answer', { number: notice.number, answer: clip(notice.answer, 3500) })
+      : t('appeals-notice-status', {
+          number: notice.number,
+          status: statusLabel(texts, notice.status),
+        });
+  return { text, reply_markup: residentAppealKeyboard(t, notice.id, notice.status) };
+}
+
+/** The resident's answer (or closing), copied to the admin chat under the appeal's card. */
+export function residentAnswerCopy(
+  texts: Texts,
+  copy: {
+    number: string;
+    text?: string;
+    attachments: number;
+    closed: boolean;
+    cardMessageId?: number;
+  },
+): TextPayload {
+  const { t } = texts;
+  const text = copy.closed
+    ? t('appeals-staff-resident-closed', { number: copy.number })
+    : t('appeals-staff-resident-answer', {
+        number: copy.number,
+        text: clip(copy.text ?? '', 3500),
+        attachments: copy.attachments,
+      });
+  return {
+    text,
+    ...(copy.cardMessageId
+      ? { reply_parameters: { message_id: copy.cardMessageId, allow_sending_without_reply: true } }
+      : {}),
+  };
+}
+
+/** One line of `/appeals`. */
+export function appealLine(texts: Texts, appeal: AppealView): string {
+  return texts.t('appeals-list-line', {
+    number: appeal.number,
+    topic: topicLabel(texts, appeal.topic),
+    status: statusLabel(texts, appeal.status),
+    date: localDateTime(texts, appeal.createdAt),
+  });
+}
+
+/** The whole thread, newest turns kept when it would not fit one message. */
+export function threadText(texts: Texts, thread: AppealThread): string {
+  const { t } = texts;
+  const head = [
+    t('appeals-thread-title', { number: thread.number, topic: topicLabel(texts, thread.topic) }),
+    t('appeals-card-status', {
+      status: statusLabel(texts, thread.status),
+      due: dueDate(texts, thread.dueAt),
+    }),
+  ].join('\n');
+  const turns = thread.messages.map((m) =>
+    [
+      t(m.author === 'staff' ? 'appeals-thread-staff' : 'appeals-thread-resident', {
+        date: localDateTime(texts, m.createdAt),
+      }),
+      clip(m.text, 1500),
+      ...(m.attachments.length > 0
+        ? [t('appeals-card-attachments', { n: m.attachments.length })]
+        : []),
+    ].join('\n'),
+  );
+  const kept: string[] = [];
+  let length = head.length;
+  for (const turn of [...turns].reverse()) {
+    if (length + turn.length + 2 > TEXT_LIMIT - 40) break;
+    kept.unshift(turn);
+    length += turn.length + 2;
+  }
+  const skipped = turns.length - kept.length;
+  return [
+    head,
+    ...(skipped > 0 ? [t('appeals-thread-earlier', { n: skipped })] : []),
+    ...kept,
+  ].join('\n\n');
+}
