@@ -35,6 +35,7 @@ import { RateLimiter } from './core/rate-limit';
 import { type RenderPdf, RenderPool } from './core/render-pool/index';
 import { Scheduler } from './core/scheduler';
 import { SecretInputGate, SecretVault, secretInput } from './core/secret-input';
+import { Residents } from './core/resident';
 import { KnexStorageAdapter } from './core/storage';
 import { createAccountsFeature } from './features/accounts/bot';
 import { createLinkConversation, LINK_CONVERSATION } from './features/accounts/conversations';
@@ -447,8 +448,16 @@ function buildBot(
   bot.api.config.use(retry);
   bot.api.config.use(followAdminChatMigration(services.adminChat, logger));
 
+  // Who the sender is and which language they chose: read at most once per update.
+  const residents = new Residents({
+    user: async (telegramUserId) => {
+      const user = await services.auth.currentUser(telegramUserId);
+      return user ? { id: user.id, fullName: user.fullName, email: user.email } : undefined;
+    },
+    locale: (telegramUserId) => services.languages.chosenLocale(telegramUserId),
+  });
   const chosenLocale = async (ctx: Context): Promise<Locale | undefined> =>
-    ctx.from ? services.languages.chosenLocale(ctx.from.id) : undefined;
+    ctx.from ? residents.locale(ctx.from.id) : undefined;
   const i18n = createI18n<BotContext>(config.defaultLocale, chosenLocale);
   const conversationI18n = createI18n<ConversationContext>(config.defaultLocale, chosenLocale);
 
@@ -470,6 +479,7 @@ function buildBot(
     return Promise.resolve();
   });
   if (options.dedupeUpdates) bot.use(dedupeUpdates(db, deps.clock));
+  bot.use(residents.middleware());
 
   bot.catch(async (error) => {
     const { ctx } = error;
@@ -501,8 +511,13 @@ function buildBot(
   // store them (see core/secret-input); the conversation kit arms and clears the mark.
   const gate = new SecretInputGate(stateDb, deps.clock);
   const vault = new SecretVault(deps.clock);
+  // Once per update; a flow that changes who the person is (login, withdrawal) says so itself.
   const whoIs = async (telegramUserId: number): Promise<Who> =>
-    (await services.auth.currentUser(telegramUserId)) ? 'resident' : 'guest';
+    (await residents.user(telegramUserId)) ? 'resident' : 'guest';
+  const residentOf = async (telegramUserId: number) => {
+    const resident = await residents.user(telegramUserId);
+    return resident ? { userId: resident.id } : undefined;
+  };
   const leave = async (ctx: FlowContext, text: string, who: Who, extra?: { markup?: Markup }) => {
     if (who === 'resident') {
       await ctx.reply(text, { reply_markup: extra?.markup ?? mainMenuKeyboard(ctx) });
@@ -513,7 +528,7 @@ function buildBot(
       reply_markup: guestKeyboard(ctx),
     });
   };
-  const kit: ConversationKit = createConversationKit({ gate, vault, whoIs, leave });
+  const kit: ConversationKit = createConversationKit({ gate, vault, whoIs, residentOf, leave });
 
   bot.use(
     conversations<BotContext, ConversationContext>({
@@ -543,6 +558,7 @@ function buildBot(
 
   const showMenu = async (ctx: BotContext) => {
     if (ctx.chat?.type !== 'private' || !ctx.from) return;
+    residents.forget(ctx.from.id); // shown after a logout: who they were a moment ago is stale
     if ((await whoIs(ctx.from.id)) === 'resident') return;
     await ctx.reply(ctx.t('start-welcome', { operator: config.operator.name }), {
       reply_markup: guestKeyboard(ctx),
@@ -673,14 +689,13 @@ function buildBot(
     ),
   );
 
-  bot.use(createConsentGate({ auth: services.auth, consents: services.consents }));
+  bot.use(createConsentGate({ consents: services.consents }));
   bot.use(createAuthFeature({ auth: services.auth, afterLogout: showMenu }));
-  bot.use(createHelpFeature({ config, auth: services.auth }));
+  bot.use(createHelpFeature({ config }));
   bot.use(createLanguageFeature());
   bot.use(
     createAccountsFeature({
       accounts: services.accounts,
-      auth: services.auth,
       operatorPhone: config.operator.phone,
     }),
   );
@@ -688,7 +703,6 @@ function buildBot(
     createBalanceFeature({
       accounts: services.accounts,
       balance: services.balance,
-      auth: services.auth,
       renderPool,
     }),
   );
@@ -704,7 +718,6 @@ function buildBot(
   );
   bot.use(
     createProfileFeature({
-      auth: services.auth,
       profile: services.profile,
       languages: services.languages,
       timeZone: config.timeZone,
@@ -713,12 +726,11 @@ function buildBot(
   );
   bot.use(
     createRightsFeature({
-      auth: services.auth,
       rights: services.rights,
       timeZone: config.timeZone,
     }),
   );
-  bot.use(createReadingsFeature({ auth: services.auth, readings: services.readings }));
+  bot.use(createReadingsFeature({ readings: services.readings }));
   bot.use(
     createAppealsFeature({
       auth: services.auth,
@@ -744,7 +756,7 @@ function buildBot(
       translate,
     }),
   );
-  bot.use(createUnhandledFeature({ menu: guestMenuFor(services.auth) }));
+  bot.use(createUnhandledFeature({ menu: guestMenuFor() }));
   return bot;
 }
 
@@ -861,7 +873,6 @@ function clientOptions(
   };
 }
 
-function guestMenuFor(auth: AuthService) {
-  return async (ctx: BotContext) =>
-    ctx.from && !(await auth.currentUser(ctx.from.id)) ? guestKeyboard(ctx) : undefined;
+function guestMenuFor() {
+  return async (ctx: BotContext) => (!(await ctx.resident()) ? guestKeyboard(ctx) : undefined);
 }

@@ -3,10 +3,9 @@ import { Composer, InlineKeyboard, InputFile } from 'grammy';
 import type { BotContext } from '../../core/context';
 import { formatLocale, formatPeriod, formatPeriodShort, zoneName } from '../../core/format';
 import type { RenderPool } from '../../core/render-pool/index';
-import { residentOrLoginHint } from '../accounts/bot';
 import { accountButtons } from '../accounts/keyboards';
 import type { AccountsService } from '../accounts/service';
-import type { AuthService } from '../auth/service';
+import { residentOrLoginHint } from '../help/guard';
 import { balanceButtons, balanceKeyboard, balancePatterns, historyKeyboard } from './keyboards';
 import { isPeriod } from './rules';
 import type { BalanceService } from './service';
@@ -15,7 +14,6 @@ import { balanceText, historyText } from './views';
 export interface BalanceFeatureDeps {
   accounts: AccountsService;
   balance: BalanceService;
-  auth: AuthService;
   /** The app's render pool: the chart is drawn off the event loop. */
   renderPool: Pick<RenderPool, 'renderChart'>;
 }
@@ -35,7 +33,6 @@ function matchedArgs(ctx: BotContext): { accountId?: number; period?: string } {
 export function createBalanceFeature({
   accounts,
   balance,
-  auth,
   renderPool,
 }: BalanceFeatureDeps): Composer<BotContext> {
   const feature = new Composer<BotContext>();
@@ -46,7 +43,7 @@ export function createBalanceFeature({
     ctx.answerCallbackQuery({ text: ctx.t('accounts-not-yours'), show_alert: true });
 
   const showBalance = async (ctx: BotContext, accountId: number): Promise<boolean> => {
-    const user = await residentOrLoginHint(ctx, auth);
+    const user = await residentOrLoginHint(ctx);
     if (!user) return true;
     const summary = await balance.summary(user.id, accountId, ctx.from?.id);
     if (!summary) return false;
@@ -58,7 +55,7 @@ export function createBalanceFeature({
   };
 
   const balanceCommand = async (ctx: BotContext) => {
-    const user = await residentOrLoginHint(ctx, auth);
+    const user = await residentOrLoginHint(ctx);
     if (!user || !ctx.from) return;
     const current = await accounts.currentAccount(ctx.from.id, user.id);
     if (!current) {
@@ -78,7 +75,7 @@ export function createBalanceFeature({
   });
 
   privateChat.callbackQuery(balancePatterns.history, async (ctx) => {
-    const user = await residentOrLoginHint(ctx, auth);
+    const user = await residentOrLoginHint(ctx);
     if (!user) return;
     const { accountId, period } = matchedArgs(ctx);
     const page =
@@ -104,7 +101,7 @@ export function createBalanceFeature({
   });
 
   privateChat.callbackQuery(balancePatterns.chart, async (ctx) => {
-    const user = await residentOrLoginHint(ctx, auth);
+    const user = await residentOrLoginHint(ctx);
     if (!user) return;
     const { accountId } = matchedArgs(ctx);
     const series =

@@ -1,11 +1,10 @@
 import argon2 from 'argon2';
 import type { AuditAction, AuditLog } from '../../core/audit';
 import type { Db } from '../../core/db/index';
-import { nowIso } from '../../core/db/index';
+import { isUniqueViolation, nowIso } from '../../core/db/index';
 import type { Locale } from '../../core/i18n';
 import type { Mailer } from '../../core/mail/mailer';
 import type { RateLimiter } from '../../core/rate-limit';
-import { isUniqueViolation } from '../auth/repo';
 import {
   CODE_RESEND_AFTER_MS,
   CODE_TTL_MS,

@@ -2,7 +2,6 @@ import { formatDate, localeOf as formatLocaleOf } from '../../core/format';
 import { hears } from '@grammyjs/i18n';
 import { Composer } from 'grammy';
 import type { BotContext } from '../../core/context';
-import type { AuthService } from '../auth/service';
 import { enterReading, formatKwh, zoneLabel } from './conversations';
 import {
   historyKeyboard,
@@ -15,7 +14,6 @@ import type { ZoneCode } from './rules';
 import type { HistoryItem, HistoryPage, ReadingsService } from './service';
 
 export interface ReadingsFeatureDeps {
-  auth: Pick<AuthService, 'currentUser'>;
   readings: ReadingsService;
 }
 
@@ -65,16 +63,13 @@ function historyText(ctx: BotContext, page: HistoryPage, locale: string): string
  * paged — and /reminders, the monthly reminder switch. Guests are asked to log in first; ids in
  * buttons are re-checked by the service (a forged account id gets a refusal).
  */
-export function createReadingsFeature({
-  auth,
-  readings,
-}: ReadingsFeatureDeps): Composer<BotContext> {
+export function createReadingsFeature({ readings }: ReadingsFeatureDeps): Composer<BotContext> {
   const feature = new Composer<BotContext>();
   const privateChat = feature.chatType('private');
   const localeOf = async (ctx: BotContext) => (await ctx.i18n.getLocale()) ?? 'ru';
 
   const resident = async (ctx: BotContext) => {
-    const user = ctx.from ? await auth.currentUser(ctx.from.id) : undefined;
+    const user = await ctx.resident();
     if (!user) {
       if (ctx.callbackQuery) await ctx.answerCallbackQuery();
       await ctx.reply(ctx.t('readings-login-first'));

@@ -227,29 +227,19 @@ export function createReadingConversation(deps: ReadingConversationDeps) {
     conversation: BotConversation,
     ctx: Ctx,
   ): Promise<void> {
-    const telegramUserId = ctx.from?.id;
-    if (telegramUserId === undefined) return;
+    const resident = await kit.resident(conversation, ctx, 'readings-login-first');
+    if (!resident) return;
+    const { userId, telegramUserId } = resident;
     const locale = await localeOf(ctx);
-    const start = await conversation.external(async () => {
-      const user = await deps.auth.currentUser(telegramUserId);
-      if (!user) return { kind: 'guest' as const };
-      const account = await deps.readings.currentAccount(telegramUserId, user.id);
-      if (!account) return { kind: 'no-account' as const };
-      const window = deps.readings.window();
-      const meters = window.accepts
-        ? ((await deps.readings.meterChoices(user.id, account.id)) ?? [])
-        : [];
-      return { kind: 'ok' as const, userId: user.id, account, window, meters };
-    });
-    if (start.kind === 'guest') {
-      await kit.finish(conversation, ctx, ctx.t('readings-login-first'));
-      return;
-    }
+    // The database is read here, once (the form of a single meter included) …
+    const start = await conversation.external(() =>
+      deps.readings.openReading(telegramUserId, userId),
+    );
     if (start.kind === 'no-account') {
       await kit.finish(conversation, ctx, ctx.t('readings-no-account'));
       return;
     }
-    const { userId, account, window, meters } = start;
+    const { account, window, meters } = start;
     // Refused outside the window: say when it opens, and ask nothing.
     if (!window.accepts) {
       await ctx.reply(refusalText(ctx, 'window-closed', details({ window })));
@@ -281,7 +271,9 @@ export function createReadingConversation(deps: ReadingConversationDeps) {
       at = picked.ctx;
     }
 
-    const opened = await conversation.external(() => deps.readings.readingForm(userId, meterId));
+    const opened =
+      start.opened ??
+      (await conversation.external(() => deps.readings.readingForm(userId, meterId)));
     if (!opened.ok) {
       await kit.finish(conversation, at, refusalText(at, opened.refusal, details(opened)));
       return;
@@ -353,8 +345,9 @@ export function createReadingConversation(deps: ReadingConversationDeps) {
       at = decision.ctx;
       if (!decision.value) continue;
 
+      // … and written here, once: the service checks the values and ownership again.
       const result = await conversation.external(() =>
-        deps.readings.submitReading(userId, meterId, values, {
+        deps.readings.submitOnForm(userId, form, values, {
           confirmedImplausible: prepared.implausible,
         }),
       );
@@ -369,7 +362,8 @@ export function createReadingConversation(deps: ReadingConversationDeps) {
       }
       const lines = [at.t('readings-accepted', { ids: result.ids.join(', ') })];
       if (result.replaced) lines.push(at.t('readings-accepted-replaced'));
-      await kit.finish(conversation, at, lines.join('\n'));
+      // The submit has just re-checked the cabinet: the main menu needs no further read.
+      await kit.finish(conversation, at, lines.join('\n'), { who: 'resident' });
       return;
     }
     await kit.finish(conversation, at, at.t('readings-too-many-tries'));

@@ -1,16 +1,14 @@
 import { Composer, InputFile } from 'grammy';
 import type { BotContext } from '../../../core/context';
-import { isLocale, type Locale } from '../../../core/i18n';
-import type { AuthService } from '../../auth/service';
-import { requireActor } from '../../profile/bot';
 import { formatConsentVersion, formatDateTime, formatLocale } from '../../../core/format';
+import { isLocale, type Locale } from '../../../core/i18n';
+import { residentOrLoginHint } from '../../help/guard';
 import { splitForTelegram } from '../consent';
 import { enterWithdraw } from './conversations';
 import { privacyKeyboard, rightsPatterns } from './keyboards';
 import type { RightsService } from './service';
 
 export interface RightsFeatureDeps {
-  auth: AuthService;
   rights: RightsService;
   timeZone: string;
 }
@@ -20,14 +18,19 @@ async function localeOf(ctx: BotContext): Promise<Locale> {
   return isLocale(locale) ? locale : 'ru';
 }
 
+async function requireActor(ctx: BotContext) {
+  const user = await residentOrLoginHint(ctx, 'profile-login-first');
+  return user ? { userId: user.id, telegramUserId: user.telegramUserId } : undefined;
+}
+
 /** /privacy, /mydata and /withdraw (152-ФЗ rights) for logged-in residents. */
 export function createRightsFeature(deps: RightsFeatureDeps): Composer<BotContext> {
-  const { auth, rights } = deps;
+  const { rights } = deps;
   const feature = new Composer<BotContext>();
   const privateChat = feature.chatType('private');
 
   privateChat.command('privacy', async (ctx) => {
-    const actor = await requireActor(ctx, auth);
+    const actor = await requireActor(ctx);
     if (!actor) return;
     const locale = await localeOf(ctx);
     const consent = await rights.consent(actor.userId, locale);
@@ -46,7 +49,7 @@ export function createRightsFeature(deps: RightsFeatureDeps): Composer<BotContex
   });
 
   const sendMyData = async (ctx: BotContext) => {
-    const actor = await requireActor(ctx, auth);
+    const actor = await requireActor(ctx);
     if (!actor) return;
     if (ctx.callbackQuery) await ctx.answerCallbackQuery();
     await ctx.reply(ctx.t('rights-mydata-preparing'));
@@ -64,7 +67,7 @@ export function createRightsFeature(deps: RightsFeatureDeps): Composer<BotContex
   privateChat.callbackQuery(rightsPatterns.mydata, sendMyData);
 
   const startWithdrawal = async (ctx: BotContext) => {
-    const actor = await requireActor(ctx, auth);
+    const actor = await requireActor(ctx);
     if (!actor) return;
     if (ctx.callbackQuery) await ctx.answerCallbackQuery();
     await enterWithdraw(ctx);
