@@ -33,8 +33,10 @@ import { OUTBOX_PRIORITY, Outbox } from './core/outbox/outbox';
 import type { PacingOptions } from './core/outbox/pacer';
 import { OutboxWorker } from './core/outbox/worker';
 import { RateLimiter } from './core/rate-limit';
+import { type RenderPdf, RenderPool } from './core/render-pool/index';
 import { Scheduler } from './core/scheduler';
 import { SecretInputGate, SecretVault, secretInput } from './core/secret-input';
+import { Residents } from './core/resident';
 import { KnexStorageAdapter } from './core/storage';
 import { createAccountsFeature } from './features/accounts/bot';
 import { createLinkConversation, LINK_CONVERSATION } from './features/accounts/conversations';
@@ -201,9 +203,26 @@ export interface ServiceDeps {
   mailer: Mailer;
   translate: Translate;
   clock: Clock;
+  /**
+   * PDF rendering off the event loop (the app's `RenderPool`). Tests of services that render
+   * nothing may leave it out; a render then fails with a clear error.
+   */
+  renderPdf?: RenderPdf;
 }
 
-export function createServices({ config, db, mailer, translate, clock }: ServiceDeps): Services {
+/** Stands in where no render pool was given: says so instead of rendering on the event loop. */
+const noRenderPool: RenderPdf = async () => {
+  throw new Error('no render pool: pass renderPdf (RenderPool#renderPdf) to createServices');
+};
+
+export function createServices({
+  config,
+  db,
+  mailer,
+  translate,
+  clock,
+  renderPdf = noRenderPool,
+}: ServiceDeps): Services {
   const audit = new AuditLog(db, clock);
   const outbox = new Outbox(db, clock);
   const consents = new ConsentService(db, config.operator, clock);
@@ -235,6 +254,7 @@ export function createServices({ config, db, mailer, translate, clock }: Service
     operatorName: config.operator.name,
     timeZone: config.timeZone,
     clock,
+    renderPdf,
   });
   const languages = new LanguageService(db, clock);
   const accounts = new AccountsService({
@@ -372,6 +392,11 @@ export interface App {
   background: Background;
   /** Monthly receipts after a charges import (a scheduler job; tests run it directly). */
   receiptDelivery: ReceiptDelivery;
+  /**
+   * The render workers (PDFs, the chart): unstarted until `warm()` (main.ts, the sandbox) or the
+   * first render; `close()` on stop, after the bot and background stop.
+   */
+  renderPool: RenderPool;
 }
 
 export function createApp(deps: AppDeps, options: BotOptions): App {
@@ -379,14 +404,22 @@ export function createApp(deps: AppDeps, options: BotOptions): App {
   const textsI18n = createI18n(config.defaultLocale, async () => undefined);
   const translate: Translate = (locale, key, vars) => textsI18n.t(locale, key, vars);
   const mailer = createMailer(config.mail, deps.clock, logger, options.onMailSent);
-  const services = createServices({ config, db, mailer, translate, clock: deps.clock });
+  const renderPool = new RenderPool();
+  const services = createServices({
+    config,
+    db,
+    mailer,
+    translate,
+    clock: deps.clock,
+    renderPdf: renderPool.renderPdf,
+  });
   const overrun = qrPayeeOverBudget(payeeOf(config.operator), config.payments.qrMaxBytes);
   if (overrun > 0)
     logger.warn(
       { bytes: overrun, limit: config.payments.qrMaxBytes },
       'payment QR: the operator requisites exceed the ГОСТ Р 56042-2014 budget; the purpose and payer fields are left out',
     );
-  const bot = buildBot(deps, options, services, translate);
+  const bot = buildBot(deps, options, services, translate, renderPool);
   const background = createBackground(deps, options, services);
   const receiptDelivery = new ReceiptDelivery({
     db,
@@ -399,12 +432,13 @@ export function createApp(deps: AppDeps, options: BotOptions): App {
       (await services.languages.chosenLocale(telegramUserId)) ?? config.defaultLocale,
     dir: config.payments.receiptsDir,
     clock: deps.clock,
+    renderPdf: renderPool.renderPdf,
   });
   // After a charges import (by the CLI, in another process) the next pass delivers the receipts.
   background.scheduler.every('receipt-delivery', 10 * 60_000, async () => {
     await receiptDelivery.run();
   });
-  return { bot, services, background, receiptDelivery };
+  return { bot, services, background, receiptDelivery, renderPool };
 }
 
 function buildBot(
@@ -412,6 +446,7 @@ function buildBot(
   options: BotOptions,
   services: Services,
   translate: Translate,
+  renderPool: RenderPool,
 ): Bot<BotContext> {
   const { config, db, logger } = deps;
   const stateDb = deps.stateDb ?? db;
@@ -424,8 +459,16 @@ function buildBot(
   bot.api.config.use(retry);
   bot.api.config.use(followAdminChatMigration(services.adminChat, logger));
 
+  // Who the sender is and which language they chose: read at most once per update.
+  const residents = new Residents({
+    user: async (telegramUserId) => {
+      const user = await services.auth.currentUser(telegramUserId);
+      return user ? { id: user.id, fullName: user.fullName, email: user.email } : undefined;
+    },
+    locale: (telegramUserId) => services.languages.chosenLocale(telegramUserId),
+  });
   const chosenLocale = async (ctx: Context): Promise<Locale | undefined> =>
-    ctx.from ? services.languages.chosenLocale(ctx.from.id) : undefined;
+    ctx.from ? residents.locale(ctx.from.id) : undefined;
   const i18n = createI18n<BotContext>(config.defaultLocale, chosenLocale);
   const conversationI18n = createI18n<ConversationContext>(config.defaultLocale, chosenLocale);
 
@@ -447,6 +490,7 @@ function buildBot(
     return Promise.resolve();
   });
   if (options.dedupeUpdates) bot.use(dedupeUpdates(db, deps.clock));
+  bot.use(residents.middleware());
 
   bot.catch(async (error) => {
     const { ctx } = error;
@@ -478,8 +522,13 @@ function buildBot(
   // store them (see core/secret-input); the conversation kit arms and clears the mark.
   const gate = new SecretInputGate(stateDb, deps.clock);
   const vault = new SecretVault(deps.clock);
+  // Once per update; a flow that changes who the person is (login, withdrawal) says so itself.
   const whoIs = async (telegramUserId: number): Promise<Who> =>
-    (await services.auth.currentUser(telegramUserId)) ? 'resident' : 'guest';
+    (await residents.user(telegramUserId)) ? 'resident' : 'guest';
+  const residentOf = async (telegramUserId: number) => {
+    const resident = await residents.user(telegramUserId);
+    return resident ? { userId: resident.id } : undefined;
+  };
   const leave = async (ctx: FlowContext, text: string, who: Who, extra?: { markup?: Markup }) => {
     if (who === 'resident') {
       await ctx.reply(text, { reply_markup: extra?.markup ?? mainMenuKeyboard(ctx) });
@@ -490,7 +539,7 @@ function buildBot(
       reply_markup: guestKeyboard(ctx),
     });
   };
-  const kit: ConversationKit = createConversationKit({ gate, vault, whoIs, leave });
+  const kit: ConversationKit = createConversationKit({ gate, vault, whoIs, residentOf, leave });
 
   bot.use(
     conversations<BotContext, ConversationContext>({
@@ -520,6 +569,7 @@ function buildBot(
 
   const showMenu = async (ctx: BotContext) => {
     if (ctx.chat?.type !== 'private' || !ctx.from) return;
+    residents.forget(ctx.from.id); // shown after a logout: who they were a moment ago is stale
     if ((await whoIs(ctx.from.id)) === 'resident') return;
     await ctx.reply(ctx.t('start-welcome', { operator: config.operator.name }), {
       reply_markup: guestKeyboard(ctx),
@@ -650,14 +700,13 @@ function buildBot(
     ),
   );
 
-  bot.use(createConsentGate({ auth: services.auth, consents: services.consents }));
+  bot.use(createConsentGate({ consents: services.consents }));
   bot.use(createAuthFeature({ auth: services.auth, afterLogout: showMenu }));
-  bot.use(createHelpFeature({ config, auth: services.auth }));
+  bot.use(createHelpFeature({ config }));
   bot.use(createLanguageFeature());
   bot.use(
     createAccountsFeature({
       accounts: services.accounts,
-      auth: services.auth,
       operatorPhone: config.operator.phone,
     }),
   );
@@ -665,7 +714,7 @@ function buildBot(
     createBalanceFeature({
       accounts: services.accounts,
       balance: services.balance,
-      auth: services.auth,
+      renderPool,
     }),
   );
   bot.use(createPaymentsFeature({ ...payDeps, accounts: services.accounts }));
@@ -675,11 +724,11 @@ function buildBot(
       auth: services.auth,
       receipts: services.receipts,
       cancelData: KIT_CANCEL,
+      renderPdf: renderPool.renderPdf,
     }),
   );
   bot.use(
     createProfileFeature({
-      auth: services.auth,
       profile: services.profile,
       languages: services.languages,
       timeZone: config.timeZone,
@@ -688,12 +737,11 @@ function buildBot(
   );
   bot.use(
     createRightsFeature({
-      auth: services.auth,
       rights: services.rights,
       timeZone: config.timeZone,
     }),
   );
-  bot.use(createReadingsFeature({ auth: services.auth, readings: services.readings }));
+  bot.use(createReadingsFeature({ readings: services.readings }));
   bot.use(
     createAppealsFeature({
       auth: services.auth,
@@ -732,8 +780,19 @@ function buildBot(
       },
     }),
   );
-  bot.use(createUnhandledFeature({ menu: guestMenuFor(services.auth) }));
+  bot.use(createUnhandledFeature({ menu: guestMenuFor() }));
   return bot;
+}
+
+/**
+ * Starts the render threads and makes one dummy render on each, in the background, so the first
+ * resident's receipt or chart does not wait for the libraries and fonts to load (5–9 s cold).
+ */
+export function warmRenderPool(renderPool: RenderPool, logger: Logger): void {
+  renderPool
+    .warm()
+    .then(() => logger.info({ threads: renderPool.threads }, 'render pool warm'))
+    .catch((error: unknown) => logger.warn({ err: error }, 'render pool warm-up failed'));
 }
 
 /** The background side of the process: the notification outbox, its worker, periodic jobs. */
@@ -855,7 +914,6 @@ function clientOptions(
   };
 }
 
-function guestMenuFor(auth: AuthService) {
-  return async (ctx: BotContext) =>
-    ctx.from && !(await auth.currentUser(ctx.from.id)) ? guestKeyboard(ctx) : undefined;
+function guestMenuFor() {
+  return async (ctx: BotContext) => (!(await ctx.resident()) ? guestKeyboard(ctx) : undefined);
 }

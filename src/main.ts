@@ -1,5 +1,5 @@
 import { config as loadDotenv } from 'dotenv';
-import { createApp } from './app';
+import { createApp, warmRenderPool } from './app';
 import { type Config, ConfigError, loadConfig } from './config';
 import { systemClock } from './core/clock';
 import { registerCommands } from './core/commands';
@@ -78,17 +78,19 @@ async function startMode(
   const mode = config.mode;
   switch (mode.kind) {
     case 'polling': {
-      const { bot, background, services } = createApp(deps, {
+      const { bot, background, services, renderPool } = createApp(deps, {
         token: mode.token,
         apiRoot: mode.apiRoot,
       });
       await registerCommands(bot.api, config, { adminChat: services.adminChat, logger });
       const runner = await startPolling(bot, logger);
       background.start();
-      return [() => runner.stop(), () => background.stop()];
+      warmRenderPool(renderPool, logger);
+      // Stopped in reverse: the runner, the background, then the render threads.
+      return [() => renderPool.close(), () => runner.stop(), () => background.stop()];
     }
     case 'webhook': {
-      const { bot, background, services } = createApp(deps, {
+      const { bot, background, services, renderPool } = createApp(deps, {
         token: mode.token,
         apiRoot: mode.apiRoot,
         dedupeUpdates: true,
@@ -98,7 +100,8 @@ async function startMode(
         adminChat: await services.adminChat.health(),
       }));
       background.start();
-      return [() => server.stop(), () => background.stop()];
+      warmRenderPool(renderPool, logger);
+      return [() => renderPool.close(), () => server.stop(), () => background.stop()];
     }
     case 'sandbox': {
       // Loaded only here: the emulator and demo data are not part of a production process.

@@ -24,19 +24,14 @@ readings-refused-verification =
     What to do: order a verification or a new meter and let us know. Phone: { $phone }.
 readings-refused-billed = The readings for { $period } are already billed and cannot be replaced. To correct them, call { $phone }.
 readings-refused-not-linked = This meter does not belong to your accounts.
-readings-zone-all-day = Reading
-readings-zone-day = T1 (day)
-readings-zone-night = T2 (night)
-readings-zone-peak = T1 (peak)
-readings-zone-half-peak = T3 (half-peak)
 readings-ask-zone =
     { $zone } — meter No. { $serial }.
-    Last accepted: { $previous } kWh on { $date }.
+    Previous reading (the new one cannot be lower): { $previous } kWh on { $date }.
     Type the digits from the display (e.g. 12345 or 12345.6):
 readings-ask-zone-first =
     { $zone } — meter No. { $serial }.
     Type the digits from the display (e.g. 12345 or 12345.6):
-readings-sent-this-period = Already sent this month: { $value } kWh. The new value will replace it.
+readings-sent-this-period = This month you already sent { $value } kWh. A new value you type will replace it.
 readings-bad-empty = Please send the reading as digits.
 readings-bad-not-a-number = That does not look like a reading: digits only, e.g. 12345 or 12345.6.
 readings-bad-negative = A reading cannot be negative.
@@ -48,7 +43,7 @@ readings-bad-below =
 readings-text-expected = Send the reading as digits, or press Cancel.
 readings-too-many-tries = The reading could not be taken. Please try again: /reading
 readings-implausible =
-    The consumption { $zone } — { $consumption } kWh — is much higher than usual.
+    The consumption in zone { $zone } — { $consumption } kWh — is much higher than usual.
     Are you sure the digits are right?
 button-readings-sure = ✅ Yes, that's right
 button-readings-fix = ✏️ Correct
@@ -72,8 +67,6 @@ readings-status-rejected = rejected: { $reason }
 readings-status-replaced = replaced
 readings-status-flagged = under review
 readings-reject-unknown = no reason given
-button-readings-prev = ⬅️ Earlier
-button-readings-next = Later ➡️
 button-readings-reminders-on = 🔔 Reminders: on
 button-readings-reminders-off = 🔕 Reminders: off
 readings-reminders-state-on = Reading reminders are on: once a month I will remind you if there is no reading yet.

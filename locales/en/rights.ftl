@@ -1,6 +1,6 @@
 ## Personal data rights
-rights-consent-given = You gave your consent on { $time } (version { $version }).
-rights-consent-none = No standing consent was found (text version { $version }).
+rights-consent-given = You gave your consent on { $time } (version of { $version }).
+rights-consent-none = No standing consent was found (text version of { $version }).
 rights-actions = What you can do:
 button-rights-mydata = 📦 Download my data
 button-rights-withdraw = 🗑 Withdraw consent

@@ -24,19 +24,14 @@ readings-refused-verification =
     Что делать: закажите поверку или замену счётчика и сообщите нам. Телефон: { $phone }.
 readings-refused-billed = Показания за { $period } уже учтены в расчёте, заменить их нельзя. Чтобы исправить, позвоните: { $phone }.
 readings-refused-not-linked = Этот счётчик не относится к вашим лицевым счетам.
-readings-zone-all-day = Показание
-readings-zone-day = Т1 (день)
-readings-zone-night = Т2 (ночь)
-readings-zone-peak = Т1 (пик)
-readings-zone-half-peak = Т3 (полупик)
 readings-ask-zone =
     { $zone } — счётчик № { $serial }.
-    Последнее принятое: { $previous } кВт·ч от { $date }.
+    Предыдущее показание (новое не может быть меньше): { $previous } кВт·ч от { $date }.
     Введите цифры с табло (например, 12345 или 12345,6):
 readings-ask-zone-first =
     { $zone } — счётчик № { $serial }.
     Введите цифры с табло (например, 12345 или 12345,6):
-readings-sent-this-period = В этом месяце уже передано: { $value } кВт·ч. Новое значение заменит его.
+readings-sent-this-period = В этом месяце вы уже передали { $value } кВт·ч. Если введёте новое значение, оно заменит переданное.
 readings-bad-empty = Пришлите показание цифрами.
 readings-bad-not-a-number = Это не похоже на показание: нужны только цифры, например 12345 или 12345,6.
 readings-bad-negative = Показание не может быть отрицательным.
@@ -48,7 +43,7 @@ readings-bad-below =
 readings-text-expected = Пришлите показание цифрами или нажмите «Отмена».
 readings-too-many-tries = Не получилось принять показание. Попробуйте ещё раз: /reading
 readings-implausible =
-    Расход { $zone } — { $consumption } кВт·ч — намного больше обычного.
+    Расход по зоне { $zone } — { $consumption } кВт·ч — намного больше обычного.
     Вы уверены, что цифры верные?
 button-readings-sure = ✅ Да, всё верно
 button-readings-fix = ✏️ Исправить
@@ -72,8 +67,6 @@ readings-status-rejected = отклонено: { $reason }
 readings-status-replaced = заменено новым
 readings-status-flagged = на проверке
 readings-reject-unknown = причина не указана
-button-readings-prev = ⬅️ Раньше
-button-readings-next = Позже ➡️
 button-readings-reminders-on = 🔔 Напоминания: включены
 button-readings-reminders-off = 🔕 Напоминания: выключены
 readings-reminders-state-on = Напоминания о показаниях включены: раз в месяц я напомню, если показаний ещё нет.

@@ -1,6 +1,6 @@
 ## Personal data rights
-rights-consent-given = Вы дали согласие { $time } (редакция { $version }).
-rights-consent-none = Действующего согласия не найдено (редакция текста { $version }).
+rights-consent-given = Вы дали согласие { $time } (редакция от { $version }).
+rights-consent-none = Действующего согласия не найдено (редакция текста от { $version }).
 rights-actions = Что можно сделать:
 button-rights-mydata = 📦 Скачать мои данные
 button-rights-withdraw = 🗑 Отозвать согласие

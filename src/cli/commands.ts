@@ -5,6 +5,7 @@ import { ConfigError, loadConfig } from '../config';
 import { AuditLog } from '../core/audit';
 import { systemClock } from '../core/clock';
 import { createDatabase, type Db, migrateDownAll, migrateLatest } from '../core/db/index';
+import { formatMoney } from '../core/format';
 import { scrubSecrets } from '../core/logger';
 import { seedDemo } from '../demo/seed';
 import { BadPeriodError, exportData } from '../features/billing/exchange/export';
@@ -108,7 +109,7 @@ async function seed(args: string[], io: CliIo): Promise<void> {
     );
     for (const account of result.showcase) {
       io.stdout.write(
-        `  ${account.number}  meter ${account.meterSerial}  last charge ${(account.lastChargeKopecks / 100).toFixed(2)} ₽  ${account.note}\n`,
+        `  ${account.number}  meter ${account.meterSerial}  last charge ${formatMoney(account.lastChargeKopecks)}  ${account.note}\n`,
       );
     }
   });
@@ -134,7 +135,10 @@ async function importCommand(args: string[], io: CliIo): Promise<number> {
   if (report.applied) {
     io.stdout.write(
       `Imported ${report.kind} from ${report.fileName}: ${counts}, ${report.inserted} inserted, ` +
-        `${report.updated} updated, ${report.unchanged} unchanged.\n`,
+        `${report.updated} updated, ${report.unchanged} unchanged.\n` +
+        report.warnings
+          .map((warning) => `  warning, line ${warning.line}: ${warning.message}\n`)
+          .join(''),
     );
     return 0;
   }

@@ -2,6 +2,7 @@ import type { Conversation, ConversationFlavor } from '@grammyjs/conversations';
 import type { I18nFlavor } from '@grammyjs/i18n';
 import type { Context, LazySessionFlavor } from 'grammy';
 import type { Logger } from './logger';
+import type { ResidentFlavor } from './resident';
 
 /**
  * Per-chat state kept between updates, read lazily (`await ctx.session`) only by handlers that
@@ -17,7 +18,7 @@ export interface LogFlavor {
 
 /** The context of ordinary handlers. */
 export type BotContext = ConversationFlavor<
-  Context & LazySessionFlavor<SessionData> & I18nFlavor & LogFlavor
+  Context & LazySessionFlavor<SessionData> & I18nFlavor & LogFlavor & ResidentFlavor
 >;
 
 /**

@@ -9,6 +9,13 @@ export function isLocale(value: unknown): value is Locale {
   return typeof value === 'string' && (SUPPORTED_LOCALES as readonly string[]).includes(value);
 }
 
+const LANGUAGE_NAMES: Record<Locale, string> = { ru: '🇷🇺 Русский', en: '🇬🇧 English' };
+
+/** A language by its own name, as the profile, the language menu and `/mydata` show it. */
+export function languageName(locale: string): string {
+  return isLocale(locale) ? LANGUAGE_NAMES[locale] : locale;
+}
+
 /** Maps Telegram's `language_code` (e.g. "ru", "en-GB", "uk") to a locale we have. */
 export function localeFromTelegram(code: string | undefined, fallback: Locale): Locale {
   const base = code?.toLowerCase().split('-')[0];

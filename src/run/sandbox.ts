@@ -1,6 +1,8 @@
-import { type AppDeps, createApp } from '../app';
+import { dirname, join } from 'node:path';
+import { type AppDeps, createApp, warmRenderPool } from '../app';
 import type { RunMode } from '../config';
 import { registerCommands } from '../core/commands';
+import { formatMoney } from '../core/format';
 import { MailOutbox } from '../core/mail/outbox';
 import { type DemoAccount, isDatabaseEmpty, seedDemo } from '../demo/seed';
 import { createBotApiEmulator } from '../sandbox/emulator';
@@ -26,6 +28,26 @@ const NOTE_RU: Record<string, string> = {
   'meter near rollover': 'счётчик у перехода через 99 999',
 };
 const noteRu = (note: string) => NOTE_RU[note] ?? note;
+
+/**
+ * Where the emulator keeps its users, chats and messages: beside the SQLite file
+ * (`abonent.db` → `abonent.sandbox.json`), or beside the mail outbox for PostgreSQL.
+ */
+export function sandboxStateFile(databaseUrl: string, outboxDir: string): string {
+  const sqlite = /^sqlite:(?:\/\/)?(.+)$/.exec(databaseUrl)?.[1];
+  if (sqlite && sqlite !== ':memory:')
+    return sqlite.replace(/(\.db|\.sqlite3?)?$/, '.sandbox.json');
+  return join(dirname(outboxDir), 'sandbox-state.json');
+}
+
+/** The largest Telegram user id the database has seen (cabinets and the audit trail), or 0. */
+async function highestTelegramUserId(db: AppDeps['db']): Promise<number> {
+  const [identities, audit] = await Promise.all([
+    db('telegram_identities').max({ id: 'telegram_user_id' }).first(),
+    db('audit_log').max({ id: 'telegram_user_id' }).first(),
+  ]);
+  return Math.max(Number(identities?.id ?? 0), Number(audit?.id ?? 0));
+}
 
 export interface RunningSandbox {
   url: string;
@@ -53,6 +75,10 @@ export async function startSandbox(
   const token = mode.token ?? SANDBOX_BOT.token;
   const outbox = new MailOutbox(config.mail.outboxDir);
   const emulator = createBotApiEmulator({
+    // The page's residents are kept next to the database that remembers them (and ids are never
+    // handed out twice, even without the file): a restart must not give a newcomer an old cabinet.
+    stateFile: sandboxStateFile(config.databaseUrl, config.mail.outboxDir),
+    usedUserIdsUpTo: await highestTelegramUserId(db),
     host: mode.host,
     port: mode.port,
     bot: { ...SANDBOX_BOT, token },
@@ -63,13 +89,13 @@ export async function startSandbox(
       demoAccounts: demoAccounts.map((account) => ({
         number: account.number,
         address: account.address,
-        proofHint: `счётчик № ${account.meterSerial}; последнее начисление ${(account.lastChargeKopecks / 100).toFixed(2).replace('.', ',')} ₽ — ${noteRu(account.note)}`,
+        proofHint: `счётчик № ${account.meterSerial}; последнее начисление ${formatMoney(account.lastChargeKopecks)} — ${noteRu(account.note)}`,
       })),
     }),
     logger,
   });
   await emulator.start();
-  const { bot, background, services } = createApp(deps, {
+  const { bot, background, services, renderPool } = createApp(deps, {
     token,
     apiRoot: emulator.apiRoot,
     // Sandbox mail goes to the local outbox; the page's «Почта» panel refreshes at once.
@@ -78,6 +104,7 @@ export async function startSandbox(
   await registerCommands(bot.api, config, { adminChat: services.adminChat, logger });
   const runner = await startPolling(bot, logger);
   background.start();
+  warmRenderPool(renderPool, logger);
 
   const lines = demoAccounts.map(
     (account) =>
@@ -100,6 +127,7 @@ export async function startSandbox(
     async stop() {
       if (runner.isRunning()) await runner.stop();
       await background.stop();
+      await renderPool.close();
       await emulator.stop();
     },
   };

@@ -47,6 +47,11 @@ export interface EmulatorOptions {
   rateLimits?: boolean;
   /** JSON file for users/chats/messages/files, so the sandbox survives restarts. */
   stateFile?: string;
+  /**
+   * New users get ids above this, even if the state file was lost: the bot's database remembers
+   * Telegram users, and a reused id would hand a newcomer someone else's cabinet.
+   */
+  usedUserIdsUpTo?: number;
   /** Directory of the web chat; default src/sandbox/web next to this file. */
   webRoot?: string;
   /** The host's captured outgoing mail, shown by the web chat. */
@@ -182,6 +187,8 @@ export function createBotApiEmulator(options: EmulatorOptions): BotApiEmulator {
     async start() {
       if (server) return;
       await persistence.load();
+      if (options.usedUserIdsUpTo !== undefined && state.nextUserId <= options.usedUserIdsUpTo)
+        state.nextUserId = options.usedUserIdsUpTo + 1;
       const srv = createServer((req, res) => {
         handle(req, res).catch((err: unknown) => {
           logger.warn({ err }, 'sandbox request failed');

@@ -193,7 +193,7 @@ describe('flows: one way to ask, one way out (issue 9 defects)', () => {
 
   it('defect 4: when a main-menu button is pressed inside a flow, then the flow ends and the button works', async () => {
     const { person } = await residentWithMeter();
-    expect((await person.say('/reading')).text).toContain('Т1 (день)');
+    expect((await person.say('/reading')).text).toContain('Т1 день — счётчик №');
     // The main menu's button sends its text, as Telegram does.
     expect((await person.say('❓ Помощь')).text).toContain('Что умеет бот');
     expect((await person.say('10 150')).text).toContain('Я не понял сообщение');
@@ -203,7 +203,7 @@ describe('flows: one way to ask, one way out (issue 9 defects)', () => {
     const { person } = await residentWithMeter();
     await person.say('/reading');
     const t1 = await h.client.sendText(person.id, person.id, '10 150');
-    expect((await person.next()).text).toContain('Т2 (ночь)');
+    expect((await person.next()).text).toContain('Т2 ночь — счётчик №');
     await h.client.editText(person.id, person.id, t1.message_id, '10 160');
     expect((await person.next()).text).toContain('не меняет уже принятый ответ');
     // The T2 question is still open: a refused answer edited into a good one is taken.

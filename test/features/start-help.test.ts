@@ -8,6 +8,7 @@ import {
   replyButtonTexts,
   startHarness,
 } from '../support/harness';
+import { loggedInResident } from '../support/logged-in';
 
 describe('/start and /help', () => {
   let h: Harness;
@@ -81,6 +82,17 @@ describe('/start and /help', () => {
     expect(reply.text).toBe('Здравствуйте, Анна Петровна! Выберите, что нужно сделать.');
     expect(buttonTexts(reply)).toEqual([]);
     expect(replyButtonTexts(reply)).toEqual(MAIN_MENU_RU);
+  });
+
+  it('when a logged-in resident has no ФИО, then /start greets them by their Telegram first name, not the e-mail', async () => {
+    const galina = await h.person({ first_name: 'Галина' });
+    await loggedInResident(h.database.db, galina.id, {
+      email: `galina-${galina.id}@example.org`,
+      fullName: null,
+    });
+    const reply = await galina.say('/start');
+    expect(reply.text).toBe('Здравствуйте, Галина! Выберите, что нужно сделать.');
+    expect(reply.text).not.toContain('@');
   });
 
   it('when the bot starts, it publishes command menus for private chats in both languages', async () => {

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -75,5 +75,31 @@ describe('npm start without a token', () => {
     child.kill('SIGINT');
     expect(await exitOf(child)).toBe(0);
     expect(output()).not.toMatch(/Error|at .*\.ts:\d+/);
+  }, 120_000);
+
+  it('when the sandbox restarts on the same database, then the page keeps its residents and a newcomer never gets an old id', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'abonent-restart-'));
+    const env = {
+      DATABASE_URL: `sqlite:${join(dir, 'abonent.db')}`,
+      MAIL_OUTBOX_DIR: join(dir, 'outbox'),
+      SANDBOX_PORT: '0',
+    };
+    const first = await startProcess(env);
+    children.push(first.child);
+    const galina = await new SandboxClient(first.url).createUser({ first_name: 'Галина' });
+    first.child.kill('SIGINT');
+    expect(await exitOf(first.child)).toBe(0);
+
+    const second = await startProcess(env);
+    children.push(second.child);
+    const client = new SandboxClient(second.url);
+    const newcomer = await client.createUser({ first_name: 'Новенький' });
+    expect(newcomer.id).toBeGreaterThan(galina.id);
+    await client.sendText(newcomer.id, newcomer.id, '/start');
+    expect((await client.nextBotMessage(newcomer.id)).text).not.toContain('Галина');
+    second.child.kill('SIGINT');
+    expect(await exitOf(second.child)).toBe(0);
+    // The state lives next to the database it belongs to.
+    expect(existsSync(join(dir, 'abonent.sandbox.json'))).toBe(true);
   }, 120_000);
 });

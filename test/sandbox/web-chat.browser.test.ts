@@ -247,6 +247,45 @@ describe.skipIf(SKIP_BROWSER)('sandbox web chat in a browser', () => {
     await page.close();
   });
 
+  it('when a reply keyboard appears under a long chat, then the newest message stays in view; scrolled up, «↓» brings it back', async () => {
+    const page = await openPage({ width: 1280, height: 900 });
+    await page.getByRole('heading', { name: 'Добро пожаловать в песочницу' }).waitFor();
+    await page.getByLabel('Имя', { exact: true }).fill('Лена');
+    await page.getByRole('button', { name: 'Создать', exact: true }).click();
+    await page.getByText('Нажмите «Начать»').waitFor();
+    const gap = () =>
+      page.locator('#messages').evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight);
+    const down = page.locator('#to-bottom');
+    let help = 0;
+    for (const viewport of [
+      { width: 1280, height: 900 },
+      { width: 375, height: 812 },
+    ]) {
+      await page.setViewportSize(viewport);
+      for (let i = 0; i < 6; i++) {
+        await send(page, '/help');
+        help += 1;
+        await expect
+          .poll(() => page.locator('.row.theirs .text', { hasText: 'Help text' }).count())
+          .toBe(help);
+      }
+      await send(page, '/kb');
+      await page.locator('#reply-keyboard button').first().waitFor();
+      await expect.poll(gap).toBeLessThan(2);
+      await page.screenshot({ path: join(SCREENSHOTS, `reply-kb-${viewport.width}.png`) });
+
+      await page.locator('#messages').evaluate((el) => {
+        el.scrollTop = 0;
+      });
+      await expect.poll(() => down.isVisible()).toBe(true);
+      await down.click();
+      await expect.poll(gap).toBeLessThan(2);
+      await expect.poll(() => down.isVisible()).toBe(false);
+    }
+    expect(errorsOf(page)).toEqual([]);
+    await page.close();
+  }, 120_000);
+
   it('when the bot uses entities, keyboards, invoices, documents, mail and photos, then the page renders and drives them', async () => {
     const page = await openPage();
     page.setDefaultTimeout(10_000);

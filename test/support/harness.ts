@@ -5,6 +5,7 @@ import { Writable } from 'node:stream';
 import type { RunnerHandle } from '@grammyjs/runner';
 import type { Bot } from 'grammy';
 import { type Background, createApp } from '../../src/app';
+import type { RenderPool } from '../../src/core/render-pool/index';
 import { type Config, loadConfig } from '../../src/config';
 import { registerCommands } from '../../src/core/commands';
 import type { BotContext } from '../../src/core/context';
@@ -88,6 +89,7 @@ export async function startHarness(
   let bot: Bot<BotContext> | undefined;
   let runner: RunnerHandle | undefined;
   let background: Background | undefined;
+  let renderPool: RenderPool | undefined;
   // As in every run mode: the bot polling and the outbox worker beside it. The scheduler stays
   // off: its jobs run on the real clock and would drop reminders into unrelated tests (its own
   // tests drive it with a clock).
@@ -108,6 +110,7 @@ export async function startHarness(
     );
     bot = app.bot;
     background = app.background;
+    renderPool = app.renderPool;
     await registerCommands(bot.api, config, { adminChat: app.services.adminChat, logger });
     runner = await startPolling(bot, logger);
     background.worker.start();
@@ -117,6 +120,9 @@ export async function startHarness(
     runner = undefined;
     await background?.worker.stop();
     background = undefined;
+    // The render threads (started by the first PDF or chart) stop with the bot.
+    await renderPool?.close();
+    renderPool = undefined;
   };
   await startBot();
 

@@ -135,8 +135,10 @@ export interface Answered<T> {
 export interface KitDeps {
   gate: SecretInputGate;
   vault: SecretVault;
-  /** Whether the Telegram user is logged in now (asked inside `external`). */
+  /** Whether the Telegram user is logged in now, read afresh (asked inside `external`). */
   whoIs: (telegramUserId: number) => Promise<Who>;
+  /** The cabinet of the update's sender, once per update (see core/resident). */
+  residentOf: (telegramUserId: number) => Promise<{ userId: number } | undefined>;
   /**
    * Sends `text` and leaves the person with their menu: the main-menu keyboard for a resident; for
    * a guest the text and then the welcome with the guest buttons. Works on any context.
@@ -160,12 +162,24 @@ export interface ConversationKit {
     ctx: FlowContext,
     options: ChooseOptions,
   ): Promise<Answered<string> | undefined>;
-  /** The flow's last message, with the right menu (`markup` overrides it, e.g. a card's buttons). */
+  /**
+   * The logged-in resident who started the flow, or undefined after telling a guest to log in
+   * first (`loginFirstKey`) and leaving them with the guest menu. Services still check access.
+   */
+  resident(
+    conversation: FlowConversation,
+    ctx: FlowContext,
+    loginFirstKey: string,
+  ): Promise<{ userId: number; telegramUserId: number } | undefined>;
+  /**
+   * The flow's last message, with the right menu (`markup` overrides it, e.g. a card's buttons).
+   * A flow that has just changed who the person is (logged in, erased) passes `who`.
+   */
   finish(
     conversation: FlowConversation,
     ctx: FlowContext,
     text: string,
-    extra?: { markup?: Markup },
+    extra?: { markup?: Markup; who?: Who },
   ): Promise<void>;
   /** A Cancel-only inline keyboard (the default markup of every question). */
   cancelKeyboard(ctx: Pick<FlowContext, 't'>): InlineKeyboard;
@@ -222,10 +236,10 @@ export function createConversationKit(deps: KitDeps): ConversationKit {
     conversation: FlowConversation,
     ctx: FlowContext,
     text: string,
-    extra?: { markup?: Markup },
+    extra?: { markup?: Markup; who?: Who },
   ) {
     const { userId } = ids(ctx);
-    const who = await conversation.external(() => deps.whoIs(userId));
+    const who = extra?.who ?? (await conversation.external(() => deps.whoIs(userId)));
     await deps.leave(ctx, text, who, extra);
   }
 
@@ -289,46 +303,30 @@ export function createConversationKit(deps: KitDeps): ConversationKit {
         }
       }
 
+      let verdict: Verdict<R>;
       if (options.secret) {
         const token = input?.kind === 'text' ? secretFrom(input.text) : undefined;
         if (token === undefined) {
           await again(options.otherwise ?? { key: 'kit-secret-expected' });
           continue;
         }
-        const verdict = await conversation.external(async () => {
+        // The plaintext exists only inside this `external`; only the verdict is stored.
+        verdict = await conversation.external(async () => {
           const secret = deps.vault.take(token);
           if (secret === undefined) return { ok: false as const, say: { key: 'kit-secret-lost' } };
           return (options.check as (value: string) => Promise<Verdict<R>>)(secret);
         });
-        if (verdict.ok) {
-          await closeQuestion(next, asked.message_id, markup);
-          return { value: verdict.value, ctx: next };
+      } else {
+        if (!input) {
+          await again(options.otherwise ?? { key: 'kit-text-expected' });
+          continue;
         }
-        if ('final' in verdict) {
-          await finish(conversation, next, next.t(verdict.say.key, verdict.say.vars));
-          return undefined;
-        }
-        await again(verdict.say);
-        continue;
+        const parsed = parse(input);
+        const check = options.check;
+        if (!parsed.ok) verdict = parsed;
+        else if (check) verdict = await conversation.external(() => check(parsed.value));
+        else verdict = { ok: true, value: parsed.value as unknown as R };
       }
-
-      if (!input) {
-        await again(options.otherwise ?? { key: 'kit-text-expected' });
-        continue;
-      }
-      const parsed = parse(input);
-      if (!parsed.ok) {
-        if ('final' in parsed) {
-          await finish(conversation, next, next.t(parsed.say.key, parsed.say.vars));
-          return undefined;
-        }
-        await again(parsed.say);
-        continue;
-      }
-      const check = options.check;
-      const verdict: Verdict<R> = check
-        ? await conversation.external(() => check(parsed.value))
-        : { ok: true, value: parsed.value as unknown as R };
       if (verdict.ok) {
         await closeQuestion(next, asked.message_id, markup);
         return { value: verdict.value, ctx: next };
@@ -378,6 +376,20 @@ export function createConversationKit(deps: KitDeps): ConversationKit {
         },
       });
       return answer;
+    },
+
+    async resident(conversation, ctx, loginFirstKey) {
+      const telegramUserId = ctx.from?.id;
+      if (telegramUserId === undefined) return undefined;
+      const found = await conversation.external(async () => {
+        const resident = await deps.residentOf(telegramUserId);
+        return resident ? { userId: resident.userId } : null;
+      });
+      if (!found) {
+        await finish(conversation, ctx, ctx.t(loginFirstKey));
+        return undefined;
+      }
+      return { userId: found.userId, telegramUserId };
     },
 
     finish,

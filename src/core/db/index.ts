@@ -140,3 +140,13 @@ export async function isReachable(db: Db): Promise<boolean> {
 export function nowIso(clock: Clock): string {
   return clock().toISOString();
 }
+
+/** Whether an insert failed on a unique index (SQLite or PostgreSQL). */
+export function isUniqueViolation(error: unknown): boolean {
+  const e = error as { code?: string; message?: string };
+  return (
+    e?.code === '23505' ||
+    e?.code === 'SQLITE_CONSTRAINT_UNIQUE' ||
+    /UNIQUE constraint failed/.test(e?.message ?? '')
+  );
+}

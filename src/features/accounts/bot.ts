@@ -1,9 +1,9 @@
+import { pageOf } from '../../core/paging';
 import { hears } from '@grammyjs/i18n';
 import { Composer, InlineKeyboard } from 'grammy';
 import type { BotContext } from '../../core/context';
-import type { AuthService, CurrentUser } from '../auth/service';
+import { residentOrLoginHint } from '../help/guard';
 import { balanceButtons } from '../balance/keyboards';
-import { guestKeyboard } from '../help/keyboards';
 import { enterLinkAccount } from './conversations';
 import {
   accountButtons,
@@ -13,30 +13,11 @@ import {
   unlinkConfirmKeyboard,
 } from './keyboards';
 import type { AccountsService } from './service';
-import { accountCardText, accountsListText } from './views';
+import { ACCOUNTS_PAGE_SIZE, accountCardText, accountsListText } from './views';
 
 export interface AccountsFeatureDeps {
   accounts: AccountsService;
-  auth: AuthService;
   operatorPhone: string;
-}
-
-/**
- * The logged-in resident, or undefined after telling a guest to log in first (an alert for a
- * button, a message with the start menu for a command).
- */
-export async function residentOrLoginHint(
-  ctx: BotContext,
-  auth: AuthService,
-): Promise<CurrentUser | undefined> {
-  const user = ctx.from ? await auth.currentUser(ctx.from.id) : undefined;
-  if (user) return user;
-  if (ctx.callbackQuery) {
-    await ctx.answerCallbackQuery({ text: ctx.t('accounts-login-first'), show_alert: true });
-    return undefined;
-  }
-  await ctx.reply(ctx.t('accounts-login-first'), { reply_markup: guestKeyboard(ctx) });
-  return undefined;
 }
 
 /** The id captured by a validated callback pattern, as a safe integer. */
@@ -49,19 +30,20 @@ function matchedId(ctx: BotContext): number | undefined {
 /** /accounts, /link and the buttons of the list and the card. The link conversation is in the app. */
 export function createAccountsFeature({
   accounts,
-  auth,
   operatorPhone,
 }: AccountsFeatureDeps): Composer<BotContext> {
   const feature = new Composer<BotContext>();
   const privateChat = feature.chatType('private');
 
   const showList = async (ctx: BotContext) => {
-    const user = await residentOrLoginHint(ctx, auth);
+    const user = await residentOrLoginHint(ctx);
     if (!user || !ctx.from) return;
     if (ctx.callbackQuery) await ctx.answerCallbackQuery();
     const list = await accounts.listAccounts(user.id, ctx.from.id);
-    await ctx.reply(accountsListText(ctx, list), {
-      reply_markup: accountsListKeyboard(ctx, list),
+    const asked = ctx.callbackQuery && Array.isArray(ctx.match) ? Number(ctx.match[1] ?? 0) : 0;
+    const page = pageOf(list, asked, ACCOUNTS_PAGE_SIZE);
+    await ctx.reply(accountsListText(ctx, page.items, page), {
+      reply_markup: accountsListKeyboard(ctx, page.items, page),
     });
   };
 
@@ -69,7 +51,7 @@ export function createAccountsFeature({
   const onAccountButton =
     (action: (ctx: BotContext, userId: number, accountId: number) => Promise<boolean>) =>
     async (ctx: BotContext) => {
-      const user = await residentOrLoginHint(ctx, auth);
+      const user = await residentOrLoginHint(ctx);
       if (!user) return;
       const accountId = matchedId(ctx);
       if (accountId === undefined || !(await action(ctx, user.id, accountId))) {
@@ -80,9 +62,10 @@ export function createAccountsFeature({
   privateChat.command('accounts', showList);
   privateChat.filter(hears('button-accounts'), showList);
   privateChat.callbackQuery(accountPatterns.list, showList);
+  privateChat.callbackQuery(accountPatterns.listPage, showList);
 
   const startLink = async (ctx: BotContext) => {
-    if (!(await residentOrLoginHint(ctx, auth))) return;
+    if (!(await residentOrLoginHint(ctx))) return;
     if (ctx.callbackQuery) await ctx.answerCallbackQuery();
     await enterLinkAccount(ctx);
   };

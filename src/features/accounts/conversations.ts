@@ -34,13 +34,10 @@ export function createLinkConversation(deps: LinkConversationDeps) {
     conversation: BotConversation,
     ctx: Ctx,
   ): Promise<void> {
-    const telegramUserId = ctx.from?.id;
-    if (telegramUserId === undefined) return;
-    const user = await conversation.external(() => deps.auth.currentUser(telegramUserId));
-    if (!user) {
-      await deps.kit.finish(conversation, ctx, ctx.t('accounts-login-first'));
-      return;
-    }
+    const resident = await deps.kit.resident(conversation, ctx, 'accounts-login-first');
+    if (!resident) return;
+    const { telegramUserId } = resident;
+    const user = { id: resident.userId };
     const { kit } = deps;
     const proofPrompt = `accounts-link-ask-proof-${deps.accounts.proofPolicy}`;
     let at = ctx;

@@ -1,3 +1,4 @@
+import { addPagingRow } from '../../core/paging';
 import type { I18nFlavor } from '@grammyjs/i18n';
 import { InlineKeyboard } from 'grammy';
 import { callbackData, callbackPattern } from '../../core/callback-data';
@@ -11,6 +12,7 @@ const ID = '\\d{1,15}';
 /** The accounts feature's buttons. Arguments are re-validated by these patterns on the way in. */
 export const accountButtons = {
   list: callbackData('acc', 'list'),
+  listPage: (page: number) => callbackData('acc', 'list', page),
   link: callbackData('acc', 'link'),
   open: (id: number) => callbackData('acc', 'open', id),
   choose: (id: number) => callbackData('acc', 'cur', id),
@@ -21,6 +23,7 @@ export const accountButtons = {
 
 export const accountPatterns = {
   list: callbackPattern('acc', 'list'),
+  listPage: callbackPattern('acc', 'list', ['\\d{1,4}']),
   link: callbackPattern('acc', 'link'),
   open: callbackPattern('acc', 'open', [ID]),
   choose: callbackPattern('acc', 'cur', [ID]),
@@ -29,8 +32,15 @@ export const accountPatterns = {
   unlinkNo: callbackPattern('acc', 'unln', [ID]),
 };
 
-/** The list: one row per account (open it; choose it unless it is current), then "link". */
-export function accountsListKeyboard(ctx: Translatable, accounts: LinkedAccount[]): InlineKeyboard {
+/**
+ * The list page: one row per account (open it; choose it unless it is current), the paging row
+ * (accounts in the order they were linked: «◀ Раньше» to earlier ones), then "link".
+ */
+export function accountsListKeyboard(
+  ctx: Translatable,
+  accounts: LinkedAccount[],
+  paging: { page: number; pages: number } = { page: 0, pages: 1 },
+): InlineKeyboard {
   const keyboard = new InlineKeyboard();
   for (const account of accounts) {
     keyboard.text(
@@ -41,6 +51,10 @@ export function accountsListKeyboard(ctx: Translatable, accounts: LinkedAccount[
       keyboard.text(ctx.t('button-account-choose'), accountButtons.choose(account.id));
     keyboard.row();
   }
+  addPagingRow(keyboard, ctx, {
+    older: paging.page > 0 ? accountButtons.listPage(paging.page - 1) : undefined,
+    newer: paging.page < paging.pages - 1 ? accountButtons.listPage(paging.page + 1) : undefined,
+  });
   return keyboard.text(ctx.t('button-account-link'), accountButtons.link);
 }
 

@@ -16,6 +16,18 @@ export const LINK_WINDOW_MS = 60 * 60 * 1000;
 /** A verification due within this many days is warned about on the card. */
 export const VERIFICATION_WARNING_DAYS = 60;
 
+/**
+ * The amount the link prompt shows as an example («например 1 234,56»). Fictional, and never
+ * accepted as a proof: a resident who copies the example must not link whichever account happens
+ * to have been charged exactly that (`proofIsExample`).
+ */
+export const PROOF_EXAMPLE_KOPECKS = 123456;
+
+/** Whether a typed proof is only the prompt's example, which never proves anything. */
+export function proofIsExample(proof: string): boolean {
+  return parseAmountKopecks(proof) === PROOF_EXAMPLE_KOPECKS;
+}
+
 const SPACES = /[\s\u00a0\u202f]/g;
 
 /**
@@ -70,19 +82,44 @@ export function parseAmountKopecks(input: string): number | undefined {
 }
 
 /**
- * The holder's name as shown in the chat: the surname in full, the first name as an initial,
- * the rest hidden — "Иванова Анна Петровна" → "Иванова А.*.". Enough for a family to recognise
- * the account, not enough to read a stranger's full name off a shared screen.
+ * Legal forms that begin an organisation's name (ГК РФ ч. 1 гл. 4, ЖК РФ ст. 135, 110): ООО, АО,
+ * ПАО, ТСЖ, ТСН, ЖСК, СНТ, МУП and the like. An organisation's name is not a natural person's
+ * personal data (152-ФЗ ст. 3), and the resident needs it whole to recognise the account.
+ */
+const LEGAL_FORMS =
+  /^(ООО|ОАО|ЗАО|ПАО|НАО|АО|ТСЖ|ТСН|ЖСК|ЖК|СНТ|ДНТ|ГСК|МУП|ГУП|ФГУП|МКУ|МБУ|МАУ|ГКУ|ГБУ|ГАУ|НКО|АНО|УК)(?=[\s"«“„']|$)/u;
+
+/** Sole proprietors carry a person's name after the form: «ИП Иванов Иван Иванович». */
+const SOLE_PROPRIETOR = /^(ИП|И\.П\.)\s+/iu;
+
+/**
+ * The holder's name as shown in the chat and in `/mydata`: a person's surname in full, the first
+ * name as an initial, the rest hidden — «Иванова Анна Петровна» → «Иванова А.*.», «Иванова
+ * А. П.» → «Иванова А.*.», a single word stays; an organisation («ООО «Ромашка»», «ТСЖ "Вулкан"»)
+ * is shown whole; a sole proprietor keeps «ИП» and is masked as a person. Enough for a family to
+ * recognise the account, not enough to read a stranger's full name off a shared screen.
  */
 export function maskHolderName(name: string): string {
-  const [surname, first, ...rest] = name.trim().split(/\s+/);
+  const tidy = name.normalize('NFC').replace(/\s+/gu, ' ').trim();
+  if (!tidy) return '';
+  if (LEGAL_FORMS.test(tidy) || /["«»“”„]/u.test(tidy)) return tidy;
+  const proprietor = SOLE_PROPRIETOR.exec(tidy);
+  if (proprietor) return `ИП ${maskPersonName(tidy.slice(proprietor[0].length))}`;
+  return maskPersonName(tidy);
+}
+
+/** «Фамилия Имя Отчество» of any shape → «Фамилия И.*.»; words without letters are dropped. */
+function maskPersonName(name: string): string {
+  // Initials written together («И.И.») are split into words first.
+  const words = name
+    .replace(/(\p{L})\.(?=\p{L})/gu, '$1. ')
+    .split(' ')
+    .filter((word) => /\p{L}/u.test(word));
+  const [surname, first, ...rest] = words;
   if (!surname) return '';
-  const parts = [surname];
-  if (first)
-    parts.push(
-      `${first.replace(/\.$/, '').slice(0, 1).toUpperCase()}.${rest.length > 0 ? '*.' : ''}`,
-    );
-  return parts.join(' ');
+  if (!first) return surname;
+  const initial = /\p{L}/u.exec(first)?.[0]?.toUpperCase() ?? '';
+  return `${surname} ${initial}.${rest.length > 0 ? '*.' : ''}`;
 }
 
 /** A meter's verification relative to today: fine, due soon (≤ 60 days), or expired. */
@@ -110,67 +147,6 @@ export function verificationState(
 /** Whole days from `a` to `b` (both `YYYY-MM-DD`). */
 export function daysBetween(a: string, b: string): number {
   return Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000);
-}
-
-/** The calendar date (`YYYY-MM-DD`) of an instant in a time zone. */
-export function localDate(instant: Date | string, timeZone: string): string {
-  const date = typeof instant === 'string' ? new Date(instant) : instant;
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).formatToParts(date);
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  return `${get('year')}-${get('month')}-${get('day')}`;
-}
-
-/** `YYYY-MM-DD` → `DD.MM.YYYY`, the way dates are written on Russian receipts. */
-export function formatDate(date: string): string {
-  const [year, month, day] = date.split('-');
-  return day && month && year ? `${day}.${month}.${year}` : date;
-}
-
-const RUB = new Intl.NumberFormat('ru-RU', { style: 'currency', currency: 'RUB' });
-
-/**
- * Kopecks as rubles, "2 208,44 ₽". Formatted from a decimal string rather than `kopecks / 100`,
- * so no binary fraction ever gets near money.
- */
-export function formatMoney(kopecks: number): string {
-  const sign = kopecks < 0 ? '-' : '';
-  const abs = Math.abs(Math.trunc(kopecks));
-  return RUB.format(
-    `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}` as `${number}`,
-  );
-}
-
-const DECIMAL = new Intl.NumberFormat('ru-RU', { maximumFractionDigits: 3 });
-
-/** A scaled integer (thousandths: kWh or register values) as an exact decimal, "6 394,5". */
-export function formatMilli(milli: number): string {
-  const sign = milli < 0 ? '-' : '';
-  const abs = Math.abs(Math.trunc(milli));
-  return DECIMAL.format(
-    `${sign}${Math.floor(abs / 1000)}.${String(abs % 1000).padStart(3, '0')}` as `${number}`,
-  );
-}
-
-/** Tariff zones a meter of `zones` zones has, in order. */
-export function zonesOf(zones: number): ('T1' | 'T2' | 'T3')[] {
-  if (zones >= 3) return ['T1', 'T2', 'T3'];
-  return zones === 2 ? ['T1', 'T2'] : ['T1'];
-}
-
-/**
- * The locale key naming a zone: a one-zone meter counts round the clock, a two-zone one has
- * day and night, a three-zone one peak, night and half-peak (Приказ ФСТ №1473-э).
- */
-export function zoneNameKey(zones: number, zone: string): string {
-  if (zones <= 1) return 'zone-single';
-  if (zone === 'T2') return 'zone-t2';
-  if (zone === 'T3') return 'zone-t3';
-  return zones === 2 ? 'zone-t1-day' : 'zone-t1-peak';
 }
 
 /** Minutes to tell a resident to wait, rounded up, at least 1. */

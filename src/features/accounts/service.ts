@@ -1,16 +1,17 @@
-import type { AuditLog } from '../../core/audit';
+import type { AuditAction, AuditLog } from '../../core/audit';
 import type { Db } from '../../core/db/index';
 import { nowIso } from '../../core/db/index';
+import { localDate } from '../../core/format';
 import type { Locale } from '../../core/i18n';
 import type { Outbox, OutboxMessage } from '../../core/outbox/outbox';
 import type { RateLimiter } from '../../core/rate-limit';
 import { type AccountRow, AccountsRepo } from './repo';
 import {
   type LinkProofPolicy,
-  localDate,
   maskHolderName,
   normalizeAccountNumber,
   parseAmountKopecks,
+  proofIsExample,
   serialMatches,
   type VerificationState,
   verificationState,
@@ -125,7 +126,7 @@ export class AccountsService {
     if (!number) return { kind: 'bad-number' };
     const userScopes = [`account-link:user:${userId}`, `account-link:tg:${telegramUserId}`];
     const numberScopes = [`account-link:number:${number}`];
-    const audit = (action: string, subject: string | null, details?: Record<string, string>) =>
+    const audit = (action: AuditAction, subject: string | null, details?: Record<string, string>) =>
       this.deps.audit.record({
         action,
         userId,
@@ -367,6 +368,7 @@ export class AccountsService {
 
   private async proofHolds(accountId: number, proof: string): Promise<boolean> {
     const policy = this.deps.proofPolicy;
+    if (proofIsExample(proof)) return false;
     if (policy !== 'last-charge') {
       const serials = await this.repo.activeSerials(accountId);
       if (serials.some((serial) => serialMatches(proof, serial))) return true;

@@ -197,7 +197,7 @@ export function createRegisterConversation(deps: AuthConversationDeps) {
       (code) => deps.auth.confirmEmail({ ref: started.ref, code, telegramUserId: userId }),
     );
     if (!confirmed) return;
-    await kit.finish(conversation, confirmed, confirmed.t('auth-registered'));
+    await kit.finish(conversation, confirmed, confirmed.t('auth-registered'), { who: 'resident' });
   };
 }
 
@@ -246,7 +246,9 @@ async function recoveryFlow(
   await conversation.external(async () => {
     for (const id of loggedOut) await deps.notifyLoggedOut(id);
   });
-  await kit.finish(conversation, password.ctx, password.ctx.t('auth-recover-done'));
+  await kit.finish(conversation, password.ctx, password.ctx.t('auth-recover-done'), {
+    who: 'resident',
+  });
 }
 
 export function createRecoverConversation(deps: AuthConversationDeps) {
@@ -292,7 +294,7 @@ export function createLoginConversation(deps: AuthConversationDeps) {
       at = result.ctx;
       const outcome = result.value;
       if (outcome.kind === 'ok') {
-        await kit.finish(conversation, at, at.t('auth-logged-in'));
+        await kit.finish(conversation, at, at.t('auth-logged-in'), { who: 'resident' });
         return;
       }
       if (outcome.kind === 'limited') {

@@ -54,16 +54,6 @@ function toCode(row: Record<string, unknown>): CodeRow {
   };
 }
 
-/** Whether an insert failed on a unique index (SQLite or PostgreSQL). */
-export function isUniqueViolation(error: unknown): boolean {
-  const e = error as { code?: string; message?: string };
-  return (
-    e?.code === '23505' ||
-    e?.code === 'SQLITE_CONSTRAINT_UNIQUE' ||
-    /UNIQUE constraint failed/.test(e?.message ?? '')
-  );
-}
-
 /** The auth tables' queries: users, identities, codes, password drafts. Plain rows out. */
 export class AuthRepo {
   constructor(

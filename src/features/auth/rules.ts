@@ -1,5 +1,6 @@
 import { createHash, randomInt, timingSafeEqual } from 'node:crypto';
 import { createRequire } from 'node:module';
+import { domainToASCII, domainToUnicode } from 'node:url';
 import type { ZxcvbnFactory } from '@zxcvbn-ts/core';
 import { z } from 'zod';
 
@@ -21,13 +22,40 @@ export const LOGIN_WINDOW_MS = 15 * 60 * 1000;
 export const REGISTER_MAX_PER_WINDOW = 5;
 export const REGISTER_WINDOW_MS = 60 * 60 * 1000;
 
-const emailSchema = z.email();
+/**
+ * zod's practical e-mail pattern, with one change: the top-level domain may be an IDN label in
+ * its ASCII form (`xn--p1ai` is «.рф»), which the stock pattern's letters-only TLD refuses.
+ */
+const EMAIL_PATTERN =
+  /^(?:[A-Za-z0-9_'+-]+\.)*[A-Za-z0-9_'+-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9-]*\.)+(?:[A-Za-z]{2,}|xn--[A-Za-z0-9-]{2,})$/;
+const emailSchema = z.email({ pattern: EMAIL_PATTERN });
 
-/** An e-mail as typed: trimmed, lower-cased, validated; `undefined` when it is not one. */
+/** Invisible characters that ride along when an address is copied from a web page or a PDF. */
+const INVISIBLE = /[\u200b-\u200d\u2060\ufeff\u00ad]/gu;
+
+/**
+ * An e-mail as typed, in one canonical form, or `undefined` when it is not one: Unicode NFKC,
+ * invisible characters dropped, spaces at the ends and around «@» dropped (phone keyboards add
+ * them), lower-cased, and the domain in its Unicode form —
+ * `ivan@почта.рф` and its punycode `ivan@xn--80a1acny.xn--p1ai` are the same address (IDNA,
+ * RFC 5891) and are stored the same way, `ivan@почта.рф`. The check (RFC 5321 length, the shape
+ * zod accepts) runs on the ASCII form of the domain, which is what mail servers see.
+ */
 export function normalizeEmail(input: string): string | undefined {
-  const email = input.trim().toLowerCase();
-  if (email.length > 254) return undefined;
-  return emailSchema.safeParse(email).success ? email : undefined;
+  const email = input
+    .normalize('NFKC')
+    .replace(INVISIBLE, '')
+    .trim()
+    .replace(/\s*@\s*/u, '@')
+    .toLowerCase();
+  const at = email.lastIndexOf('@');
+  if (at <= 0 || at === email.length - 1) return undefined;
+  const local = email.slice(0, at);
+  const ascii = domainToASCII(email.slice(at + 1));
+  if (!ascii) return undefined;
+  const wire = `${local}@${ascii}`;
+  if (wire.length > 254 || !emailSchema.safeParse(wire).success) return undefined;
+  return `${local}@${domainToUnicode(ascii)}`;
 }
 
 export type PasswordVerdict =

@@ -2,12 +2,12 @@ import { randomBytes, randomInt } from 'node:crypto';
 import argon2 from 'argon2';
 import type { AuditLog } from '../../core/audit';
 import type { Db } from '../../core/db/index';
-import { nowIso } from '../../core/db/index';
+import { isUniqueViolation, nowIso } from '../../core/db/index';
 import type { Locale } from '../../core/i18n';
 import type { Mailer } from '../../core/mail/mailer';
 import { RateLimiter } from '../../core/rate-limit';
 import type { ConsentService } from '../privacy/service';
-import { AuthRepo, type CodePurpose, isUniqueViolation } from './repo';
+import { AuthRepo, type CodePurpose } from './repo';
 import {
   CODE_MAX_ATTEMPTS,
   CODE_RESEND_AFTER_MS,

@@ -1,21 +1,21 @@
 import { hears } from '@grammyjs/i18n';
 import { Composer, InlineKeyboard, InputFile } from 'grammy';
 import type { BotContext } from '../../core/context';
-import { residentOrLoginHint } from '../accounts/bot';
+import { formatLocale, formatPeriod, formatPeriodShort, zoneName } from '../../core/format';
+import type { RenderPool } from '../../core/render-pool/index';
 import { accountButtons } from '../accounts/keyboards';
-import { zoneNameKey } from '../accounts/rules';
 import type { AccountsService } from '../accounts/service';
-import type { AuthService } from '../auth/service';
-import { renderConsumptionChart } from './chart';
+import { residentOrLoginHint } from '../help/guard';
 import { balanceButtons, balanceKeyboard, balancePatterns, historyKeyboard } from './keyboards';
-import { isPeriod, periodName, shortPeriodName } from './rules';
+import { isPeriod } from './rules';
 import type { BalanceService } from './service';
 import { balanceText, historyText } from './views';
 
 export interface BalanceFeatureDeps {
   accounts: AccountsService;
   balance: BalanceService;
-  auth: AuthService;
+  /** The app's render pool: the chart is drawn off the event loop. */
+  renderPool: Pick<RenderPool, 'renderChart'>;
 }
 
 /** The id and (for history) the period captured by a validated callback pattern. */
@@ -33,7 +33,7 @@ function matchedArgs(ctx: BotContext): { accountId?: number; period?: string } {
 export function createBalanceFeature({
   accounts,
   balance,
-  auth,
+  renderPool,
 }: BalanceFeatureDeps): Composer<BotContext> {
   const feature = new Composer<BotContext>();
   const privateChat = feature.chatType('private');
@@ -43,7 +43,7 @@ export function createBalanceFeature({
     ctx.answerCallbackQuery({ text: ctx.t('accounts-not-yours'), show_alert: true });
 
   const showBalance = async (ctx: BotContext, accountId: number): Promise<boolean> => {
-    const user = await residentOrLoginHint(ctx, auth);
+    const user = await residentOrLoginHint(ctx);
     if (!user) return true;
     const summary = await balance.summary(user.id, accountId, ctx.from?.id);
     if (!summary) return false;
@@ -55,7 +55,7 @@ export function createBalanceFeature({
   };
 
   const balanceCommand = async (ctx: BotContext) => {
-    const user = await residentOrLoginHint(ctx, auth);
+    const user = await residentOrLoginHint(ctx);
     if (!user || !ctx.from) return;
     const current = await accounts.currentAccount(ctx.from.id, user.id);
     if (!current) {
@@ -75,7 +75,7 @@ export function createBalanceFeature({
   });
 
   privateChat.callbackQuery(balancePatterns.history, async (ctx) => {
-    const user = await residentOrLoginHint(ctx, auth);
+    const user = await residentOrLoginHint(ctx);
     if (!user) return;
     const { accountId, period } = matchedArgs(ctx);
     const page =
@@ -101,7 +101,7 @@ export function createBalanceFeature({
   });
 
   privateChat.callbackQuery(balancePatterns.chart, async (ctx) => {
-    const user = await residentOrLoginHint(ctx, auth);
+    const user = await residentOrLoginHint(ctx);
     if (!user) return;
     const { accountId } = matchedArgs(ctx);
     const series =
@@ -122,19 +122,18 @@ export function createBalanceFeature({
     await ctx.replyWithChatAction('upload_photo').catch(() => {});
     const locale = await localeOf(ctx);
     const zoneNames: Record<string, string> = {};
-    for (const zone of series.zones)
-      zoneNames[zone] = ctx.t(zoneNameKey(series.zones.length, zone));
-    const png = await renderConsumptionChart(series, {
+    for (const zone of series.zones) zoneNames[zone] = zoneName(ctx.t, series.zones.length, zone);
+    const png = await renderPool.renderChart(series, {
       title: ctx.t('balance-chart-title'),
       volumeAxis: ctx.t('balance-chart-volume'),
       chargesAxis: ctx.t('balance-chart-charges'),
-      months: series.periods.map((p) => shortPeriodName(p, locale)),
+      months: series.periods.map((p) => formatPeriodShort(p, formatLocale(locale))),
       zoneNames,
     });
     await ctx.replyWithPhoto(new InputFile(png, 'chart.png'), {
       caption: ctx.t('balance-chart-caption', {
-        from: periodName(first, locale),
-        to: periodName(last, locale),
+        from: formatPeriod(first, formatLocale(locale)),
+        to: formatPeriod(last, formatLocale(locale)),
         number: series.number,
       }),
       reply_markup: new InlineKeyboard().text(

@@ -1,3 +1,4 @@
+import { formatInteger } from '../../core/format';
 import type { ConsumptionSeries } from './service';
 
 /** The texts on the chart, already translated: the renderer knows no locales. */
@@ -11,17 +12,20 @@ export interface ChartLabels {
   zoneNames: Record<string, string>;
 }
 
-const AXIS_NUMBER = new Intl.NumberFormat('ru-RU', { maximumFractionDigits: 0 });
-const axisLabel = { fontSize: 13, formatter: (value: number) => AXIS_NUMBER.format(value) };
-
-const WIDTH = 960;
-const HEIGHT = 560;
+/**
+ * Portrait, for a phone held upright: a 375 px wide screen shows the picture at about half size,
+ * so type is drawn at 24–30 px to read as 12–15 px there. Months run down the left, each labelled;
+ * bars run right (stacked by zone), and each month's charge is written at the end of its bar —
+ * nothing on the right edge, where photo viewers put their close button.
+ */
+export const CHART_WIDTH = 720;
+export const CHART_HEIGHT = 1200;
 const ZONE_COLOURS: Record<string, string> = { T1: '#f2a93b', T2: '#3b6fb6', T3: '#7bb661' };
 
 /**
- * Renders the last months' consumption per zone (stacked bars, kWh) and the charges (line, ₽,
- * second axis) as a PNG. ECharts draws SVG server-side and resvg rasterises it with the system
- * fonts (DejaVu has Cyrillic). Both are loaded on first use: most processes never draw a chart.
+ * Renders the last months' consumption per zone (stacked bars, kWh) with each month's charge (₽)
+ * at the end of its bar, as a PNG. ECharts draws SVG server-side and resvg rasterises it with the
+ * system fonts (DejaVu has Cyrillic). Both are loaded on first use: most processes never draw one.
  */
 export async function renderConsumptionChart(
   series: ConsumptionSeries,
@@ -32,48 +36,68 @@ export async function renderConsumptionChart(
   const chart = echarts.init(null, null, {
     renderer: 'svg',
     ssr: true,
-    width: WIDTH,
-    height: HEIGHT,
+    width: CHART_WIDTH,
+    height: CHART_HEIGHT,
   });
+  const lastZone = series.zones.at(-1);
   try {
     chart.setOption({
       animation: false,
       backgroundColor: '#ffffff',
-      textStyle: { fontFamily: 'DejaVu Sans, sans-serif', fontSize: 14 },
-      title: { text: labels.title, left: 'center', top: 10, textStyle: { fontSize: 20 } },
-      legend: { bottom: 10, textStyle: { fontSize: 14 } },
-      grid: { left: 80, right: 90, top: 70, bottom: 90 },
-      xAxis: { type: 'category', data: labels.months, axisLabel: { fontSize: 13 } },
-      yAxis: [
-        { type: 'value', name: labels.volumeAxis, nameTextStyle: { fontSize: 14 }, axisLabel },
-        {
-          type: 'value',
-          name: labels.chargesAxis,
-          nameTextStyle: { fontSize: 14 },
-          axisLabel,
-          splitLine: { show: false },
+      textStyle: { fontFamily: 'DejaVu Sans, sans-serif', fontSize: 24 },
+      title: {
+        text: labels.title,
+        subtext: `${labels.volumeAxis} · ${labels.chargesAxis}`,
+        left: 'center',
+        top: 16,
+        textStyle: { fontSize: 32, fontWeight: 'bold', color: '#222222' },
+        subtextStyle: { fontSize: 24, color: '#555555' },
+      },
+      legend: {
+        top: 118,
+        left: 'center',
+        itemWidth: 30,
+        itemHeight: 20,
+        textStyle: { fontSize: 24 },
+      },
+      grid: { left: 110, right: 150, top: 180, bottom: 70 },
+      yAxis: {
+        type: 'category',
+        data: labels.months,
+        inverse: true,
+        axisTick: { show: false },
+        axisLabel: { fontSize: 26, interval: 0, color: '#222222' },
+      },
+      xAxis: {
+        type: 'value',
+        axisLabel: {
+          fontSize: 22,
+          color: '#444444',
+          formatter: (value: number) => formatInteger(value),
         },
-      ],
-      series: [
-        ...series.zones.map((zone) => ({
-          name: labels.zoneNames[zone] ?? zone,
-          type: 'bar' as const,
-          stack: 'kwh',
-          yAxisIndex: 0,
-          itemStyle: { color: ZONE_COLOURS[zone] ?? '#999999' },
-          // Thousandths to kWh for drawing only; the numbers shown in texts stay exact.
-          data: (series.volumesMilli[zone] ?? []).map((milli) => milli / 1000),
-        })),
-        {
-          name: labels.chargesAxis,
-          type: 'line' as const,
-          yAxisIndex: 1,
-          symbolSize: 8,
-          lineStyle: { width: 3, color: '#c0392b' },
-          itemStyle: { color: '#c0392b' },
-          data: series.chargesKopecks.map((kopecks) => kopecks / 100),
-        },
-      ],
+        splitNumber: 4,
+      },
+      series: series.zones.map((zone) => ({
+        name: labels.zoneNames[zone] ?? zone,
+        type: 'bar' as const,
+        stack: 'kwh',
+        barWidth: '62%',
+        itemStyle: { color: ZONE_COLOURS[zone] ?? '#999999' },
+        // Thousandths to kWh for drawing only; the numbers shown in texts stay exact.
+        data: (series.volumesMilli[zone] ?? []).map((milli) => milli / 1000),
+        label:
+          zone === lastZone
+            ? {
+                show: true,
+                position: 'right' as const,
+                fontSize: 24,
+                color: '#c0392b',
+                fontWeight: 'bold' as const,
+                formatter: ({ dataIndex }: { dataIndex: number }) =>
+                  `${formatInteger(Math.round((series.chargesKopecks[dataIndex] ?? 0) / 100))} ₽`,
+              }
+            : undefined,
+      })),
     });
     const svg = chart.renderToSVGString();
     const png = new Resvg(svg, {

@@ -1,3 +1,4 @@
+import { addPagingRow } from '../../core/paging';
 import type { I18nFlavor } from '@grammyjs/i18n';
 import { InlineKeyboard } from 'grammy';
 import { callbackData, callbackPattern } from '../../core/callback-data';
@@ -46,19 +47,10 @@ export function historyKeyboard(
   ctx: Translatable,
   page: { accountId: number; older?: string; newer?: string },
 ): InlineKeyboard {
-  const keyboard = new InlineKeyboard();
-  if (page.older)
-    keyboard.text(
-      ctx.t('button-history-older'),
-      balanceButtons.history(page.accountId, page.older),
-    );
-  if (page.newer)
-    keyboard.text(
-      ctx.t('button-history-newer'),
-      balanceButtons.history(page.accountId, page.newer),
-    );
-  return keyboard
-    .row()
+  return addPagingRow(new InlineKeyboard(), ctx, {
+    older: page.older ? balanceButtons.history(page.accountId, page.older) : undefined,
+    newer: page.newer ? balanceButtons.history(page.accountId, page.newer) : undefined,
+  })
     .text(ctx.t('button-chart'), balanceButtons.chart(page.accountId))
     .row()
     .text(ctx.t('button-balance'), balanceButtons.show(page.accountId));

@@ -29,29 +29,3 @@ export function dueDateOf(period: string, dueDay: number): string {
 export function periodsEndingWith(last: string, count: number): string[] {
   return Array.from({ length: count }, (_, i) => addMonths(last, i - count + 1));
 }
-
-/** "октябрь 2026" / "October 2026": a period as a resident reads it. */
-export function periodName(period: string, locale: string): string {
-  const match = PERIOD.exec(period);
-  if (!match) return period;
-  const date = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, 15));
-  const text = new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'ru-RU', {
-    month: 'long',
-    year: 'numeric',
-    timeZone: 'UTC',
-  }).format(date);
-  // Russian: "октябрь 2026 г." — the stand-alone month, without the trailing "г.".
-  return text.replace(/\s*г\.$/, '');
-}
-
-/** "окт. 26" / "Oct 26": a short month label for chart axes. */
-export function shortPeriodName(period: string, locale: string): string {
-  const match = PERIOD.exec(period);
-  if (!match) return period;
-  const date = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, 15));
-  const month = new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'ru-RU', {
-    month: 'short',
-    timeZone: 'UTC',
-  }).format(date);
-  return `${month.replace(/\.$/, '')} ${match[1]?.slice(2)}`;
-}

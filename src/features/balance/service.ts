@@ -1,5 +1,5 @@
 import type { Db } from '../../core/db/index';
-import { localDate } from '../accounts/rules';
+import { localDate } from '../../core/format';
 import type { AccountsService } from '../accounts/service';
 import { LedgerService } from '../ledger/service';
 import { BalanceRepo } from './repo';

@@ -1,7 +1,13 @@
 import type { I18nFlavor } from '@grammyjs/i18n';
-import { formatDate, formatMilli, formatMoney, zoneNameKey } from '../accounts/rules';
+import {
+  formatDate,
+  formatKwh,
+  formatLocale,
+  formatMoney,
+  formatPeriod,
+  zoneName,
+} from '../../core/format';
 import { balanceLine } from '../accounts/views';
-import { periodName } from './rules';
 import type { BalanceSummary, HistoryPage } from './service';
 
 type Translatable = { t: I18nFlavor['t'] };
@@ -14,9 +20,10 @@ function accountLine(ctx: Translatable, account: { number: string; isCurrent: bo
 }
 
 /** The balance screen: the account, debt or advance today, the last charge with its due date, the last payment. */
-export function balanceText(ctx: Translatable, summary: BalanceSummary, locale: string): string {
+export function balanceText(ctx: Translatable, summary: BalanceSummary, language: string): string {
+  const locale = formatLocale(language);
   const lines = [
-    ctx.t('balance-title', { date: formatDate(summary.today) }),
+    ctx.t('balance-title', { date: formatDate(summary.today, locale) }),
     accountLine(ctx, summary),
     '',
     balanceLine(ctx, summary.balanceKopecks),
@@ -25,12 +32,12 @@ export function balanceText(ctx: Translatable, summary: BalanceSummary, locale: 
   if (charge) {
     lines.push(
       ctx.t('balance-last-charge', {
-        period: periodName(charge.period, locale),
+        period: formatPeriod(charge.period, locale),
         amount: formatMoney(charge.amountKopecks),
       }),
     );
     if (summary.balanceKopecks > 0) {
-      const due = formatDate(charge.dueOn);
+      const due = formatDate(charge.dueOn, locale);
       lines.push(
         ctx.t(charge.dueOn < summary.today ? 'balance-overdue' : 'balance-due', { date: due }),
       );
@@ -43,7 +50,7 @@ export function balanceText(ctx: Translatable, summary: BalanceSummary, locale: 
     payment
       ? ctx.t('balance-last-payment', {
           amount: formatMoney(payment.amountKopecks),
-          date: formatDate(payment.on),
+          date: formatDate(payment.on, locale),
         })
       : ctx.t('balance-no-payments'),
   );
@@ -51,17 +58,18 @@ export function balanceText(ctx: Translatable, summary: BalanceSummary, locale: 
 }
 
 /** One month of history: charges per zone (volume × tariff = amount), adjustments, payments. */
-export function historyText(ctx: Translatable, page: HistoryPage, locale: string): string {
+export function historyText(ctx: Translatable, page: HistoryPage, language: string): string {
+  const locale = formatLocale(language);
   const lines = [
-    ctx.t('balance-history-title', { period: periodName(page.period, locale) }),
+    ctx.t('balance-history-title', { period: formatPeriod(page.period, locale) }),
     accountLine(ctx, page),
     '',
   ];
   for (const charge of page.charges) {
     lines.push(
       ctx.t('balance-history-charge', {
-        zone: ctx.t(zoneNameKey(page.zoneCount, charge.zone ?? 'T1')),
-        volume: charge.volumeMilli === null ? '—' : formatMilli(charge.volumeMilli),
+        zone: zoneName(ctx.t, page.zoneCount, charge.zone ?? 'T1'),
+        volume: charge.volumeMilli === null ? '—' : formatKwh(charge.volumeMilli, locale),
         tariff: charge.tariffKopecks === null ? '—' : formatMoney(charge.tariffKopecks),
         amount: formatMoney(charge.amountKopecks),
       }),
@@ -69,7 +77,9 @@ export function historyText(ctx: Translatable, page: HistoryPage, locale: string
   }
   if (page.charges.length > 0) {
     lines.push(
-      ctx.t('balance-history-charges-total', { amount: formatMoney(page.chargesTotalKopecks) }),
+      ctx.t('balance-history-charges-total', {
+        amount: formatMoney(page.chargesTotalKopecks),
+      }),
     );
   }
   for (const adjustment of page.adjustments) {
@@ -84,7 +94,7 @@ export function historyText(ctx: Translatable, page: HistoryPage, locale: string
   for (const payment of page.payments) {
     lines.push(
       ctx.t('balance-history-payment', {
-        date: formatDate(payment.on),
+        date: formatDate(payment.on, locale),
         amount: formatMoney(payment.amountKopecks),
       }),
     );

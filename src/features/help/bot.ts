@@ -4,23 +4,23 @@ import type { Config } from '../../config';
 import { PRIVATE_COMMANDS } from '../../core/commands';
 import type { BotContext } from '../../core/context';
 import { mainMenuKeyboard } from '../auth/keyboards';
-import type { AuthService } from '../auth/service';
 import { guestKeyboard, startButtons } from './keyboards';
 
 export interface HelpDeps {
   config: Config;
-  auth: AuthService;
 }
 
 /** /start and /help in private chats: what the bot can do and where to begin. */
-export function createHelpFeature({ config, auth }: HelpDeps): Composer<BotContext> {
+export function createHelpFeature({ config }: HelpDeps): Composer<BotContext> {
   const feature = new Composer<BotContext>();
   const privateChat = feature.chatType('private');
 
   const showStart = async (ctx: BotContext) => {
-    const user = ctx.from ? await auth.currentUser(ctx.from.id) : undefined;
+    const user = await ctx.resident();
     if (user) {
-      await ctx.reply(ctx.t('start-welcome-back', { name: user.fullName ?? user.email ?? '' }), {
+      // Without a ФИО, Telegram's first name: never the e-mail, which is not a name to greet by.
+      const name = user.fullName ?? ctx.from?.first_name ?? '';
+      await ctx.reply(ctx.t('start-welcome-back', { name }), {
         reply_markup: mainMenuKeyboard(ctx),
       });
       return;

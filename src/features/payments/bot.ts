@@ -1,7 +1,7 @@
 import { hears } from '@grammyjs/i18n';
 import { Composer, InlineKeyboard, InputFile } from 'grammy';
 import type { BotContext } from '../../core/context';
-import { residentOrLoginHint } from '../accounts/bot';
+import { residentOrLoginHint } from '../help/guard';
 import { accountButtons } from '../accounts/keyboards';
 import type { AccountsService } from '../accounts/service';
 import type { AuthService } from '../auth/service';
@@ -28,7 +28,7 @@ function matchedId(ctx: BotContext): number | undefined {
  * Telegram Payments, or the ГОСТ QR for any bank app; pre-checkout checks and the payment itself.
  */
 export function createPaymentsFeature(deps: PaymentsFeatureDeps): Composer<BotContext> {
-  const { accounts, auth, payments } = deps;
+  const { accounts, payments } = deps;
   const canPayInTelegram = Boolean(deps.providerToken);
   const feature = new Composer<BotContext>();
   const privateChat = feature.chatType('private');
@@ -51,7 +51,7 @@ export function createPaymentsFeature(deps: PaymentsFeatureDeps): Composer<BotCo
   };
 
   const payCommand = async (ctx: BotContext) => {
-    const user = await residentOrLoginHint(ctx, auth);
+    const user = await residentOrLoginHint(ctx);
     if (!user || !ctx.from) return;
     if (ctx.callbackQuery) await ctx.answerCallbackQuery();
     const list = await accounts.listAccounts(user.id, ctx.from.id);
@@ -73,14 +73,14 @@ export function createPaymentsFeature(deps: PaymentsFeatureDeps): Composer<BotCo
   privateChat.filter(hears('button-pay'), payCommand);
 
   privateChat.callbackQuery(payPatterns.account, async (ctx) => {
-    const user = await residentOrLoginHint(ctx, auth);
+    const user = await residentOrLoginHint(ctx);
     if (!user) return;
     const accountId = matchedId(ctx);
     if (accountId === undefined || !(await showOptions(ctx, user.id, accountId))) await refuse(ctx);
   });
 
   privateChat.callbackQuery(payPatterns.debt, async (ctx) => {
-    const user = await residentOrLoginHint(ctx, auth);
+    const user = await residentOrLoginHint(ctx);
     if (!user) return;
     const accountId = matchedId(ctx);
     const options =
@@ -119,7 +119,7 @@ export function createPaymentsFeature(deps: PaymentsFeatureDeps): Composer<BotCo
   });
 
   privateChat.callbackQuery(payPatterns.other, async (ctx) => {
-    const user = await residentOrLoginHint(ctx, auth);
+    const user = await residentOrLoginHint(ctx);
     if (!user) return;
     const accountId = matchedId(ctx);
     if (
@@ -138,7 +138,7 @@ export function createPaymentsFeature(deps: PaymentsFeatureDeps): Composer<BotCo
   });
 
   privateChat.callbackQuery(payPatterns.qr, async (ctx) => {
-    const user = await residentOrLoginHint(ctx, auth);
+    const user = await residentOrLoginHint(ctx);
     if (!user) return;
     const accountId = matchedId(ctx);
     const qr =

@@ -7,7 +7,7 @@ import type { InvoiceDraft, PaymentsService } from './service';
 import { askAmountText, invoiceTexts } from './views';
 import { fiscalProviderData, type FiscalReceiptConfig } from './rules';
 import type { ConversationKit } from '../../core/conversation-kit/index';
-import { formatMoney } from '../accounts/rules';
+import { formatMoney } from '../../core/format';
 
 export const PAY_AMOUNT_CONVERSATION = 'pay-amount';
 

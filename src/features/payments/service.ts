@@ -6,9 +6,8 @@ import { nowIso } from '../../core/db/index';
 import type { Locale } from '../../core/i18n';
 import type { Outbox, OutboxMessage } from '../../core/outbox/outbox';
 import type { OperatorRequisites } from '../../config';
-import { formatMoney, localDate } from '../accounts/rules';
+import { formatMoney, formatPeriod as periodName, localDate } from '../../core/format';
 import type { AccountsService } from '../accounts/service';
-import { periodName } from '../balance/rules';
 import type { LedgerService } from '../ledger/service';
 import { type InvoiceRow, type PaymentRow, PaymentsRepo } from './repo';
 import {

@@ -1,8 +1,7 @@
 import type { I18nFlavor } from '@grammyjs/i18n';
 import type { OperatorRequisites } from '../../config';
-import { formatMoney } from '../accounts/rules';
+import { formatMoney, formatPeriod as periodName } from '../../core/format';
 import { balanceLine } from '../accounts/views';
-import { periodName } from '../balance/rules';
 import type { AmountLimits, AmountProblem } from './rules';
 import { fitText, INVOICE_DESCRIPTION_MAX, INVOICE_TITLE_MAX } from './rules';
 import type { InvoiceDraft, PayOptions, QrPayment } from './service';

@@ -1,13 +1,11 @@
 import { Composer } from 'grammy';
 import type { BotContext } from '../../core/context';
 import { isLocale } from '../../core/i18n';
-import type { AuthService } from '../auth/service';
 import { splitForTelegram } from './consent';
 import { reacceptButton, reacceptKeyboard } from './keyboards';
 import type { ConsentService } from './service';
 
 export interface ConsentGateDeps {
-  auth: AuthService;
   consents: ConsentService;
 }
 
@@ -15,10 +13,10 @@ export interface ConsentGateDeps {
  * A logged-in resident whose accepted consent is older than the current text (or who has none)
  * must accept the new one before anything else; /logout, /cancel and /help still work.
  */
-export function createConsentGate({ auth, consents }: ConsentGateDeps): Composer<BotContext> {
+export function createConsentGate({ consents }: ConsentGateDeps): Composer<BotContext> {
   const feature = new Composer<BotContext>();
   feature.chatType('private').use(async (ctx, next) => {
-    const user = await auth.currentUser(ctx.from.id);
+    const user = await ctx.resident();
     if (!user || !(await consents.needsAcceptance(user.id))) return next();
     const command = ctx.message?.text?.split(/[\s@]/)[0];
     if (command === '/logout' || command === '/help') return next();

@@ -1,8 +1,9 @@
+import { auditActionKey } from '../../core/audit';
 import { hears } from '@grammyjs/i18n';
 import { Composer } from 'grammy';
 import type { BotContext } from '../../core/context';
+import { residentOrLoginHint } from '../help/guard';
 import { isLocale } from '../../core/i18n';
-import type { AuthService } from '../auth/service';
 import { guestKeyboard } from '../help/keyboards';
 import type { LanguageService } from '../language/service';
 import { enterProfileEdit } from './conversations';
@@ -16,11 +17,11 @@ import {
   securityKeyboard,
   securityPatterns,
 } from './keyboards';
-import { formatLocalTime, maskTelegramId } from './rules';
+import { formatDateTime, formatLocale } from '../../core/format';
+import { maskTelegramId } from './rules';
 import type { Actor, ProfileService } from './service';
 
 export interface ProfileFeatureDeps {
-  auth: AuthService;
   profile: ProfileService;
   languages: LanguageService;
   timeZone: string;
@@ -32,18 +33,14 @@ export interface ProfileFeatureDeps {
  * command and button asks again: a button left in an old message must not act for a cabinet
  * the person has since left.
  */
-export async function requireActor(ctx: BotContext, auth: AuthService): Promise<Actor | undefined> {
-  if (!ctx.from) return undefined;
-  const user = await auth.currentUser(ctx.from.id);
-  if (user) return { userId: user.id, telegramUserId: ctx.from.id };
-  if (ctx.callbackQuery) await ctx.answerCallbackQuery().catch(() => {});
-  await ctx.reply(ctx.t('profile-login-first'), { reply_markup: guestKeyboard(ctx) });
-  return undefined;
+export async function requireActor(ctx: BotContext): Promise<Actor | undefined> {
+  const user = await residentOrLoginHint(ctx, 'profile-login-first');
+  return user ? { userId: user.id, telegramUserId: user.telegramUserId } : undefined;
 }
 
 /** /profile and /security, their buttons, and "log out everywhere". */
 export function createProfileFeature(deps: ProfileFeatureDeps): Composer<BotContext> {
-  const { auth, profile, languages } = deps;
+  const { profile, languages } = deps;
   const feature = new Composer<BotContext>();
   const privateChat = feature.chatType('private');
 
@@ -54,9 +51,9 @@ export function createProfileFeature(deps: ProfileFeatureDeps): Composer<BotCont
   };
 
   const actionLabel = (ctx: BotContext, action: string) => {
-    const key = `security-action-${action.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
+    const key = auditActionKey(action);
     const text = ctx.t(key);
-    return text === key ? ctx.t('security-action-other', { action }) : text;
+    return text === key || text === `{${key}}` ? ctx.t('security-action-other', { action }) : text;
   };
 
   const showSecurity = async (ctx: BotContext, actor: Actor, page: number) => {
@@ -64,7 +61,7 @@ export function createProfileFeature(deps: ProfileFeatureDeps): Composer<BotCont
     const locale = await ctx.i18n.getLocale();
     const lines = result.events.map((event) =>
       ctx.t('security-line', {
-        time: formatLocalTime(event.at, deps.timeZone, locale),
+        time: formatDateTime(event.at, deps.timeZone, formatLocale(locale)),
         action: actionLabel(ctx, event.action),
         who:
           event.telegramUserId === null
@@ -91,33 +88,33 @@ export function createProfileFeature(deps: ProfileFeatureDeps): Composer<BotCont
   };
 
   privateChat.command('profile', async (ctx) => {
-    const actor = await requireActor(ctx, auth);
+    const actor = await requireActor(ctx);
     if (actor) await showProfile(ctx, actor);
   });
   privateChat.filter(hears('button-profile'), async (ctx) => {
-    const actor = await requireActor(ctx, auth);
+    const actor = await requireActor(ctx);
     if (actor) await showProfile(ctx, actor);
   });
   privateChat.callbackQuery(profilePatterns.show, async (ctx) => {
-    const actor = await requireActor(ctx, auth);
+    const actor = await requireActor(ctx);
     if (!actor) return;
     await ctx.answerCallbackQuery();
     await showProfile(ctx, actor);
   });
   privateChat.callbackQuery(profilePatterns.edit, async (ctx) => {
-    const actor = await requireActor(ctx, auth);
+    const actor = await requireActor(ctx);
     if (!actor) return;
     await ctx.answerCallbackQuery();
     await enterProfileEdit(ctx, ctx.match[1] as EditableField);
   });
   privateChat.callbackQuery(profilePatterns.language, async (ctx) => {
-    const actor = await requireActor(ctx, auth);
+    const actor = await requireActor(ctx);
     if (!actor) return;
     await ctx.answerCallbackQuery();
     await ctx.reply(ctx.t('profile-choose-language'), { reply_markup: languageKeyboard(ctx) });
   });
   privateChat.callbackQuery(profilePatterns.setLanguage, async (ctx) => {
-    const actor = await requireActor(ctx, auth);
+    const actor = await requireActor(ctx);
     const chosen = ctx.match[1];
     if (!actor || !isLocale(chosen)) return;
     await languages.chooseLocale(actor.telegramUserId, chosen);
@@ -130,23 +127,23 @@ export function createProfileFeature(deps: ProfileFeatureDeps): Composer<BotCont
   });
 
   privateChat.command('security', async (ctx) => {
-    const actor = await requireActor(ctx, auth);
+    const actor = await requireActor(ctx);
     if (actor) await showSecurity(ctx, actor, 0);
   });
   privateChat.callbackQuery(profilePatterns.security, async (ctx) => {
-    const actor = await requireActor(ctx, auth);
+    const actor = await requireActor(ctx);
     if (!actor) return;
     await ctx.answerCallbackQuery();
     await showSecurity(ctx, actor, 0);
   });
   privateChat.callbackQuery(securityPatterns.page, async (ctx) => {
-    const actor = await requireActor(ctx, auth);
+    const actor = await requireActor(ctx);
     if (!actor) return;
     await ctx.answerCallbackQuery();
     await showSecurity(ctx, actor, Number(ctx.match[1]));
   });
   privateChat.callbackQuery(securityPatterns.logoutAll, async (ctx) => {
-    const actor = await requireActor(ctx, auth);
+    const actor = await requireActor(ctx);
     if (!actor) return;
     await ctx.answerCallbackQuery();
     await ctx.reply(ctx.t('security-logout-confirm'), {
@@ -154,7 +151,7 @@ export function createProfileFeature(deps: ProfileFeatureDeps): Composer<BotCont
     });
   });
   privateChat.callbackQuery(securityPatterns.logoutAllYes, async (ctx) => {
-    const actor = await requireActor(ctx, auth);
+    const actor = await requireActor(ctx);
     if (!actor) return;
     const { others } = await profile.logoutEverywhere(actor);
     await ctx.answerCallbackQuery();

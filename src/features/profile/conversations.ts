@@ -31,14 +31,7 @@ async function actorOf(
   ctx: Ctx,
   deps: ProfileConversationDeps,
 ): Promise<Actor | undefined> {
-  const telegramUserId = ctx.from?.id;
-  if (telegramUserId === undefined) return undefined;
-  const user = await conversation.external(() => deps.auth.currentUser(telegramUserId));
-  if (!user) {
-    await deps.kit.finish(conversation, ctx, ctx.t('profile-login-first'));
-    return undefined;
-  }
-  return { userId: user.id, telegramUserId };
+  return deps.kit.resident(conversation, ctx, 'profile-login-first');
 }
 
 /** The flow's last words with the main menu, then the updated card with its buttons. */

@@ -1,7 +1,9 @@
+import { addPagingRow } from '../../core/paging';
 import type { I18nFlavor } from '@grammyjs/i18n';
 import { InlineKeyboard, Keyboard } from 'grammy';
 import { callbackData, callbackPattern } from '../../core/callback-data';
-import { SUPPORTED_LOCALES } from '../../core/i18n';
+import { formatPhone, localeOf } from '../../core/format';
+import { languageName, SUPPORTED_LOCALES } from '../../core/i18n';
 import type { Profile } from './service';
 
 type Translatable = { t: I18nFlavor['t'] };
@@ -36,22 +38,18 @@ export const securityPatterns = {
   logoutAllYes: callbackPattern('security', 'logout-all-yes'),
 };
 
-const LANGUAGE_NAMES: Record<string, string> = { ru: '🇷🇺 Русский', en: '🇬🇧 English' };
-
-/** The language's own name, as the profile card shows it. */
-export function languageName(locale: string): string {
-  return LANGUAGE_NAMES[locale] ?? locale;
-}
-
-/** The profile card's text. */
+/**
+ * The profile card's text. The language shown is the one the bot speaks to this person (chosen
+ * with /language or in the profile), the phone as Russians write it.
+ */
 export function profileText(ctx: Translatable, profile: Profile): string {
   const unset = ctx.t('profile-not-set');
   return ctx.t('profile-card', {
     name: profile.fullName ?? unset,
-    phone: profile.phone ?? unset,
+    phone: profile.phone ? formatPhone(profile.phone) : unset,
     address: profile.address ?? unset,
     email: profile.email ?? unset,
-    language: languageName(profile.locale),
+    language: languageName(localeOf(ctx)),
   });
 }
 
@@ -100,12 +98,11 @@ export function backToProfileKeyboard(ctx: Translatable): InlineKeyboard {
 
 /** Paging and "log out everywhere" under the security list. */
 export function securityKeyboard(ctx: Translatable, page: number, pages: number): InlineKeyboard {
-  const keyboard = new InlineKeyboard();
-  if (page > 0) keyboard.text(ctx.t('button-security-prev'), securityButtons.page(page - 1));
-  if (page < pages - 1)
-    keyboard.text(ctx.t('button-security-next'), securityButtons.page(page + 1));
-  return keyboard
-    .row()
+  // Newest first: older events are on the next page.
+  return addPagingRow(new InlineKeyboard(), ctx, {
+    older: page < pages - 1 ? securityButtons.page(page + 1) : undefined,
+    newer: page > 0 ? securityButtons.page(page - 1) : undefined,
+  })
     .text(ctx.t('button-logout-everywhere'), securityButtons.logoutAll)
     .row()
     .text(ctx.t('button-profile-back'), profileButtons.show);

@@ -102,15 +102,3 @@ export function phoneFromContact(phoneNumber: string): string | undefined {
 export function maskTelegramId(id: number): string {
   return `••${String(id).slice(-4)}`;
 }
-
-/** A stored UTC instant in the configured zone, e.g. `24.11.2026, 14:05` (ru) for the resident. */
-export function formatLocalTime(iso: string, timeZone: string, locale: string): string {
-  return new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'ru-RU', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-  }).format(new Date(iso));
-}

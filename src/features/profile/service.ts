@@ -1,11 +1,10 @@
 import argon2 from 'argon2';
-import type { AuditLog } from '../../core/audit';
+import type { AuditAction, AuditLog } from '../../core/audit';
 import type { Db } from '../../core/db/index';
-import { nowIso } from '../../core/db/index';
+import { isUniqueViolation, nowIso } from '../../core/db/index';
 import type { Locale } from '../../core/i18n';
 import type { Mailer } from '../../core/mail/mailer';
 import type { RateLimiter } from '../../core/rate-limit';
-import { isUniqueViolation } from '../auth/repo';
 import {
   CODE_RESEND_AFTER_MS,
   CODE_TTL_MS,
@@ -162,7 +161,7 @@ export class ProfileService {
 
   private async change(
     actor: Actor,
-    action: string,
+    action: AuditAction,
     fields: Parameters<ProfileRepo['update']>[1],
     details?: Record<string, string>,
   ): Promise<void> {

@@ -1,7 +1,7 @@
+import { formatDate, localeOf as formatLocaleOf } from '../../core/format';
 import { hears } from '@grammyjs/i18n';
 import { Composer } from 'grammy';
 import type { BotContext } from '../../core/context';
-import type { AuthService } from '../auth/service';
 import { enterReading, formatKwh, zoneLabel } from './conversations';
 import {
   historyKeyboard,
@@ -11,10 +11,9 @@ import {
   startReadingKeyboard,
 } from './keyboards';
 import type { ZoneCode } from './rules';
-import { displayDate, type HistoryItem, type HistoryPage, type ReadingsService } from './service';
+import type { HistoryItem, HistoryPage, ReadingsService } from './service';
 
 export interface ReadingsFeatureDeps {
-  auth: Pick<AuthService, 'currentUser'>;
   readings: ReadingsService;
 }
 
@@ -45,7 +44,7 @@ function historyText(ctx: BotContext, page: HistoryPage, locale: string): string
     const zone = item.zone as ZoneCode;
     const role = ROLE_OF[zone]?.[zonesOf(item.serial)];
     return ctx.t('readings-history-line', {
-      date: displayDate(item.date),
+      date: formatDate(item.date, formatLocaleOf(ctx)),
       serial: item.serial,
       zone: role ? zoneLabel(ctx, role) : item.zone,
       value: formatKwh(item.valueMilli, locale),
@@ -64,16 +63,13 @@ function historyText(ctx: BotContext, page: HistoryPage, locale: string): string
  * paged — and /reminders, the monthly reminder switch. Guests are asked to log in first; ids in
  * buttons are re-checked by the service (a forged account id gets a refusal).
  */
-export function createReadingsFeature({
-  auth,
-  readings,
-}: ReadingsFeatureDeps): Composer<BotContext> {
+export function createReadingsFeature({ readings }: ReadingsFeatureDeps): Composer<BotContext> {
   const feature = new Composer<BotContext>();
   const privateChat = feature.chatType('private');
   const localeOf = async (ctx: BotContext) => (await ctx.i18n.getLocale()) ?? 'ru';
 
   const resident = async (ctx: BotContext) => {
-    const user = ctx.from ? await auth.currentUser(ctx.from.id) : undefined;
+    const user = await ctx.resident();
     if (!user) {
       if (ctx.callbackQuery) await ctx.answerCallbackQuery();
       await ctx.reply(ctx.t('readings-login-first'));

@@ -2,10 +2,19 @@ import type { BotContext, BotConversation, ConversationContext } from '../../cor
 import type { AuthService } from '../auth/service';
 import type { ConversationKit, Said } from '../../core/conversation-kit/index';
 import { meterKeyboard, readingsPatterns, summaryKeyboard, sureKeyboard } from './keyboards';
+import {
+  formatDate,
+  formatKwh as formatKwhExact,
+  formatLocale,
+  formatMoney,
+  formatPeriod,
+  formatZone,
+  localeOf as formatLocaleOf,
+  type TariffZone,
+} from '../../core/format';
 import type { ZoneCode } from './rules';
 import {
   checkZoneOnForm,
-  displayDate,
   type MeterChoice,
   type PreparedReading,
   type ReadingForm,
@@ -35,27 +44,30 @@ type Translating = Pick<ConversationContext, 't'>;
 
 /** kWh for people: grouped thousands, up to three decimals, in the reader's convention. */
 export function formatKwh(milli: number, locale: string): string {
-  return new Intl.NumberFormat(locale === 'en' ? 'en-GB' : 'ru-RU', {
-    maximumFractionDigits: 3,
-  }).format(milli / 1000);
+  return formatKwhExact(milli, formatLocale(locale));
 }
 
 /** Rubles the Russian way (DESIGN: `ru-RU`, RUB) whatever the language. */
 export function formatRub(kopecks: number): string {
-  return new Intl.NumberFormat('ru-RU', { style: 'currency', currency: 'RUB' }).format(
-    kopecks / 100,
-  );
+  return formatMoney(kopecks);
 }
 
-/** `YYYY-MM` → `MM.YYYY`. */
-export function periodLabel(period: string): string {
-  const [year, month] = period.split('-');
-  return `${month}.${year}`;
+/** `YYYY-MM` → «ноябрь 2026», in the reader's language. */
+export function periodLabel(period: string, ctx?: Translating): string {
+  return formatPeriod(period, ctx ? formatLocaleOf(ctx) : 'ru');
 }
 
-/** A zone's name as printed on the meter and the receipt. */
+const CODE_OF_ROLE: Record<ZoneForm['role'], TariffZone> = {
+  'all-day': 'T1',
+  day: 'T1',
+  peak: 'T1',
+  night: 'T2',
+  'half-peak': 'T3',
+};
+
+/** A zone's name as printed on the meter and the receipt, «Т2 ночь»: the one tariff-zone model. */
 export function zoneLabel(ctx: Translating, role: ZoneForm['role']): string {
-  return ctx.t(`readings-zone-${role}`);
+  return ctx.t(`zone-${role}`, { zone: formatZone(CODE_OF_ROLE[role]) });
 }
 
 /** Why a reading cannot be taken, in words, with what to do. */
@@ -76,18 +88,22 @@ export function refusalText(
     case 'verification-expired':
       return ctx.t('readings-refused-verification', {
         serial: details.meter?.serial ?? '',
-        date: details.meter?.verifiedUntil ? displayDate(details.meter.verifiedUntil) : '',
+        date: details.meter?.verifiedUntil
+          ? formatDate(details.meter.verifiedUntil, formatLocaleOf(ctx))
+          : '',
         phone: details.operatorPhone,
       });
     case 'window-closed':
       return ctx.t('readings-window-refused', {
         start: details.startDay,
         end: details.endDay,
-        opens: details.window?.opensOn ? displayDate(details.window.opensOn) : '',
+        opens: details.window?.opensOn
+          ? formatDate(details.window.opensOn, formatLocaleOf(ctx))
+          : '',
       });
     case 'already-billed':
       return ctx.t('readings-refused-billed', {
-        period: details.window ? periodLabel(details.window.period) : '',
+        period: details.window ? periodLabel(details.window.period, ctx) : '',
         phone: details.operatorPhone,
       });
     case 'not-linked':
@@ -98,10 +114,10 @@ export function refusalText(
 /** The outside-the-window notice when a late (or early) reading is still taken. */
 export function windowNotice(ctx: Translating, window: WindowView): string | undefined {
   if (window.open || !window.accepts) return undefined;
-  const opens = window.opensOn ? displayDate(window.opensOn) : '';
+  const opens = window.opensOn ? formatDate(window.opensOn, formatLocaleOf(ctx)) : '';
   // Before the window a reading counts for this month; after it, for the next one.
   return ctx.t(window.late ? 'readings-window-late' : 'readings-window-early', {
-    period: periodLabel(window.period),
+    period: periodLabel(window.period, ctx),
     opens,
   });
 }
@@ -117,7 +133,7 @@ function zoneError(check: ZoneCheck, form: ReadingForm, locale: string): Said {
       key: 'readings-bad-below',
       vars: {
         previous: formatKwh(check.previousMilli, locale),
-        date: check.previousDate ? displayDate(check.previousDate) : '',
+        date: check.previousDate ? formatDate(check.previousDate, formatLocale(locale)) : '',
       },
     };
   }
@@ -134,7 +150,7 @@ function zoneQuestion(ctx: Translating, zone: ZoneForm, form: ReadingForm, local
         zone: label,
         serial: form.serial,
         previous: formatKwh(zone.previous.valueMilli, locale),
-        date: displayDate(zone.previous.date),
+        date: formatDate(zone.previous.date, formatLocaleOf(ctx)),
       })
     : ctx.t('readings-ask-zone-first', { zone: label, serial: form.serial });
   return zone.sentThisPeriodMilli === null
@@ -151,7 +167,7 @@ export function summaryText(
   const lines = [
     ctx.t('readings-summary-title', {
       serial: prepared.form.serial,
-      period: periodLabel(prepared.form.window.period),
+      period: periodLabel(prepared.form.window.period, ctx),
     }),
   ];
   for (const check of prepared.zones) {
@@ -211,29 +227,19 @@ export function createReadingConversation(deps: ReadingConversationDeps) {
     conversation: BotConversation,
     ctx: Ctx,
   ): Promise<void> {
-    const telegramUserId = ctx.from?.id;
-    if (telegramUserId === undefined) return;
+    const resident = await kit.resident(conversation, ctx, 'readings-login-first');
+    if (!resident) return;
+    const { userId, telegramUserId } = resident;
     const locale = await localeOf(ctx);
-    const start = await conversation.external(async () => {
-      const user = await deps.auth.currentUser(telegramUserId);
-      if (!user) return { kind: 'guest' as const };
-      const account = await deps.readings.currentAccount(telegramUserId, user.id);
-      if (!account) return { kind: 'no-account' as const };
-      const window = deps.readings.window();
-      const meters = window.accepts
-        ? ((await deps.readings.meterChoices(user.id, account.id)) ?? [])
-        : [];
-      return { kind: 'ok' as const, userId: user.id, account, window, meters };
-    });
-    if (start.kind === 'guest') {
-      await kit.finish(conversation, ctx, ctx.t('readings-login-first'));
-      return;
-    }
+    // The database is read here, once (the form of a single meter included) …
+    const start = await conversation.external(() =>
+      deps.readings.openReading(telegramUserId, userId),
+    );
     if (start.kind === 'no-account') {
       await kit.finish(conversation, ctx, ctx.t('readings-no-account'));
       return;
     }
-    const { userId, account, window, meters } = start;
+    const { account, window, meters } = start;
     // Refused outside the window: say when it opens, and ask nothing.
     if (!window.accepts) {
       await ctx.reply(refusalText(ctx, 'window-closed', details({ window })));
@@ -265,7 +271,9 @@ export function createReadingConversation(deps: ReadingConversationDeps) {
       at = picked.ctx;
     }
 
-    const opened = await conversation.external(() => deps.readings.readingForm(userId, meterId));
+    const opened =
+      start.opened ??
+      (await conversation.external(() => deps.readings.readingForm(userId, meterId)));
     if (!opened.ok) {
       await kit.finish(conversation, at, refusalText(at, opened.refusal, details(opened)));
       return;
@@ -301,7 +309,7 @@ export function createReadingConversation(deps: ReadingConversationDeps) {
             const zoneForm = form.zones.find((f) => f.zone === z.zone);
             const consumption = z.status === 'ok' ? (z.consumptionMilli ?? 0) : 0;
             return at.t('readings-implausible', {
-              zone: zoneForm && form.zones.length > 1 ? zoneLabel(at, zoneForm.role) : '',
+              zone: zoneForm ? zoneLabel(at, zoneForm.role) : formatZone(z.zone),
               consumption: formatKwh(consumption, locale),
             });
           })
@@ -337,8 +345,9 @@ export function createReadingConversation(deps: ReadingConversationDeps) {
       at = decision.ctx;
       if (!decision.value) continue;
 
+      // … and written here, once: the service checks the values and ownership again.
       const result = await conversation.external(() =>
-        deps.readings.submitReading(userId, meterId, values, {
+        deps.readings.submitOnForm(userId, form, values, {
           confirmedImplausible: prepared.implausible,
         }),
       );
@@ -353,7 +362,8 @@ export function createReadingConversation(deps: ReadingConversationDeps) {
       }
       const lines = [at.t('readings-accepted', { ids: result.ids.join(', ') })];
       if (result.replaced) lines.push(at.t('readings-accepted-replaced'));
-      await kit.finish(conversation, at, lines.join('\n'));
+      // The submit has just re-checked the cabinet: the main menu needs no further read.
+      await kit.finish(conversation, at, lines.join('\n'), { who: 'resident' });
       return;
     }
     await kit.finish(conversation, at, at.t('readings-too-many-tries'));

@@ -1,3 +1,4 @@
+import { addPagingRow } from '../../core/paging';
 import { InlineKeyboard } from 'grammy';
 import { callbackData, callbackPattern } from '../../core/callback-data';
 import type { ConversationContext } from '../../core/context';
@@ -71,21 +72,14 @@ export function historyKeyboard(
   ctx: Translating,
   input: { accountId: number; page: number; pages: number; remindersEnabled: boolean },
 ): InlineKeyboard {
-  const keyboard = new InlineKeyboard();
-  // Newest first: "earlier" is the next page.
-  if (input.page + 1 < input.pages) {
-    keyboard.text(
-      ctx.t('button-readings-prev'),
-      readingsData.history(input.accountId, input.page + 1),
-    );
-  }
-  if (input.page > 0) {
-    keyboard.text(
-      ctx.t('button-readings-next'),
-      readingsData.history(input.accountId, input.page - 1),
-    );
-  }
-  if (input.page + 1 < input.pages || input.page > 0) keyboard.row();
+  // Newest first: older entries are on the next page.
+  const keyboard = addPagingRow(new InlineKeyboard(), ctx, {
+    older:
+      input.page + 1 < input.pages
+        ? readingsData.history(input.accountId, input.page + 1)
+        : undefined,
+    newer: input.page > 0 ? readingsData.history(input.accountId, input.page - 1) : undefined,
+  });
   keyboard.text(ctx.t('button-reading'), readingsData.start).row();
   keyboard.add(...remindersSwitchButtons(ctx, input.remindersEnabled));
   return keyboard;

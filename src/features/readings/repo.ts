@@ -204,13 +204,19 @@ export class ReadingsRepo {
    * rows are inserted. Returns the new ids in the order given. Must run inside a transaction.
    */
   async replaceAndInsert(trx: Knex.Transaction, rows: readonly NewReading[]): Promise<number[]> {
-    const ids: number[] = [];
-    for (const row of rows) {
-      await trx('meter_readings')
-        .where({ meter_id: row.meterId, zone: row.zone, period: row.period, status: 'accepted' })
-        .update({ status: 'replaced' });
-      const inserted = (await trx('meter_readings')
-        .insert({
+    const first = rows[0];
+    if (first === undefined) return [];
+    // One statement each, whatever the number of zones: a submission is one meter and period.
+    await trx('meter_readings')
+      .where({ meter_id: first.meterId, period: first.period, status: 'accepted' })
+      .whereIn(
+        'zone',
+        rows.map((row) => row.zone),
+      )
+      .update({ status: 'replaced' });
+    const inserted = (await trx('meter_readings')
+      .insert(
+        rows.map((row) => ({
           meter_id: row.meterId,
           zone: row.zone,
           period: row.period,
@@ -221,13 +227,11 @@ export class ReadingsRepo {
           flag_reason: row.flagReason,
           submitted_by_user_id: row.userId,
           submitted_at: row.submittedAt,
-        })
-        .returning('id')) as ({ id: number | string } | number)[];
-      const first = inserted[0];
-      if (first === undefined) throw new Error('a reading was not inserted');
-      ids.push(Number(typeof first === 'object' ? first.id : first));
-    }
-    return ids;
+        })),
+      )
+      .returning('id')) as ({ id: number | string } | number)[];
+    if (inserted.length !== rows.length) throw new Error('a reading was not inserted');
+    return inserted.map((row) => Number(typeof row === 'object' ? row.id : row));
   }
 
   /** A page of the account's readings (every status), newest first, and the total count. */

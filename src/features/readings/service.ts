@@ -312,6 +312,15 @@ export class ReadingsService {
     if (prepared.implausible && !options.confirmedImplausible) {
       return { ok: false, refusal: 'needs-confirmation', prepared };
     }
+    return this.write(userId, prepared, now);
+  }
+
+  private async write(
+    userId: number,
+    prepared: Extract<PreparedReading, { ok: true }>,
+    now: Date,
+  ): Promise<SubmitResult> {
+    const meterId = prepared.form.meterId;
     const { period } = prepared.form.window;
     const submittedAt = nowIso(() => now);
     const rows = prepared.zones.flatMap((z) =>
@@ -348,6 +357,74 @@ export class ReadingsService {
       replaced: outcome.replaced,
       flagged: rows.some((r) => r.flagged),
     };
+  }
+
+  /**
+   * Everything /reading needs at its start, in as few reads as possible: the current account, the
+   * window, the meters with why some take no readings, and — when there is exactly one meter that
+   * takes readings — its form, so nothing more is read until the reading is submitted. The
+   * account comes from the user's own links, so the meters are theirs.
+   */
+  async openReading(
+    telegramUserId: number,
+    userId: number,
+    now: Date = this.clock(),
+  ): Promise<
+    | { kind: 'no-account' }
+    | {
+        kind: 'ok';
+        account: { id: number; number: string };
+        window: WindowView;
+        meters: MeterChoice[];
+        opened?: Awaited<ReturnType<ReadingsService['readingForm']>>;
+      }
+  > {
+    const account = await this.currentAccount(telegramUserId, userId);
+    if (!account) return { kind: 'no-account' };
+    const window = this.window(now);
+    if (!window.accepts) return { kind: 'ok', account, window, meters: [] };
+    const today = localDateOf(now, this.deps.timeZone);
+    const rows = await this.repo.meters(account.id);
+    const meters = rows.map((meter) => this.toChoice(meter, today));
+    const only = rows.length === 1 ? rows[0] : undefined;
+    const choice = meters[0];
+    if (!only || !choice) return { kind: 'ok', account, window, meters };
+    if (choice.refusal) {
+      return {
+        kind: 'ok',
+        account,
+        window,
+        meters,
+        opened: { ok: false, refusal: choice.refusal, meter: choice },
+      };
+    }
+    const built = await this.buildForm(only, window, now);
+    const opened = built.ok ? { ok: true as const, form: built.form } : built;
+    return { kind: 'ok', account, window, meters, opened };
+  }
+
+  /**
+   * Saves a reading checked on a form loaded at the flow's start (`openReading`/`readingForm`):
+   * the values are checked again by the pure rules, ownership is re-checked, and in ONE
+   * transaction the period's live readings are replaced (refused if the period was billed
+   * meanwhile). Returns the new ids: the bot says "accepted" only after this returns.
+   */
+  async submitOnForm(
+    userId: number,
+    form: ReadingForm,
+    valuesByZone: Partial<Record<ZoneCode, string>>,
+    options: { confirmedImplausible: boolean },
+    now: Date = this.clock(),
+  ): Promise<SubmitResult> {
+    const prepared = prepareOnForm(form, valuesByZone);
+    if (!prepared.complete) return { ok: false, refusal: 'invalid', prepared };
+    if (prepared.implausible && !options.confirmedImplausible) {
+      return { ok: false, refusal: 'needs-confirmation', prepared };
+    }
+    if (!(await this.deps.accounts.ensureLinked(userId, form.accountId))) {
+      return { ok: false, refusal: 'not-linked' };
+    }
+    return this.write(userId, prepared, now);
   }
 
   /**
@@ -437,6 +514,11 @@ export class ReadingsService {
     if (choice.refusal) return { ok: false as const, refusal: choice.refusal, meter: choice };
     const window = this.window(now);
     if (!window.accepts) return { ok: false as const, refusal: 'window-closed' as const, window };
+    return this.buildForm(meter, window, now);
+  }
+
+  /** The form of a meter known to be the user's: last values, this period's, the rules' data. */
+  private async buildForm(meter: ReadingMeterRow, window: WindowView, now: Date) {
     const history = await this.repo.countedBefore(
       meter.id,
       window.period,

@@ -1,12 +1,13 @@
 import { hears } from '@grammyjs/i18n';
 import { Composer, InlineKeyboard, InputFile } from 'grammy';
 import type { BotContext } from '../../core/context';
-import { residentOrLoginHint } from '../accounts/bot';
+import { residentOrLoginHint } from '../help/guard';
 import { accountButtons } from '../accounts/keyboards';
 import type { AccountsService } from '../accounts/service';
 import type { AuthService } from '../auth/service';
 import { receiptAccountsKeyboard, receiptPatterns, receiptPeriodsKeyboard } from './keyboards';
-import { renderReceiptPdf } from './pdf';
+import type { RenderPdf } from '../../core/render-pool/index';
+import { receiptDocument } from './pdf';
 import type { ReceiptsService } from './service';
 import { receiptCaption, receiptLabels } from './views';
 
@@ -15,6 +16,8 @@ export interface ReceiptsFeatureDeps {
   auth: AuthService;
   receipts: ReceiptsService;
   cancelData: string;
+  /** The app's render pool: the PDF is made off the event loop. */
+  renderPdf: RenderPdf;
 }
 
 /**
@@ -22,7 +25,7 @@ export interface ReceiptsFeatureDeps {
  * receipt already sent and unchanged goes again by its Telegram `file_id`, with no rendering.
  */
 export function createReceiptsFeature(deps: ReceiptsFeatureDeps): Composer<BotContext> {
-  const { accounts, auth, receipts } = deps;
+  const { accounts, receipts } = deps;
   const feature = new Composer<BotContext>();
   const privateChat = feature.chatType('private');
   const localeOf = async (ctx: BotContext) => (await ctx.i18n.getLocale()) ?? 'ru';
@@ -57,7 +60,7 @@ export function createReceiptsFeature(deps: ReceiptsFeatureDeps): Composer<BotCo
   };
 
   const receiptCommand = async (ctx: BotContext) => {
-    const user = await residentOrLoginHint(ctx, auth);
+    const user = await residentOrLoginHint(ctx);
     if (!user || !ctx.from) return;
     const list = await accounts.listAccounts(user.id, ctx.from.id);
     if (list.length === 0) {
@@ -78,14 +81,14 @@ export function createReceiptsFeature(deps: ReceiptsFeatureDeps): Composer<BotCo
   privateChat.filter(hears('button-receipt'), receiptCommand);
 
   privateChat.callbackQuery(receiptPatterns.account, async (ctx) => {
-    const user = await residentOrLoginHint(ctx, auth);
+    const user = await residentOrLoginHint(ctx);
     if (!user) return;
     const { accountId } = matched(ctx);
     if (accountId === undefined || !(await showPeriods(ctx, user.id, accountId))) await refuse(ctx);
   });
 
   privateChat.callbackQuery(receiptPatterns.get, async (ctx) => {
-    const user = await residentOrLoginHint(ctx, auth);
+    const user = await residentOrLoginHint(ctx);
     if (!user) return;
     const { accountId, period } = matched(ctx);
     const locale = await localeOf(ctx);
@@ -115,7 +118,9 @@ export function createReceiptsFeature(deps: ReceiptsFeatureDeps): Composer<BotCo
       if (resent) return;
     }
     await ctx.replyWithChatAction('upload_document').catch(() => {});
-    const pdf = await renderReceiptPdf(result.receipt, receiptLabels(ctx, result.receipt, locale));
+    const pdf = await deps.renderPdf(
+      receiptDocument(result.receipt, receiptLabels(ctx, result.receipt, locale)),
+    );
     const sent = await ctx.replyWithDocument(new InputFile(pdf, result.receipt.fileName), {
       caption,
     });

@@ -7,7 +7,8 @@ import type { Locale } from '../../core/i18n';
 import type { Outbox } from '../../core/outbox/outbox';
 import type { AccountsService } from '../accounts/service';
 import type { LedgerService } from '../ledger/service';
-import { renderReceiptPdf } from './pdf';
+import type { RenderPdf } from '../../core/render-pool/index';
+import { receiptDocument } from './pdf';
 import type { ReceiptsService } from './service';
 import { receiptCaption, receiptLabels } from './views';
 
@@ -22,6 +23,8 @@ export interface ReceiptDeliveryDeps {
   /** Where rendered PDFs wait for the outbox worker (kept until sent). */
   dir: string;
   clock: Clock;
+  /** The app's render pool: PDFs are made off the event loop. */
+  renderPdf: RenderPdf;
 }
 
 /** Charges imported within this many days count as new (older ones were delivered or missed). */
@@ -52,9 +55,8 @@ export class ReceiptDelivery {
         const ctx = {
           t: (k: string, v?: Record<string, string | number>) => this.deps.translate(locale, k, v),
         };
-        const pdf = await renderReceiptPdf(
-          result.receipt,
-          receiptLabels(ctx as never, result.receipt, locale),
+        const pdf = await this.deps.renderPdf(
+          receiptDocument(result.receipt, receiptLabels(ctx as never, result.receipt, locale)),
         );
         await mkdir(this.deps.dir, { recursive: true });
         const path = join(this.deps.dir, `${accountId}-${period}-${holder.telegramUserId}.pdf`);

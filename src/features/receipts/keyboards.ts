@@ -1,7 +1,7 @@
 import type { I18nFlavor } from '@grammyjs/i18n';
 import { InlineKeyboard } from 'grammy';
 import { callbackData, callbackPattern } from '../../core/callback-data';
-import { periodName } from '../balance/rules';
+import { formatPeriod as periodName } from '../../core/format';
 
 type Translatable = { t: I18nFlavor['t'] };
 

@@ -1,28 +1,8 @@
-import { createRequire } from 'node:module';
-import { dirname, join, resolve, sep } from 'node:path';
-import { formatDate, formatMilli } from '../accounts/rules';
+import { formatDateNumeric as formatDate, formatKwh as formatMilli } from '../../core/format';
+import type { PdfDocDefinition } from '../../core/render-pool/index';
 import type { ReceiptContent } from './service';
 
-/** The slice of pdfmake 0.3's server API used here (the package ships no types). */
-interface PdfMake {
-  setFonts(fonts: Record<string, Record<string, string>>): void;
-  setUrlAccessPolicy(callback: (url: string) => boolean): void;
-  setLocalAccessPolicy(callback: (path: string) => boolean): void;
-  createPdf(doc: Record<string, unknown>): { getBuffer(): Promise<Buffer> };
-}
 type Node = string | Record<string, unknown>;
-
-const require = createRequire(import.meta.url);
-/** Roboto as pdfmake ships it (Cyrillic included), embedded in the PDF: no system fonts needed. */
-const FONT_DIR = join(dirname(require.resolve('pdfmake/package.json')), 'fonts', 'Roboto');
-const FONTS = {
-  Roboto: {
-    normal: join(FONT_DIR, 'Roboto-Regular.ttf'),
-    bold: join(FONT_DIR, 'Roboto-Medium.ttf'),
-    italics: join(FONT_DIR, 'Roboto-Italic.ttf'),
-    bolditalics: join(FONT_DIR, 'Roboto-MediumItalic.ttf'),
-  },
-};
 
 /** The receipt's words in the resident's language (from the locales), and the period in words. */
 export interface ReceiptLabels {
@@ -84,17 +64,14 @@ function rubles(kopecks: number): string {
 }
 
 /**
- * Renders the receipt laid out like the unified payment document (ЕПД, Приказ Минстроя №43/пр):
+ * The receipt as a pdfmake document definition (plain data; the render pool turns it into PDF
+ * bytes off the event loop), laid out like the unified payment document (ЕПД, Приказ Минстроя №43/пр):
  * A4, black on white (reads printed in black and white), Roboto embedded, no advertising; payer
  * and supplier, the payee's bank details, the calculation per zone, the readings, the summary
  * (debt at the start, charges, recalculations, payments, amount due) and the ГОСТ Р 56042-2014 QR.
- * pdfmake may read only its own fonts and no URLs.
+ * Amounts are kopecks shown as rubles, volumes thousandths of a kWh.
  */
-export async function renderReceiptPdf(receipt: ReceiptContent, l: ReceiptLabels): Promise<Buffer> {
-  const pdfmake = require('pdfmake') as PdfMake;
-  pdfmake.setFonts(FONTS);
-  pdfmake.setUrlAccessPolicy(() => false);
-  pdfmake.setLocalAccessPolicy((path) => resolve(path).startsWith(FONT_DIR + sep));
+export function receiptDocument(receipt: ReceiptContent, l: ReceiptLabels): PdfDocDefinition {
   const s = receipt.supplier;
   const field = (label: string, value: string): Node => ({
     text: [{ text: `${label}: `, bold: true }, value],
@@ -105,14 +82,8 @@ export async function renderReceiptPdf(receipt: ReceiptContent, l: ReceiptLabels
       widths: ['*'],
       body: [[{ stack: [{ text: title, style: 'boxTitle' }, ...body] }]],
     },
-    layout: {
-      hLineWidth: () => 0.8,
-      vLineWidth: () => 0.8,
-      paddingLeft: () => 6,
-      paddingRight: () => 6,
-      paddingTop: () => 4,
-      paddingBottom: () => 4,
-    },
+    // The render worker's framed-box table layout (functions cannot cross to the worker).
+    layout: 'box',
   });
 
   const chargeRows: Node[][] = receipt.charges.map((c) => [
@@ -273,19 +244,17 @@ export async function renderReceiptPdf(receipt: ReceiptContent, l: ReceiptLabels
     },
   ];
 
-  return pdfmake
-    .createPdf({
-      info: { title: `${l.title} — ${l.period}`, author: s.name, subject: receipt.fileName },
-      pageSize: 'A4',
-      pageMargins: [36, 32, 36, 32],
-      defaultStyle: { font: 'Roboto', fontSize: 9, color: '#000000' },
-      styles: {
-        title: { fontSize: 14, bold: true, alignment: 'center' },
-        subtitle: { fontSize: 11, alignment: 'center', margin: [0, 2, 0, 10] },
-        section: { fontSize: 11, bold: true, margin: [0, 10, 0, 4] },
-        boxTitle: { fontSize: 10, bold: true, margin: [0, 0, 0, 4] },
-      },
-      content,
-    })
-    .getBuffer();
+  return {
+    info: { title: `${l.title} — ${l.period}`, author: s.name, subject: receipt.fileName },
+    pageSize: 'A4',
+    pageMargins: [36, 32, 36, 32],
+    defaultStyle: { font: 'Roboto', fontSize: 9, color: '#000000' },
+    styles: {
+      title: { fontSize: 14, bold: true, alignment: 'center' },
+      subtitle: { fontSize: 11, alignment: 'center', margin: [0, 2, 0, 10] },
+      section: { fontSize: 11, bold: true, margin: [0, 10, 0, 4] },
+      boxTitle: { fontSize: 10, bold: true, margin: [0, 0, 0, 4] },
+    },
+    content,
+  };
 }

@@ -1,6 +1,5 @@
 import type { I18nFlavor } from '@grammyjs/i18n';
-import { formatMoney, zoneNameKey } from '../accounts/rules';
-import { periodName } from '../balance/rules';
+import { formatMoney, formatPeriod as periodName, zoneName } from '../../core/format';
 import type { ReceiptLabels } from './pdf';
 import type { ReceiptContent } from './service';
 
@@ -19,7 +18,7 @@ export function receiptLabels(
     ...receipt.charges.map((c) => c.zones),
   );
   const zoneNames: Record<string, string> = {};
-  for (const zone of ['T1', 'T2', 'T3']) zoneNames[zone] = ctx.t(zoneNameKey(zones, zone));
+  for (const zone of ['T1', 'T2', 'T3']) zoneNames[zone] = zoneName(ctx.t, zones, zone);
   return {
     title: t('title'),
     period: ctx.t('receipt-period', { period: periodName(receipt.period, locale) }),

@@ -2039,10 +2039,30 @@ function wire() {
   });
 
   const messages = $('messages');
+  // Only the reader scrolling up lets go of the bottom: a scroll event that arrives after the area
+  // shrank (a reply keyboard opened) must not, or the newest message ends up hidden under it.
+  let lastTop = messages.scrollTop;
   messages.addEventListener('scroll', () => {
-    state.stick = messages.scrollHeight - messages.scrollTop - messages.clientHeight < 80;
-    if (state.stick) $('to-bottom').hidden = true;
+    const gap = messages.scrollHeight - messages.scrollTop - messages.clientHeight;
+    if (gap < 80) state.stick = true;
+    else if (messages.scrollTop < lastTop) state.stick = false;
+    lastTop = messages.scrollTop;
+    if (state.stick && gap >= 1) scrollToBottom();
+    // «↓» whenever the newest message is out of sight, not only when one arrives meanwhile.
+    $('to-bottom').hidden = state.stick;
   });
+  // The chat area shrinks when a reply keyboard appears under it (the main menu after login) and
+  // bubbles grow when pictures and fonts load: no scroll event fires, so keep to the bottom here.
+  if (typeof ResizeObserver === 'function') {
+    const keepToBottom = new ResizeObserver(() => {
+      if (state.stick) scrollToBottom();
+    });
+    keepToBottom.observe(messages);
+    const observeBubbles = new MutationObserver(() => {
+      for (const child of messages.children) keepToBottom.observe(child);
+    });
+    observeBubbles.observe(messages, { childList: true });
+  }
   messages.addEventListener('click', (ev) => {
     const target = ev.target instanceof Element ? ev.target : null;
     const spoiler = target?.closest('.spoiler');

@@ -41,6 +41,43 @@ describe('personal accounts in the bot', () => {
     expect((await guest.say('/link')).text).toContain('Сначала войдите');
   });
 
+  it('when a resident has 40 accounts with long addresses, then /accounts pages within Telegram limits and every account is reachable', async () => {
+    const { person, userId } = await loggedIn();
+    const now = new Date().toISOString();
+    const prefix = `9${String(person.id).slice(-5)}`;
+    // ~105 characters, as real rural addresses run; the longest the billing file allows is 500.
+    const address = (i: number) =>
+      `Камчатский край, Елизовский район, посёлок Раздольный, улица Первомайская, дом ${i}, корпус 2, квартира ${100 + i}`;
+    const numbers = Array.from({ length: 40 }, (_, i) => `${prefix}${String(i).padStart(4, '0')}`);
+    await h.database.db('accounts').insert(
+      numbers.map((number, i) => ({
+        number,
+        holder_name: 'Иванова Анна Петровна',
+        settlement: 'Раздольный',
+        address: i === 39 ? 'я'.repeat(500) : address(i),
+        tariff_plan: 'rural',
+        created_at: now,
+        updated_at: now,
+      })),
+    );
+    for (const number of numbers) await linkDirectly(h.database.db, userId, number);
+
+    const seen = new Set<string>();
+    let page = await person.say('/accounts');
+    for (let i = 0; i < 10; i++) {
+      expect(page.text?.length ?? 0).toBeLessThanOrEqual(4096);
+      for (const match of page.text?.matchAll(/№ (\d+)/g) ?? []) seen.add(match[1] ?? '');
+      expect(buttonTexts(page)).toContain('➕ Подключить счёт');
+      if (!buttonTexts(page).includes('Позже ▶')) break;
+      await person.press(page, 'Позже ▶');
+      page = await person.next();
+    }
+    expect(page.text).toMatch(/Страница 5 из 5/);
+    expect(buttonTexts(page)).toContain('◀ Раньше');
+    expect([...seen].sort()).toEqual(numbers);
+    expect(h.logs.join('')).not.toContain('message is too long');
+  });
+
   it('when a resident has no accounts, then /accounts says so and offers to link one', async () => {
     const { person } = await loggedIn();
     const reply = await person.say('/accounts');
@@ -206,9 +243,9 @@ describe('personal accounts in the bot', () => {
     expect(card.text).toContain('Тариф: население');
     expect(card.text).toContain(`Счётчик № ${account.meterSerial}`);
     expect(card.text).toMatch(
-      /T1 круглосуточно: [\d\s\u00a0,]+ кВт·ч \(показание от \d\d\.\d\d\.\d{4}\)/,
+      /Т1 круглосуточно: [\d\s\u00a0,]+ кВт·ч \(показание от \d{1,2} [а-я]+ \d{4}\)/,
     );
-    expect(card.text).toMatch(/⚠️ Поверка до \d\d\.\d\d\.\d{4} — осталось \d+ дн\./);
+    expect(card.text).toMatch(/⚠️ Поверка до \d{1,2} [а-я]+ \d{4} — осталось \d+ дн\./);
     const rows = (await h.database
       .db('ledger')
       .where({ account_id: accountId })
@@ -237,13 +274,13 @@ describe('personal accounts in the bot', () => {
     const list = await person.say('/accounts');
     await person.press(list, `📄 № ${expired.number}`);
     expect((await person.next()).text).toMatch(
-      /❗ Срок поверки истёк \d\d\.\d\d\.\d{4}\. Показания по этому счётчику не принимаются/,
+      /❗ Срок поверки истёк \d{1,2} [а-я]+ \d{4}\. Показания по этому счётчику не принимаются/,
     );
     await person.press(list, `📄 № ${automated.number}`);
     const card = await person.next();
     expect(card.text).toContain('Автоматический учёт (АСКУЭ)');
-    expect(card.text).toContain('T1 день:');
-    expect(card.text).toContain('T2 ночь:');
+    expect(card.text).toContain('Т1 день:');
+    expect(card.text).toContain('Т2 ночь:');
   });
 
   it('when a crafted button names another resident’s account, then it is refused and nothing changes', async () => {

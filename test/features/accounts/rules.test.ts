@@ -1,15 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
-  formatMilli,
-  formatMoney,
-  localDate,
   maskHolderName,
   normalizeAccountNumber,
   parseAmountKopecks,
   serialKey,
   serialMatches,
   verificationState,
-  zoneNameKey,
 } from '../../../src/features/accounts/rules';
 
 describe('account number input', () => {
@@ -68,6 +64,23 @@ describe('holder name masking', () => {
     expect(maskHolderName('Иванова Анна')).toBe('Иванова А.');
     expect(maskHolderName('Иванова')).toBe('Иванова');
   });
+
+  it('when the holder is an organisation, then its name is shown whole, quotes and all', () => {
+    expect(maskHolderName('ООО «Ромашка»')).toBe('ООО «Ромашка»');
+    expect(maskHolderName('ТСЖ "Вулкан"')).toBe('ТСЖ "Вулкан"');
+    expect(maskHolderName('ПАО Камчатскэнерго')).toBe('ПАО Камчатскэнерго');
+    expect(maskHolderName('СНТ  «Рассвет» ')).toBe('СНТ «Рассвет»');
+  });
+
+  it('when a name has another shape, then no stray punctuation or a full first name leaks', () => {
+    expect(maskHolderName('ИП Петров Пётр Петрович')).toBe('ИП Петров П.*.');
+    expect(maskHolderName('Иванова А.П.')).toBe('Иванова А.*.');
+    expect(maskHolderName('Салтыков-Щедрин Михаил Евграфович')).toBe('Салтыков-Щедрин М.*.');
+    expect(maskHolderName('Ким Ён Сук Алексеевна')).toBe('Ким Ё.*.');
+    expect(maskHolderName('Smith John')).toBe('Smith J.');
+    expect(maskHolderName('Иванов - Иван')).toBe('Иванов И.');
+    expect(maskHolderName('   ')).toBe('');
+  });
 });
 
 describe('verification', () => {
@@ -78,31 +91,5 @@ describe('verification', () => {
     expect(verificationState('2026-11-20', '2026-11-20').kind).toBe('expired');
     expect(verificationState('2025-01-01', '2026-11-20').kind).toBe('expired');
     expect(verificationState(null, '2026-11-20').kind).toBe('unknown');
-  });
-});
-
-describe('formatting', () => {
-  it('when kopecks are formatted, then they read as rubles with a comma and the sign, exactly', () => {
-    expect(formatMoney(220844)).toBe('2\u00a0208,44\u00a0₽');
-    expect(formatMoney(7)).toBe('0,07\u00a0₽');
-    expect(formatMoney(-150000)).toBe('-1\u00a0500,00\u00a0₽');
-  });
-
-  it('when thousandths are formatted, then trailing zeros go and no float rounding creeps in', () => {
-    expect(formatMilli(357000)).toBe('357');
-    expect(formatMilli(6394500)).toBe('6\u00a0394,5');
-    expect(formatMilli(1)).toBe('0,001');
-  });
-
-  it('when an instant is near midnight UTC, then the local date in Kamchatka is the next day', () => {
-    expect(localDate('2026-10-18T12:30:00.000Z', 'Asia/Kamchatka')).toBe('2026-10-19');
-    expect(localDate('2026-10-18T11:30:00.000Z', 'Asia/Kamchatka')).toBe('2026-10-18');
-  });
-
-  it('when zones are named, then two-zone T1 is day and three-zone T1 is peak', () => {
-    expect(zoneNameKey(1, 'T1')).toBe('zone-single');
-    expect(zoneNameKey(2, 'T1')).toBe('zone-t1-day');
-    expect(zoneNameKey(3, 'T1')).toBe('zone-t1-peak');
-    expect(zoneNameKey(3, 'T3')).toBe('zone-t3');
   });
 });

@@ -8,6 +8,8 @@ import {
   LINK_MAX_FAILURES_PER_USER,
   LINK_WINDOW_MS,
   type LinkProofPolicy,
+  PROOF_EXAMPLE_KOPECKS,
+  proofIsExample,
 } from '../../../src/features/accounts/rules';
 import { AccountsService } from '../../../src/features/accounts/service';
 import { type TestDatabase, withTestDatabase } from '../../support/database';
@@ -102,6 +104,34 @@ describe('AccountsService', () => {
       proof: rubles,
     });
     expect(result.kind).toBe('linked');
+  });
+
+  it('when the prompt example amount is typed and it happens to be the real last charge, then it still does not link', async () => {
+    const accounts = service('last-charge');
+    const anna = await resident();
+    const target = byNote('debtor');
+    const [account] = await database.db('accounts').where({ number: target.number }).select('id');
+    await database.db('ledger').insert({
+      account_id: account.id,
+      period: '2099-12',
+      kind: 'charge',
+      service: 'electricity',
+      amount_kopecks: PROOF_EXAMPLE_KOPECKS,
+      occurred_on: '2099-12-31',
+      source: 'staff',
+      created_at: NOW.toISOString(),
+    });
+    try {
+      const example = await accounts.linkAccount(anna.userId, anna.telegramUserId, {
+        number: target.number,
+        proof: '1 234,56',
+      });
+      expect(example.kind).toBe('invalid');
+      expect(proofIsExample('1234.56 ₽')).toBe(true);
+      expect(proofIsExample('1 234,57')).toBe(false);
+    } finally {
+      await database.db('ledger').where({ account_id: account.id, period: '2099-12' }).delete();
+    }
   });
 
   it('when only meter serials are accepted, then the right last charge is refused', async () => {

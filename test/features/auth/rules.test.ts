@@ -16,6 +16,21 @@ describe('auth rules', () => {
     expect(normalizeEmail('  Ivanova@Mail.RU ')).toBe('ivanova@mail.ru');
   });
 
+  it('when an e-mail is on a Cyrillic domain, typed or in punycode, then both are one address in Unicode', () => {
+    expect(normalizeEmail('ivan@почта.рф')).toBe('ivan@почта.рф');
+    expect(normalizeEmail('ivan@xn--80a1acny.xn--p1ai')).toBe('ivan@почта.рф');
+    expect(normalizeEmail('Ivan@ПОЧТА.РФ')).toBe('ivan@почта.рф');
+    expect(normalizeEmail('ivan@пример.испытание')).toBe('ivan@пример.испытание');
+  });
+
+  it('when an e-mail carries spaces, invisible characters or another Unicode form, then they are normalised before the check', () => {
+    expect(normalizeEmail('ivan @ mail.ru')).toBe('ivan@mail.ru');
+    expect(normalizeEmail('\u200bivan@mail.ru\u00a0')).toBe('ivan@mail.ru');
+    // «й» typed as «и» + combining breve is the same letter as the precomposed one.
+    expect(normalizeEmail('ivan@и\u0306од.рф')).toBe(normalizeEmail('ivan@йод.рф'));
+    expect(normalizeEmail('ivan@йод.рф')).toBe('ivan@йод.рф');
+  });
+
   it('when an e-mail is malformed, it is refused', () => {
     for (const bad of [
       '',

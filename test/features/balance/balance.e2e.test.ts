@@ -17,7 +17,25 @@ interface Entry {
 const money = new Intl.NumberFormat('ru-RU', { style: 'currency', currency: 'RUB' });
 const rub = (kopecks: number) => money.format(kopecks / 100);
 const kwh = new Intl.NumberFormat('ru-RU', { maximumFractionDigits: 3 });
-const ddmmyyyy = (date: string) => date.split('-').reverse().join('.');
+const GENITIVE = [
+  'января',
+  'февраля',
+  'марта',
+  'апреля',
+  'мая',
+  'июня',
+  'июля',
+  'августа',
+  'сентября',
+  'октября',
+  'ноября',
+  'декабря',
+];
+/** `YYYY-MM-DD` → «17 ноября 2026», written out independently of the formatting module. */
+const inWords = (date: string) => {
+  const [year, month, day] = date.split('-').map(Number) as [number, number, number];
+  return `${day} ${GENITIVE[month - 1]} ${year}`;
+};
 
 /** «Today» for this file: 20 November 2026 in Kamchatka; the demo data is seeded as of then. */
 const TODAY = fixedClock('2026-11-20T00:00:00Z');
@@ -111,11 +129,9 @@ describe('/balance and the history', () => {
     expect(reply.text).toContain(`Начислено за ${monthName(period)}: ${rub(charged)}`);
     const [year, month] = period.split('-').map(Number) as [number, number];
     const due =
-      month === 12 ? `10.01.${year + 1}` : `10.${String(month + 1).padStart(2, '0')}.${year}`;
-    expect(reply.text).toMatch(
-      new RegExp(`(Оплатить до|Срок оплаты прошёл) ${due.replace(/\./g, '\\.')}`),
-    );
-    expect(reply.text).toContain('Последняя оплата: 500,00\u00a0₽ от 19.11.2026');
+      month === 12 ? `${year + 1}-01-10` : `${year}-${String(month + 1).padStart(2, '0')}-10`;
+    expect(reply.text).toMatch(new RegExp(`(Оплатить до|Срок оплаты прошёл) ${inWords(due)}`));
+    expect(reply.text).toContain('Последняя оплата: 500,00\u00a0₽ от 19 ноября 2026');
     expect(buttonTexts(reply)).toEqual([
       '💳 Оплатить',
       '📜 История по месяцам',
@@ -182,7 +198,7 @@ describe('/balance and the history', () => {
       expect(text).toContain(`📜 ${monthName(period)}`);
       const charges = chargesIn(entries, period);
       for (const c of charges) {
-        const zone = c.zone === 'T1' ? 'T1 день' : 'T2 ночь';
+        const zone = c.zone === 'T1' ? 'Т1 день' : 'Т2 ночь';
         expect(text).toContain(
           `${zone}: ${kwh.format((c.volume_milli ?? 0) / 1000)} кВт·ч × ${rub(c.tariff_kopecks ?? 0)} = ${rub(c.amount_kopecks)}`,
         );
@@ -193,7 +209,7 @@ describe('/balance and the history', () => {
         );
       }
       for (const p of entries.filter((e) => e.kind === 'payment' && e.period === period)) {
-        expect(text).toContain(`Оплата от ${ddmmyyyy(p.occurred_on)}: ${rub(p.amount_kopecks)}`);
+        expect(text).toContain(`Оплата от ${inWords(p.occurred_on)}: ${rub(p.amount_kopecks)}`);
       }
       expect(text).toContain(`Месяц ${page} из ${periods.length}`);
     };
@@ -242,7 +258,7 @@ describe('/balance and the history', () => {
     expect(text).toContain(`Месяц 1 из ${new Set(entries.map((e) => e.period)).size}`);
   });
 
-  it('when the chart is asked for, then a PNG picture of sane size arrives as a photo', async () => {
+  it('when the chart is asked for, then a portrait PNG readable on a phone arrives as a photo', async () => {
     const { person } = await residentWith('three-zone');
     const balance = await person.say('/balance');
     await person.press(balance, '📊 График');
@@ -258,10 +274,10 @@ describe('/balance and the history', () => {
     expect(png.subarray(12, 16).toString('ascii')).toBe('IHDR');
     const width = png.readUInt32BE(16);
     const height = png.readUInt32BE(20);
+    // Portrait: held upright, a phone shows it at its full width (375 px shows it at about ½).
     expect(width).toBeGreaterThanOrEqual(600);
-    expect(width).toBeLessThanOrEqual(2000);
-    expect(height).toBeGreaterThanOrEqual(300);
-    expect(height).toBeLessThan(width);
+    expect(width).toBeLessThanOrEqual(1280);
+    expect(height).toBeGreaterThan(width);
     expect(png.length).toBeGreaterThan(10_000);
     expect(png.length).toBeLessThan(2_000_000);
   }, 90_000);

@@ -3,9 +3,7 @@ import {
   addMonths,
   dueDateOf,
   isPeriod,
-  periodName,
   periodsEndingWith,
-  shortPeriodName,
 } from '../../../src/features/balance/rules';
 
 describe('balance rules', () => {
@@ -33,11 +31,5 @@ describe('balance rules', () => {
     expect(isPeriod('2026-13')).toBe(false);
     expect(isPeriod('2026-1')).toBe(false);
     expect(isPeriod("2026-10' or 1=1")).toBe(false);
-  });
-
-  it('when a period is named, then Russian uses the stand-alone month without "г."', () => {
-    expect(periodName('2026-10', 'ru')).toBe('октябрь 2026');
-    expect(periodName('2026-10', 'en')).toBe('October 2026');
-    expect(shortPeriodName('2026-10', 'ru')).toBe('окт 26');
   });
 });

@@ -6,8 +6,8 @@ import { PassThrough, Writable } from 'node:stream';
 import { promisify } from 'node:util';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { systemClock } from '../../../src/core/clock';
 import { runCli } from '../../../src/cli/commands';
+import { systemClock } from '../../../src/core/clock';
 import type { Db } from '../../../src/core/db/index';
 import { exportData } from '../../../src/features/billing/exchange/export';
 import { formatMilli, parseRubles } from '../../../src/features/billing/exchange/formats';
@@ -760,5 +760,113 @@ describe('the abonent CLI', () => {
       '\uFEFFaccount_number;meter_serial;zone;period;value;submitted_at;source;reading_id\r\n',
     );
     expect((await cli('export', 'readings', '--period', 'ноябрь')).code).toBe(2);
+  });
+});
+
+describe('files that went through Excel', () => {
+  it('when a meter serial comes back without its leading zero, then it is the same meter, kept as stored, with a warning', async () => {
+    const p = unique();
+    await seedAccounts([`${p}01`]);
+    const header = 'account_number;serial;zones;digits';
+    const first = await importFile(db, 'meters', csvFile([header, `${p}01;0${p}52094;1;6`]), {
+      clock: systemClock,
+    });
+    expect(first).toMatchObject({ applied: true, inserted: 1, warnings: [] });
+    const again = await importFile(db, 'meters', csvFile([header, `${p}01;${p}52094;1;6`]), {
+      clock: systemClock,
+    });
+    expect(again).toMatchObject({ applied: true, inserted: 0, updated: 0, unchanged: 1 });
+    expect(again.warnings).toEqual([
+      {
+        line: 2,
+        message: `serial "${p}52094" is taken as the stored "0${p}52094" (leading zeros dropped, as Excel does); the stored form is kept`,
+      },
+    ]);
+    const meters = await db('meters')
+      .join('accounts', 'accounts.id', 'meters.account_id')
+      .where('accounts.number', `${p}01`)
+      .select('serial', 'meters.status');
+    expect(meters).toEqual([{ serial: `0${p}52094`, status: 'active' }]);
+  });
+
+  it('when an account number loses its leading zeros, then rows still find the account and the number is not rewritten', async () => {
+    const p = unique();
+    await seedAccounts([`00${p}7`]);
+    const accountsAgain = await importFile(
+      db,
+      'accounts',
+      csvFile([
+        'number;holder_name;settlement;address;tariff_plan',
+        `${p}7;Иванов Иван;Елизово;ул. Ленина, д. 1;urban`,
+      ]),
+      { clock: systemClock },
+    );
+    expect(accountsAgain).toMatchObject({ applied: true, inserted: 0, unchanged: 1 });
+    expect(accountsAgain.warnings).toHaveLength(1);
+    const payment = await importFile(
+      db,
+      'payments',
+      csvFile([
+        'external_id;account_number;period;amount;paid_on;source',
+        `pay-${p}-x;${p}7;2026-11;100,00;2026-11-03;Сбербанк`,
+      ]),
+      { clock: systemClock },
+    );
+    expect(payment).toMatchObject({ applied: true, inserted: 1 });
+    expect(payment.warnings[0]?.message).toContain(`the stored "00${p}7"`);
+    expect(
+      await db('accounts')
+        .whereIn('number', [`${p}7`, `00${p}7`])
+        .pluck('number'),
+    ).toEqual([`00${p}7`]);
+  });
+
+  it('when a value holds an unquoted quote (ПАО "Сбербанк"), then the report names the line and how to fix it', async () => {
+    const p = unique();
+    await seedAccounts([`${p}01`]);
+    const report = await importFile(
+      db,
+      'payments',
+      csvFile([
+        'external_id;account_number;period;amount;paid_on;source',
+        `pay-${p}-a;${p}01;2026-11;100,00;2026-11-03;Почта`,
+        `pay-${p}-b;${p}01;2026-11;100,00;2026-11-03;ПАО "Сбербанк"`,
+      ]),
+      { clock: systemClock },
+    );
+    expect(report).toMatchObject({ applied: false, inserted: 0, errorCount: 1 });
+    expect(report.errors).toEqual([
+      {
+        line: 3,
+        message:
+          'field 6 has a quote inside an unquoted value (e.g. ПАО "Сбербанк"): put the whole value in quotes and double the quotes inside, "ПАО ""Сбербанк"""',
+      },
+    ]);
+    expect(await db('ledger').where('external_id', `pay-${p}-a`).first()).toBeUndefined();
+  });
+
+  it('when the database refuses a row, then the report names its line instead of failing the run', async () => {
+    const p = unique();
+    // A rule only the database knows (as a billing system's own constraints would be).
+    await db.raw('create unique index test_receipt_code_once on accounts (receipt_code)');
+    try {
+      const before = await count('accounts');
+      const report = await importFile(
+        db,
+        'accounts',
+        csvFile([
+          'number;holder_name;settlement;address;tariff_plan;receipt_code',
+          `${p}02;Петров Пётр;Елизово;ул. Ленина, д. 2;urban;RC${p}`,
+          `${p}03;Петрова Анна;Елизово;ул. Ленина, д. 3;urban;RC${p}`,
+        ]),
+        { clock: systemClock },
+      );
+      expect(report).toMatchObject({ applied: false, inserted: 0, errorCount: 1 });
+      expect(report.errors[0]?.line).toBe(2);
+      expect(report.errors[0]?.message).toMatch(/^the database refused lines 2–3: .*unique/i);
+      expect(await count('accounts')).toBe(before);
+    } finally {
+      await db.raw('drop index test_receipt_code_once');
+    }
   });
 });

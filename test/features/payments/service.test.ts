@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServices, type Services } from '../../../src/app';
+import { RenderPool } from '../../../src/core/render-pool/index';
 import { loadConfig } from '../../../src/config';
 import { fixedClock } from '../../../src/core/clock';
 import { createI18n } from '../../../src/core/i18n';
@@ -21,6 +22,7 @@ let accountSeq = 0;
 describe('PaymentsService', () => {
   let database: TestDatabase;
   let services: Services;
+  const renderPool = new RenderPool({ threads: 1 });
 
   const resident = async (debt = 150_000) => {
     const db = database.db;
@@ -88,9 +90,14 @@ describe('PaymentsService', () => {
       mailer: createMailer(config.mail, clock),
       translate: (locale, key, vars) => texts.t(locale, key, vars),
       clock,
+      // Payments render nothing: the pool's threads never start.
+      renderPdf: renderPool.renderPdf,
     });
   });
-  afterAll(() => database.cleanup());
+  afterAll(async () => {
+    await renderPool.close();
+    await database.cleanup();
+  });
 
   it('when the pre-checkout names no invoice of ours, another payer, another amount or a paid invoice, then each is refused with its reason', async () => {
     const r = await resident();

@@ -1,5 +1,6 @@
 import { inflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localDate } from '../../../src/core/format';
 import { CONSENT_VERSION } from '../../../src/features/privacy/consent';
 import { buttonTexts, type Harness, type Person, startHarness } from '../../support/harness';
 import { loggedInResident } from '../../support/logged-in';
@@ -137,9 +138,7 @@ describe('personal-data rights: /privacy, /mydata, withdrawal', () => {
     let last = text;
     while (!last.text?.startsWith('Вы дали согласие')) last = await person.next();
     expect(last.text).toMatch(
-      new RegExp(
-        `Вы дали согласие \\d\\d\\.\\d\\d\\.\\d{4}, \\d\\d:\\d\\d \\(редакция ${CONSENT_VERSION}\\)`,
-      ),
+      /Вы дали согласие \d{1,2} [а-я]+ \d{4}, \d\d:\d\d \(редакция от \d{1,2} [а-я]+ \d{4}\)/,
     );
     expect(buttonTexts(last)).toEqual(['📦 Скачать мои данные', '🗑 Отозвать согласие']);
   });
@@ -182,6 +181,54 @@ describe('personal-data rights: /privacy, /mydata, withdrawal', () => {
     expect(text).toContain(email);
     expect(text).toContain('SN-0000001');
     expect(text).toContain('Журнал безопасности');
+  });
+
+  it('when /mydata is read, then it shows what the card shows: masked holder, words not codes, local formats', async () => {
+    const { person, userId } = await resident();
+    await meterWithReading(userId, '0000003');
+    await h.database.db('audit_log').insert({
+      at: new Date().toISOString(),
+      user_id: userId,
+      telegram_user_id: person.id,
+      action: 'account.link.failed',
+    });
+    await person.say('/mydata');
+    const jsonMessage = await person.next();
+    const pdfMessage = await person.next();
+    const json = JSON.parse(
+      (await h.client.downloadFile(jsonMessage.document?.file_id ?? '')).toString('utf8'),
+    );
+    // Named by the local date of the moment it was made, not the UTC one.
+    expect(jsonMessage.document?.file_name).toBe(
+      `my-data-${localDate(json.generatedAt, h.config.timeZone)}.json`,
+    );
+    if (json.linkedAccounts) {
+      expect(json.linkedAccounts[0]).toMatchObject({ holder_name: 'Ёлкина А.*.' });
+      expect(JSON.stringify(json.linkedAccounts)).not.toContain('Ёлкина А. Ю.');
+    }
+    const text = pdfText(await h.client.downloadFile(pdfMessage.document?.file_id ?? ''));
+    expect(text).toContain('неудачная попытка подключить лицевой счёт');
+    expect(text).not.toContain('account.link.failed');
+    expect(text).not.toContain('login.ok');
+    expect(text).toMatch(/Т1: 12.345,678/);
+    expect(text).toContain('ноябрь 2026');
+    expect(text).toContain('+7 (914) 123-45-67');
+    expect(text).toContain('Русский');
+    expect(text).not.toMatch(/Язык\s*ru/);
+  });
+
+  it('when the language was switched to English, then /mydata says English in English', async () => {
+    const { person } = await resident();
+    const menu = await person.say('/language');
+    await person.press(menu, /English/);
+    await person.next();
+    await person.say('/mydata');
+    await person.next();
+    const pdfMessage = await person.next();
+    const text = pdfText(await h.client.downloadFile(pdfMessage.document?.file_id ?? ''));
+    expect(text).toContain('Your personal data');
+    expect(text).toContain('English');
+    expect(text).not.toContain('Русский');
   });
 
   it('when consent is withdrawn after two confirmations, the profile is anonymised, sessions ended, readings kept without the link, and the e-mail is free again', async () => {

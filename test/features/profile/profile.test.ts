@@ -160,6 +160,20 @@ describe('/profile and /security', () => {
     expect(audited).toHaveLength(1);
   });
 
+  it('when the new e-mail is on a Cyrillic domain or its punycode, then it is accepted as one address and the code arrives', async () => {
+    const { person, userId } = await resident();
+    const unicode = `ivan${person.id}@почта.рф`;
+    const punycode = `ivan${person.id}@xn--80a1acny.xn--p1ai`;
+    await person.press(await person.say('/profile'), '✉️ Эл. почта');
+    await person.next();
+    expect((await person.say(` ${punycode.toUpperCase()} `)).text).toContain(
+      `Мы отправили письмо на ${unicode}`,
+    );
+    const letter = await smtp.nextMail(unicode);
+    expect((await person.say(codeFrom(letter))).text).toContain(`изменён на ${unicode}`);
+    expect((await user(userId)).email).toBe(unicode);
+  });
+
   it('when the password is changed, the current one is required, each password message is deleted, and the new one works', async () => {
     const { person, userId } = await resident();
     const family = await h.person({ first_name: 'Пётр' });
@@ -199,9 +213,23 @@ describe('/profile and /security', () => {
     const list = await person.say('/security');
     expect(list.text).toContain('🛡 Входы и события безопасности');
     expect(list.text).toContain('Время — местное');
-    expect(list.text).toMatch(/\d\d\.\d\d\.\d{4}, \d\d:\d\d — вход — вы/);
+    expect(list.text).toMatch(/\d{1,2} [а-я]+ \d{4}, \d\d:\d\d — вход — вы/);
     expect(list.text).toContain(`вход — Telegram ••${String(family.id).slice(-4)}`);
     expect(buttonTexts(list)).toContain('🚪 Выйти на всех устройствах');
+  });
+
+  it('when linking events are in the log, then /security names every one in words, never a raw key', async () => {
+    const { person, userId } = await resident();
+    const at = new Date().toISOString();
+    for (const action of ['account.link.ok', 'account.link.failed', 'account.access.denied'])
+      await h.database
+        .db('audit_log')
+        .insert({ at, user_id: userId, telegram_user_id: person.id, action });
+    const list = await person.say('/security');
+    expect(list.text).toContain('подключён лицевой счёт');
+    expect(list.text).toContain('неудачная попытка подключить лицевой счёт');
+    expect(list.text).toContain('отказано в доступе к чужому счёту');
+    expect(list.text).not.toMatch(/[{}]|security-action|account\./);
   });
 
   it('when there are more events than fit, the list pages', async () => {
@@ -217,7 +245,8 @@ describe('/profile and /security', () => {
     );
     const first = await person.say('/security');
     expect(first.text).toContain('Страница 1 из 2');
-    await person.press(first, 'Старее ▶️');
+    expect(buttonTexts(first)).toContain('◀ Раньше');
+    await person.press(first, '◀ Раньше');
     const second = await h.client.waitForTranscript(person.id, (entries) =>
       entries.some((e) => e.message_id === first.message_id && e.text?.includes('Страница 2 из 2')),
     );

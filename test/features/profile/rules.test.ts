@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import {
   checkAddress,
   checkFullName,
-  formatLocalTime,
   maskTelegramId,
   normalizePhone,
   phoneFromContact,
@@ -83,11 +82,5 @@ describe('profile rules', () => {
 
   it('when an id is shown to another family member, only its last four digits are', () => {
     expect(maskTelegramId(1234567890)).toBe('••7890');
-  });
-
-  it('when a time is shown, it is in the configured zone', () => {
-    expect(formatLocalTime('2026-11-24T00:30:00.000Z', 'Asia/Kamchatka', 'ru')).toBe(
-      '24.11.2026, 12:30',
-    );
   });
 });

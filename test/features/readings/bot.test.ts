@@ -91,19 +91,21 @@ describe('/reading and /readings through the emulator', () => {
   it('when a two-zone reading rolls over on one zone, then the summary shows it and «Отправить» commits and quotes the ids', async () => {
     const { person, meterIds } = await residentWithRollover();
     const t1 = await person.say('/reading');
-    expect(flat(t1.text)).toContain('Т1 (день) — счётчик №');
-    expect(flat(t1.text)).toContain('Последнее принятое: 99 950 кВт·ч от 20.10.2026');
+    expect(flat(t1.text)).toContain('Т1 день — счётчик №');
+    expect(flat(t1.text)).toContain(
+      'Предыдущее показание (новое не может быть меньше): 99 950 кВт·ч от 20 октября 2026',
+    );
     expect(buttonTexts(t1)).toEqual(['✖️ Отмена']);
     const t2 = await person.say('00 120');
-    expect(flat(t2.text)).toContain('Т2 (ночь)');
-    expect(flat(t2.text)).toContain('40 000 кВт·ч от 20.10.2026');
+    expect(flat(t2.text)).toContain('Т2 ночь');
+    expect(flat(t2.text)).toContain('40 000 кВт·ч от 20 октября 2026');
     const summary = await person.say('40080,5');
-    expect(flat(summary.text)).toContain('за 11.2026');
+    expect(flat(summary.text)).toContain('за ноябрь 2026');
     expect(flat(summary.text)).toContain(
-      'Т1 (день): 99 950 → 120 кВт·ч (табло прошло через ноль), расход 170 кВт·ч, примерно 1 575,90 ₽',
+      'Т1 день: 99 950 → 120 кВт·ч (табло прошло через ноль), расход 170 кВт·ч, примерно 1 575,90 ₽',
     );
     expect(flat(summary.text)).toContain(
-      'Т2 (ночь): 40 000 → 40 080,5 кВт·ч, расход 80,5 кВт·ч, примерно 356,62 ₽',
+      'Т2 ночь: 40 000 → 40 080,5 кВт·ч, расход 80,5 кВт·ч, примерно 356,62 ₽',
     );
     expect(flat(summary.text)).toContain('Итого примерно: 1 932,52 ₽');
     expect(buttonTexts(summary)).toEqual(['✅ Отправить', '✏️ Исправить', '✖️ Отмена']);
@@ -186,12 +188,12 @@ describe('/reading and /readings through the emulator', () => {
     await person.say('/reading');
     const refused = await person.say('99 949');
     expect(flat(refused.text)).toBe(
-      'Показание меньше последнего принятого (99 950 кВт·ч от 20.10.2026). Проверьте цифры и введите ещё раз. Счётчик заменили? Нажмите /replaced — оформим обращение о замене.',
+      'Показание меньше последнего принятого (99 950 кВт·ч от 20 октября 2026). Проверьте цифры и введите ещё раз. Счётчик заменили? Нажмите /replaced — оформим обращение о замене.',
     );
     const letters = await person.say('12a45');
     expect(letters.text).toContain('нужны только цифры');
     const next = await person.say('99 990');
-    expect(next.text).toContain('Т2 (ночь)');
+    expect(next.text).toContain('Т2 ночь');
     await person.press(next, '✖️ Отмена');
     expect((await person.next()).text).toContain('Действие отменено');
   });
@@ -203,7 +205,7 @@ describe('/reading and /readings through the emulator', () => {
     await person.next();
     const t1 = await person.say('/reading');
     expect(flat(t1.text)).toContain(
-      'В этом месяце уже передано: 99 990 кВт·ч. Новое значение заменит его.',
+      'В этом месяце вы уже передали 99 990 кВт·ч. Если введёте новое значение, оно заменит переданное.',
     );
     await person.say('0100');
     const second = await person.say('40 070');
@@ -213,12 +215,12 @@ describe('/reading and /readings through the emulator', () => {
 
     const history = await person.say('/readings');
     const lines = flat(history.text);
-    expect(lines).toContain('Т2 (ночь): 40 070 — принято');
-    expect(lines).toContain('Т1 (день): 100 — принято');
-    expect(lines).toContain('Т2 (ночь): 40 050 — заменено новым');
-    expect(lines).toContain('Т1 (день): 99 990 — заменено новым');
-    expect(buttonTexts(history)).toContain('⬅️ Раньше');
-    await person.press(history, '⬅️ Раньше');
+    expect(lines).toContain('Т2 ночь: 40 070 — принято');
+    expect(lines).toContain('Т1 день: 100 — принято');
+    expect(lines).toContain('Т2 ночь: 40 050 — заменено новым');
+    expect(lines).toContain('Т1 день: 99 990 — заменено новым');
+    expect(buttonTexts(history)).toContain('◀ Раньше');
+    await person.press(history, '◀ Раньше');
     const older = await person.next();
     expect(flat(older.text)).toContain('учтено в расчёте');
     expect(flat(older.text)).toContain('(стр. 2 из 2)');
@@ -272,10 +274,10 @@ describe('/reading and /readings through the emulator', () => {
     now = AFTER_WINDOW;
     try {
       const notice = await person.say('/reading');
-      expect(flat(notice.text)).toContain('будут учтены за 12.2026');
-      expect(flat(notice.text)).toContain('Следующий приём откроется 15.12.2026');
+      expect(flat(notice.text)).toContain('будут учтены за декабрь 2026');
+      expect(flat(notice.text)).toContain('Следующий приём откроется 15 декабря 2026');
       const question = await person.next();
-      expect(question.text).toContain('Т1 (день)');
+      expect(question.text).toContain('Т1 день');
       await person.press(question, '✖️ Отмена');
       await person.next();
     } finally {
@@ -358,7 +360,7 @@ describe('/reading under the refuse policy', () => {
     await linkDirectly(h.database.db, userId, number);
     const reply = await person.say('/reading');
     expect(flat(reply.text)).toBe(
-      'Приём показаний сейчас закрыт: показания принимаются с 15 по 25 число каждого месяца. Следующий приём откроется 15.12.2026.',
+      'Приём показаний сейчас закрыт: показания принимаются с 15 по 25 число каждого месяца. Следующий приём откроется 15 декабря 2026.',
     );
     expect(buttonTexts(reply)).toEqual([]);
     // The next text is not taken as a reading: no conversation is waiting for it.

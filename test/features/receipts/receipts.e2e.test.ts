@@ -2,8 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { createServices } from '../../../src/app';
+import { RenderPool } from '../../../src/core/render-pool/index';
 import { systemClock } from '../../../src/core/clock';
 import { createI18n } from '../../../src/core/i18n';
 import { createMailer } from '../../../src/core/mail/mailer';
@@ -264,12 +265,15 @@ describe('/receipt: the ЕПД as a PDF', () => {
     const texts = createI18n('ru', async () => undefined);
     const translate = (locale: 'ru' | 'en', key: string, vars?: Record<string, string | number>) =>
       texts.t(locale, key, vars);
+    const renderPool = new RenderPool({ threads: 1 });
+    onTestFinished(() => renderPool.close());
     const services = createServices({
       config: h.config,
       db: h.database.db,
       mailer: createMailer(h.config.mail, systemClock),
       translate,
       clock: systemClock,
+      renderPdf: renderPool.renderPdf,
     });
     const delivery = new ReceiptDelivery({
       db: h.database.db,
@@ -281,6 +285,7 @@ describe('/receipt: the ЕПД as a PDF', () => {
       localeOf: async () => 'ru',
       dir: mkdtempSync(join(tmpdir(), 'abonent-receipts-')),
       clock: systemClock,
+      renderPdf: renderPool.renderPdf,
     });
     const first = await delivery.run();
     expect(first.enqueued).toBeGreaterThanOrEqual(1);

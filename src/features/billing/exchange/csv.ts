@@ -1,5 +1,5 @@
 import { pipeline, type Readable } from 'node:stream';
-import { parse } from 'csv-parse';
+import { CsvError, parse } from 'csv-parse';
 
 /**
  * The CSV dialect Russian billing systems (1С and the like) exchange: `;`-separated (the comma is
@@ -142,14 +142,39 @@ export async function* readCsvRows(
     }
   } catch (error) {
     if (error instanceof CsvFileError) throw error;
-    const line = (error as { lines?: number }).lines ?? 0;
-    const message = error instanceof Error ? error.message : String(error);
-    if ((error as { code?: string }).code?.startsWith('CSV_')) {
-      throw new CsvFileError(line, `the file cannot be read as CSV: ${message}`);
-    }
-    throw error;
+    // An error of the input itself (a missing file, a broken disk) is not a line of the file.
+    if (!(error instanceof CsvError)) throw error;
+    throw csvFileError(error);
   }
   if (!header) throw new CsvFileError(1, 'the file is empty: a header row is required');
+}
+
+/**
+ * What the CSV parser says, as a report row billing staff can act on. csv-parse's error codes
+ * come with and without a `CSV_` prefix (`INVALID_OPENING_QUOTE`, `CSV_QUOTE_NOT_CLOSED`), so
+ * every parser error is read here, not only the prefixed ones; the line is the parser's own count.
+ */
+export function csvFileError(error: unknown): CsvFileError {
+  const line = Number((error as { lines?: number }).lines) || 0;
+  const code = String((error as { code?: string }).code ?? '').replace(/^CSV_/, '');
+  const field = (error as { index?: number }).index;
+  const where = typeof field === 'number' ? `field ${field + 1}` : 'a field';
+  const raw = error instanceof Error ? error.message : String(error);
+  switch (code) {
+    case 'INVALID_OPENING_QUOTE':
+    case 'INVALID_CLOSING_QUOTE':
+      return new CsvFileError(
+        line,
+        `${where} has a quote inside an unquoted value (e.g. ПАО "Сбербанк"): put the whole value in quotes and double the quotes inside, "ПАО ""Сбербанк"""`,
+      );
+    case 'QUOTE_NOT_CLOSED':
+      return new CsvFileError(
+        line,
+        'a quoted value is never closed: the rest of the file cannot be read (check the quotes from this line on)',
+      );
+    default:
+      return new CsvFileError(line, `the file cannot be read as CSV: ${raw}`);
+  }
 }
 
 function checkHeader(record: string[], spec: ColumnSpec, line: number): string[] {

@@ -4,6 +4,7 @@ import { basename } from 'node:path';
 import { pipeline, type Readable, Transform } from 'node:stream';
 import type { z } from 'zod';
 import { type Db, nowIso } from '../../../core/db/index';
+import { serialKey } from '../../accounts/rules';
 import { CsvFileError, type LineError, readCsvRows } from './csv';
 import {
   type AccountRow,
@@ -55,6 +56,11 @@ export interface ImportReport {
   /** The first bad rows by line number, at most `maxListedErrors`. */
   errors: LineError[];
   /**
+   * Rows applied, but worth a look: an identifier that matched a stored one only in canonical
+   * form (leading zeros Excel dropped), so the stored form was kept. At most `maxListedErrors`.
+   */
+  warnings: LineError[];
+  /**
    * Earlier imports of this kind that started and never finished (killed), found when this one
    * began: nothing of those files was applied; the operator should import them again.
    */
@@ -81,6 +87,7 @@ class Tally {
   unchanged = 0;
   errorCount = 0;
   readonly errors: LineError[] = [];
+  readonly warnings: LineError[] = [];
 
   constructor(private readonly cap: number) {}
 
@@ -88,6 +95,29 @@ class Tally {
     this.errorCount += 1;
     if (this.errors.length < this.cap) this.errors.push({ line, message });
   }
+
+  warn(line: number, message: string): void {
+    if (this.warnings.length < this.cap) this.warnings.push({ line, message });
+  }
+}
+
+/**
+ * An account number as billing systems mean it: spreadsheets (Excel, LibreOffice) read
+ * `0123456789` as a number and save `123456789`, so numbers are compared without leading zeros.
+ * SQL's `ltrim(number, '0')` is the same on SQLite and PostgreSQL.
+ */
+export function accountNumberKey(number: string): string {
+  return number.replace(/^0+(?=.)/, '');
+}
+
+/** A meter serial as billing means it (see `serialKey`: no separators, upper case, no leading zeros). */
+export function meterSerialKey(serial: string): string {
+  return serialKey(serial) || serial;
+}
+
+/** The report's warning when a file's identifier matched a stored one only in canonical form. */
+function mangledWarning(what: string, inFile: string, stored: string): string {
+  return `${what} "${inFile}" is taken as the stored "${stored}" (leading zeros dropped, as Excel does); the stored form is kept`;
 }
 
 interface Importer<Row> {
@@ -190,13 +220,30 @@ export async function importStream(
     unchanged: applied ? tally.unchanged : 0,
     errorCount: tally.errorCount,
     errors: [...tally.errors].sort((a, b) => a.line - b.line),
+    warnings: [...tally.warnings].sort((a, b) => a.line - b.line),
     interrupted,
   });
+
+  /**
+   * One batch into the database. A database error (a constraint, a value out of range) is not
+   * a crash: it becomes a report row naming the lines of the batch, and the file is rejected.
+   */
+  const applyBatch = async (trx: Trx, batch: Parsed<unknown>[]) => {
+    try {
+      await importer.apply(trx, batch, tally, nowIso(clock));
+    } catch (error) {
+      const first = batch[0]?.line ?? 0;
+      const last = batch.at(-1)?.line ?? first;
+      const lines = first === last ? `line ${first}` : `lines ${first}–${last}`;
+      const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+      tally.fail(first, `the database refused ${lines}: ${reason}`);
+      throw new Rejected();
+    }
+  };
 
   try {
     return await db.transaction(async (trx) => {
       let batch: Parsed<unknown>[] = [];
-      const at = nowIso(clock);
       for await (const item of readCsvRows(hashing, IMPORT_COLUMNS[kind])) {
         rows += 1;
         if ('message' in item) {
@@ -210,11 +257,11 @@ export async function importStream(
         }
         batch.push({ line: item.line, row: parsed.data });
         if (batch.length >= batchSize) {
-          await importer.apply(trx, batch, tally, at);
+          await applyBatch(trx, batch);
           batch = [];
         }
       }
-      if (batch.length) await importer.apply(trx, batch, tally, at);
+      if (batch.length) await applyBatch(trx, batch);
       if (tally.errorCount > 0) throw new Rejected();
       return await record(trx, true);
     });
@@ -292,11 +339,37 @@ function changedFields<T extends Record<string, unknown>>(stored: T, incoming: T
   );
 }
 
-async function accountIdsByNumber(trx: Trx, numbers: string[]): Promise<Map<string, number>> {
+/** `WHERE ltrim(number, '0') IN (…)`: the same on SQLite and PostgreSQL; never an empty `IN ()`. */
+function byNumberKeys(trx: Trx, keys: string[]) {
+  if (keys.length === 0) return trx.raw('1 = 0');
+  return trx.raw(`ltrim(number, '0') in (${keys.map(() => '?').join(', ')})`, keys);
+}
+
+/** Stored accounts by the canonical form of their number (see {@link accountNumberKey}). */
+async function accountsByNumberKey(
+  trx: Trx,
+  numbers: string[],
+): Promise<Map<string, { id: number; number: string }>> {
+  const keys = [...new Set(numbers.map(accountNumberKey))];
   const found: Array<{ id: number; number: string }> = await trx('accounts')
     .select('id', 'number')
-    .whereIn('number', [...new Set(numbers)]);
-  return new Map(found.map((row) => [row.number, Number(row.id)]));
+    .where(byNumberKeys(trx, keys));
+  return new Map(
+    found.map((row) => [accountNumberKey(row.number), { id: Number(row.id), number: row.number }]),
+  );
+}
+
+/** The stored account a file's number names, warning when it matched only without leading zeros. */
+function accountFor(
+  accounts: Map<string, { id: number; number: string }>,
+  number: string,
+  line: number,
+  tally: Tally,
+): number | undefined {
+  const account = accounts.get(accountNumberKey(number));
+  if (account && account.number !== number)
+    tally.warn(line, mangledWarning('account_number', number, account.number));
+  return account?.id;
 }
 
 /**
@@ -340,7 +413,7 @@ async function upsertBatch<Fields extends Record<string, unknown>>(input: {
 const accountsImporter: Importer<AccountRow> = {
   schema: accountRow,
   async apply(trx, batch, tally, at) {
-    const numbers = batch.map(({ row }) => row.number);
+    const numbers = batch.map(({ row }) => accountNumberKey(row.number));
     type Fields = AccountRow;
     const stored: Array<Fields & { id: number }> = await trx('accounts')
       .select(
@@ -354,12 +427,21 @@ const accountsImporter: Importer<AccountRow> = {
         'residents',
         'receipt_code',
       )
-      .whereIn('number', [...new Set(numbers)]);
+      .where(byNumberKeys(trx, [...new Set(numbers)]));
+    const existing = new Map(stored.map((row) => [accountNumberKey(row.number), row]));
     await upsertBatch<Fields>({
       trx,
       table: 'accounts',
-      batch: batch.map(({ row }) => ({ key: row.number, fields: row })),
-      existing: new Map(stored.map((row) => [row.number, row])),
+      batch: batch.map(({ line, row }) => {
+        const key = accountNumberKey(row.number);
+        const known = existing.get(key);
+        if (known && known.number !== row.number) {
+          tally.warn(line, mangledWarning('number', row.number, known.number));
+          return { key, fields: { ...row, number: known.number } };
+        }
+        return { key, fields: row };
+      }),
+      existing,
       tally,
       onInsert: (fields) => ({ ...fields, created_at: at, updated_at: at }),
       onUpdate: (fields) => ({ ...fields, updated_at: at }),
@@ -370,19 +452,20 @@ const accountsImporter: Importer<AccountRow> = {
 const metersImporter: Importer<MeterRow> = {
   schema: meterRow,
   async apply(trx, batch, tally, at) {
-    const accounts = await accountIdsByNumber(
+    const accounts = await accountsByNumberKey(
       trx,
       batch.map(({ row }) => row.account_number),
     );
-    const known: Array<{ key: string; fields: MeterFields }> = [];
+    const known: Array<{ line: number; key: string; fields: MeterFields }> = [];
     for (const { line, row } of batch) {
-      const accountId = accounts.get(row.account_number);
+      const accountId = accountFor(accounts, row.account_number, line, tally);
       if (accountId === undefined) {
         tally.fail(line, `account_number: unknown account "${row.account_number}"`);
         continue;
       }
       known.push({
-        key: `${accountId}|${row.serial}`,
+        line,
+        key: `${accountId}|${meterSerialKey(row.serial)}`,
         fields: {
           account_id: accountId,
           serial: row.serial,
@@ -410,19 +493,27 @@ const metersImporter: Importer<MeterRow> = {
         'verified_until',
         'status',
       )
-      .whereIn('account_id', [...new Set(known.map(({ fields }) => fields.account_id))])
-      .whereIn('serial', [...new Set(known.map(({ fields }) => fields.serial))]);
+      // Every meter of these accounts: serials are matched in canonical form, which SQL cannot.
+      .whereIn('account_id', [...new Set(known.map(({ fields }) => fields.account_id))]);
+    const existing = new Map(
+      stored.map((row) => [
+        `${Number(row.account_id)}|${meterSerialKey(row.serial)}`,
+        // SQLite hands booleans back as 0/1, PostgreSQL as true/false.
+        { ...row, account_id: Number(row.account_id), automated: Boolean(row.automated) },
+      ]),
+    );
     await upsertBatch<MeterFields>({
       trx,
       table: 'meters',
-      batch: known,
-      existing: new Map(
-        stored.map((row) => [
-          `${Number(row.account_id)}|${row.serial}`,
-          // SQLite hands booleans back as 0/1, PostgreSQL as true/false.
-          { ...row, account_id: Number(row.account_id), automated: Boolean(row.automated) },
-        ]),
-      ),
+      batch: known.map(({ line, key, fields }) => {
+        const match = existing.get(key);
+        if (match && match.serial !== fields.serial) {
+          tally.warn(line, mangledWarning('serial', fields.serial, match.serial));
+          return { key, fields: { ...fields, serial: match.serial } };
+        }
+        return { key, fields };
+      }),
+      existing,
       tally,
       onInsert: (fields) => ({ ...fields, created_at: at }),
       onUpdate: (fields) => fields,
@@ -507,7 +598,7 @@ async function insertLedgerBatch(
   tally: Tally,
   at: string,
 ): Promise<void> {
-  const accounts = await accountIdsByNumber(
+  const accounts = await accountsByNumberKey(
     trx,
     batch.map((item) => item.accountNumber),
   );
@@ -530,7 +621,7 @@ async function insertLedgerBatch(
   );
   const inserts: Record<string, unknown>[] = [];
   for (const item of batch) {
-    const accountId = accounts.get(item.accountNumber);
+    const accountId = accountFor(accounts, item.accountNumber, item.line, tally);
     if (accountId === undefined) {
       tally.fail(item.line, `account_number: unknown account "${item.accountNumber}"`);
       continue;

@@ -1,16 +1,14 @@
 import { Composer, InputFile } from 'grammy';
 import type { BotContext } from '../../../core/context';
+import { formatConsentVersion, formatDateTime, formatLocale } from '../../../core/format';
 import { isLocale, type Locale } from '../../../core/i18n';
-import type { AuthService } from '../../auth/service';
-import { requireActor } from '../../profile/bot';
-import { formatLocalTime } from '../../profile/rules';
+import { residentOrLoginHint } from '../../help/guard';
 import { splitForTelegram } from '../consent';
 import { enterWithdraw } from './conversations';
 import { privacyKeyboard, rightsPatterns } from './keyboards';
 import type { RightsService } from './service';
 
 export interface RightsFeatureDeps {
-  auth: AuthService;
   rights: RightsService;
   timeZone: string;
 }
@@ -20,34 +18,43 @@ async function localeOf(ctx: BotContext): Promise<Locale> {
   return isLocale(locale) ? locale : 'ru';
 }
 
+async function requireActor(ctx: BotContext) {
+  const user = await residentOrLoginHint(ctx, 'profile-login-first');
+  return user ? { userId: user.id, telegramUserId: user.telegramUserId } : undefined;
+}
+
 /** /privacy, /mydata and /withdraw (152-ФЗ rights) for logged-in residents. */
 export function createRightsFeature(deps: RightsFeatureDeps): Composer<BotContext> {
-  const { auth, rights } = deps;
+  const { rights } = deps;
   const feature = new Composer<BotContext>();
   const privateChat = feature.chatType('private');
 
   privateChat.command('privacy', async (ctx) => {
-    const actor = await requireActor(ctx, auth);
+    const actor = await requireActor(ctx);
     if (!actor) return;
     const locale = await localeOf(ctx);
     const consent = await rights.consent(actor.userId, locale);
     for (const part of splitForTelegram(consent.text)) await ctx.reply(part);
     const given = consent.acceptedAt
       ? ctx.t('rights-consent-given', {
-          time: formatLocalTime(consent.acceptedAt, deps.timeZone, locale),
-          version: consent.version,
+          time: formatDateTime(consent.acceptedAt, deps.timeZone, formatLocale(locale)),
+          version: formatConsentVersion(consent.version, formatLocale(locale)),
         })
-      : ctx.t('rights-consent-none', { version: consent.version });
+      : ctx.t('rights-consent-none', {
+          version: formatConsentVersion(consent.version, formatLocale(locale)),
+        });
     await ctx.reply(`${given}\n\n${ctx.t('rights-actions')}`, {
       reply_markup: privacyKeyboard(ctx),
     });
   });
 
   const sendMyData = async (ctx: BotContext) => {
-    const actor = await requireActor(ctx, auth);
+    const actor = await requireActor(ctx);
     if (!actor) return;
     if (ctx.callbackQuery) await ctx.answerCallbackQuery();
     await ctx.reply(ctx.t('rights-mydata-preparing'));
+    // The PDF renders in the worker pool meanwhile; the chat shows «отправляет файл…».
+    await ctx.replyWithChatAction('upload_document').catch(() => {});
     const files = await rights.export(actor.userId, actor.telegramUserId, await localeOf(ctx));
     await ctx.replyWithDocument(new InputFile(files.json, `${files.baseName}.json`), {
       caption: ctx.t('rights-mydata-json'),
@@ -60,7 +67,7 @@ export function createRightsFeature(deps: RightsFeatureDeps): Composer<BotContex
   privateChat.callbackQuery(rightsPatterns.mydata, sendMyData);
 
   const startWithdrawal = async (ctx: BotContext) => {
-    const actor = await requireActor(ctx, auth);
+    const actor = await requireActor(ctx);
     if (!actor) return;
     if (ctx.callbackQuery) await ctx.answerCallbackQuery();
     await enterWithdraw(ctx);

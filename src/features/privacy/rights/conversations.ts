@@ -37,13 +37,10 @@ export function createWithdrawConversation(deps: WithdrawConversationDeps) {
     conversation: BotConversation,
     ctx: ConversationContext,
   ): Promise<void> {
-    const telegramUserId = ctx.from?.id;
-    if (telegramUserId === undefined) return;
-    const user = await conversation.external(() => deps.auth.currentUser(telegramUserId));
-    if (!user) {
-      await kit.finish(conversation, ctx, ctx.t('profile-login-first'));
-      return;
-    }
+    const resident = await kit.resident(conversation, ctx, 'profile-login-first');
+    if (!resident) return;
+    const { telegramUserId } = resident;
+    const user = { id: resident.userId };
     const first = await kit.ask<Step>(conversation, ctx, {
       prompt: ctx.t('rights-withdraw-step1'),
       markup: withdrawStepOneKeyboard(ctx),
@@ -81,6 +78,7 @@ export function createWithdrawConversation(deps: WithdrawConversationDeps) {
         accounts: report.accountsUnlinked,
         readings: report.readingsKept,
       }),
+      { who: 'guest' },
     );
   };
 }

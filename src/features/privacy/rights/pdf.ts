@@ -1,13 +1,4 @@
-import { createRequire } from 'node:module';
-import { dirname, join, resolve, sep } from 'node:path';
-
-/** The slice of pdfmake 0.3's server API this module uses (the package ships no types). */
-interface PdfMake {
-  setFonts(fonts: Record<string, Record<string, string>>): void;
-  setUrlAccessPolicy(callback: (url: string) => boolean): void;
-  setLocalAccessPolicy(callback: (path: string) => boolean): void;
-  createPdf(doc: PdfDocument): { getBuffer(): Promise<Buffer> };
-}
+import type { PdfDocDefinition } from '../../../core/render-pool/index';
 
 type PdfNode = string | { text: string; style?: string; bold?: boolean } | PdfBlock;
 interface PdfBlock {
@@ -27,21 +18,6 @@ interface PdfDocument {
   content: PdfNode[];
 }
 
-const require = createRequire(import.meta.url);
-/**
- * Roboto as pdfmake ships it (it has Cyrillic): an installed npm package, so the PDF renders the
- * same on a CI machine without system fonts.
- */
-const FONT_DIR = join(dirname(require.resolve('pdfmake/package.json')), 'fonts', 'Roboto');
-const FONTS = {
-  Roboto: {
-    normal: join(FONT_DIR, 'Roboto-Regular.ttf'),
-    bold: join(FONT_DIR, 'Roboto-Medium.ttf'),
-    italics: join(FONT_DIR, 'Roboto-Italic.ttf'),
-    bolditalics: join(FONT_DIR, 'Roboto-MediumItalic.ttf'),
-  },
-};
-
 /** One section of the document: a heading and either a key/value table or a table of rows. */
 export type PdfSection =
   | { title: string; kind: 'fields'; fields: [string, string][] }
@@ -56,15 +32,11 @@ export interface PdfReport {
 }
 
 /**
- * Renders the "what we hold about you" report. pdfmake may read only its own font files and no
- * URLs at all: nothing in the data can make it fetch or read anything else.
+ * The "what we hold about you" report as a pdfmake document definition (plain data). The render
+ * pool makes the PDF in a worker, where pdfmake may read only its own font files and no URLs at
+ * all: nothing in the data can make it fetch or read anything else.
  */
-export async function renderReportPdf(report: PdfReport): Promise<Buffer> {
-  // Loaded on first use, not at start: pdfmake and its fonts cost ~17 MB of RSS (docs/performance.md).
-  const pdfmake = require('pdfmake') as PdfMake;
-  pdfmake.setFonts(FONTS);
-  pdfmake.setUrlAccessPolicy(() => false);
-  pdfmake.setLocalAccessPolicy((path) => resolve(path).startsWith(FONT_DIR + sep));
+export function reportDocument(report: PdfReport): PdfDocDefinition {
   const content: PdfNode[] = [
     { text: report.title, style: 'title' },
     { text: report.subtitle, style: 'subtitle' },
@@ -94,19 +66,18 @@ export async function renderReportPdf(report: PdfReport): Promise<Buffer> {
       });
     }
   }
-  return pdfmake
-    .createPdf({
-      info: { title: report.title, author: report.author, creationDate: report.generatedAt },
-      pageSize: 'A4',
-      pageMargins: [40, 40, 40, 40],
-      defaultStyle: { font: 'Roboto', fontSize: 10 },
-      styles: {
-        title: { fontSize: 16, bold: true, margin: [0, 0, 0, 4] },
-        subtitle: { fontSize: 9, color: '#555555', margin: [0, 0, 0, 12] },
-        section: { fontSize: 12, bold: true, margin: [0, 12, 0, 4] },
-        empty: { color: '#777777' },
-      },
-      content,
-    })
-    .getBuffer();
+  const doc: PdfDocument = {
+    info: { title: report.title, author: report.author, creationDate: report.generatedAt },
+    pageSize: 'A4',
+    pageMargins: [40, 40, 40, 40],
+    defaultStyle: { font: 'Roboto', fontSize: 10 },
+    styles: {
+      title: { fontSize: 16, bold: true, margin: [0, 0, 0, 4] },
+      subtitle: { fontSize: 9, color: '#555555', margin: [0, 0, 0, 12] },
+      section: { fontSize: 12, bold: true, margin: [0, 12, 0, 4] },
+      empty: { color: '#777777' },
+    },
+    content,
+  };
+  return doc as unknown as PdfDocDefinition;
 }

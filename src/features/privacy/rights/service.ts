@@ -1,14 +1,33 @@
-import type { AuditLog } from '../../../core/audit';
+import { type AuditLog, auditActionKey } from '../../../core/audit';
 import type { Db } from '../../../core/db/index';
-import type { Locale } from '../../../core/i18n';
+import { type Locale, languageName } from '../../../core/i18n';
 import type { Translate } from '../../auth/service';
-import { formatLocalTime } from '../../profile/rules';
+import {
+  formatConsentVersion,
+  formatDateTime,
+  formatKwh,
+  formatPeriod,
+  formatPhone,
+  formatZone,
+  isTariffZone,
+  localDate,
+} from '../../../core/format';
+import { maskHolderName } from '../../accounts/rules';
 import type { ConsentService } from '../service';
-import { type PdfSection, renderReportPdf } from './pdf';
+import type { RenderPdf } from '../../../core/render-pool/index';
+import { type PdfSection, reportDocument } from './pdf';
 import { RightsRepo } from './repo';
 import type { Clock } from '../../../core/clock';
 
 type Plain = string | number | boolean | null;
+
+/** An exact decimal string of the export ("5012.600") back to thousandths, without floats. */
+function milliOf(value: string): number {
+  const match = /^(-?)(\d+)(?:\.(\d{1,3}))?$/.exec(value);
+  if (!match) return 0;
+  const milli = Number(match[2]) * 1000 + Number((match[3] ?? '').padEnd(3, '0'));
+  return match[1] ? -milli : milli;
+}
 
 /** Everything held about a person, as the JSON file carries it. */
 export interface MyData {
@@ -55,6 +74,8 @@ export interface RightsServiceDeps {
   operatorName: string;
   timeZone: string;
   clock: Clock;
+  /** The app's render pool: the PDF is made off the event loop. */
+  renderPdf: RenderPdf;
 }
 
 /**
@@ -82,8 +103,13 @@ export class RightsService {
     };
   }
 
-  /** Gathers everything held about the person. The password is never exported, not even hashed. */
-  async collect(userId: number): Promise<MyData> {
+  /**
+   * Gathers everything held about the person. The password is never exported, not even hashed.
+   * Account holders are masked as the account card masks them (the holder may be someone else:
+   * a family member linking the account does not get more of the holder's name here than there).
+   * `locale` is the language this person chose for the bot, which is what the profile's language is.
+   */
+  async collect(userId: number, locale?: Locale): Promise<MyData> {
     const user = await this.repo.user(userId);
     if (!user) throw new Error('no such cabinet');
     const str = (value: unknown): Plain =>
@@ -97,7 +123,7 @@ export class RightsService {
         full_name: str(user.full_name),
         phone: str(user.phone),
         address: str(user.address),
-        locale: str(user.locale),
+        locale: locale ?? str(user.locale),
         status: str(user.status),
         created_at: str(user.created_at),
         updated_at: str(user.updated_at),
@@ -105,7 +131,10 @@ export class RightsService {
         password: user.password_hash ? 'stored only as an irreversible argon2id hash' : null,
       },
       telegramIdentities: await this.repo.identities(userId),
-      linkedAccounts: await this.repo.linkedAccounts(userId),
+      linkedAccounts: (await this.repo.linkedAccounts(userId))?.map(({ holder_name, ...rest }) => ({
+        ...rest,
+        holder_name: typeof holder_name === 'string' ? maskHolderName(holder_name) : null,
+      })),
       readings: await this.repo.readings(userId),
       appeals: await this.repo.appeals(userId),
       consents: await this.repo.consents(userId),
@@ -115,20 +144,23 @@ export class RightsService {
 
   /** `/mydata`: the JSON file and a readable PDF of the same data, in the resident's language. */
   async export(userId: number, telegramUserId: number, locale: Locale): Promise<MyDataFiles> {
-    const data = await this.collect(userId);
+    const data = await this.collect(userId, locale);
     const json = Buffer.from(`${JSON.stringify(data, null, 2)}\n`, 'utf8');
-    const pdf = await renderReportPdf({
-      title: this.t(locale, 'rights-pdf-title'),
-      subtitle: this.t(locale, 'rights-pdf-subtitle', {
-        operator: this.deps.operatorName,
-        time: this.time(data.generatedAt, locale),
+    const pdf = await this.deps.renderPdf(
+      reportDocument({
+        title: this.t(locale, 'rights-pdf-title'),
+        subtitle: this.t(locale, 'rights-pdf-subtitle', {
+          operator: this.deps.operatorName,
+          time: this.time(data.generatedAt, locale),
+        }),
+        author: this.deps.operatorName,
+        generatedAt: new Date(data.generatedAt),
+        sections: this.sections(data, locale),
       }),
-      author: this.deps.operatorName,
-      generatedAt: new Date(data.generatedAt),
-      sections: this.sections(data, locale),
-    });
+    );
     await this.deps.audit.record({ action: 'privacy.export', userId, telegramUserId });
-    const day = data.generatedAt.slice(0, 10);
+    // Named by the resident's local date: at 09:00 in Kamchatka it is still yesterday in UTC.
+    const day = localDate(data.generatedAt, this.deps.timeZone);
     return { data, json, pdf, baseName: `my-data-${day}` };
   }
 
@@ -136,8 +168,17 @@ export class RightsService {
     return this.deps.translate(locale, key, vars);
   }
 
+  /** An audited event as `/security` names it, never the raw code. */
+  private actionName(action: string, locale: Locale): string {
+    const key = auditActionKey(action);
+    const text = this.t(locale, key);
+    return text === key || text === `{${key}}`
+      ? this.t(locale, 'security-action-other', { action })
+      : text;
+  }
+
   private time(iso: unknown, locale: Locale): string {
-    return typeof iso === 'string' && iso ? formatLocalTime(iso, this.deps.timeZone, locale) : '—';
+    return typeof iso === 'string' && iso ? formatDateTime(iso, this.deps.timeZone, locale) : '—';
   }
 
   private sections(data: MyData, locale: Locale): PdfSection[] {
@@ -151,10 +192,13 @@ export class RightsService {
         kind: 'fields',
         fields: [
           [this.t(locale, 'rights-pdf-full-name'), v(p.full_name)],
-          [this.t(locale, 'rights-pdf-phone'), v(p.phone)],
+          [
+            this.t(locale, 'rights-pdf-phone'),
+            typeof p.phone === 'string' ? formatPhone(p.phone) : '—',
+          ],
           [this.t(locale, 'rights-pdf-address'), v(p.address)],
           [this.t(locale, 'rights-pdf-email'), v(p.email)],
-          [this.t(locale, 'rights-pdf-language'), v(p.locale)],
+          [this.t(locale, 'rights-pdf-language'), p.locale ? languageName(String(p.locale)) : '—'],
           [this.t(locale, 'rights-pdf-registered'), this.time(p.created_at, locale)],
           [this.t(locale, 'rights-pdf-password'), this.t(locale, 'rights-pdf-password-note')],
         ],
@@ -200,8 +244,8 @@ export class RightsService {
       rows: data.readings.map((r) => [
         v(r.account),
         v(r.meter),
-        v(r.period),
-        `${v(r.zone)}: ${v(r.value)}`,
+        typeof r.period === 'string' ? formatPeriod(r.period, locale) : '—',
+        `${isTariffZone(r.zone) ? formatZone(r.zone) : v(r.zone)}: ${typeof r.value === 'string' ? formatKwh(milliOf(r.value), locale) : '—'}`,
         this.time(r.submitted_at, locale),
       ]),
       empty,
@@ -230,7 +274,7 @@ export class RightsService {
           this.t(locale, 'rights-pdf-withdrawn'),
         ],
         rows: data.consents.map((r) => [
-          v(r.version),
+          typeof r.version === 'string' ? formatConsentVersion(r.version, locale) : '—',
           this.time(r.accepted_at, locale),
           this.time(r.withdrawn_at, locale),
         ]),
@@ -244,7 +288,11 @@ export class RightsService {
           this.t(locale, 'rights-pdf-event'),
           this.t(locale, 'rights-pdf-telegram-id'),
         ],
-        rows: data.audit.map((r) => [this.time(r.at, locale), v(r.action), v(r.telegram_user_id)]),
+        rows: data.audit.map((r) => [
+          this.time(r.at, locale),
+          this.actionName(String(r.action), locale),
+          v(r.telegram_user_id),
+        ]),
         empty,
       },
     );

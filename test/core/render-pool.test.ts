@@ -1,0 +1,91 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RenderPool, renderThreads } from '../../src/core/render-pool/index';
+import type { ConsumptionSeries } from '../../src/features/balance/service';
+
+const series: ConsumptionSeries = {
+  accountId: 1,
+  number: '410000000001',
+  periods: ['2026-01', '2026-02', '2026-03', '2026-04', '2026-05', '2026-06'],
+  zones: ['T1', 'T2'],
+  volumesMilli: {
+    T1: [210_000, 190_500, 180_000, 150_250, 120_000, 110_000],
+    T2: [90_000, 85_000, 80_000, 70_000, 60_000, 55_500],
+  },
+  chargesKopecks: [1_650_00, 1_540_00, 1_470_00, 1_260_00, 1_050_00, 990_00],
+};
+const labels = {
+  title: 'Потребление, кВт·ч',
+  volumeAxis: 'кВт·ч',
+  chargesAxis: '₽',
+  months: ['янв', 'фев', 'мар', 'апр', 'май', 'июн'],
+  zoneNames: { T1: 'день', T2: 'ночь' },
+};
+/** A receipt-like page: the named `box` layout, tables, and a ГОСТ Р 56042-2014 style QR. */
+const doc = (n: number) => ({
+  pageSize: 'A4',
+  defaultStyle: { font: 'Roboto', fontSize: 9 },
+  content: [
+    { text: `Квитанция № ${n}`, fontSize: 14, bold: true },
+    { table: { widths: ['*'], body: [[{ text: 'Плательщик: Иванова А. В.' }]] }, layout: 'box' },
+    {
+      table: {
+        headerRows: 1,
+        widths: ['*', 60, 60],
+        body: [
+          ['Услуга', 'Объём', 'Сумма'],
+          ...Array.from({ length: 40 }, (_, i) => [`Электроэнергия ${i}`, '123,456', '1 234,56']),
+        ],
+      },
+      layout: 'lightHorizontalLines',
+    },
+    { qr: `ST00012|Name=АО Камчатскэнерго|PersAcc=41000000000${n}|Sum=150000`, fit: 160 },
+  ],
+});
+
+describe('RenderPool', () => {
+  const pool = new RenderPool();
+  beforeAll(() => pool.warm(), 180_000);
+  afterAll(() => pool.close());
+
+  it('when the machine has 1, 2, 3 or 16 cores, then it uses 1, 1, 2 and 2 threads', () => {
+    expect([1, 2, 3, 16].map((cores) => renderThreads(cores))).toEqual([1, 1, 2, 2]);
+  });
+
+  it('when 5 charts and 5 receipts render at once, then the event loop keeps ticking (no gap near a render) and each result is a real PNG or PDF', async () => {
+    let last = performance.now();
+    let longestGapMs = 0;
+    const ticker = setInterval(() => {
+      const now = performance.now();
+      longestGapMs = Math.max(longestGapMs, now - last);
+      last = now;
+    }, 5);
+    let results: Buffer[];
+    try {
+      results = await Promise.all([
+        ...Array.from({ length: 5 }, () => pool.renderChart(series, labels)),
+        ...Array.from({ length: 5 }, (_, n) => pool.renderPdf(doc(n))),
+      ]);
+    } finally {
+      clearInterval(ticker);
+    }
+    const charts = results.slice(0, 5);
+    const pdfs = results.slice(5);
+    for (const png of charts) {
+      expect(png.subarray(0, 8)).toEqual(Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]));
+      expect(png.readUInt32BE(16)).toBeGreaterThan(400); // width in pixels, from the IHDR chunk
+    }
+    for (const pdf of pdfs) {
+      expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+      expect(pdf.subarray(-6).toString('latin1')).toContain('%%EOF');
+    }
+    // A chart alone blocks a thread 0.1–1.1 s (5–9 s cold); on the main thread ten of them would
+    // stall the loop for seconds. Generous bound for a loaded machine.
+    expect(longestGapMs).toBeLessThan(250);
+  }, 180_000);
+
+  it('when the pool is closed, then a render is refused instead of hanging', async () => {
+    const closed = new RenderPool({ threads: 1 });
+    await closed.close();
+    await expect(closed.renderPdf(doc(1))).rejects.toThrow(/closed/);
+  });
+});
