@@ -51,6 +51,9 @@ export const AUDIT_ACTIONS = [
   'staff.add',
   'staff.denied',
   'staff.remove',
+  'broadcast.denied',
+  'broadcast.start',
+  'billing.import.chat',
 ] as const;
 
 /** One kind of audited event. */
