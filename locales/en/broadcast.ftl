@@ -29,3 +29,6 @@ import-done = Import { $kind } done: rows { $rows }, added { $inserted }, update
 import-errors = The file was not loaded; nothing changed. Errors:
 command-admin-broadcast = Broadcast to residents (admin)
 command-admin-import = Load a CSV (file caption)
+security-action-broadcast-denied = a broadcast attempt without admin rights
+security-action-broadcast-start = a broadcast to residents from the staff chat
+security-action-billing-import-chat = a billing import in the staff chat

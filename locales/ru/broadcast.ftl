@@ -29,3 +29,6 @@ import-done = Загрузка { $kind } выполнена: строк { $rows 
 import-errors = Файл не загружен, ничего не изменено. Ошибки:
 command-admin-broadcast = Рассылка жителям (администратор)
 command-admin-import = Загрузка CSV (подпись к файлу)
+security-action-broadcast-denied = попытка рассылки без прав администратора
+security-action-broadcast-start = рассылка жителям из чата сотрудников
+security-action-billing-import-chat = загрузка данных из биллинга в чате сотрудников

@@ -79,6 +79,14 @@ describe('the staff chat', () => {
       scope: { type: 'chat', chat_id: adminChatId },
       language_code: 'ru',
     });
-    expect(commands.map((c) => c.command)).toEqual(['help', 'find', 'stats', 'export', 'chatid']);
+    expect(commands.map((c) => c.command)).toEqual([
+      'help',
+      'find',
+      'stats',
+      'export',
+      'broadcast',
+      'import',
+      'chatid',
+    ]);
   });
 });
