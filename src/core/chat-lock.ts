@@ -31,6 +31,13 @@ export function createChatLock(
     if (chatId === undefined) return next();
     const client = await pool.connect();
     let healthy = true;
+    // The pool listens for errors on idle connections only; a connection lost while it holds
+    // the lock (the server restarted, the database dropped) must not crash the process.
+    const lost = (error: Error) => {
+      healthy = false;
+      logger.warn({ err: error }, 'chat lock connection lost while held');
+    };
+    client.on('error', lost);
     try {
       await client.query('select pg_advisory_lock($1::bigint)', [chatId]);
       await next();
@@ -43,6 +50,7 @@ export function createChatLock(
           healthy = false;
         });
       }
+      client.off('error', lost);
       // A connection in doubt is closed: its session lock goes with it.
       client.release(!healthy);
     }
