@@ -87,3 +87,4 @@ appeals-create-too-long = The message is too long. The appeal was not sent.
 appeals-create-too-many-attachments = Too many attachments. The appeal was not sent.
 appeals-send-as-appeal = ✉️ Send this as an appeal
 appeals-unhandled-hint = I did not understand the message. If it is a question for us, you can send it as an appeal and a specialist will answer.
+appeals-thread-status = Status: { $status }. We will answer by { $due } inclusive.

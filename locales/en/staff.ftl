@@ -36,7 +36,9 @@ admin-stats =
     Readings this period: { $readings } (missing: { $missing })
     Payments this month: { $payments }, { $rubles }
     Open appeals: { $open }, overdue: { $overdue }
-    Median time to first answer: { $median } h
+    Median time to first answer: { $median } min
 command-admin-export = Export for billing: readings or payments [YYYY-MM]
 admin-export-usage = Write: /export readings 2026-11 or /export payments 2026-11 (no month — the current one).
-admin-export-done = Export of { $kind } for { $period }: { $rows } rows. Left out (waiting for a specialist's review): { $held }.
+admin-export-done = Export: { $kind } for { $period }: { $rows } rows. Left out (waiting for a specialist's review): { $held }.
+admin-export-kind-readings = readings
+admin-export-kind-payments = payments

@@ -87,3 +87,4 @@ appeals-create-too-long = Слишком длинное сообщение. Об
 appeals-create-too-many-attachments = Слишком много вложений. Обращение не отправлено.
 appeals-send-as-appeal = ✉️ Отправить это как обращение
 appeals-unhandled-hint = Я не понял сообщение. Если это вопрос к нам — его можно отправить как обращение, специалист ответит.
+appeals-thread-status = Статус: { $status }. Ответим до { $due } включительно.

@@ -36,7 +36,9 @@ admin-stats =
     Показаний за период: { $readings } (не хватает: { $missing })
     Оплат за месяц: { $payments } на { $rubles }
     Открытых обращений: { $open }, просрочено: { $overdue }
-    Медиана до первого ответа: { $median } ч
+    Медиана до первого ответа: { $median } мин
 command-admin-export = Выгрузка для биллинга: readings или payments [ГГГГ-ММ]
 admin-export-usage = Напишите так: /export readings 2026-11 или /export payments 2026-11 (без месяца — текущий).
-admin-export-done = Выгрузка { $kind } за { $period }: строк { $rows }. Не вошло (ждут проверки специалиста): { $held }.
+admin-export-done = Выгрузка: { $kind } за { $period }: строк { $rows }. Не вошло (ждут проверки специалиста): { $held }.
+admin-export-kind-readings = показания
+admin-export-kind-payments = оплаты

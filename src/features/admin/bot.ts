@@ -8,6 +8,7 @@ import type { ActResult, AppealsService } from '../appeals/service';
 import { adminCardPayload, statusLabel, type Texts } from '../appeals/views';
 import type { Translate } from '../auth/service';
 import type { ImportReport } from '../billing/exchange/import';
+import { formatInteger, formatMoney, formatPeriod } from '../../core/format';
 import { IMPORT_KINDS, type ImportKind } from '../billing/exchange/formats';
 import { parseBroadcast } from '../broadcast/rules';
 import type { BroadcastService } from '../broadcast/service';
@@ -147,8 +148,8 @@ export function createAdminFeature(deps: AdminFeatureDeps): Composer<BotContext>
     });
     await ctx.replyWithDocument(new InputFile(report.path), {
       caption: texts.t('admin-export-done', {
-        kind,
-        period,
+        kind: texts.t(`admin-export-kind-${kind}`),
+        period: formatPeriod(period),
         rows: report.rows,
         held: report.heldForReview,
       }),
@@ -284,18 +285,16 @@ export function createAdminFeature(deps: AdminFeatureDeps): Composer<BotContext>
     const medianMs = await appeals.medianFirstAnswerMs();
     await ctx.reply(
       texts.t('admin-stats', {
-        period: stats.period,
+        period: formatPeriod(stats.period),
         residents: stats.residents,
         accounts: stats.linkedAccounts,
         readings: stats.readingsThisPeriod,
         missing: stats.readingsMissing,
         payments: stats.paymentsThisMonth,
-        rubles: new Intl.NumberFormat('ru-RU', { style: 'currency', currency: 'RUB' }).format(
-          stats.paymentsKopecksThisMonth / 100,
-        ),
+        rubles: formatMoney(stats.paymentsKopecksThisMonth),
         open: open.length,
         overdue: overdue.length,
-        median: medianMs === null ? '—' : (medianMs / 3_600_000).toFixed(1),
+        median: medianMs === null ? '—' : formatInteger(Math.round(medianMs / 60_000)),
       }),
     );
   });

@@ -28,6 +28,7 @@ import {
   statusLabel,
   type Texts,
 } from './views';
+import { formatDate } from '../../core/format';
 
 export type { AttachmentInput } from './repo';
 
@@ -371,7 +372,11 @@ export class AppealsService {
       dedupeKey: `appeals-summary:${date}`,
       payload: {
         text: [
-          texts.t('admin-summary-title', { date, open: open.length, overdue: overdue.length }),
+          texts.t('admin-summary-title', {
+            date: formatDate(date),
+            open: open.length,
+            overdue: overdue.length,
+          }),
           ...lines,
           ...(more > 0 ? [`… +${more}`] : []),
         ].join('\n'),

@@ -140,7 +140,7 @@ export function threadText(texts: Texts, thread: AppealThread): string {
   const { t } = texts;
   const head = [
     t('appeals-thread-title', { number: thread.number, topic: topicLabel(texts, thread.topic) }),
-    t('appeals-card-status', {
+    t('appeals-thread-status', {
       status: statusLabel(texts, thread.status),
       due: dueDate(texts, thread.dueAt),
     }),
