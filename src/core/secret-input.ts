@@ -4,6 +4,7 @@ import type { BotContext } from './context';
 import type { Db } from './db/index';
 import { nowIso } from './db/index';
 import type { Clock } from './clock';
+import { isCancelWord } from './conversation-kit/cancel-words';
 
 /** What a conversation sees instead of a secret: this prefix and a one-time token. */
 const SECRET_TOKEN_PREFIX = 'secret:';
@@ -119,7 +120,9 @@ export function secretInput(
   return async (ctx, next) => {
     const message = ctx.message;
     if (ctx.chat?.type !== 'private' || !ctx.from || message?.text === undefined) return next();
-    if (isKnownCommand(message.text, passThroughCommands)) return next();
+    if (isKnownCommand(message.text, passThroughCommands) || isCancelWord(message.text)) {
+      return next();
+    }
     const active = await ctx.conversation.active();
     if (Object.keys(active).length === 0) return next();
     if (!(await gate.consume(ctx.chat.id, ctx.from.id))) return next();

@@ -1,6 +1,7 @@
 import { hears } from '@grammyjs/i18n';
 import { Composer } from 'grammy';
 import type { BotContext } from '../context';
+import { isCancelWord } from './cancel-words';
 import type { ConversationKit, KitDeps } from './index';
 import { CANCEL_PATTERN } from './index';
 
@@ -57,7 +58,7 @@ export function createExitPath(deps: ExitPathDeps): Composer<BotContext> {
       (entity) => entity.type === 'bot_command' && entity.offset === 0,
     );
     // Button texts in any language: a keyboard sent before a language change still works.
-    const isCancelText = hears('button-cancel')(ctx);
+    const isCancelText = hears('button-cancel')(ctx) || isCancelWord(ctx.message.text);
     const isMenuButton = deps.menuButtonKeys.some((key) => hears(key)(ctx));
     if (!isCommand && !isCancelText && !isMenuButton) return next();
     if (!(await activeFlow(ctx))) return next();
