@@ -9,6 +9,7 @@ import * as reliability from './20261129190000_reliability';
 import * as payments from './20261129200000_payments';
 import * as appeals from './20261129210000_appeals';
 import * as broadcasts from './20261129220000_broadcasts';
+import * as checkoutClaim from './20261129230000_checkout_claim';
 
 /**
  * Migrations are listed here rather than discovered on disk, so they load the same way under
@@ -25,6 +26,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261129200000_payments': payments,
   '20261129210000_appeals': appeals,
   '20261129220000_broadcasts': broadcasts,
+  '20261129230000_checkout_claim': checkoutClaim,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

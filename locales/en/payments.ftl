@@ -39,3 +39,4 @@ payments-requisites-bank = Bank: { $bank }
 payments-requisites-bic = BIC { $bic }, corr. account { $corr }
 payments-requisites-purpose = Purpose: electricity, personal account No. { $number }
 payments-requisites-sum = Amount: { $amount }
+payments-refused-in-progress = This invoice is already being paid. If that payment did not go through, try again in 2 minutes.

@@ -39,3 +39,4 @@ payments-requisites-bank = Банк: { $bank }
 payments-requisites-bic = БИК { $bic }, корр. счёт { $corr }
 payments-requisites-purpose = Назначение: оплата электроэнергии, лицевой счёт № { $number }
 payments-requisites-sum = Сумма: { $amount }
+payments-refused-in-progress = По этому счёту уже идёт оплата. Если она не прошла, попробуйте снова через 2 минуты.

@@ -68,6 +68,18 @@ export class PaymentsRepo {
     return row ? toInvoice(row) : undefined;
   }
 
+  /**
+   * Claims an open invoice for one checkout until `until` (UTC ISO), atomically: false when it is
+   * paid, superseded, or another checkout holds it (two payment forms for one invoice).
+   */
+  async claimCheckout(invoiceId: number, nowIso: string, untilIso: string): Promise<boolean> {
+    const changed = await this.db('invoices')
+      .where({ id: invoiceId, status: 'open' })
+      .andWhere((q) => q.whereNull('checkout_until').orWhere('checkout_until', '<', nowIso))
+      .update({ checkout_until: untilIso });
+    return Number(changed) === 1;
+  }
+
   async paymentByTelegramCharge(
     chargeId: string,
     db: Knex = this.db,

@@ -72,7 +72,16 @@ export type CreateInvoiceResult =
   | { kind: 'not-yours' };
 
 /** Why a pre-checkout query is refused; each has a message key `payments-refused-<reason>`. */
-export type PreCheckoutRefusal = 'unknown' | 'paid' | 'superseded' | 'amount' | 'unlinked';
+export type PreCheckoutRefusal =
+  | 'unknown'
+  | 'paid'
+  | 'superseded'
+  | 'amount'
+  | 'unlinked'
+  | 'in-progress';
+
+/** How long a yes to pre-checkout holds the invoice for that one payment (Telegram pays within seconds). */
+const CHECKOUT_CLAIM_MS = 2 * 60 * 1000;
 
 export type PreCheckoutResult = { ok: true } | { ok: false; reason: PreCheckoutRefusal };
 
@@ -232,7 +241,14 @@ export class PaymentsService {
       ))
     )
       return { ok: false, reason: 'unlinked' };
-    return { ok: true };
+    // Taken atomically last: of two checkouts for one invoice at once, one says yes.
+    const now = this.deps.clock();
+    const claimed = await this.repo.claimCheckout(
+      invoice.id,
+      now.toISOString(),
+      new Date(now.getTime() + CHECKOUT_CLAIM_MS).toISOString(),
+    );
+    return claimed ? { ok: true } : { ok: false, reason: 'in-progress' };
   }
 
   /**

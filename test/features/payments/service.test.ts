@@ -129,6 +129,25 @@ describe('PaymentsService', () => {
     expect(await check({})).toEqual({ ok: false, reason: 'paid' });
   });
 
+  it('when two payment forms for one invoice check out at once, then only one is approved', async () => {
+    const r = await resident();
+    const invoice = await invoiceFor(r, 100_00);
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        services.payments.preCheckout({
+          telegramUserId: r.telegramUserId,
+          payload: invoice.payload,
+          currency: 'RUB',
+          totalAmount: 100_00,
+        }),
+      ),
+    );
+    expect(results.filter((x) => x.ok)).toHaveLength(1);
+    expect(results.filter((x) => !x.ok)).toEqual(
+      Array.from({ length: 9 }, () => ({ ok: false, reason: 'in-progress' })),
+    );
+  });
+
   it('when an amount is outside the limits or the account is not theirs, then no invoice is made', async () => {
     const r = await resident();
     const other = await resident();
