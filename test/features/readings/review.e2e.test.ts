@@ -144,7 +144,7 @@ describe('flagged readings reviewed by staff', () => {
     await h.client.sendText(adminChatId, olga, '/export readings 2026-11');
     const file = await h.client.nextBotMessage(adminChatId, { timeoutMs: 8000 });
     expect(file.caption).toMatch(
-      /^Выгрузка readings за 2026-11: строк \d+\. Не вошло \(ждут проверки специалиста\): 0\.$/,
+      /^Выгрузка: показания за ноябрь 2026: строк \d+\. Не вошло \(ждут проверки специалиста\): 0\.$/,
     );
     const csv = (await h.client.downloadFile(file.document?.file_id ?? '')).toString('utf8');
     expect(csv).toContain(`;${otherFlaggedId}\r\n`);
