@@ -337,6 +337,7 @@ export function createServices({
     translate,
     localeOf: async (telegramUserId) =>
       (await languages.chosenLocale(telegramUserId)) ?? config.defaultLocale,
+    cabinetOf: async (telegramUserId) => (await auth.currentUser(telegramUserId))?.id,
     limits: { minKopecks: config.payments.minKopecks, maxKopecks: config.payments.maxKopecks },
     operator: config.operator,
     qr: { maxBytes: config.payments.qrMaxBytes, payerDetails: config.payments.qrPayerDetails },

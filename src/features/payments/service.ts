@@ -33,6 +33,8 @@ export interface PaymentsServiceDeps {
   audit: AuditLog;
   translate: PaymentsTranslate;
   localeOf: (telegramUserId: number) => Promise<Locale>;
+  /** The cabinet this Telegram user is logged in to now (auth owns it), if any. */
+  cabinetOf: (telegramUserId: number) => Promise<number | undefined>;
   limits: AmountLimits;
   operator: OperatorRequisites;
   /** The QR's byte budget (ГОСТ Р 56042-2014: 300) and whether the payer's names go in it. */
@@ -277,6 +279,10 @@ export class PaymentsService {
         input.telegramUserId,
       ));
     const locale = await this.deps.localeOf(input.telegramUserId);
+    // The money is credited whoever pays; the balance is told only to a chat still logged in to
+    // the cabinet the account belongs to (a logged-out phone paying an old invoice learns nothing).
+    const showBalance =
+      linked && (await this.deps.cabinetOf(input.telegramUserId)) === invoice.userId;
     const paidAt = nowIso(this.clock);
     const today = localDate(this.clock(), this.deps.timeZone);
     const number = await this.accountNumber(invoice);
@@ -318,7 +324,7 @@ export class PaymentsService {
                 paymentId,
                 number,
                 amountKopecks: input.totalAmount,
-                balanceKopecks,
+                balanceKopecks: showBalance ? balanceKopecks : undefined,
               }),
             },
           },
@@ -421,23 +427,25 @@ export class PaymentsService {
 
   private confirmationText(
     locale: Locale,
-    vars: { paymentId: number; number: string; amountKopecks: number; balanceKopecks: number },
+    vars: { paymentId: number; number: string; amountKopecks: number; balanceKopecks?: number },
   ): string {
     const t = (key: string, v?: Record<string, string | number>) =>
       this.deps.translate(locale, key, v);
     const balance =
-      vars.balanceKopecks > 0
-        ? t('balance-debt', { amount: formatMoney(vars.balanceKopecks) })
-        : vars.balanceKopecks < 0
-          ? t('balance-advance', { amount: formatMoney(-vars.balanceKopecks) })
-          : t('balance-zero');
+      vars.balanceKopecks === undefined
+        ? undefined
+        : vars.balanceKopecks > 0
+          ? t('balance-debt', { amount: formatMoney(vars.balanceKopecks) })
+          : vars.balanceKopecks < 0
+            ? t('balance-advance', { amount: formatMoney(-vars.balanceKopecks) })
+            : t('balance-zero');
     return [
       t('payments-confirmed', {
         amount: formatMoney(vars.amountKopecks),
         number: vars.number,
         id: vars.paymentId,
       }),
-      balance,
+      ...(balance === undefined ? [] : [balance]),
     ].join('\n');
   }
 

@@ -169,6 +169,22 @@ describe('paying through the bot (Telegram Payments played by the emulator)', ()
     expect(await paymentsOf(accountId)).toBe(1);
   });
 
+  it('when the resident logs out and then pays an old invoice, then the money is credited but the chat is not told the balance', async () => {
+    const { person, accountId, number } = await debtorResident();
+    const screen = await person.say('/pay');
+    await person.press(screen, /Оплатить долг/);
+    const invoice = await person.next();
+    expect((await person.say('/logout')).text).toContain('Вы вышли');
+    const paid = await h.client.pay(person.id, person.id, invoice.message_id);
+    expect(paid.status).toBe('paid');
+    const confirmation = await person.next();
+    expect(confirmation.text).toMatch(
+      new RegExp(`^✅ Оплата .+ по лицевому счёту № ${number} принята\\. Номер платежа: \\d+\\.`),
+    );
+    expect(confirmation.text).not.toMatch(/Задолженн|Переплата|аванс/);
+    expect(await accountBalanceKopecks(h.database.db, accountId)).toBe(0);
+  });
+
   it('when the account is unlinked between the invoice and the payment, then the pre-checkout is refused', async () => {
     const { person, userId, accountId } = await debtorResident();
     const invoice = await invoiceOf(person, /Оплатить долг/);
