@@ -130,6 +130,18 @@ export function createAppealsFeature({
     });
   });
 
+  /** The staff's card shows the status the resident's move left, with the buttons that still apply. */
+  const redrawStaffCard = async (ctx: BotContext, appealId: number) => {
+    const card = await appeals.currentCard(appealId);
+    if (!card) return;
+    const markup = card.payload.reply_markup;
+    await ctx.api
+      .editMessageText(card.chatId, card.messageId, card.payload.text, {
+        reply_markup: markup && 'inline_keyboard' in markup ? markup : undefined,
+      })
+      .catch((error: unknown) => ctx.log.warn({ err: error }, 'could not redraw the appeal card'));
+  };
+
   privateChat.callbackQuery(appealPatterns.close, async (ctx) => {
     const user = await resident(ctx);
     if (!user) return;
@@ -139,6 +151,7 @@ export function createAppealsFeature({
       appealId: Number(ctx.match[1]),
     });
     await answerOutcome(ctx, result, 'appeals-closed-by-you');
+    if (result.kind === 'done') await redrawStaffCard(ctx, result.appeal.id);
   });
 
   // A reply to the bot's prompt (or to a staff answer) that names an appeal: the resident's answer.
@@ -172,6 +185,7 @@ export function createAppealsFeature({
             attachments,
           });
     await answerOutcome(ctx, result, 'appeals-answer-sent');
+    if (result.kind === 'done') await redrawStaffCard(ctx, result.appeal.id);
   });
 
   // Free text nobody understood, from a logged-in resident: the hint, and an offer to send it on.

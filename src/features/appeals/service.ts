@@ -291,6 +291,21 @@ export class AppealsService {
     return this.cardOf(appealId);
   }
 
+  /**
+   * The staff card as it reads now, and where it stands in the admin chat, so the bot can redraw
+   * it after the resident answered or closed the appeal (undefined before the card was sent).
+   */
+  async currentCard(
+    appealId: number,
+  ): Promise<
+    { chatId: number; messageId: number; payload: ReturnType<typeof adminCardPayload> } | undefined
+  > {
+    const where = await this.cardMessage(appealId);
+    const card = where ? await this.cardOf(appealId) : undefined;
+    if (!where || !card) return undefined;
+    return { ...where, payload: adminCardPayload(this.texts(this.deps.staffLocale), card) };
+  }
+
   /** The card's message in the admin chat, once the outbox has sent it. */
   async cardMessage(appealId: number): Promise<{ chatId: number; messageId: number } | undefined> {
     const chatId = await this.deps.adminChat.id();

@@ -163,10 +163,18 @@ describe('appeals between a resident and the staff chat', () => {
     expect(copy.reply_to_message_id).toBe(card.message_id);
     const thread = await services.appeals.threadOwn(annaUserId, id, anna.id);
     expect(thread?.status).toBe('in_progress');
+    // The staff's card follows the resident's move.
+    await h.client.waitForTranscript(adminChatId, (e) =>
+      Boolean(e.find((m) => m.message_id === card.message_id)?.text?.includes('Статус: в работе')),
+    );
 
     await anna.press(answer, '✅ Закрыть обращение');
     expect((await anna.next()).text).toBe(`Обращение ${number} закрыто. Спасибо!`);
     expect((await adminNext()).text).toBe(`Житель закрыл обращение ${number}.`);
+    await h.client.waitForTranscript(adminChatId, (e) =>
+      Boolean(e.find((m) => m.message_id === card.message_id)?.text?.includes('Статус: закрыто')),
+    );
+    expect(buttonTexts(await cardNow(card.message_id))).not.toContain('🛠 Взять в работу');
     const closed = await services.appeals.threadOwn(annaUserId, id, anna.id);
     expect(closed?.status).toBe('closed');
     expect(closed?.messages.map((m) => m.author)).toEqual(['resident', 'staff', 'resident']);
