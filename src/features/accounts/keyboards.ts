@@ -91,3 +91,21 @@ export function linkedKeyboard(ctx: Translatable, accountId: number): InlineKeyb
     .row()
     .text(ctx.t('button-accounts'), accountButtons.list);
 }
+
+/**
+ * «Which account?» for a flow of another feature (pay, receipt): one big button per account
+ * («Счёт № …»), each carrying that flow's callback data, then Cancel.
+ */
+export function accountChoiceKeyboard(
+  ctx: Translatable,
+  accounts: readonly { id: number; number: string }[],
+  dataOf: (accountId: number) => string,
+  cancelData: string,
+): InlineKeyboard {
+  const keyboard = new InlineKeyboard();
+  for (const account of accounts)
+    keyboard
+      .text(ctx.t('payments-account-button', { number: account.number }), dataOf(account.id))
+      .row();
+  return keyboard.text(ctx.t('button-cancel'), cancelData);
+}

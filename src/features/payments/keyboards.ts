@@ -2,6 +2,7 @@ import type { I18nFlavor } from '@grammyjs/i18n';
 import { InlineKeyboard } from 'grammy';
 import { callbackData, callbackPattern } from '../../core/callback-data';
 import { formatMoney } from '../../core/format';
+import { accountChoiceKeyboard } from '../accounts/keyboards';
 
 type Translatable = { t: I18nFlavor['t'] };
 
@@ -31,15 +32,7 @@ export function payAccountsKeyboard(
   accounts: readonly { id: number; number: string }[],
   cancelData: string,
 ): InlineKeyboard {
-  const keyboard = new InlineKeyboard();
-  for (const account of accounts)
-    keyboard
-      .text(
-        ctx.t('payments-account-button', { number: account.number }),
-        payButtons.account(account.id),
-      )
-      .row();
-  return keyboard.text(ctx.t('button-cancel'), cancelData);
+  return accountChoiceKeyboard(ctx, accounts, payButtons.account, cancelData);
 }
 
 /**

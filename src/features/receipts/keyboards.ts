@@ -2,6 +2,7 @@ import type { I18nFlavor } from '@grammyjs/i18n';
 import { InlineKeyboard } from 'grammy';
 import { callbackData, callbackPattern } from '../../core/callback-data';
 import { formatPeriod as periodName } from '../../core/format';
+import { accountChoiceKeyboard } from '../accounts/keyboards';
 
 type Translatable = { t: I18nFlavor['t'] };
 
@@ -25,15 +26,7 @@ export function receiptAccountsKeyboard(
   accounts: readonly { id: number; number: string }[],
   cancelData: string,
 ): InlineKeyboard {
-  const keyboard = new InlineKeyboard();
-  for (const account of accounts)
-    keyboard
-      .text(
-        ctx.t('payments-account-button', { number: account.number }),
-        receiptButtons.account(account.id),
-      )
-      .row();
-  return keyboard.text(ctx.t('button-cancel'), cancelData);
+  return accountChoiceKeyboard(ctx, accounts, receiptButtons.account, cancelData);
 }
 
 /** The months with charges, newest first, two to a row (months in words), then Cancel. */
