@@ -196,7 +196,10 @@ describe('PaymentsService', () => {
       .db('outbox')
       .where({ chat_id: r.telegramUserId, kind: 'payment-confirmation' })
       .first();
-    expect(JSON.parse(confirmation.payload).text).toContain('Задолженности нет.');
+    // The money is acknowledged; the balance of an account no longer theirs is not told.
+    const text = JSON.parse(confirmation.payload).text as string;
+    expect(text).toContain(`по лицевому счёту № ${r.number} принята`);
+    expect(text).not.toMatch(/Задолженн|Переплата/);
   });
 
   it('when a payment is credited, then it is booked to the local month and day and `export payments` lists it with its Telegram charge id', async () => {
