@@ -1,8 +1,8 @@
 /**
  * Part of `npm run bench`: receipts and charts rendered while the bot keeps answering /balance.
  * `RENDERS_IN_FLIGHT` (10) residents at a time ask for a receipt (/receipt → the newest month →
- * the PDF) or a chart (/balance → «📊 График» → the PNG); meanwhile `BALANCE_IN_FLIGHT` other
- * residents keep sending /balance, and `perf_hooks.monitorEventLoopDelay` records how late the
+ * the PDF) or a chart (/balance → «📊 График» → the PNG); meanwhile other residents send /balance
+ * at `BALANCE_PER_SECOND` (100/s), and `perf_hooks.monitorEventLoopDelay` records how late the
  * bot's event loop is. Measured through the render pool (worker threads, as `createApp` builds
  * it) and, as the baseline in the same run, with pdfmake and ECharts on the main thread (the same
  * worker code called in-process: {@link MainThreadRenderPool}).
@@ -18,8 +18,12 @@ import type { Transport } from './transport';
 
 /** Renders at once: the issue's "while 10 charts or receipts render". */
 export const RENDERS_IN_FLIGHT = 10;
-/** /balance updates in flight beside the renders: a busy bot, short of saturating it. */
-export const BALANCE_IN_FLIGHT = 10;
+/**
+ * /balance updates per second sent beside the renders, each from the next resident in turn (open
+ * loop: the rate does not drop when the bot slows down, as real residents do not wait for each
+ * other). A busy bot, short of saturating the main thread: ~0.9 ms CPU each.
+ */
+export const BALANCE_PER_SECOND = 100;
 
 /** Unwraps what the worker returns (`Piscina.move(bytes)`) when it is called in-process. */
 function bytesOf(moved: unknown): Buffer {
@@ -44,13 +48,64 @@ export class MainThreadRenderPool extends RenderPool {
   override async close(): Promise<void> {}
 }
 
+/** /balance sent at a fixed rate: how many, how fast they were answered. */
+export interface PacedBalance {
+  updates: number;
+  /** Answered per second over the run (falls below the rate when the bot cannot keep up). */
+  perSecond: number;
+  p50: number;
+  p99: number;
+  failures: number;
+}
+
+/**
+ * Sends /balance at `BALANCE_PER_SECOND`, from `people` in turn, until `stop()`; waits for the
+ * answers. A resident's next /balance comes a whole cycle later, so one chat never has two.
+ */
+async function pacedBalance(
+  bot: Handler,
+  transport: Transport,
+  people: number[],
+  stop: () => boolean,
+): Promise<PacedBalance> {
+  const latencies: number[] = [];
+  const pending: Promise<void>[] = [];
+  let failures = 0;
+  const started = performance.now();
+  const interval = 1000 / BALANCE_PER_SECOND;
+  for (let i = 0; !stop(); i++) {
+    const due = started + i * interval;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    const person = people[i % people.length]!;
+    pending.push(
+      drive(bot, transport, [person], sayBalance, { inFlight: 1 }).then((m) => {
+        latencies.push(m.p50);
+        failures += m.failures;
+      }),
+    );
+  }
+  await Promise.all(pending);
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) =>
+    latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
+  return {
+    updates: latencies.length,
+    perSecond: latencies.length / seconds,
+    p50: at(0.5),
+    p99: at(0.99),
+    failures,
+  };
+}
+
 export interface RenderLoad {
   /** The render journeys (two updates each: the command, then the button that renders). */
   renders: Measurement;
   /** Renders finished per second (journeys that ended with the file). */
   rendersPerSecond: number;
   /** The /balance updates sent meanwhile. */
-  balance: Measurement;
+  balance: PacedBalance;
   /** Event-loop delay over the run, ms: p99 and the worst. */
   loopP99: number;
   loopMax: number;
@@ -58,7 +113,8 @@ export interface RenderLoad {
 
 /**
  * Runs `renderPeople` through `script` (`RENDERS_IN_FLIGHT` at a time) while `balancePeople`
- * (cycled) send /balance until the renders are done, and measures both and the loop's delay.
+ * send /balance at `BALANCE_PER_SECOND` until the renders are done; measures both and the loop's
+ * delay.
  */
 export async function renderLoad(
   bot: Handler,
@@ -69,15 +125,8 @@ export async function renderLoad(
 ): Promise<RenderLoad> {
   const delay = monitorEventLoopDelay({ resolution: 10 });
   let rendering = true;
-  const cycled = Array.from(
-    { length: 1_000_000 },
-    (_, i) => balancePeople[i % balancePeople.length]!,
-  );
   delay.enable();
-  const balance = drive(bot, transport, cycled, sayBalance, {
-    inFlight: BALANCE_IN_FLIGHT,
-    stop: () => !rendering,
-  });
+  const balance = pacedBalance(bot, transport, balancePeople, () => !rendering);
   const renders = await drive(bot, transport, renderPeople, script, {
     inFlight: RENDERS_IN_FLIGHT,
   });
@@ -93,21 +142,21 @@ export async function renderLoad(
   };
 }
 
-/** The event-loop delay while only /balance runs (`BALANCE_IN_FLIGHT`), for `updates` updates. */
+/** The event-loop delay while only /balance runs, at `BALANCE_PER_SECOND` for `seconds`. */
 export async function balanceAlone(
   bot: Handler,
   transport: Transport,
   balancePeople: number[],
-  updates: number,
-): Promise<{ balance: Measurement; loopP99: number; loopMax: number }> {
+  seconds: number,
+): Promise<{ balance: PacedBalance; loopP99: number; loopMax: number }> {
   const delay = monitorEventLoopDelay({ resolution: 10 });
+  const until = performance.now() + seconds * 1000;
   delay.enable();
-  const balance = await drive(
+  const balance = await pacedBalance(
     bot,
     transport,
-    Array.from({ length: updates }, (_, i) => balancePeople[i % balancePeople.length]!),
-    sayBalance,
-    { inFlight: BALANCE_IN_FLIGHT },
+    balancePeople,
+    () => performance.now() > until,
   );
   delay.disable();
   return { balance, loopP99: delay.percentile(99) / 1e6, loopMax: delay.max / 1e6 };
