@@ -141,8 +141,11 @@ function updatesCell(m: Measurement, bare: Measurement, ratioTo?: Measurement): 
     `p99 ${fmt(m.p99, 1)} ms`,
     `CPU ${fmt(m.cpuMsPerUpdate, 2)} ms`,
   ];
-  if (ratioTo)
-    parts.push(`time per update ×${(ratioTo.perSecond / m.perSecond).toFixed(2)} of small`);
+  if (ratioTo) {
+    parts.push(
+      `×${(ratioTo.perSecond / m.perSecond).toFixed(2)} the small database's time, ×${(m.cpuMsPerUpdate / ratioTo.cpuMsPerUpdate).toFixed(2)} its CPU`,
+    );
+  }
   if (m.failures > 0) parts.push(`**${m.failures} failed scripts**`);
   return parts.join(' · ');
 }
