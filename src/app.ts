@@ -289,6 +289,7 @@ export function createServices({
     latePolicy: config.readings.latePolicy,
     dailyCapKwh: config.readings.dailyCapKwh,
     clock,
+    outbox,
   });
   const staff = new StaffService(db, audit, clock);
   const adminChat = new AdminChat(db, config.adminChatId, clock);
@@ -540,7 +541,10 @@ function buildBot(
       reply_markup: guestKeyboard(ctx),
     });
   };
-  const kit: ConversationKit = createConversationKit({ gate, vault, whoIs, residentOf, leave });
+  const kit: ConversationKit = createConversationKit({
+    ...{ gate, vault, whoIs, residentOf, leave },
+    ...{ outbox: services.outbox, residentMenu: mainMenuKeyboard },
+  });
 
   bot.use(
     conversations<BotContext, ConversationContext>({

@@ -14,6 +14,7 @@ import {
 } from '../../core/format';
 import type { ZoneCode } from './rules';
 import {
+  type AcceptedReading,
   checkZoneOnForm,
   type MeterChoice,
   type PreparedReading,
@@ -345,10 +346,22 @@ export function createReadingConversation(deps: ReadingConversationDeps) {
       at = decision.ctx;
       if (!decision.value) continue;
 
-      // … and written here, once: the service checks the values and ownership again.
+      // … and written here, once: the service checks the values and ownership again, and
+      // writes «принято» to the outbox with the readings (delivered even if we die right after).
+      const confirmed = at;
+      const accepted = (outcome: AcceptedReading) => {
+        const lines = [confirmed.t('readings-accepted', { ids: outcome.ids.join(', ') })];
+        if (outcome.replaced) lines.push(confirmed.t('readings-accepted-replaced'));
+        return lines.join('\n');
+      };
+      const chatId = at.chat?.id ?? telegramUserId;
       const result = await conversation.external(() =>
         deps.readings.submitOnForm(userId, form, values, {
           confirmedImplausible: prepared.implausible,
+          confirmation: {
+            chatId,
+            render: (outcome) => kit.confirmation(confirmed, accepted(outcome)),
+          },
         }),
       );
       if (!result.ok) {
@@ -360,10 +373,8 @@ export function createReadingConversation(deps: ReadingConversationDeps) {
         );
         return;
       }
-      const lines = [at.t('readings-accepted', { ids: result.ids.join(', ') })];
-      if (result.replaced) lines.push(at.t('readings-accepted-replaced'));
-      // The submit has just re-checked the cabinet: the main menu needs no further read.
-      await kit.finish(conversation, at, lines.join('\n'), { who: 'resident' });
+      // The submit has just re-checked the cabinet: the resident gets the main menu with it.
+      await kit.confirm(conversation, at, result.outboxId, accepted(result));
       return;
     }
     await kit.finish(conversation, at, at.t('readings-too-many-tries'));

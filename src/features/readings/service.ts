@@ -1,7 +1,7 @@
 import type { Db } from '../../core/db/index';
 import { nowIso } from '../../core/db/index';
 import type { Locale } from '../../core/i18n';
-import type { Outbox, OutboxMessage } from '../../core/outbox/outbox';
+import type { ConfirmationRequest, Outbox, OutboxMessage } from '../../core/outbox/outbox';
 import type { AccountsService } from '../accounts/service';
 import { type ReadingMeterRow, type ReadingRow, ReadingsRepo } from './repo';
 import {
@@ -34,6 +34,8 @@ export const FRACTION_DIGITS = 2;
 export const HISTORY_PAGE_SIZE = 8;
 /** Months of past consumption the "3× the average" rule looks at. */
 const RECENT_MONTHS = 6;
+/** The outbox kind of «Показания приняты». */
+export const READING_ACCEPTED_KIND = 'reading-accepted';
 /** Verification due within this many days gets one notice. */
 export const VERIFICATION_NOTICE_DAYS = 60;
 
@@ -145,8 +147,32 @@ export type PreparedReading =
     };
 
 /** `submitReading`: committed with the new ids, or why not. */
+/** What a submission committed, for the confirmation the caller renders. */
+export interface AcceptedReading {
+  /** The new readings' ids, one per zone: the numbers the confirmation quotes. */
+  ids: number[];
+  /** The period already had a reading, which the new one replaced. */
+  replaced: boolean;
+}
+
+/** Options of a submission. */
+export interface SubmitOptions {
+  /** The resident confirmed values the plausibility rules flagged. */
+  confirmedImplausible: boolean;
+  /** The confirmation to write to the outbox with the readings (one transaction). */
+  confirmation?: ConfirmationRequest<AcceptedReading>;
+}
+
 export type SubmitResult =
-  | { ok: true; ids: number[]; period: string; replaced: boolean; flagged: boolean }
+  | {
+      ok: true;
+      ids: number[];
+      period: string;
+      replaced: boolean;
+      flagged: boolean;
+      /** The held confirmation's outbox row; null when none was asked for. */
+      outboxId: number | null;
+    }
   | {
       ok: false;
       refusal: ReadingRefusal | 'invalid' | 'needs-confirmation';
@@ -184,6 +210,8 @@ export interface ReadingsServiceDeps {
   latePolicy: LatePolicy;
   dailyCapKwh: number;
   clock: Clock;
+  /** «Показания приняты» is written here in the reading's transaction (see `Outbox.hold`). */
+  outbox: Pick<Outbox, 'hold'>;
 }
 
 /** `YYYY-MM-DD` of an instant in a zone. */
@@ -303,7 +331,7 @@ export class ReadingsService {
     userId: number,
     meterId: number,
     valuesByZone: Partial<Record<ZoneCode, string>>,
-    options: { confirmedImplausible: boolean },
+    options: SubmitOptions,
     now: Date = this.clock(),
   ): Promise<SubmitResult> {
     const prepared = await this.prepareReading(userId, meterId, valuesByZone, now);
@@ -312,13 +340,14 @@ export class ReadingsService {
     if (prepared.implausible && !options.confirmedImplausible) {
       return { ok: false, refusal: 'needs-confirmation', prepared };
     }
-    return this.write(userId, prepared, now);
+    return this.write(userId, prepared, now, options.confirmation);
   }
 
   private async write(
     userId: number,
     prepared: Extract<PreparedReading, { ok: true }>,
     now: Date,
+    confirmation: ConfirmationRequest<AcceptedReading> | undefined,
   ): Promise<SubmitResult> {
     const meterId = prepared.form.meterId;
     const { period } = prepared.form.window;
@@ -347,7 +376,20 @@ export class ReadingsService {
       const existing = await this.repo.countedIn(meterId, period, trx);
       if (existing.some((r) => r.status === 'billed')) return undefined;
       const ids = await this.repo.replaceAndInsert(trx, rows);
-      return { ids, replaced: existing.length > 0 };
+      const accepted = { ids, replaced: existing.length > 0 };
+      // «Принято» is promised with the commit: written here, it survives a crash after it.
+      const outboxId = confirmation
+        ? await this.deps.outbox.hold(
+            {
+              chatId: confirmation.chatId,
+              kind: READING_ACCEPTED_KIND,
+              dedupeKey: `reading-accepted:${ids[0]}`,
+              payload: confirmation.render(accepted),
+            },
+            { trx },
+          )
+        : null;
+      return { ...accepted, outboxId };
     });
     if (!outcome) return { ok: false, refusal: 'already-billed' };
     return {
@@ -356,6 +398,7 @@ export class ReadingsService {
       period,
       replaced: outcome.replaced,
       flagged: rows.some((r) => r.flagged),
+      outboxId: outcome.outboxId,
     };
   }
 
@@ -413,7 +456,7 @@ export class ReadingsService {
     userId: number,
     form: ReadingForm,
     valuesByZone: Partial<Record<ZoneCode, string>>,
-    options: { confirmedImplausible: boolean },
+    options: SubmitOptions,
     now: Date = this.clock(),
   ): Promise<SubmitResult> {
     const prepared = prepareOnForm(form, valuesByZone);
@@ -424,7 +467,7 @@ export class ReadingsService {
     if (!(await this.deps.accounts.ensureLinked(userId, form.accountId))) {
       return { ok: false, refusal: 'not-linked' };
     }
-    return this.write(userId, prepared, now);
+    return this.write(userId, prepared, now, options.confirmation);
   }
 
   /**
