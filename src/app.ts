@@ -150,7 +150,7 @@ export function createApp(deps: AppDeps, options: BotOptions): App {
   const translate: Translate = (locale, key, vars) => texts.t(locale, key, vars);
   const mailer = createMailer(config.mail, deps.clock, logger, options.onMailSent);
   const renderPool = new RenderPool();
-  const services = createServices({ ...deps, mailer, translate, renderPdf: renderPool.renderPdf });
+  const services = createServices({ ...deps, mailer, translate });
   const bot = new Bot<BotContext>(options.token, {
     botInfo: options.botInfo,
     client: clientOptions(options),

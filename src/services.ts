@@ -9,7 +9,7 @@ import type { Logger } from './core/logger';
 import type { Mailer } from './core/mail/mailer';
 import { Outbox } from './core/outbox/outbox';
 import { RateLimiter } from './core/rate-limit';
-import type { RenderPdf, RenderPool } from './core/render-pool/index';
+import type { RenderPool } from './core/render-pool/index';
 import {
   LINK_MAX_FAILURES_PER_ACCOUNT,
   LINK_MAX_FAILURES_PER_USER,
@@ -62,33 +62,19 @@ export interface Services {
   sessionEnded: SessionEndedNotices;
 }
 
-/** Everything services need from outside: the database, and (optionally) mail and texts. */
+/**
+ * Everything services need from outside: the database, mail and texts. No renderer: services
+ * return data; PDFs and charts are the features' views, rendered in the render pool.
+ */
 export interface ServiceDeps {
   config: Config;
   db: Db;
   mailer: Mailer;
   translate: Translate;
   clock: Clock;
-  /**
-   * PDF rendering off the event loop (the app's `RenderPool`). Tests of services that render
-   * nothing may leave it out; a render then fails with a clear error.
-   */
-  renderPdf?: RenderPdf;
 }
 
-/** Stands in where no render pool was given: says so instead of rendering on the event loop. */
-const noRenderPool: RenderPdf = async () => {
-  throw new Error('no render pool: pass renderPdf (RenderPool#renderPdf) to createServices');
-};
-
-export function createServices({
-  config,
-  db,
-  mailer,
-  translate,
-  clock,
-  renderPdf = noRenderPool,
-}: ServiceDeps): Services {
+export function createServices({ config, db, mailer, translate, clock }: ServiceDeps): Services {
   const audit = new AuditLog(db, clock);
   const outbox = new Outbox(db, clock);
   const consents = new ConsentService(db, config.operator, clock);
@@ -116,11 +102,9 @@ export function createServices({
     db,
     consents,
     audit,
-    translate,
     operatorName: config.operator.name,
     timeZone: config.timeZone,
     clock,
-    renderPdf,
   });
   const languages = new LanguageService(db, clock);
   const accounts = new AccountsService({

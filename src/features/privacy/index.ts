@@ -12,7 +12,7 @@ import {
  * 152-ФЗ: the consent gate in front of registration, and the resident's rights (`/privacy`,
  * `/mydata`, withdrawal of consent).
  */
-export function privacyFeature({ config, services, kit }: FeatureDeps): Feature {
+export function privacyFeature({ config, services, kit, renderPool }: FeatureDeps): Feature {
   return {
     name: 'privacy',
     conversations: [
@@ -29,6 +29,10 @@ export function privacyFeature({ config, services, kit }: FeatureDeps): Feature 
       },
     ],
     gate: createConsentGate({ consents: services.consents }),
-    commands: createRightsFeature({ rights: services.rights, timeZone: config.timeZone }),
+    commands: createRightsFeature({
+      rights: services.rights,
+      timeZone: config.timeZone,
+      renderPdf: renderPool.renderPdf,
+    }),
   };
 }
