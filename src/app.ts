@@ -11,12 +11,7 @@ import { createChatLock } from './core/chat-lock';
 import type { Clock } from './core/clock';
 import { PRIVATE_COMMANDS } from './core/commands';
 import type { BotContext, ConversationContext, SessionData } from './core/context';
-import {
-  createConversationKit,
-  type FlowContext,
-  type Markup,
-  type Who,
-} from './core/conversation-kit/index';
+import { createConversationKit, type KitDeps, type Who } from './core/conversation-kit/index';
 import { createExitPath } from './core/conversation-kit/exit';
 import { type Db, dialectOf } from './core/db/index';
 import { type Feature, installStage, jobsOf } from './core/feature';
@@ -211,12 +206,13 @@ export function createApp(deps: AppDeps, options: BotOptions): App {
   // The menu a person is left with: the main menu for a resident, the welcome for a guest.
   const whoIs = async (telegramUserId: number): Promise<Who> =>
     (await residents.user(telegramUserId)) ? 'resident' : 'guest';
-  const leave = async (ctx: FlowContext, text: string, who: Who, extra?: { markup?: Markup }) => {
+  const leave: KitDeps['leave'] = async (ctx, text, who, extra) => {
     if (who === 'resident') {
       await ctx.reply(text, { reply_markup: extra?.markup ?? mainMenuKeyboard(ctx) });
       return;
     }
     await ctx.reply(text, { reply_markup: extra?.markup ?? { remove_keyboard: true } });
+    if (extra?.welcome === false) return;
     await ctx.reply(ctx.t('start-welcome', { operator: config.operator.name }), {
       reply_markup: guestKeyboard(ctx),
     });

@@ -154,7 +154,9 @@ describe('/reading and /readings through the emulator', () => {
     // The night zone (about 40 000) of a new meter that starts from zero.
     const refused = await person.say('15');
     expect(flat(refused.text)).toContain('Счётчик заменили? Нажмите /replaced');
-    const accounts = await person.say('/replaced');
+    // The reading is left unsent, and the person is told so before the appeal starts.
+    expect((await person.say('/replaced')).text).toBe('Ввод показаний отменён.');
+    const accounts = await person.next();
     expect(accounts.text).toBe('Какого лицевого счёта оно касается?');
     await person.press(accounts, /^№ /);
     expect((await person.next()).text).toContain('заводской номер нового счётчика');
