@@ -12,7 +12,7 @@ import type { Clock } from './core/clock';
 import { PRIVATE_COMMANDS } from './core/commands';
 import type { BotContext, ConversationContext, SessionData } from './core/context';
 import { createConversationKit, type KitDeps, type Who } from './core/conversation-kit/index';
-import { createExitPath } from './core/conversation-kit/exit';
+import { createExitPath, onFlowExit } from './core/conversation-kit/exit';
 import { type Db, dialectOf } from './core/db/index';
 import { type Feature, installStage, jobsOf } from './core/feature';
 import { createI18n, type Locale } from './core/i18n';
@@ -22,7 +22,7 @@ import type { OutboxMail } from './core/mail/outbox';
 import type { PacingOptions } from './core/outbox/pacer';
 import { RenderPool } from './core/render-pool/index';
 import { Residents } from './core/resident';
-import { SecretInputGate, SecretVault, secretInput } from './core/secret-input';
+import { SecretInputGate, SecretVault, secretInput, secretLeftovers } from './core/secret-input';
 import { KnexStorageAdapter } from './core/storage';
 import { accountsFeature } from './features/accounts/index';
 import { adminFeature } from './features/admin/index';
@@ -266,16 +266,14 @@ export function createApp(deps: AppDeps, options: BotOptions): App {
         },
         createI18n<ConversationContext>(config.defaultLocale, chosenLocale),
       ],
-      // Every way a flow is left from outside (exit, halt, the idle timeout) clears the mark.
-      onExit: async (_id, ctx) => {
-        if (ctx.chat && ctx.from) await kit.clearSecretMark(ctx.chat.id, ctx.from.id);
-      },
+      onExit: onFlowExit(kit),
     }),
   );
   bot.use(secretInput(gate, vault, PRIVATE_COMMANDS));
   // One exit path in front of every flow: cancel, a command or a main-menu button leaves it.
   bot.use(createExitPath({ kit, whoIs, leave, menuButtonKeys: MAIN_MENU_BUTTON_KEYS }));
   installStage(bot, features, 'conversations');
+  bot.use(secretLeftovers(vault));
   installStage(bot, features, 'gate');
   installStage(bot, features, 'commands');
   installStage(bot, features, 'unhandled');

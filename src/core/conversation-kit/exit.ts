@@ -1,5 +1,5 @@
 import { hears } from '@grammyjs/i18n';
-import { Composer } from 'grammy';
+import { Composer, type Context } from 'grammy';
 import type { BotContext } from '../context';
 import { isCancelWord } from './cancel-words';
 import type { ConversationKit, KitDeps } from './index';
@@ -14,6 +14,16 @@ export interface ExitPathDeps {
    * typing a command (it leaves the flow, then runs).
    */
   menuButtonKeys: readonly string[];
+}
+
+/**
+ * The conversations plugin's `onExit`: every way a flow is left from outside (exit, halt, the
+ * idle timeout, an error) clears the chat's "a secret is expected" mark.
+ */
+export function onFlowExit(kit: Pick<ConversationKit, 'clearSecretMark'>) {
+  return async (_conversationId: string, ctx: Context): Promise<void> => {
+    if (ctx.chat && ctx.from) await kit.clearSecretMark(ctx.chat.id, ctx.from.id);
+  };
 }
 
 /**
