@@ -13,6 +13,7 @@ import {
   type TariffZone,
 } from '../../core/format';
 import type { ZoneCode } from './rules';
+import { shortAddress } from '../accounts/rules';
 import {
   checkZoneOnForm,
   type MeterChoice,
@@ -28,8 +29,11 @@ import {
 
 export const READING_CONVERSATION = 'reading';
 
-/** «Исправить» rounds (back from the summary to the first zone); each question has the kit's bound. */
-const EDIT_ROUNDS = 3;
+/**
+ * Summaries a flow may show: the first, and one after each «Исправить» (one zone typed again);
+ * each question has the kit's bound as well.
+ */
+const EDIT_ROUNDS = 6;
 
 export interface ReadingConversationDeps {
   auth: Pick<AuthService, 'currentUser'>;
@@ -240,23 +244,43 @@ export function createReadingConversation(deps: ReadingConversationDeps) {
       return;
     }
     const { account, window, meters } = start;
-    // Refused outside the window: say when it opens, and ask nothing.
-    if (!window.accepts) {
-      await ctx.reply(refusalText(ctx, 'window-closed', details({ window })));
-      return;
-    }
-    const notice = windowNotice(ctx, window);
-    if (notice) await ctx.reply(notice);
     if (meters.length === 0) {
       await kit.finish(conversation, ctx, ctx.t('readings-no-meters', { account: account.number }));
       return;
     }
+    // One order, one message (issue 14): first what the meters are — a meter on АСКУЭ or with
+    // expired verification takes no readings whatever the date, so the window is not mentioned —
+    // then the window, only when some meter could take a reading.
+    const open = meters.filter((m) => m.refusal === null);
+    if (open.length === 0) {
+      const reasons = meters.map((meter) =>
+        refusalText(ctx, meter.refusal ?? 'not-linked', details({ meter })),
+      );
+      await kit.finish(conversation, ctx, reasons.join('\n\n'));
+      return;
+    }
+    // Refused outside the window: say when it opens, and ask nothing.
+    if (!window.accepts) {
+      await kit.finish(conversation, ctx, refusalText(ctx, 'window-closed', details({ window })));
+      return;
+    }
+    // With several accounts, every question names which one (its address, short).
+    const place =
+      start.accountsLinked > 1
+        ? ctx.t('readings-account-line', {
+            account: account.number,
+            address: shortAddress(account.address),
+          })
+        : undefined;
+    const withPlace = (text: string) => (place ? `${place}\n${text}` : text);
 
     let at = ctx;
     let meterId = meters[0]?.meterId ?? 0;
     if (meters.length > 1) {
       const picked = await kit.ask<number>(conversation, ctx, {
-        prompt: ctx.t('readings-choose-meter', { account: account.number }),
+        prompt: place
+          ? withPlace(ctx.t('readings-choose-meter-here'))
+          : ctx.t('readings-choose-meter', { account: account.number }),
         markup: meterKeyboard(ctx, meters),
         buttons: [readingsPatterns.meter],
         repeatPrompt: true,
@@ -279,28 +303,53 @@ export function createReadingConversation(deps: ReadingConversationDeps) {
       return;
     }
     const { form } = opened;
+    // The late (or early) notice comes once the meter is known to take readings.
+    const notice = windowNotice(at, window);
+    if (notice) await at.reply(notice);
+
+    const values: Partial<Record<ZoneCode, string>> = {};
+    /** Asks one zone; false when the flow ended (cancel, the bound, another command). */
+    const askZone = async (zone: ZoneForm): Promise<boolean> => {
+      const answer = await kit.ask<string>(conversation, at, {
+        prompt: withPlace(zoneQuestion(at, zone, form, locale)),
+        otherwise: { key: 'readings-text-expected' },
+        parse: (input) => {
+          if (input.kind !== 'text') return { ok: false, say: { key: 'readings-text-expected' } };
+          const verdict = checkZoneOnForm(form, zone, input.text);
+          return verdict.status === 'ok'
+            ? { ok: true, value: input.text }
+            : { ok: false, say: zoneError(verdict, form, locale) };
+        },
+      });
+      if (!answer) return false;
+      values[zone.zone] = answer.value;
+      at = answer.ctx;
+      return true;
+    };
+    /** «Исправить»: the zone to type again — asked only when the meter has several. */
+    const pickZone = async (among: readonly ZoneForm[]): Promise<ZoneForm | undefined> => {
+      if (among.length <= 1) return among[0];
+      const typed = prepareOnForm(form, values).zones;
+      const picked = await kit.choose(conversation, at, {
+        prompt: at.t('readings-fix-which'),
+        options: among.map((zone) => {
+          const check = typed.find((z) => z.zone === zone.zone);
+          const value = check?.status === 'ok' ? formatKwh(check.valueMilli, locale) : '—';
+          return {
+            label: at.t('readings-fix-zone-button', { zone: zoneLabel(at, zone.role), value }),
+            value: zone.zone,
+          };
+        }),
+      });
+      if (!picked) return undefined;
+      at = picked.ctx;
+      return among.find((zone) => zone.zone === picked.value);
+    };
+
+    for (const zone of form.zones) if (!(await askZone(zone))) return;
 
     for (let round = 0; round < EDIT_ROUNDS; round++) {
-      const values: Partial<Record<ZoneCode, string>> = {};
-      for (const zone of form.zones) {
-        const answer = await kit.ask<string>(conversation, at, {
-          prompt: zoneQuestion(at, zone, form, locale),
-          otherwise: { key: 'readings-text-expected' },
-          parse: (input) => {
-            if (input.kind !== 'text') return { ok: false, say: { key: 'readings-text-expected' } };
-            const verdict = checkZoneOnForm(form, zone, input.text);
-            return verdict.status === 'ok'
-              ? { ok: true, value: input.text }
-              : { ok: false, say: zoneError(verdict, form, locale) };
-          },
-        });
-        if (!answer) return;
-        values[zone.zone] = answer.value;
-        at = answer.ctx;
-      }
-
       const prepared = prepareOnForm(form, values);
-      if (!prepared.complete) continue;
 
       if (prepared.implausible) {
         const strange = prepared.zones.filter((z) => z.status === 'ok' && z.implausible !== null);
@@ -327,11 +376,17 @@ export function createReadingConversation(deps: ReadingConversationDeps) {
         });
         if (!sure) return;
         at = sure.ctx;
-        if (!sure.value) continue;
+        if (!sure.value) {
+          // Only the zones that looked wrong are typed again.
+          const suspects = form.zones.filter((f) => strange.some((z) => z.zone === f.zone));
+          const zone = await pickZone(suspects);
+          if (!zone || !(await askZone(zone))) return;
+          continue;
+        }
       }
 
       const decision = await kit.ask<boolean>(conversation, at, {
-        prompt: summaryText(at, prepared, locale),
+        prompt: withPlace(summaryText(at, prepared, locale)),
         markup: summaryKeyboard(at),
         buttons: [readingsPatterns.send, readingsPatterns.edit],
         repeatPrompt: true,
@@ -343,7 +398,11 @@ export function createReadingConversation(deps: ReadingConversationDeps) {
       });
       if (!decision) return;
       at = decision.ctx;
-      if (!decision.value) continue;
+      if (!decision.value) {
+        const zone = await pickZone(form.zones);
+        if (!zone || !(await askZone(zone))) return;
+        continue;
+      }
 
       // … and written here, once: the service checks the values and ownership again.
       const result = await conversation.external(() =>
@@ -360,7 +419,7 @@ export function createReadingConversation(deps: ReadingConversationDeps) {
         );
         return;
       }
-      const lines = [at.t('readings-accepted', { ids: result.ids.join(', ') })];
+      const lines = [at.t('readings-accepted', { number: result.submissionId })];
       if (result.replaced) lines.push(at.t('readings-accepted-replaced'));
       // The submit has just re-checked the cabinet: the main menu needs no further read.
       await kit.finish(conversation, at, lines.join('\n'), { who: 'resident' });
