@@ -180,7 +180,7 @@ export interface Services {
  * Bumped whenever conversation code changes shape, so state saved by an older release is
  * discarded instead of being replayed against different code.
  */
-export const CONVERSATION_STATE_VERSION = 3;
+export const CONVERSATION_STATE_VERSION = 4;
 
 /** Leaving a conversation idle this long ends it; the next message is handled afresh. */
 const CONVERSATION_IDLE_MS = FLOW_IDLE_MS;
