@@ -134,11 +134,27 @@ describe('/profile and /security', () => {
     expect((await user(userId)).full_name).toBe('Иванова Анна Петровна');
   });
 
-  it('when the e-mail is changed, the code goes to the new address, the old one is told, and the change is audited', async () => {
+  it('when the e-mail is changed, the current password comes first, the code goes to the new address, the old one is told, and the change is audited', async () => {
     const { person, userId, email } = await resident();
     const newEmail = `new-${person.id}@example.org`;
     await person.press(await person.say('/profile'), '✉️ Эл. почта');
-    expect((await person.next()).text).toContain('Напишите новый адрес');
+    expect((await person.next()).text).toContain('Введите текущий пароль');
+    const wrongPassword = await h.client.sendText(person.id, person.id, 'чужой-пароль-123');
+    expect((await h.client.nextBotMessage(person.id)).text).toContain('Неверный пароль');
+    const right = await h.client.sendText(person.id, person.id, KNOWN_PASSWORD);
+    expect((await h.client.nextBotMessage(person.id)).text).toContain('Напишите новый адрес');
+    // Both password messages are gone from the chat.
+    const transcript = await h.client.transcript(person.id);
+    for (const sent of [wrongPassword, right]) {
+      expect(transcript.find((e) => e.message_id === sent.message_id)).toMatchObject({
+        deleted: true,
+      });
+    }
+    expect(
+      await h.database
+        .db('audit_log')
+        .where({ user_id: userId, action: 'password-change.wrong-current' }),
+    ).toHaveLength(1);
     expect((await person.say('не адрес')).text).toContain('не похоже на адрес');
     expect((await person.say(email)).text).toContain('Это ваш текущий адрес');
     expect((await person.say(newEmail.toUpperCase())).text).toContain(
@@ -166,12 +182,28 @@ describe('/profile and /security', () => {
     const punycode = `ivan${person.id}@xn--80a1acny.xn--p1ai`;
     await person.press(await person.say('/profile'), '✉️ Эл. почта');
     await person.next();
+    await person.say(KNOWN_PASSWORD);
     expect((await person.say(` ${punycode.toUpperCase()} `)).text).toContain(
       `Мы отправили письмо на ${unicode}`,
     );
     const letter = await smtp.nextMail(unicode);
     expect((await person.say(codeFrom(letter))).text).toContain(`изменён на ${unicode}`);
     expect((await user(userId)).email).toBe(unicode);
+  });
+
+  it('when the e-mail change is started and the password is wrong five times, then the flow ends and no code is sent', async () => {
+    const { person, userId } = await resident();
+    await person.press(await person.say('/profile'), '✉️ Эл. почта');
+    await person.next();
+    let last = '';
+    for (let i = 0; i < 5; i++) last = (await person.say(`неверный-${i}-пароль`)).text ?? '';
+    expect(last).not.toContain('Напишите новый адрес');
+    expect(
+      await h.database.db('one_time_codes').where({ user_id: userId, purpose: 'change_email' }),
+    ).toEqual([]);
+    // The next text is not taken as a new address.
+    const after = await person.say(`new-${person.id}@example.org`);
+    expect(after.text).not.toContain('Мы отправили письмо');
   });
 
   it('when the password is changed, the current one is required, each password message is deleted, and the new one works', async () => {
