@@ -31,13 +31,13 @@ readings-refused-not-linked = This meter does not belong to your accounts.
 readings-ask-zone =
     { $zone } — meter No. { $serial }.
     Previous reading (the new one cannot be lower): { $previous } kWh on { $date }.
-    Type the digits from the display (e.g. 12345 or 12345.6):
+    Type the digits from the display (e.g. 12345 or 12345,6):
 readings-ask-zone-first =
     { $zone } — meter No. { $serial }.
-    Type the digits from the display (e.g. 12345 or 12345.6):
+    Type the digits from the display (e.g. 12345 or 12345,6):
 readings-sent-this-period = This month you already sent { $value } kWh. A new value you type will replace it.
 readings-bad-empty = Please send the reading as digits.
-readings-bad-not-a-number = That does not look like a reading: digits only, e.g. 12345 or 12345.6.
+readings-bad-not-a-number = That does not look like a reading: digits only, e.g. 12345 or 12345,6.
 readings-bad-negative = A reading cannot be negative.
 readings-bad-too-many-digits = Too many digits: this meter's display has { $digits } digits before the decimal point.
 readings-bad-too-many-decimals = Too many digits after the decimal point: one or two are enough.

@@ -69,7 +69,7 @@ export function historyText(ctx: Translatable, page: HistoryPage, language: stri
     lines.push(
       ctx.t('balance-history-charge', {
         zone: zoneName(ctx.t, page.zoneCount, charge.zone ?? 'T1'),
-        volume: charge.volumeMilli === null ? '—' : formatKwh(charge.volumeMilli, locale),
+        volume: charge.volumeMilli === null ? '—' : formatKwh(charge.volumeMilli),
         tariff: charge.tariffKopecks === null ? '—' : formatMoney(charge.tariffKopecks),
         amount: formatMoney(charge.amountKopecks),
       }),

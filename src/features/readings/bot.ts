@@ -1,8 +1,8 @@
-import { formatDate, localeOf as formatLocaleOf } from '../../core/format';
+import { formatDate, formatKwh, localeOf as formatLocaleOf } from '../../core/format';
 import { hears } from '@grammyjs/i18n';
 import { Composer } from 'grammy';
 import type { BotContext } from '../../core/context';
-import { enterReading, formatKwh, zoneLabel } from './conversations';
+import { enterReading, zoneLabel } from './conversations';
 import {
   historyKeyboard,
   readingsPatterns,
@@ -35,7 +35,7 @@ function statusText(ctx: BotContext, item: HistoryItem): string {
     : status;
 }
 
-function historyText(ctx: BotContext, page: HistoryPage, locale: string): string {
+function historyText(ctx: BotContext, page: HistoryPage): string {
   const account = page.accountNumber;
   if (page.items.length === 0) return ctx.t('readings-history-empty', { account });
   const zonesOf = (serial: string) =>
@@ -47,7 +47,7 @@ function historyText(ctx: BotContext, page: HistoryPage, locale: string): string
       date: formatDate(item.date, formatLocaleOf(ctx)),
       serial: item.serial,
       zone: role ? zoneLabel(ctx, role) : item.zone,
-      value: formatKwh(item.valueMilli, locale),
+      value: formatKwh(item.valueMilli),
       status: statusText(ctx, item),
     });
   });
@@ -66,7 +66,6 @@ function historyText(ctx: BotContext, page: HistoryPage, locale: string): string
 export function createReadingsFeature({ readings }: ReadingsFeatureDeps): Composer<BotContext> {
   const feature = new Composer<BotContext>();
   const privateChat = feature.chatType('private');
-  const localeOf = async (ctx: BotContext) => (await ctx.i18n.getLocale()) ?? 'ru';
 
   const resident = async (ctx: BotContext) => {
     const user = await ctx.resident();
@@ -97,7 +96,7 @@ export function createReadingsFeature({ readings }: ReadingsFeatureDeps): Compos
       return;
     }
     if (ctx.callbackQuery) await ctx.answerCallbackQuery();
-    await ctx.reply(historyText(ctx, history, await localeOf(ctx)), {
+    await ctx.reply(historyText(ctx, history), {
       reply_markup: historyKeyboard(ctx, {
         accountId: id,
         page: history.page,

@@ -4,7 +4,7 @@ import type { ConversationKit, Said } from '../../core/conversation-kit/index';
 import { meterKeyboard, readingsPatterns, summaryKeyboard, sureKeyboard } from './keyboards';
 import {
   formatDate,
-  formatKwh as formatKwhExact,
+  formatKwh,
   formatLocale,
   formatMoney,
   formatPeriod,
@@ -45,11 +45,6 @@ export interface ReadingConversationDeps {
 
 type Ctx = ConversationContext;
 type Translating = Pick<ConversationContext, 't'>;
-
-/** kWh for people: grouped thousands, up to three decimals, in the reader's convention. */
-export function formatKwh(milli: number, locale: string): string {
-  return formatKwhExact(milli, formatLocale(locale));
-}
 
 /** Rubles the Russian way (DESIGN: `ru-RU`, RUB) whatever the language. */
 export function formatRub(kopecks: number): string {
@@ -136,7 +131,7 @@ function zoneError(check: ZoneCheck, form: ReadingForm, locale: string): Said {
     return {
       key: 'readings-bad-below',
       vars: {
-        previous: formatKwh(check.previousMilli, locale),
+        previous: formatKwh(check.previousMilli),
         date: check.previousDate ? formatDate(check.previousDate, formatLocale(locale)) : '',
       },
     };
@@ -147,26 +142,25 @@ function zoneError(check: ZoneCheck, form: ReadingForm, locale: string): Said {
 }
 
 /** The question for one zone: the last accepted value and its date, and a replaced one if any. */
-function zoneQuestion(ctx: Translating, zone: ZoneForm, form: ReadingForm, locale: string): string {
+function zoneQuestion(ctx: Translating, zone: ZoneForm, form: ReadingForm): string {
   const label = zoneLabel(ctx, zone.role);
   const question = zone.previous
     ? ctx.t('readings-ask-zone', {
         zone: label,
         serial: form.serial,
-        previous: formatKwh(zone.previous.valueMilli, locale),
+        previous: formatKwh(zone.previous.valueMilli),
         date: formatDate(zone.previous.date, formatLocaleOf(ctx)),
       })
     : ctx.t('readings-ask-zone-first', { zone: label, serial: form.serial });
   return zone.sentThisPeriodMilli === null
     ? question
-    : `${ctx.t('readings-sent-this-period', { value: formatKwh(zone.sentThisPeriodMilli, locale) })}\n\n${question}`;
+    : `${ctx.t('readings-sent-this-period', { value: formatKwh(zone.sentThisPeriodMilli) })}\n\n${question}`;
 }
 
 /** The summary before saving: per zone previous → new, consumption, estimated charge; total. */
 export function summaryText(
   ctx: Translating,
   prepared: Extract<PreparedReading, { ok: true }>,
-  locale: string,
 ): string {
   const lines = [
     ctx.t('readings-summary-title', {
@@ -182,7 +176,7 @@ export function summaryText(
       lines.push(
         ctx.t('readings-summary-line-first', {
           zone: label,
-          value: formatKwh(check.valueMilli, locale),
+          value: formatKwh(check.valueMilli),
         }),
       );
       continue;
@@ -192,9 +186,9 @@ export function summaryText(
         check.kind === 'rollover' ? 'readings-summary-line-rollover' : 'readings-summary-line',
         {
           zone: label,
-          previous: formatKwh(check.previousMilli, locale),
-          value: formatKwh(check.valueMilli, locale),
-          consumption: formatKwh(check.consumptionMilli, locale),
+          previous: formatKwh(check.previousMilli),
+          value: formatKwh(check.valueMilli),
+          consumption: formatKwh(check.consumptionMilli),
           charge: check.chargeKopecks === null ? '—' : formatRub(check.chargeKopecks),
         },
       ),
@@ -311,7 +305,7 @@ export function createReadingConversation(deps: ReadingConversationDeps) {
     /** Asks one zone; false when the flow ended (cancel, the bound, another command). */
     const askZone = async (zone: ZoneForm): Promise<boolean> => {
       const answer = await kit.ask<string>(conversation, at, {
-        prompt: withPlace(zoneQuestion(at, zone, form, locale)),
+        prompt: withPlace(zoneQuestion(at, zone, form)),
         otherwise: { key: 'readings-text-expected' },
         parse: (input) => {
           if (input.kind !== 'text') return { ok: false, say: { key: 'readings-text-expected' } };
@@ -334,7 +328,7 @@ export function createReadingConversation(deps: ReadingConversationDeps) {
         prompt: at.t('readings-fix-which'),
         options: among.map((zone) => {
           const check = typed.find((z) => z.zone === zone.zone);
-          const value = check?.status === 'ok' ? formatKwh(check.valueMilli, locale) : '—';
+          const value = check?.status === 'ok' ? formatKwh(check.valueMilli) : '—';
           return {
             label: at.t('readings-fix-zone-button', { zone: zoneLabel(at, zone.role), value }),
             value: zone.zone,
@@ -359,7 +353,7 @@ export function createReadingConversation(deps: ReadingConversationDeps) {
             const consumption = z.status === 'ok' ? (z.consumptionMilli ?? 0) : 0;
             return at.t('readings-implausible', {
               zone: zoneForm ? zoneLabel(at, zoneForm.role) : formatZone(z.zone),
-              consumption: formatKwh(consumption, locale),
+              consumption: formatKwh(consumption),
             });
           })
           .join('\n\n');
@@ -386,7 +380,7 @@ export function createReadingConversation(deps: ReadingConversationDeps) {
       }
 
       const decision = await kit.ask<boolean>(conversation, at, {
-        prompt: withPlace(summaryText(at, prepared, locale)),
+        prompt: withPlace(summaryText(at, prepared)),
         markup: summaryKeyboard(at),
         buttons: [readingsPatterns.send, readingsPatterns.edit],
         repeatPrompt: true,

@@ -317,6 +317,34 @@ describe('/reading and /readings through the emulator', () => {
     await person.next();
   });
 
+  it('when the resident reads English, then kWh are written as on the receipt («30 600», never «30,600»)', async () => {
+    const person = await h.person();
+    const { userId } = await loginResident(h.database.db, person.id);
+    const number = freshAccountNumber();
+    await createAccountWithMeters(h.database.db, {
+      number,
+      meters: [
+        {
+          serial: `E${number}`,
+          zones: 1,
+          digits: 6,
+          readings: [{ period: '2026-10', at: '2026-10-20T00:00:00.000Z', kwh: { T1: 30_600 } }],
+        },
+      ],
+    });
+    await linkDirectly(h.database.db, userId, number);
+    const language = await person.say('/language');
+    await person.press(language, '🇬🇧 English');
+    await person.next();
+    const question = await person.say('/reading');
+    expect(flat(question.text)).toContain('30 600 kWh on 20 October 2026');
+    expect(question.text).not.toContain('30,600');
+    const summary = await person.say('30700.5');
+    expect(flat(summary.text)).toContain('30 600 → 30 700,5 kWh');
+    await person.press(summary, '✖️ Cancel');
+    await person.next();
+  });
+
   it('when the meter is on automated metering, then the reading is refused with why', async () => {
     const person = await h.person();
     const { userId } = await loginResident(h.database.db, person.id);

@@ -245,7 +245,7 @@ export class RightsService {
         v(r.account),
         v(r.meter),
         typeof r.period === 'string' ? formatPeriod(r.period, locale) : '—',
-        `${isTariffZone(r.zone) ? formatZone(r.zone) : v(r.zone)}: ${typeof r.value === 'string' ? formatKwh(milliOf(r.value), locale) : '—'}`,
+        `${isTariffZone(r.zone) ? formatZone(r.zone) : v(r.zone)}: ${typeof r.value === 'string' ? formatKwh(milliOf(r.value)) : '—'}`,
         this.time(r.submitted_at, locale),
       ]),
       empty,
