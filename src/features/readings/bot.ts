@@ -1,5 +1,6 @@
 import { formatDate, formatKwh, localeOf as formatLocaleOf } from '../../core/format';
 import { hears } from '@grammyjs/i18n';
+import { shorten } from '../../core/paging';
 import { Composer } from 'grammy';
 import type { BotContext } from '../../core/context';
 import { enterReading, zoneLabel } from './conversations';
@@ -23,11 +24,20 @@ const ROLE_OF: Record<ZoneCode, Record<number, Parameters<typeof zoneLabel>[1]>>
   T3: { 3: 'half-peak' },
 };
 
+/**
+ * A staff reason in the history is cut to this many characters (the column holds 500, and the
+ * resident got it whole when the reading was rejected): 8 rows of the longest kind stay far under
+ * Telegram's 4 096 characters.
+ */
+const HISTORY_REASON_MAX = 240;
+
 function statusText(ctx: BotContext, item: HistoryItem): string {
   const status =
     item.status === 'rejected'
       ? ctx.t('readings-status-rejected', {
-          reason: item.rejectReason ?? ctx.t('readings-reject-unknown'),
+          reason: item.rejectReason
+            ? shorten(item.rejectReason, HISTORY_REASON_MAX)
+            : ctx.t('readings-reject-unknown'),
         })
       : ctx.t(`readings-status-${item.status}`);
   return item.flagged && item.status === 'accepted'

@@ -7,6 +7,7 @@ import {
   replyButtonTexts,
   startHarness,
 } from '../../support/harness';
+import { AUDIT_ACTIONS } from '../../../src/core/audit';
 import { KNOWN_PASSWORD, loggedInResident } from '../../support/logged-in';
 import { codeFrom, startTestSmtp, type TestSmtp } from '../../support/smtp';
 
@@ -283,6 +284,37 @@ describe('/profile and /security', () => {
       entries.some((e) => e.message_id === first.message_id && e.text?.includes('Страница 2 из 2')),
     );
     expect(second.find((e) => e.message_id === first.message_id)?.text).toContain('изменён адрес');
+  });
+
+  it('when the log holds every kind of event many times, then every /security page fits in 4 096 characters and every event is on some page', async () => {
+    const { person, userId } = await resident();
+    const start = Date.now() - 24 * 3600_000;
+    // Every action the audit knows, three times, by this phone and by others (the longest «who»).
+    const events = [...AUDIT_ACTIONS, ...AUDIT_ACTIONS, ...AUDIT_ACTIONS].map((action, i) => ({
+      at: new Date(start + i * 60_000).toISOString(),
+      user_id: userId,
+      telegram_user_id: i % 2 === 0 ? person.id : 7_000_000_000 + i,
+      action,
+    }));
+    await h.database.db('audit_log').insert(events);
+    const total = Number(
+      (await h.database.db('audit_log').where({ user_id: userId }).count({ n: '*' }).first())?.n,
+    );
+    let page = await person.say('/security');
+    let lines = 0;
+    for (let edits = 1; edits < 100; edits++) {
+      expect(page.text?.length ?? 0).toBeLessThanOrEqual(4096);
+      expect(page.text).not.toMatch(/[{}]/);
+      lines += (page.text ?? '').split('\n').filter((l) => / — .+ — /.test(l)).length;
+      if (!buttonTexts(page).includes('◀ Раньше')) break;
+      await person.press(page, '◀ Раньше');
+      const all = await h.client.waitForTranscript(person.id, (list) =>
+        list.some((e) => e.message_id === page.message_id && e.edits >= edits),
+      );
+      page = all.find((e) => e.message_id === page.message_id) ?? page;
+    }
+    expect(lines).toBe(total);
+    expect(h.logs.join('')).not.toContain('message is too long');
   });
 
   it('when “log out everywhere” is confirmed, every Telegram user of the cabinet is logged out and the others are told', async () => {

@@ -345,6 +345,54 @@ describe('/reading and /readings through the emulator', () => {
     await person.next();
   });
 
+  it('when the history holds the longest realistic rows, then every page fits in 4 096 characters and every reading is on some page', async () => {
+    const person = await h.person();
+    const { userId } = await loginResident(h.database.db, person.id);
+    const number = freshAccountNumber();
+    const serial = `${number}`.padEnd(32, '7'); // the longest serial the billing file allows
+    const { meterIds } = await createAccountWithMeters(h.database.db, {
+      number,
+      meters: [{ serial, zones: 3, digits: 8 }],
+    });
+    await linkDirectly(h.database.db, userId, number);
+    // 30 rejected, flagged readings with the longest reason staff can write (500 characters).
+    const reason = 'Показания не совпадают с данными контрольного обхода: '.padEnd(500, 'я');
+    const values = Array.from({ length: 30 }, (_, i) => 12_345_678_123 + i * 1000);
+    await h.database.db('meter_readings').insert(
+      values.map((value, i) => ({
+        meter_id: meterIds[0],
+        zone: ['T1', 'T2', 'T3'][i % 3],
+        period: `2025-${String(1 + (i % 12)).padStart(2, '0')}`,
+        value_milli: value,
+        source: 'bot',
+        status: 'rejected',
+        reject_reason: reason,
+        flagged: true,
+        flag_reason: 'over-3x-average',
+        submitted_at: new Date(Date.UTC(2025, 0, 1 + i)).toISOString(),
+      })),
+    );
+    const seen: string[] = [];
+    let page = await person.say('/readings');
+    for (let i = 0; i < 10; i++) {
+      expect(page.text?.length ?? 0).toBeLessThanOrEqual(4096);
+      for (const m of flat(page.text).matchAll(/: ([\d ]+,\d+) — отклонено/g))
+        seen.push(m[1] ?? '');
+      if (!buttonTexts(page).includes('◀ Раньше')) break;
+      await person.press(page, '◀ Раньше');
+      page = await person.next();
+    }
+    expect(flat(page.text)).toContain('(стр. 4 из 4)');
+    expect(seen.sort()).toEqual(
+      values
+        .map((v) =>
+          `${Math.floor(v / 1000).toLocaleString('ru-RU')},${v % 1000}`.replace(/\s/g, ' '),
+        )
+        .sort(),
+    );
+    expect(h.logs.join('')).not.toContain('message is too long');
+  });
+
   it('when the meter is on automated metering, then the reading is refused with why', async () => {
     const person = await h.person();
     const { userId } = await loginResident(h.database.db, person.id);
