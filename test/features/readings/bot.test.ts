@@ -258,6 +258,27 @@ describe('/reading and /readings through the emulator', () => {
     expect(rows.map((r) => Number(r.value_milli))).toEqual([99_990_000, 40_060_000]);
   });
 
+  it('when an implausible value is to be fixed, then only that zone is asked again and the summary follows', async () => {
+    const { person, meterIds } = await residentWithRollover();
+    const sure = await send(person, ['1000', '40080']);
+    await person.press(sure, '✏️ Исправить');
+    // Only the day zone looked wrong: it is asked straight away, the night zone is kept.
+    const again = await person.next();
+    expect(flat(again.text)).toContain('Т1 день — счётчик №');
+    const summary = await person.say('99 990');
+    expect(flat(summary.text)).toContain('Т1 день: 99 950 → 99 990 кВт·ч');
+    expect(flat(summary.text)).toContain('Т2 ночь: 40 000 → 40 080 кВт·ч');
+    expect(summary.text).not.toContain('проверит специалист');
+    await person.press(summary, '✅ Отправить');
+    await person.next();
+    const t1 = await h.database
+      .db('meter_readings')
+      .where({ meter_id: meterIds[0], period: '2026-11', zone: 'T1', status: 'accepted' })
+      .first();
+    expect(Number(t1.value_milli)).toBe(99_990_000);
+    expect(Boolean(t1.flagged)).toBe(false);
+  });
+
   it('when a one-zone meter’s summary is corrected, then its one value is asked again with no choice', async () => {
     const person = await h.person();
     const { userId } = await loginResident(h.database.db, person.id);
