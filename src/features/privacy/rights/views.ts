@@ -108,7 +108,7 @@ function sections(data: MyData, t: T, locale: Locale, timeZone: string): PdfSect
       v(r.account),
       v(r.meter),
       typeof r.period === 'string' ? formatPeriod(r.period, locale) : '—',
-      `${isTariffZone(r.zone) ? formatZone(r.zone) : v(r.zone)}: ${typeof r.value === 'string' ? formatKwh(milliOf(r.value), locale) : '—'}`,
+      `${isTariffZone(r.zone) ? formatZone(r.zone) : v(r.zone)}: ${typeof r.value === 'string' ? formatKwh(milliOf(r.value)) : '—'}`,
       time(r.submitted_at),
     ]),
     empty,
