@@ -99,8 +99,6 @@ export function accountsService(db: Db, clock: Clock): AccountsService {
     userLimiter: new RateLimiter(db, LINK_MAX_FAILURES_PER_USER, LINK_WINDOW_MS, clock),
     accountLimiter: new RateLimiter(db, LINK_MAX_FAILURES_PER_ACCOUNT, LINK_WINDOW_MS, clock),
     outbox: new Outbox(db, clock),
-    translate: (_locale, key) => key,
-    localeOf: async () => 'ru',
     proofPolicy: 'either',
     timeZone: 'Asia/Kamchatka',
     operatorPhone: '+7 (4152) 00-00-00',

@@ -2,7 +2,6 @@ import type { ConversationKit, Verdict } from '../../core/conversation-kit/index
 import type { BotContext, BotConversation, ConversationContext } from '../../core/context';
 import { isLocale, type Locale } from '../../core/i18n';
 import { minutesToWait, normalizeEmail, parseCode } from '../auth/rules';
-import type { AuthService } from '../auth/service';
 import { type EditableField, phoneKeyboard, profileKeyboard, profileText } from './keyboards';
 import type { Actor, ProfileService } from './service';
 
@@ -12,7 +11,6 @@ export const PROFILE_PASSWORD_CONVERSATION = 'profile-password';
 
 export interface ProfileConversationDeps {
   profile: ProfileService;
-  auth: AuthService;
   kit: ConversationKit;
   /** Tells Telegram users whose session ended (in their language) why; `key` is the text. */
   notifySessionEnded: (telegramUserIds: number[], key: string) => Promise<void>;

@@ -1,5 +1,4 @@
 import type { BotContext, BotConversation, ConversationContext } from '../../core/context';
-import type { AuthService } from '../auth/service';
 import type { ConversationKit, Said } from '../../core/conversation-kit/index';
 import { meterKeyboard, readingsPatterns, summaryKeyboard, sureKeyboard } from './keyboards';
 import {
@@ -36,7 +35,6 @@ export const READING_CONVERSATION = 'reading';
 const EDIT_ROUNDS = 6;
 
 export interface ReadingConversationDeps {
-  auth: Pick<AuthService, 'currentUser'>;
   readings: ReadingsService;
   kit: ConversationKit;
   operatorPhone: string;
