@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PNG } from 'pngjs';
 
 /** An RGB raster: `width × height` pixels, 3 bytes each, row by row. */
 export interface Raster {
@@ -10,7 +11,7 @@ export interface Raster {
   rgb: Buffer;
 }
 
-/** Reads a binary PPM (P6, maxval 255), what pdftoppm writes and `convert FILE.png ppm:-` prints. */
+/** Reads a binary PPM (P6, maxval 255), what pdftoppm writes. */
 export function parsePpm(ppm: Buffer): Raster {
   // The header: "P6", width, height, maxval, separated by whitespace, then one whitespace byte.
   const header = /^P6\s+(\d+)\s+(\d+)\s+(\d+)\s/.exec(ppm.subarray(0, 64).toString('latin1'));
@@ -24,13 +25,20 @@ export function parsePpm(ppm: Buffer): Raster {
   };
 }
 
-/** A PNG file's pixels (through the `convert … ppm:-` the machine has). */
+/**
+ * A PNG's pixels, decoded by pngjs (no external program), with transparent parts put on white
+ * as a chat client shows them.
+ */
 export function rasterOfPng(png: Buffer): Raster {
-  const file = join(mkdtempSync(join(tmpdir(), 'abonent-px-')), 'image.png');
-  writeFileSync(file, png);
-  return parsePpm(
-    execFileSync('convert', [file, 'ppm:-'], { stdio: ['ignore', 'pipe', 'ignore'] }),
-  );
+  const image = PNG.sync.read(png);
+  const rgb = Buffer.alloc(image.width * image.height * 3);
+  for (let i = 0, j = 0; i < image.data.length; i += 4, j += 3) {
+    const alpha = (image.data[i + 3] ?? 255) / 255;
+    for (let c = 0; c < 3; c++) {
+      rgb[j + c] = Math.round((image.data[i + c] ?? 0) * alpha + 255 * (1 - alpha));
+    }
+  }
+  return { width: image.width, height: image.height, rgb };
 }
 
 /** The first page of a PDF at `dpi` (poppler's pdftoppm, PPM). */
