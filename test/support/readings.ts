@@ -41,7 +41,7 @@ const insertedId = (rows: ({ id: number | string } | number)[]): number => {
  */
 export async function createAccountWithMeters(
   db: Db,
-  input: { number: string; plan?: string; meters: TestMeter[] },
+  input: { number: string; plan?: string; address?: string; meters: TestMeter[] },
 ): Promise<{ accountId: number; meterIds: number[] }> {
   const now = new Date().toISOString();
   const accountId = insertedId(
@@ -50,7 +50,7 @@ export async function createAccountWithMeters(
         number: input.number,
         holder_name: 'Иванова Мария Петровна',
         settlement: 'Елизово',
-        address: 'г. Елизово, ул. Тестовая, д. 1, кв. 1',
+        address: input.address ?? 'г. Елизово, ул. Тестовая, д. 1, кв. 1',
         tariff_plan: input.plan ?? 'urban',
         created_at: now,
         updated_at: now,
