@@ -22,22 +22,7 @@ import {
 } from '../../src/core/secret-input';
 import { KnexStorageAdapter } from '../../src/core/storage';
 import { type TestDatabase, withTestDatabase } from '../support/database';
-
-const BOT_INFO = {
-  id: 7000000009,
-  is_bot: true as const,
-  first_name: 'Абонент',
-  username: 'abonent_kit_bot',
-  can_join_groups: true,
-  can_read_all_group_messages: false,
-  supports_inline_queries: false,
-  can_connect_to_business: false,
-  has_main_web_app: false,
-  has_topics_enabled: false,
-  allows_users_to_create_topics: false,
-  can_manage_bots: false,
-  supports_join_request_queries: false,
-};
+import { TEST_BOT_INFO } from '../support/bot-info';
 
 const texts = createI18n('ru', async () => undefined);
 const ru = (key: string, vars?: Record<string, string | number>) => texts.t('ru', key, vars);
@@ -100,7 +85,7 @@ function kitBot(db: TestDatabase['db']) {
   };
 
   const bot = new Bot<BotContext>('1:kit', {
-    botInfo: BOT_INFO,
+    botInfo: TEST_BOT_INFO,
     // biome-ignore lint/suspicious/noExplicitAny: grammY types its fetch with node-fetch's shapes
     client: { apiRoot: 'http://kit.invalid', fetch: fetch as any },
   });
@@ -204,7 +189,7 @@ function kitBot(db: TestDatabase['db']) {
           from,
           chat_instance: 'kit',
           data,
-          message: { message_id: messageId, date: 0, chat, from: BOT_INFO, text: '…' },
+          message: { message_id: messageId, date: 0, chat, from: TEST_BOT_INFO, text: '…' },
         },
       });
     },
