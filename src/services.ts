@@ -107,6 +107,9 @@ export function createServices({ config, db, mailer, translate, clock }: Service
     clock,
   });
   const languages = new LanguageService(db, clock);
+  /** The language a notice is rendered in: the one chosen with /language, else the default. */
+  const localeOf = async (telegramUserId: number) =>
+    (await languages.chosenLocale(telegramUserId)) ?? config.defaultLocale;
   const accounts = new AccountsService({
     db,
     audit,
@@ -114,9 +117,6 @@ export function createServices({ config, db, mailer, translate, clock }: Service
     accountLimiter: new RateLimiter(db, LINK_MAX_FAILURES_PER_ACCOUNT, LINK_WINDOW_MS, clock),
     // Notices to co-holders go through the durable outbox, in the same transaction as the link.
     outbox,
-    translate,
-    localeOf: async (telegramUserId) =>
-      (await languages.chosenLocale(telegramUserId)) ?? config.defaultLocale,
     proofPolicy: config.accountLinkProof,
     timeZone: config.timeZone,
     operatorPhone: config.operator.phone,
@@ -151,8 +151,7 @@ export function createServices({ config, db, mailer, translate, clock }: Service
     audit,
     outbox,
     translate,
-    localeOf: async (telegramUserId) =>
-      (await languages.chosenLocale(telegramUserId)) ?? config.defaultLocale,
+    localeOf,
     staffLocale: config.defaultLocale,
     contactOf: async (userId) => {
       const p = await profile.profile(userId);
@@ -172,8 +171,7 @@ export function createServices({ config, db, mailer, translate, clock }: Service
     audit,
     translate,
     staffLocale: config.defaultLocale,
-    localeOf: async (telegramUserId) =>
-      (await languages.chosenLocale(telegramUserId)) ?? config.defaultLocale,
+    localeOf,
     isStaff: async (telegramUserId) => (await staff.member(telegramUserId)) !== undefined,
     telegramUsersOf: (userId) => auth.telegramUsersOf(userId),
     adminChatId: () => adminChat.id(),
@@ -186,8 +184,7 @@ export function createServices({ config, db, mailer, translate, clock }: Service
     outbox,
     audit,
     translate,
-    localeOf: async (telegramUserId) =>
-      (await languages.chosenLocale(telegramUserId)) ?? config.defaultLocale,
+    localeOf,
     cabinetOf: async (telegramUserId) => (await auth.currentUser(telegramUserId))?.id,
     limits: { minKopecks: config.payments.minKopecks, maxKopecks: config.payments.maxKopecks },
     operator: config.operator,

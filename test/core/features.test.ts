@@ -21,7 +21,8 @@ function sourceFiles(dir: string): string[] {
 function importsOf(path: string): string[] {
   const text = readFileSync(path, 'utf8');
   const found: string[] = [];
-  for (const match of text.matchAll(/(?:from|import)\s*\(?\s*'([^']+)'/g)) found.push(match[1] ?? '');
+  for (const match of text.matchAll(/(?:from|import)\s*\(?\s*'([^']+)'/g))
+    found.push(match[1] ?? '');
   return found;
 }
 

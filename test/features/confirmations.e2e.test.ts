@@ -80,7 +80,7 @@ describe('a confirmation promised after a commit is delivered through the outbox
     await person.press(summary, '✅ Отправить');
     const accepted = await person.next();
     const reading = await h.database.db('meter_readings').orderBy('id', 'desc').first();
-    expect(accepted.text).toBe(`Показания приняты, № ${reading.id}. Спасибо!`);
+    expect(accepted.text).toBe(`Показания приняты, № ${reading.submission_id}. Спасибо!`);
     expect(replyButtonTexts(accepted)).toEqual(MAIN_MENU_RU);
     expect(lossy.lost).toContain(accepted.text);
 

@@ -159,7 +159,9 @@ describe('a bot process killed right after a reading is committed', () => {
     const delivered = (await client.transcript(person.id)).filter((m) =>
       (m.text ?? '').startsWith('Показания приняты'),
     );
-    expect(delivered.map((m) => m.text)).toEqual([`Показания приняты, № ${reading.id}. Спасибо!`]);
+    expect(delivered.map((m) => m.text)).toEqual([
+      `Показания приняты, № ${reading.submission_id}. Спасибо!`,
+    ]);
     const after = await database.db('outbox').where({ id: held.id }).first();
     expect(after.status).toBe('sent');
     // Another round sends nothing more.

@@ -14,7 +14,6 @@ export function appealsFeature({ config, services, kit }: FeatureDeps): Feature 
       {
         id: APPEAL_CONVERSATION,
         build: createAppealConversation({
-          auth: services.auth,
           accounts: services.accounts,
           appeals: services.appeals,
           kit,
@@ -23,7 +22,6 @@ export function appealsFeature({ config, services, kit }: FeatureDeps): Feature 
       },
     ],
     commands: createAppealsFeature({
-      auth: services.auth,
       appeals: services.appeals,
       timeZone: config.timeZone,
     }),
