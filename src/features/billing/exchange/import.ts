@@ -377,7 +377,15 @@ export async function importStream(
       .update({ status: 'applying' });
     if (ours === 0) throw new Error('another import of this kind started; this one was stopped');
     await eachStagedChunk(db, runId, batchSize, async (chunk) => {
-      await held(() => db.transaction((trx) => applyBatch(trx, chunk)));
+      await held(() => db.transaction((trx) => applyBatch(trx, chunk))).catch((error: unknown) => {
+        // Checked clean a moment ago, refused now (the data changed meanwhile): the chunks before
+        // are in. The run stays `applying`, so the next import reports it partly applied.
+        if (error instanceof Rejected)
+          throw new Error(
+            `the database refused a chunk while applying: ${tally.errors[0]?.message}`,
+          );
+        throw error;
+      });
     });
     const report = await db.transaction((trx) => record(trx, true));
     await dropStaged(db, [runId]);
@@ -389,9 +397,9 @@ export async function importStream(
   } catch (error) {
     if (error instanceof CsvFileError) tally.fail(error.line, error.message);
     else if (!(error instanceof Rejected)) {
+      // A run that failed while applying stays `applying`: partly in, reported so by the next.
       await db('billing_exchanges')
-        .where({ id: runId })
-        .whereIn('status', ['running', 'applying'])
+        .where({ id: runId, status: 'running' })
         .update({ status: 'interrupted', finished_at: nowIso(clock) })
         .catch(() => undefined);
       throw error;
