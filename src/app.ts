@@ -15,7 +15,7 @@ import { createConversationKit, type KitDeps, type Who } from './core/conversati
 import { createExitPath, onFlowExit } from './core/conversation-kit/exit';
 import { type Db, dialectOf } from './core/db/index';
 import { type Feature, installStage, jobsOf } from './core/feature';
-import { createI18n, type Locale } from './core/i18n';
+import { createI18n, type Locale, type Translate } from './core/i18n';
 import type { Logger } from './core/logger';
 import { createMailer } from './core/mail/mailer';
 import type { OutboxMail } from './core/mail/outbox';
@@ -29,7 +29,6 @@ import { adminFeature } from './features/admin/index';
 import { appealsFeature } from './features/appeals/index';
 import { authFeature } from './features/auth/index';
 import { mainMenuKeyboard } from './features/auth/keyboards';
-import type { Translate } from './features/auth/service';
 import { balanceFeature } from './features/balance/index';
 import { helpFeature } from './features/help/index';
 import { guestKeyboard } from './features/help/keyboards';
