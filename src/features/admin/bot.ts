@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream';
 import type { Config } from '../../config';
 import type { AuditLog } from '../../core/audit';
 import type { BotContext } from '../../core/context';
+import { stripInvisibleControls } from '../../core/untrusted-text';
 import { appealPatterns } from '../appeals/keyboards';
 import type { ActResult, AppealsService } from '../appeals/service';
 import { adminCardPayload, statusLabel, type Texts } from '../appeals/views';
@@ -80,7 +81,13 @@ export function createAdminFeature(deps: AdminFeatureDeps): Composer<BotContext>
   // Only staff pass; others' commands and buttons are audited, and nothing is answered.
   inAdminChat.use(async (ctx, next) => {
     const fromId = ctx.from?.id;
-    if (fromId !== undefined && (await staff.member(fromId))) return next();
+    const member = fromId === undefined ? undefined : await staff.member(fromId);
+    if (member && ctx.from) {
+      // Cards name who handled an appeal: the registry keeps the name they go by in Telegram.
+      const name = [ctx.from.first_name, ctx.from.last_name].filter(Boolean).join(' ');
+      if (member.name !== name) await staff.noteName(member.telegramUserId, name);
+      return next();
+    }
     const isCommand = ctx.message?.entities?.some(
       (e) => e.type === 'bot_command' && e.offset === 0,
     );
@@ -110,17 +117,17 @@ export function createAdminFeature(deps: AdminFeatureDeps): Composer<BotContext>
       [
         texts.t('admin-find-account', {
           number: a.number,
-          holder: a.holder,
-          address: a.address,
-          status: a.status,
+          holder: stripInvisibleControls(a.holder),
+          address: stripInvisibleControls(a.address),
+          status: texts.t(`admin-find-status-${a.status}`),
         }),
         ...(a.residents.length === 0
           ? [texts.t('admin-find-no-residents')]
           : a.residents.map((r) =>
               texts.t('admin-find-resident', {
-                name: r.fullName ?? '—',
-                email: r.email ?? '—',
-                phone: r.phone ?? '—',
+                name: stripInvisibleControls(r.fullName ?? '') || '—',
+                email: stripInvisibleControls(r.email ?? '') || '—',
+                phone: stripInvisibleControls(r.phone ?? '') || '—',
               }),
             )),
       ].join('\n'),

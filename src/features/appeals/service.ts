@@ -61,6 +61,8 @@ export interface AppealThread extends AppealView {
 /** The card staff see in the admin chat. */
 export interface AppealCard extends AppealThread {
   resident: { fullName: string | null; email: string | null; phone: string | null };
+  /** The name of the staff member who took it (from the staff registry), null if unknown. */
+  takenByName: string | null;
 }
 
 export interface AppealPage {
@@ -543,7 +545,9 @@ export class AppealsService {
       (row.userId === null
         ? { fullName: null, email: null, phone: null }
         : await this.deps.contactOf(row.userId));
-    return { ...this.view(row), messages, resident };
+    const takenByName =
+      row.takenBy === null ? null : ((await this.deps.staff.member(row.takenBy))?.name ?? null);
+    return { ...this.view(row), messages, resident, takenByName };
   }
 
   private texts(locale: Locale): Texts {

@@ -1,4 +1,5 @@
 import type { TextPayload } from '../../core/outbox/outbox';
+import { stripInvisibleControls } from '../../core/untrusted-text';
 import { residentAppealKeyboard, staffCardKeyboard } from './keyboards';
 import type { AppealStatus } from './rules';
 import type { AppealCard, AppealThread, AppealView } from './service';
@@ -43,6 +44,16 @@ export function topicLabel(texts: Texts, topic: string): string {
   return texts.t(`appeals-topic-${topic}`);
 }
 
+/**
+ * What residents typed (text, name, contact), as staff are shown it: without bidirectional
+ * overrides and other invisible controls (core/untrusted-text). Empty stays empty.
+ */
+function forStaff(text: string | null | undefined): string | undefined {
+  if (text === null || text === undefined) return undefined;
+  const clean = stripInvisibleControls(text);
+  return clean === '' ? undefined : clean;
+}
+
 function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
@@ -60,18 +71,22 @@ export function adminCardText(texts: Texts, card: AppealCard): string {
     }),
   ];
   if (card.overdue) lines.push(t('appeals-card-overdue'));
-  if (card.takenBy !== null) lines.push(t('appeals-card-taken', { staff: String(card.takenBy) }));
+  if (card.takenBy !== null) {
+    lines.push(
+      t('appeals-card-taken', { staff: forStaff(card.takenByName) ?? String(card.takenBy) }),
+    );
+  }
   lines.push(t('appeals-card-account', { account: card.accountNumber ?? '—' }));
   lines.push(
     t('appeals-card-resident', {
-      name: card.resident.fullName ?? '—',
-      email: card.resident.email ?? '—',
-      phone: card.resident.phone ?? '—',
+      name: forStaff(card.resident.fullName) ?? '—',
+      email: forStaff(card.resident.email) ?? '—',
+      phone: forStaff(card.resident.phone) ?? '—',
     }),
   );
   if (attachments > 0) lines.push(t('appeals-card-attachments', { n: attachments }));
   const head = lines.join('\n');
-  return `${head}\n\n${clip(first?.text ?? '', TEXT_LIMIT - head.length - 2)}`;
+  return `${head}\n\n${clip(forStaff(first?.text) ?? '', TEXT_LIMIT - head.length - 2)}`;
 }
 
 export function adminCardPayload(texts: Texts, card: AppealCard): TextPayload {
@@ -114,7 +129,7 @@ export function residentAnswerCopy(
     ? t('appeals-staff-resident-closed', { number: copy.number })
     : t('appeals-staff-resident-answer', {
         number: copy.number,
-        text: clip(copy.text ?? '', 3500),
+        text: clip(forStaff(copy.text) ?? '', 3500),
         attachments: copy.attachments,
       });
   return {

@@ -41,7 +41,9 @@ describe('appeals between a resident and the staff chat', () => {
   beforeAll(async () => {
     h = await startHarness();
     const { client } = h;
-    olga = (await client.createUser({ first_name: 'Ольга', language_code: 'ru' })).id;
+    olga = (
+      await client.createUser({ first_name: 'Ольга', last_name: 'Петрова', language_code: 'ru' })
+    ).id;
     pavel = (await client.createUser({ first_name: 'Павел', language_code: 'ru' })).id;
     stranger = (await client.createUser({ first_name: 'Гость', language_code: 'ru' })).id;
     adminChatId = (await client.createGroup('Абонент — сотрудники', [olga, pavel, stranger])).id;
@@ -139,7 +141,9 @@ describe('appeals between a resident and the staff chat', () => {
     await h.client.waitForTranscript(adminChatId, (e) =>
       Boolean(e.find((m) => m.message_id === card.message_id)?.text?.includes('в работе')),
     );
-    expect((await cardNow(card.message_id)).text).toContain(`Взял в работу: ${olga}`);
+    // The card names who took it (the name they go by in Telegram), not a Telegram id.
+    expect((await cardNow(card.message_id)).text).toContain('Взял в работу: Ольга Петрова');
+    expect((await cardNow(card.message_id)).text).not.toContain(String(olga));
     expect((await anna.next()).text).toBe(`Обращение ${number}: статус «в работе».`);
 
     // Pavel answers with a Telegram reply to the card.
@@ -239,6 +243,34 @@ describe('appeals between a resident and the staff chat', () => {
     expect(card.text).toContain('В подъезде искрит щиток');
   });
 
+  it('when a resident hides bidi overrides and controls in the text and the name, then the staff card and /find show them stripped', async () => {
+    const carol = await h.person({ first_name: 'Карина' });
+    const { userId } = await loginResident(h.database.db, carol.id);
+    const number = freshAccountNumber();
+    await createAccountWithMeters(h.database.db, { number, meters: [] });
+    await linkDirectly(h.database.db, userId, number);
+    await h.database
+      .db('users')
+      .where({ id: userId })
+      .update({ full_name: 'Карина \u202Eавонави\u202C Иванова' });
+    const hint = await carol.say('Верните \u202E00001\u202C рублей\u2066 на счёт\u0007');
+    await carol.press(hint, '✉️ Отправить это как обращение');
+    await carol.press(await carol.next(), 'Начисления');
+    await carol.press(await carol.next(), `№ ${number}`);
+    await carol.press(await carol.next(), '➡️ Без вложений');
+    await carol.press(await carol.next(), '📨 Отправить');
+    await carol.next();
+    const card = await adminNext();
+    expect(card.text).toContain('Верните 00001 рублей на счёт');
+    expect(card.text).toContain('Житель: Карина авонави Иванова');
+    expect(card.text).not.toMatch(/[\u202A-\u202E\u2066-\u2069\u0000-\u0009]/);
+
+    await h.client.sendText(adminChatId, olga, `/find ${number}`);
+    const found = await adminNext();
+    expect(found.text).toContain('👤 Карина авонави Иванова');
+    expect(found.text).not.toMatch(/[\u202A-\u202E]/);
+  });
+
   it('when staff press «Вложения» on a card, then the photos are sent under it', async () => {
     const transcript = await h.client.transcript(adminChatId);
     const card = transcript.find((e) => e.text?.includes('Свет мигает каждый вечер'));
@@ -252,7 +284,8 @@ describe('appeals between a resident and the staff chat', () => {
   it('when staff send /find and /stats in the admin chat, then they get the account with its residents and the figures; in a private chat the commands do not exist', async () => {
     await h.client.sendText(adminChatId, olga, `/find ${accountNumber}`);
     const found = await adminNext();
-    expect(found.text).toContain(`🏠 Счёт ${accountNumber}`);
+    expect(found.text).toContain(`🏠 Счёт ${accountNumber} (действует):`);
+    expect(found.text).not.toContain('active');
     expect(found.text).toContain('resident-');
     await h.client.sendText(adminChatId, pavel, '/stats');
     const stats = await adminNext();
