@@ -12,8 +12,7 @@
  * marks (U+200E, U+200F, U+061C), the byte-order mark used as a zero-width no-break space
  * (U+FEFF), C0 controls except tab and line feed, DEL and the C1 controls.
  */
-const INVISIBLE_CONTROLS =
-  /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069\uFEFF]/gu;
+const INVISIBLE_CONTROLS = /[\p{Cc}\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069\uFEFF]/gu;
 
 /**
  * `text` without the controls above: bidirectional overrides and isolates, directional marks,
@@ -25,5 +24,5 @@ export function stripInvisibleControls(text: string): string {
   return text
     .replace(/\r\n?/g, '\n')
     .replace(/[\u2028\u2029]/g, '\n')
-    .replace(INVISIBLE_CONTROLS, '');
+    .replace(INVISIBLE_CONTROLS, (char) => (char === '\n' || char === '\t' ? char : ''));
 }
