@@ -330,6 +330,8 @@ export function createAdminFeature(deps: AdminFeatureDeps): Composer<BotContext>
     switch (result.kind) {
       case 'done':
         return texts.t(doneKey, { number: result.appeal.number });
+      case 'too-long':
+        return texts.t('appeals-text-too-long', { max: result.max });
       case 'not-allowed':
         return texts.t('appeals-staff-not-allowed', {
           number: result.appeal.number,

@@ -4,10 +4,10 @@ import type { InlineKeyboardButton } from 'grammy/types';
 import type { BotContext } from '../../core/context';
 import type { AuthService } from '../auth/service';
 import { enterAppeal } from './conversations';
-import { appealCallbacks, appealPatterns, residentAppealKeyboard } from './keyboards';
+import { appealCallbacks, appealPatterns, threadKeyboard } from './keyboards';
 import type { AttachmentInput } from './repo';
 import type { ActResult, AppealsService } from './service';
-import { appealLine, type Texts, threadText } from './views';
+import { appealLine, type Texts, threadPages } from './views';
 
 export interface AppealsFeatureDeps {
   auth: Pick<AuthService, 'currentUser'>;
@@ -99,19 +99,35 @@ export function createAppealsFeature({
   privateChat.command('appeals', (ctx) => showList(ctx, 0));
   privateChat.callbackQuery(appealPatterns.page, (ctx) => showList(ctx, Number(ctx.match[1])));
 
-  privateChat.callbackQuery(appealPatterns.open, async (ctx) => {
+  /**
+   * One page of the thread: a tap on the appeal opens its newest page as a new message; «◀ Раньше»
+   * and «Позже ▶» turn the pages in place.
+   */
+  const showThread = async (ctx: BotContext, appealId: number, page?: number) => {
     const user = await resident(ctx);
-    if (!user) return;
-    const thread = await appeals.threadOwn(user.id, Number(ctx.match[1]), ctx.from.id);
+    if (!user || !ctx.from) return;
+    const thread = await appeals.threadOwn(user.id, appealId, ctx.from.id);
     if (!thread) {
       await ctx.answerCallbackQuery({ text: ctx.t('appeals-not-found'), show_alert: true });
       return;
     }
     await ctx.answerCallbackQuery();
-    await ctx.reply(threadText(await textsOf(ctx), thread), {
-      reply_markup: residentAppealKeyboard(ctx.t, thread.id, thread.status),
-    });
-  });
+    const pages = threadPages(await textsOf(ctx), thread);
+    const shown = Math.min(page ?? pages.length - 1, pages.length - 1);
+    const text = pages[shown] ?? '';
+    const reply_markup = threadKeyboard(ctx.t, thread, shown, pages.length);
+    if (page === undefined) {
+      await ctx.reply(text, { reply_markup });
+      return;
+    }
+    await ctx
+      .editMessageText(text, { reply_markup })
+      .catch(() => ctx.reply(text, { reply_markup }));
+  };
+  privateChat.callbackQuery(appealPatterns.open, (ctx) => showThread(ctx, Number(ctx.match[1])));
+  privateChat.callbackQuery(appealPatterns.thread, (ctx) =>
+    showThread(ctx, Number(ctx.match[1]), Number(ctx.match[2])),
+  );
 
   privateChat.callbackQuery(appealPatterns.reply, async (ctx) => {
     const user = await resident(ctx);
@@ -211,7 +227,9 @@ async function answerOutcome(ctx: BotContext, result: ActResult, doneKey: string
       ? ctx.t(doneKey, { number: result.appeal.number })
       : result.kind === 'not-allowed'
         ? ctx.t('appeals-not-allowed')
-        : ctx.t('appeals-not-found');
+        : result.kind === 'too-long'
+          ? ctx.t('appeals-text-too-long', { max: result.max })
+          : ctx.t('appeals-not-found');
   if (ctx.callbackQuery) {
     await ctx.answerCallbackQuery(result.kind === 'done' ? undefined : { text, show_alert: true });
     if (result.kind !== 'done') return;

@@ -156,7 +156,8 @@ export function createAppealConversation(deps: AppealConversationDeps) {
         topic: at.t(`appeals-topic-${topic}`),
         account: linked.find((a) => a.id === accountId)?.number ?? '—',
         files: files.length,
-        text: text.length > 600 ? `${text.slice(0, 599)}…` : text,
+        // In full (at most MAX_APPEAL_TEXT, so the check stays one message): nothing hidden.
+        text,
       }),
       options: [{ label: at.t('appeals-send'), value: 'send' }],
     });

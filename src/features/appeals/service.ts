@@ -86,6 +86,8 @@ export type ActResult =
   /** Not allowed in the appeal's status (closed, or already taken). */
   | { kind: 'not-allowed'; appeal: AppealView }
   | { kind: 'empty-text' }
+  /** Longer than {@link MAX_APPEAL_TEXT} characters: refused whole, never cut. */
+  | { kind: 'too-long'; max: number }
   | { kind: 'not-staff' };
 
 export interface AppealsServiceDeps {
@@ -245,10 +247,11 @@ export class AppealsService {
   }): Promise<ActResult> {
     const text = input.text.trim();
     if (text === '') return { kind: 'empty-text' };
+    if (text.length > MAX_APPEAL_TEXT) return { kind: 'too-long', max: MAX_APPEAL_TEXT };
     const row = await this.ownRow(input.userId, input.appealId, input.telegramUserId);
     if (!row) return { kind: 'not-found' };
     return this.act(row, 'resident-answer', {
-      message: { author: 'resident', text: text.slice(0, MAX_APPEAL_TEXT) },
+      message: { author: 'resident', text },
       attachments: input.attachments ?? [],
     });
   }
@@ -273,8 +276,9 @@ export class AppealsService {
   async answer(staffTelegramId: number, appealId: number, text: string): Promise<ActResult> {
     const trimmed = text.trim();
     if (trimmed === '') return { kind: 'empty-text' };
+    if (trimmed.length > MAX_APPEAL_TEXT) return { kind: 'too-long', max: MAX_APPEAL_TEXT };
     return this.staffAct(staffTelegramId, appealId, 'staff-answer', {
-      message: { author: 'staff', text: trimmed.slice(0, MAX_APPEAL_TEXT) },
+      message: { author: 'staff', text: trimmed },
     });
   }
 

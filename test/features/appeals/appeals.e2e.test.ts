@@ -78,6 +78,11 @@ describe('appeals between a resident and the staff chat', () => {
   afterAll(() => h.stop());
 
   const adminNext = () => h.client.nextBotMessage(adminChatId, { timeoutMs: 8000 });
+  const cardOf = async (chatId: number, messageId: number): Promise<TranscriptEntry> => {
+    const found = (await h.client.transcript(chatId)).find((e) => e.message_id === messageId);
+    if (!found) throw new Error('message gone');
+    return found;
+  };
   const cardNow = async (messageId: number): Promise<TranscriptEntry> => {
     const entries = await h.client.transcript(adminChatId);
     const card = entries.find((e) => e.message_id === messageId);
@@ -269,6 +274,60 @@ describe('appeals between a resident and the staff chat', () => {
     const found = await adminNext();
     expect(found.text).toContain('👤 Карина авонави Иванова');
     expect(found.text).not.toMatch(/[\u202A-\u202E]/);
+  });
+
+  it('when a thread is longer than one message, then /appeals shows it in pages with nothing cut', async () => {
+    const long = (mark: string) =>
+      `${mark} ${Array.from({ length: 400 }, (_, i) => `${mark}${i}`).join(' ')}`.slice(0, 3000);
+    const created = await services.appeals.create({
+      userId: annaUserId,
+      telegramUserId: anna.id,
+      topic: 'billing',
+      accountId: null,
+      text: long('жалоба'),
+      attachments: [],
+    });
+    if (created.kind !== 'created') throw new Error(created.kind);
+    await adminNext();
+    for (const mark of ['ответА', 'ответБ']) {
+      expect((await services.appeals.answer(olga, created.appeal.id, long(mark))).kind).toBe(
+        'done',
+      );
+      await anna.next();
+    }
+    const list = await anna.say('/appeals');
+    await anna.press(list, created.appeal.number);
+    const newest = await anna.next();
+    expect(newest.text?.length).toBeLessThanOrEqual(4096);
+    expect(newest.text).toMatch(/Страница (\d) из \1/);
+    expect(newest.text).toContain(long('ответБ'));
+    expect(buttonTexts(newest)).toEqual(['◀ Раньше', '✍️ Ответить', '✅ Закрыть обращение']);
+
+    // Older pages in place, back to the first: every turn in full, each page one message.
+    const seen = [newest.text ?? ''];
+    for (
+      let page = 0;
+      page < 3 && buttonTexts(await cardOf(anna.id, newest.message_id)).includes('◀ Раньше');
+      page++
+    ) {
+      const before = (await cardOf(anna.id, newest.message_id)).text;
+      await h.client.pressButton(
+        anna.id,
+        anna.id,
+        await cardOf(anna.id, newest.message_id),
+        '◀ Раньше',
+      );
+      await h.client.waitForTranscript(anna.id, (e) =>
+        e.some((m) => m.message_id === newest.message_id && m.text !== before),
+      );
+      const shown = await cardOf(anna.id, newest.message_id);
+      expect(shown.text?.length).toBeLessThanOrEqual(4096);
+      seen.push(shown.text ?? '');
+    }
+    const all = seen.join('\n');
+    expect(seen.length).toBeGreaterThan(1);
+    expect(seen.at(-1)).toMatch(/Страница 1 из \d/);
+    for (const mark of ['жалоба', 'ответА', 'ответБ']) expect(all).toContain(long(mark));
   });
 
   it('when staff press «Вложения» on a card, then the photos are sent under it', async () => {
