@@ -49,7 +49,12 @@ import { AccountsService } from './features/accounts/service';
 import { createAdminFeature } from './features/admin/bot';
 import { createAppealsFeature } from './features/appeals/bot';
 import { exportData } from './features/billing/exchange/export';
-import { APPEAL_CONVERSATION, createAppealConversation } from './features/appeals/conversations';
+import {
+  APPEAL_ANSWER_CONVERSATION,
+  APPEAL_CONVERSATION,
+  createAppealAnswerConversation,
+  createAppealConversation,
+} from './features/appeals/conversations';
 import { AppealsService } from './features/appeals/service';
 import { followAdminChatMigration } from './features/staff/follow-migration';
 import { StaffLookup } from './features/staff/lookup';
@@ -617,6 +622,12 @@ function buildBot(
       }),
       { id: APPEAL_CONVERSATION, maxMillisecondsToWait: CONVERSATION_IDLE_MS },
     ),
+  );
+  bot.use(
+    createConversation(createAppealAnswerConversation({ appeals: services.appeals, kit }), {
+      id: APPEAL_ANSWER_CONVERSATION,
+      maxMillisecondsToWait: CONVERSATION_IDLE_MS,
+    }),
   );
 
   const payDeps = {

@@ -26,7 +26,8 @@ appeals-staff-resident-answer =
 
     { $text }
 appeals-staff-resident-closed = The resident closed appeal { $number }.
-appeals-staff-answer-prompt = Answer to appeal { $number }: write it as a reply to this message.
+appeals-staff-answer-prompt = Answer to appeal { $number }: write it (or send a photo or a document) as a reply to this message.
+appeals-staff-kinds-accepted = Text, photos and documents are accepted (not voice, video or stickers). Reply to the card again.
 appeals-staff-answer-sent = The answer on appeal { $number } was sent to the resident.
 appeals-staff-taken = Appeal { $number } is taken.
 appeals-staff-closed = Appeal { $number } is closed.
@@ -53,7 +54,8 @@ appeals-not-found = There is no such appeal in your cabinet.
 appeals-not-allowed = This appeal is already closed.
 appeals-closed-by-you = Appeal { $number } is closed. Thank you!
 appeals-login-first = To write to us and see the answers, log in to your cabinet: /login (or sign up: /register).
-appeals-reply-prompt = Your reply on appeal { $number }: type it here and send.
+appeals-reply-prompt = Your reply on appeal { $number }: type it here, or send a photo or a document.
+appeals-reply-kinds = Send your reply as text, a photo or a document (voice and video are not accepted). To cancel: /cancel.
 appeals-answer-sent = Your reply on appeal { $number } was passed to a specialist. Status: “in progress”.
 appeals-attachment-only = (attachment)
 command-appeal = Write to us (appeal)

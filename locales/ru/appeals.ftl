@@ -26,7 +26,8 @@ appeals-staff-resident-answer =
 
     { $text }
 appeals-staff-resident-closed = Житель закрыл обращение { $number }.
-appeals-staff-answer-prompt = Ответ на обращение { $number }: напишите его ответом (reply) на это сообщение.
+appeals-staff-answer-prompt = Ответ на обращение { $number }: напишите его (или пришлите фото, документ) ответом (reply) на это сообщение.
+appeals-staff-kinds-accepted = Принимаются текст, фото и документы (голосовые, видео и стикеры — нет). Ответьте (reply) на карточку ещё раз.
 appeals-staff-answer-sent = Ответ по обращению { $number } отправлен жителю.
 appeals-staff-taken = Обращение { $number } взято в работу.
 appeals-staff-closed = Обращение { $number } закрыто.
@@ -53,7 +54,8 @@ appeals-not-found = Такого обращения нет в вашем каб�
 appeals-not-allowed = Это обращение уже закрыто.
 appeals-closed-by-you = Обращение { $number } закрыто. Спасибо!
 appeals-login-first = Чтобы писать нам и видеть ответы, войдите в личный кабинет: /login (или зарегистрируйтесь: /register).
-appeals-reply-prompt = Ваш ответ по обращению { $number }: напишите его здесь и отправьте.
+appeals-reply-prompt = Ваш ответ по обращению { $number }: напишите его здесь или пришлите фото или документ.
+appeals-reply-kinds = Пришлите ответ текстом, фото или документом (голосовые и видео не принимаются). Отменить — /cancel.
 appeals-answer-sent = Ваш ответ по обращению { $number } передан специалисту. Статус: «в работе».
 appeals-attachment-only = (вложение)
 command-appeal = Написать нам (обращение)

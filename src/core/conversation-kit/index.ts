@@ -70,7 +70,16 @@ export type Verdict<T> =
 export type Input =
   | { kind: 'text'; text: string }
   | { kind: 'contact'; phoneNumber: string; userId?: number }
-  | { kind: 'button'; data: string };
+  | { kind: 'button'; data: string }
+  /**
+   * A photo (its largest size) or a document, by Telegram `file_id`, with its caption. Only
+   * questions whose `parse` takes files see this; the default parser asks for text.
+   */
+  | {
+      kind: 'file';
+      file: { kind: 'photo' | 'document'; fileId: string; fileName?: string | null };
+      caption?: string;
+    };
 
 /** The single source of the number of unusable answers a question takes before giving up. */
 export const DEFAULT_TRIES = 5;
@@ -101,6 +110,11 @@ export interface AskOptions<T, R = T> {
   check?: (value: T) => Promise<Verdict<R>>;
   /** Unusable answers before giving up; default {@link DEFAULT_TRIES}. */
   tries?: number;
+  /**
+   * Photos and documents answer this question too (passed to `parse` as a `file` input); without
+   * it they are «another kind» like a sticker.
+   */
+  files?: boolean;
   /** What to say for a message of another kind (a sticker, a photo); default `kit-text-expected`. */
   otherwise?: Said;
   /** Repeat the question under the explanation of a refused answer (default: the explanation alone, with the same buttons). */
@@ -211,6 +225,25 @@ function inputOf(ctx: FlowContext): Input | undefined {
   // A forwarded text is not the person's answer (someone else's words).
   if (message?.text !== undefined && !message.forward_origin)
     return { kind: 'text', text: message.text };
+  const photo = message?.photo?.at(-1);
+  if (photo && !message?.forward_origin) {
+    return {
+      kind: 'file',
+      file: { kind: 'photo', fileId: photo.file_id },
+      ...(message?.caption ? { caption: message.caption } : {}),
+    };
+  }
+  if (message?.document && !message.forward_origin) {
+    return {
+      kind: 'file',
+      file: {
+        kind: 'document',
+        fileId: message.document.file_id,
+        fileName: message.document.file_name ?? null,
+      },
+      ...(message.caption ? { caption: message.caption } : {}),
+    };
+  }
   if (ctx.editedMessage?.text !== undefined) return { kind: 'text', text: ctx.editedMessage.text };
   return undefined;
 }
@@ -266,7 +299,8 @@ export function createConversationKit(deps: KitDeps): ConversationKit {
         await conversation.external(() => deps.gate.expect(chatId, userId));
       }
       const next = await conversation.wait();
-      const input = inputOf(next);
+      const given = inputOf(next);
+      const input = given?.kind === 'file' && !options.files ? undefined : given;
       const again = async (say: Said) => {
         used++;
         if (used >= tries) return;

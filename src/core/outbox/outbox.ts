@@ -49,12 +49,23 @@ export interface DocumentPayload {
   caption?: string;
   parse_mode?: ParseMode;
   reply_markup?: ReplyMarkup;
+  reply_parameters?: ReplyParameters;
+  disable_notification?: boolean;
+  protect_content?: boolean;
+}
+
+/** A photo already on Telegram, by its `file_id` (e.g. one a resident attached to an appeal). */
+export interface PhotoPayload {
+  photo: { fileId: string };
+  caption?: string;
+  reply_markup?: ReplyMarkup;
+  reply_parameters?: ReplyParameters;
   disable_notification?: boolean;
   protect_content?: boolean;
 }
 
 /** What the worker sends; stored as JSON in `outbox.payload`. */
-export type OutboxPayload = TextPayload | DocumentPayload;
+export type OutboxPayload = TextPayload | DocumentPayload | PhotoPayload;
 
 /** Priorities in use; lower goes first (like `nice`), so the claim walks its index forwards. */
 export const OUTBOX_PRIORITY = {
@@ -305,7 +316,10 @@ function validate(message: OutboxMessage): void {
     if (!payload.parse_mode && payload.text.length > TEXT_LIMIT) {
       throw new RangeError(`outbox: text longer than ${TEXT_LIMIT} characters`);
     }
-  } else if (!payload.parse_mode && (payload.caption?.length ?? 0) > CAPTION_LIMIT) {
+  } else if (
+    !('parse_mode' in payload && payload.parse_mode) &&
+    (payload.caption?.length ?? 0) > CAPTION_LIMIT
+  ) {
     throw new RangeError(`outbox: caption longer than ${CAPTION_LIMIT} characters`);
   }
 }

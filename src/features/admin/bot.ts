@@ -5,7 +5,7 @@ import type { AuditLog } from '../../core/audit';
 import type { BotContext } from '../../core/context';
 import { stripInvisibleControls } from '../../core/untrusted-text';
 import { appealPatterns } from '../appeals/keyboards';
-import type { ActResult, AppealsService } from '../appeals/service';
+import type { ActResult, AppealsService, AttachmentInput } from '../appeals/service';
 import { adminCardPayload, statusLabel, type Texts } from '../appeals/views';
 import type { Translate } from '../auth/service';
 import type { ImportReport } from '../billing/exchange/import';
@@ -446,22 +446,43 @@ export function createAdminFeature(deps: AdminFeatureDeps): Composer<BotContext>
     }
     return next();
   });
-  inAdminChat.on('message:text', async (ctx, next) => {
-    const replied = ctx.message.reply_to_message;
-    if (!replied || replied.from?.id !== ctx.me.id || ctx.message.text.startsWith('/')) {
-      return next();
-    }
+  // A text, a photo or a document (its caption the text) sent as a Telegram reply to an appeal's
+  // card, prompt or copy: the answer, files and all. Other kinds (voice, video, stickers) get a
+  // polite word about what is accepted instead of silence.
+  inAdminChat.on('message', async (ctx, next) => {
+    const message = ctx.message;
+    const replied = message.reply_to_message;
+    const text = message.text ?? message.caption ?? '';
+    if (!replied || replied.from?.id !== ctx.me.id || text.startsWith('/')) return next();
     const number = (replied.text ?? replied.caption ?? '').match(APPEAL_NUMBER)?.[0];
     if (!number) return next();
-    const appealId = await appeals.idByNumber(number);
-    if (appealId === undefined) {
-      await ctx.reply(texts.t('appeals-staff-not-found'));
+    const replyHere = { reply_parameters: { message_id: message.message_id } };
+    const attachments: AttachmentInput[] = [];
+    const photo = message.photo?.at(-1);
+    if (photo) attachments.push({ kind: 'photo', fileId: photo.file_id });
+    if (message.document) {
+      attachments.push({
+        kind: 'document',
+        fileId: message.document.file_id,
+        fileName: message.document.file_name ?? null,
+      });
+    }
+    if (message.text === undefined && attachments.length === 0) {
+      await ctx.reply(texts.t('appeals-staff-kinds-accepted'), replyHere);
       return;
     }
-    const result = await appeals.answer(ctx.from.id, appealId, ctx.message.text);
-    await ctx.reply(outcome(result, number, 'appeals-staff-answer-sent'), {
-      reply_parameters: { message_id: ctx.message.message_id },
-    });
+    const appealId = await appeals.idByNumber(number);
+    if (appealId === undefined) {
+      await ctx.reply(texts.t('appeals-staff-not-found', { number }));
+      return;
+    }
+    const result = await appeals.answer(
+      ctx.from.id,
+      appealId,
+      text.trim() || texts.t('appeals-attachment-only'),
+      attachments,
+    );
+    await ctx.reply(outcome(result, number, 'appeals-staff-answer-sent'), replyHere);
     await refreshCard(ctx, ctx.from.id, appealId);
   });
   return feature;

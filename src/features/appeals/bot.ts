@@ -3,7 +3,7 @@ import { Composer } from 'grammy';
 import type { InlineKeyboardButton } from 'grammy/types';
 import type { BotContext } from '../../core/context';
 import type { AuthService } from '../auth/service';
-import { enterAppeal } from './conversations';
+import { enterAppeal, enterAppealAnswer } from './conversations';
 import { appealCallbacks, appealPatterns, threadKeyboard } from './keyboards';
 import type { AttachmentInput } from './repo';
 import type { ActResult, AppealsService } from './service';
@@ -141,9 +141,8 @@ export function createAppealsFeature({
       return;
     }
     await ctx.answerCallbackQuery();
-    await ctx.reply(ctx.t('appeals-reply-prompt', { number: thread.number }), {
-      reply_markup: { force_reply: true, input_field_placeholder: thread.number },
-    });
+    // A kit flow: the next message is the answer, with Cancel and /cancel back to the menu.
+    await enterAppealAnswer(ctx, { appealId: thread.id });
   });
 
   /** The staff's card shows the status the resident's move left, with the buttons that still apply. */
@@ -171,7 +170,8 @@ export function createAppealsFeature({
   });
 
   // A reply to the bot's prompt (or to a staff answer) that names an appeal: the resident's answer.
-  privateChat.on(['message:text', 'message:photo', 'message:document'], async (ctx, next) => {
+  // Voice, video or stickers get a polite word about what is accepted instead of silence.
+  privateChat.on('message', async (ctx, next) => {
     const replied = ctx.message.reply_to_message;
     if (!replied || replied.from?.id !== ctx.me.id) return next();
     const number = (replied.text ?? replied.caption ?? '').match(APPEAL_NUMBER)?.[0];
@@ -179,6 +179,10 @@ export function createAppealsFeature({
     if (!number || text.startsWith('/')) return next();
     const user = await resident(ctx);
     if (!user) return;
+    if (ctx.message.text === undefined && !ctx.message.photo && !ctx.message.document) {
+      await ctx.reply(ctx.t('appeals-reply-kinds'));
+      return;
+    }
     const appealId = await appeals.idByNumber(number);
     const attachments: AttachmentInput[] = [];
     const photo = ctx.message.photo?.at(-1);

@@ -16,6 +16,7 @@ import type { AppealsService, CreateResult } from './service';
 import { dueDate, statusLabel, topicLabel } from './views';
 
 export const APPEAL_CONVERSATION = 'appeal';
+export const APPEAL_ANSWER_CONVERSATION = 'appeal-answer';
 
 /** What a flow may start with: a topic chosen elsewhere (e.g. «Счётчик заменили?»), a text. */
 export interface AppealArgs {
@@ -186,4 +187,123 @@ export function createAppealConversation(deps: AppealConversationDeps) {
 
 export function enterAppeal(ctx: BotContext, args?: AppealArgs) {
   return ctx.conversation.enter(APPEAL_CONVERSATION, args);
+}
+
+/** What «✍️ Ответить» carries into the flow: the appeal (re-checked against the cabinet). */
+export interface AppealAnswerArgs {
+  appealId: number;
+}
+
+export interface AppealAnswerDeps {
+  appeals: Pick<AppealsService, 'threadOwn' | 'residentAnswer' | 'currentCard'>;
+  kit: ConversationKit;
+}
+
+/** The resident's answer as given: the text (or a file's caption) and the file, if any. */
+interface GivenAnswer {
+  text: string;
+  attachments: AttachmentInput[];
+}
+
+/**
+ * «✍️ Ответить» under a staff answer or a thread: the next message is the answer — a text, or a
+ * photo or document (its caption the text), sent on to the admin chat under the appeal's card.
+ * The kit's Cancel button and /cancel lead back to the menu; other kinds (voice, stickers) are
+ * told what is accepted. The appeal id comes from a button, so the service checks it is the
+ * cabinet's own (same «not found» for anybody else's).
+ */
+export function createAppealAnswerConversation(deps: AppealAnswerDeps) {
+  const { appeals, kit } = deps;
+  return async function appealAnswerConversation(
+    conversation: BotConversation,
+    ctx: ConversationContext,
+    args?: AppealAnswerArgs,
+  ): Promise<void> {
+    const resident = await kit.resident(conversation, ctx, 'appeals-login-first');
+    if (!resident) return;
+    const { userId, telegramUserId } = resident;
+    const appealId = Number(args?.appealId);
+    const appeal = await conversation.external(async () => {
+      const thread = await appeals.threadOwn(userId, appealId, telegramUserId);
+      return thread ? { number: thread.number, status: thread.status } : null;
+    });
+    if (!appeal || appeal.status === 'closed') {
+      await kit.finish(
+        conversation,
+        ctx,
+        ctx.t(appeal ? 'appeals-not-allowed' : 'appeals-not-found'),
+      );
+      return;
+    }
+    const asked = await kit.ask<GivenAnswer>(conversation, ctx, {
+      prompt: ctx.t('appeals-reply-prompt', { number: appeal.number }),
+      files: true,
+      otherwise: { key: 'appeals-reply-kinds' },
+      parse: (input) => {
+        const text =
+          input.kind === 'text'
+            ? input.text.trim()
+            : input.kind === 'file'
+              ? (input.caption ?? '').trim()
+              : '';
+        if (input.kind !== 'file' && text === '')
+          return { ok: false, say: { key: 'appeals-reply-kinds' } };
+        if (text.length > MAX_APPEAL_TEXT) {
+          return {
+            ok: false,
+            say: { key: 'appeals-text-too-long', vars: { max: MAX_APPEAL_TEXT } },
+          };
+        }
+        return {
+          ok: true,
+          value: { text, attachments: input.kind === 'file' ? [input.file] : [] },
+        };
+      },
+    });
+    if (!asked) return;
+    const at = asked.ctx;
+    const answer = {
+      userId,
+      telegramUserId,
+      appealId,
+      text: asked.value.text || at.t('appeals-attachment-only'),
+      attachments: asked.value.attachments,
+    };
+    const result = await conversation.external(async () => {
+      const done = await appeals.residentAnswer(answer);
+      return done.kind === 'done'
+        ? { kind: 'done' as const, number: done.appeal.number }
+        : done.kind === 'too-long'
+          ? { kind: 'too-long' as const, max: done.max }
+          : {
+              kind: done.kind === 'not-allowed' ? ('not-allowed' as const) : ('not-found' as const),
+            };
+    });
+    if (result.kind !== 'done') {
+      await kit.finish(
+        conversation,
+        at,
+        result.kind === 'too-long'
+          ? at.t('appeals-text-too-long', { max: result.max })
+          : at.t(result.kind === 'not-allowed' ? 'appeals-not-allowed' : 'appeals-not-found'),
+      );
+      return;
+    }
+    // The staff's card shows the status the answer left («в работе»), with its buttons.
+    const card = await conversation.external(() => appeals.currentCard(appealId));
+    if (card) {
+      const markup = card.payload.reply_markup;
+      await at.api
+        .editMessageText(card.chatId, card.messageId, card.payload.text, {
+          reply_markup: markup && 'inline_keyboard' in markup ? markup : undefined,
+        })
+        .catch(() => undefined);
+    }
+    await kit.finish(conversation, at, at.t('appeals-answer-sent', { number: result.number }));
+  };
+}
+
+/** Starts the answer flow of «✍️ Ответить». */
+export function enterAppealAnswer(ctx: BotContext, args: AppealAnswerArgs) {
+  return ctx.conversation.enter(APPEAL_ANSWER_CONVERSATION, args);
 }

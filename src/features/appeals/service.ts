@@ -22,6 +22,7 @@ import {
 } from './rules';
 import {
   adminCardPayload,
+  attachmentCopy,
   dueDate,
   residentAnswerCopy,
   residentNotice,
@@ -272,13 +273,22 @@ export class AppealsService {
     return this.staffAct(staffTelegramId, appealId, 'staff-take', {});
   }
 
-  /** A staff answer: sent to the resident, the appeal becomes «есть ответ». */
-  async answer(staffTelegramId: number, appealId: number, text: string): Promise<ActResult> {
+  /**
+   * A staff answer: sent to the resident with its photos or documents (by `file_id`, through the
+   * outbox), the appeal becomes «есть ответ».
+   */
+  async answer(
+    staffTelegramId: number,
+    appealId: number,
+    text: string,
+    attachments: readonly AttachmentInput[] = [],
+  ): Promise<ActResult> {
     const trimmed = text.trim();
     if (trimmed === '') return { kind: 'empty-text' };
     if (trimmed.length > MAX_APPEAL_TEXT) return { kind: 'too-long', max: MAX_APPEAL_TEXT };
     return this.staffAct(staffTelegramId, appealId, 'staff-answer', {
       message: { author: 'staff', text: trimmed },
+      attachments: attachments.slice(0, MAX_ATTACHMENTS),
     });
   }
 
@@ -433,7 +443,10 @@ export class AppealsService {
     staffTelegramId: number,
     appealId: number,
     event: AppealEvent,
-    change: { message?: { author: 'staff'; text: string } },
+    change: {
+      message?: { author: 'staff'; text: string };
+      attachments?: readonly AttachmentInput[];
+    },
   ): Promise<ActResult> {
     if (!(await this.deps.staff.member(staffTelegramId))) {
       await this.deps.audit.record({
@@ -502,6 +515,14 @@ export class AppealsService {
             answer: change.message?.text,
           }),
         });
+        // The staff's photos and documents follow the answer, as files the resident can open.
+        for (const [i, file] of (change.attachments ?? []).entries()) {
+          notices.push({
+            chatId: row.telegramUserId,
+            kind: 'appeal-answer-file',
+            payload: attachmentCopy(file, `${row.number} · ${i + 1}/${change.attachments?.length}`),
+          });
+        }
       }
       if (residentSide && adminChatId !== undefined) {
         notices.push({
@@ -515,6 +536,18 @@ export class AppealsService {
             cardMessageId,
           }),
         });
+        // The resident's photos and documents go under the card too: staff open them right there.
+        for (const [i, file] of (change.attachments ?? []).entries()) {
+          notices.push({
+            chatId: adminChatId,
+            kind: 'appeal-resident-file',
+            payload: attachmentCopy(
+              file,
+              `${row.number} · ${i + 1}/${change.attachments?.length}`,
+              cardMessageId,
+            ),
+          });
+        }
       }
       if (notices.length > 0) await this.deps.outbox.enqueue(notices, { trx });
       await this.deps.audit.record(

@@ -1,7 +1,8 @@
-import type { TextPayload } from '../../core/outbox/outbox';
+import type { DocumentPayload, PhotoPayload, TextPayload } from '../../core/outbox/outbox';
 import { splitText, TELEGRAM_TEXT_LIMIT } from '../../core/paging';
 import { stripInvisibleControls } from '../../core/untrusted-text';
 import { residentAppealKeyboard, staffCardKeyboard } from './keyboards';
+import type { AttachmentInput } from './repo';
 import type { AppealStatus } from './rules';
 import type { AppealCard, AppealThread, AppealView } from './service';
 
@@ -138,6 +139,24 @@ export function residentAnswerCopy(
       ? { reply_parameters: { message_id: copy.cardMessageId, allow_sending_without_reply: true } }
       : {}),
   };
+}
+
+/**
+ * A photo or document of an appeal sent on by its Telegram `file_id` (the file stays on Telegram),
+ * captioned with the appeal's number and its place among the turn's files; `replyTo` threads it
+ * under the staff card.
+ */
+export function attachmentCopy(
+  file: AttachmentInput,
+  caption: string,
+  replyTo?: number,
+): PhotoPayload | DocumentPayload {
+  const reply = replyTo
+    ? { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } }
+    : {};
+  return file.kind === 'photo'
+    ? { photo: { fileId: file.fileId }, caption, ...reply }
+    : { document: { fileId: file.fileId }, caption, ...reply };
 }
 
 /** One line of `/appeals`. */

@@ -197,6 +197,69 @@ describe('appeals between a resident and the staff chat', () => {
     expect(shown.text).toContain('А до пятницы свет будет?');
   });
 
+  it('when staff answer with a photo and the resident answers back with a document, then each side gets the files; other kinds are politely refused', async () => {
+    const created = await services.appeals.create({
+      userId: annaUserId,
+      telegramUserId: anna.id,
+      topic: 'quality',
+      accountId: null,
+      text: 'Провод висит низко',
+      attachments: [],
+    });
+    if (created.kind !== 'created') throw new Error(created.kind);
+    const number = created.appeal.number;
+    const card = await adminNext();
+    expect(card.text).toContain(number);
+
+    // A staff member's photo sent as a Telegram reply to the card: the answer, photo and all.
+    await h.client.sendPhoto(adminChatId, pavel, PHOTO, 'Вот так провод подняли.', {
+      replyTo: card.message_id,
+    });
+    expect((await adminNext()).text).toBe(`Ответ по обращению ${number} отправлен жителю.`);
+    const answer = await anna.next();
+    expect(answer.text).toContain('Вот так провод подняли.');
+    const photo = await anna.next();
+    expect(photo.photo?.length).toBeGreaterThan(0);
+    expect(photo.caption).toBe(`${number} · 1/1`);
+
+    // «Ответить», then something that is not text or a file: told what is accepted, still asked.
+    await anna.press(answer, '✍️ Ответить');
+    await anna.next();
+    await h.client.shareContact(anna.id, anna.id, {
+      phone_number: '+79140000000',
+      first_name: 'Анна',
+    });
+    expect((await anna.next()).text).toContain('текстом, фото или документом');
+    await h.client.sendDocument(
+      anna.id,
+      anna.id,
+      { filename: 'act.pdf', mimeType: 'application/pdf', data: Buffer.from('%PDF-1.4 act') },
+      'Акт прилагаю',
+    );
+    expect((await anna.next()).text).toContain('передан специалисту');
+    const copy = await adminNext();
+    expect(copy.text).toContain('Акт прилагаю');
+    expect(copy.reply_to_message_id).toBe(card.message_id);
+    const file = await adminNext();
+    expect(file.document?.file_name).toBe('act.pdf');
+    expect(file.caption).toBe(`${number} · 1/1`);
+    expect(file.reply_to_message_id).toBe(card.message_id);
+    const thread = await services.appeals.threadOwn(annaUserId, created.appeal.id, anna.id);
+    expect(thread?.messages.map((m) => [m.author, m.attachments.map((a) => a.kind)])).toEqual([
+      ['resident', []],
+      ['staff', ['photo']],
+      ['resident', ['document']],
+    ]);
+
+    // «Ответить» and then Cancel: nothing is sent, the menu is back.
+    await anna.press(answer, '✍️ Ответить');
+    await anna.press(await anna.next(), '✖️ Отмена');
+    expect((await anna.next()).text).toBe('Действие отменено. Вы в главном меню.');
+    expect(
+      (await services.appeals.threadOwn(annaUserId, created.appeal.id, anna.id))?.messages,
+    ).toHaveLength(3);
+  });
+
   it("when a resident crafts a callback for someone else's appeal, then it is refused and nothing is shown", async () => {
     const created = await services.appeals.create({
       userId: annaUserId,
