@@ -4,6 +4,7 @@ button-back = ⬅️ Back
 button-profile = 👤 Profile
 button-menu = 🏠 Main menu
 cancelled = Cancelled. You are in the main menu.
+cancelled-plain = Cancelled.
 nothing-to-cancel = Nothing to cancel. You are in the main menu.
 not-yet-available = This feature is coming soon. Meanwhile, see /help.
 

@@ -4,6 +4,7 @@ button-back = ⬅️ Назад
 button-profile = 👤 Профиль
 button-menu = 🏠 Главное меню
 cancelled = Действие отменено. Вы в главном меню.
+cancelled-plain = Действие отменено.
 nothing-to-cancel = Отменять нечего. Вы в главном меню.
 not-yet-available = Эта функция скоро появится. Пока вы можете посмотреть /help.
 

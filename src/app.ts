@@ -34,6 +34,7 @@ import type { PacingOptions } from './core/outbox/pacer';
 import { OutboxWorker } from './core/outbox/worker';
 import { RateLimiter } from './core/rate-limit';
 import { type RenderPdf, RenderPool } from './core/render-pool/index';
+import { conversationStorageKey } from './core/conversation-kit/storage-key';
 import { Scheduler } from './core/scheduler';
 import { SecretInputGate, SecretVault, secretInput } from './core/secret-input';
 import { Residents } from './core/resident';
@@ -59,6 +60,10 @@ import { AppealsService } from './features/appeals/service';
 import { followAdminChatMigration } from './features/staff/follow-migration';
 import { StaffLookup } from './features/staff/lookup';
 import { AdminChat, StaffService } from './features/staff/service';
+import {
+  BROADCAST_CONVERSATION,
+  createBroadcastConversation,
+} from './features/broadcast/conversations';
 import { BroadcastProgressLine } from './features/broadcast/progress';
 import { BroadcastService } from './features/broadcast/service';
 import { progressText } from './features/broadcast/views';
@@ -553,6 +558,7 @@ function buildBot(
         type: 'key',
         version: CONVERSATION_STATE_VERSION,
         prefix: 'conv:',
+        getStorageKey: conversationStorageKey,
         adapter: new KnexStorageAdapter(stateDb, '', deps.clock),
       },
       plugins: [
@@ -621,6 +627,16 @@ function buildBot(
         timeZone: config.timeZone,
       }),
       { id: APPEAL_CONVERSATION, maxMillisecondsToWait: CONVERSATION_IDLE_MS },
+    ),
+  );
+  bot.use(
+    createConversation(
+      createBroadcastConversation({
+        broadcasts: services.broadcasts,
+        kit,
+        t: (key, vars) => translate(config.defaultLocale, key, vars),
+      }),
+      { id: BROADCAST_CONVERSATION, maxMillisecondsToWait: CONVERSATION_IDLE_MS },
     ),
   );
   bot.use(

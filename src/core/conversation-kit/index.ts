@@ -249,7 +249,7 @@ function inputOf(ctx: FlowContext): Input | undefined {
 }
 
 function ids(ctx: FlowContext): { chatId: number; userId: number } {
-  if (!ctx.chat || !ctx.from) throw new Error('flows run in private chats with a sender');
+  if (!ctx.chat || !ctx.from) throw new Error('flows run in chats with a sender');
   return { chatId: ctx.chat.id, userId: ctx.from.id };
 }
 
@@ -271,6 +271,11 @@ export function createConversationKit(deps: KitDeps): ConversationKit {
     text: string,
     extra?: { markup?: Markup; who?: Who },
   ) {
+    // A staff flow in the admin group ends with its text alone: no resident menu in a group.
+    if (ctx.chat && ctx.chat.type !== 'private') {
+      await ctx.reply(text, extra?.markup ? { reply_markup: extra.markup } : {});
+      return;
+    }
     const { userId } = ids(ctx);
     const who = extra?.who ?? (await conversation.external(() => deps.whoIs(userId)));
     await deps.leave(ctx, text, who, extra);

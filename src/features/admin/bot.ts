@@ -11,9 +11,10 @@ import type { Translate } from '../auth/service';
 import type { ImportReport } from '../billing/exchange/import';
 import { formatInteger, formatMoney, formatPeriod } from '../../core/format';
 import { IMPORT_KINDS, type ImportKind } from '../billing/exchange/formats';
-import { parseBroadcast } from '../broadcast/rules';
+import { enterBroadcast } from '../broadcast/conversations';
+import { filterLabel, parseBroadcast, parseBroadcastFilter } from '../broadcast/rules';
 import type { BroadcastService } from '../broadcast/service';
-import { broadcastCallbacks, progressText } from '../broadcast/views';
+import { broadcastCallbacks, previewMessage, progressText } from '../broadcast/views';
 import type { ReadingReviews, ReviewResult } from '../readings/review';
 import type { StaffLookup } from '../staff/lookup';
 import type { AdminChat, StaffService } from '../staff/service';
@@ -164,10 +165,24 @@ export function createAdminFeature(deps: AdminFeatureDeps): Composer<BotContext>
   });
 
   // /broadcast [filter line] text: a preview with the count, then «Отправить» / «Отмена».
+  // Without a text (just /broadcast, or only a filter line) the bot asks for it (a kit flow).
   inAdminChat.command('broadcast', async (ctx) => {
     const parsed = parseBroadcast(ctx.match);
+    if (parsed.kind === 'usage') {
+      const filter = parseBroadcastFilter(ctx.match);
+      if (!filter) {
+        await ctx.reply(texts.t('broadcast-usage'));
+        return;
+      }
+      if (!(await broadcasts.mayBroadcast(ctx.from.id))) {
+        await ctx.reply(texts.t('broadcast-admin-only'));
+        return;
+      }
+      await enterBroadcast(ctx, { filter: filterLabel(filter) });
+      return;
+    }
     if (parsed.kind !== 'ok') {
-      await ctx.reply(texts.t(parsed.kind === 'usage' ? 'broadcast-usage' : 'broadcast-too-long'));
+      await ctx.reply(texts.t('broadcast-too-long'));
       return;
     }
     const draft = await broadcasts.draft({
@@ -179,31 +194,8 @@ export function createAdminFeature(deps: AdminFeatureDeps): Composer<BotContext>
       await ctx.reply(texts.t('broadcast-admin-only'));
       return;
     }
-    await ctx.reply(
-      texts
-        .t('broadcast-preview', {
-          filter: draft.filter || 'none',
-          count: draft.recipients,
-          text: parsed.text,
-        })
-        .slice(0, 4096),
-      {
-        reply_markup: {
-          inline_keyboard: [
-            [
-              {
-                text: texts.t('broadcast-button-send'),
-                callback_data: broadcastCallbacks.send(draft.id),
-              },
-              {
-                text: texts.t('broadcast-button-cancel'),
-                callback_data: broadcastCallbacks.cancel(draft.id),
-              },
-            ],
-          ],
-        },
-      },
-    );
+    const preview = previewMessage(texts.t, draft, parsed.text);
+    await ctx.reply(preview.text, { reply_markup: preview.reply_markup });
   });
 
   inAdminChat.callbackQuery(broadcastCallbacks.pattern, async (ctx) => {

@@ -1,3 +1,5 @@
+import type { InlineKeyboardMarkup } from 'grammy/types';
+import { TELEGRAM_TEXT_LIMIT } from '../../core/paging';
 import type { BroadcastProgress } from './service';
 
 type T = (key: string, vars?: Record<string, string | number>) => string;
@@ -21,3 +23,32 @@ export const broadcastCallbacks = {
   cancel: (id: number) => `v1|bcast|cancel|${id}`,
   pattern: /^v1\|bcast\|(send|cancel)\|(\d{1,15})$/,
 };
+
+/**
+ * The preview of a drafted broadcast: who gets it, how many, the text as residents will read it,
+ * with «Отправить» / «Отмена» (the draft's id is re-checked by the service on the way back).
+ */
+export function previewMessage(
+  t: T,
+  draft: { id: number; filter: string; recipients: number },
+  text: string,
+): { text: string; reply_markup: InlineKeyboardMarkup } {
+  return {
+    text: t('broadcast-preview', {
+      filter: draft.filter || 'none',
+      count: draft.recipients,
+      text,
+    }).slice(0, TELEGRAM_TEXT_LIMIT),
+    reply_markup: {
+      inline_keyboard: [
+        [
+          { text: t('broadcast-button-send'), callback_data: broadcastCallbacks.send(draft.id) },
+          {
+            text: t('broadcast-button-cancel'),
+            callback_data: broadcastCallbacks.cancel(draft.id),
+          },
+        ],
+      ],
+    },
+  };
+}

@@ -1,0 +1,104 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AuditLog } from '../../../src/core/audit';
+import { systemClock } from '../../../src/core/clock';
+import { StaffService } from '../../../src/features/staff/service';
+import type { TranscriptEntry } from '../../../src/sandbox/client';
+import { buttonTexts, type Harness, type Person, startHarness } from '../../support/harness';
+import { createAccountWithMeters, freshAccountNumber } from '../../support/readings';
+import { linkDirectly, loginResident } from '../../support/residents';
+
+/**
+ * `/broadcast` without a text, in the admin chat through the emulator: the bot asks for the text
+ * (a kit flow of the admin who asked, not of the chat), shows the preview, and sends on confirm.
+ */
+describe('a broadcast whose text the bot asks for', () => {
+  let h: Harness;
+  let adminChatId: number;
+  let olga: number;
+  let pavel: number;
+  let residents: Person[];
+
+  beforeAll(async () => {
+    h = await startHarness({}, { outboxPacing: { groupPerSecond: 50, groupBurst: 50 } });
+    const { client } = h;
+    olga = (await client.createUser({ first_name: 'Ольга' })).id;
+    pavel = (await client.createUser({ first_name: 'Павел' })).id;
+    adminChatId = (await client.createGroup('Сотрудники', [olga, pavel])).id;
+    await h.stopBot();
+    h.config.adminChatId = adminChatId;
+    await h.startBot();
+    const staff = new StaffService(
+      h.database.db,
+      new AuditLog(h.database.db, systemClock),
+      systemClock,
+    );
+    await staff.add(olga, 'operator');
+    await staff.add(pavel, 'admin');
+    residents = [];
+    for (const [i, settlement] of ['Елизово', 'Елизово', 'Вилючинск'].entries()) {
+      const person = await h.person({ first_name: `Житель ${i}` });
+      const { userId } = await loginResident(h.database.db, person.id);
+      const number = freshAccountNumber();
+      const { accountId } = await createAccountWithMeters(h.database.db, { number, meters: [] });
+      await h.database.db('accounts').where({ id: accountId }).update({ settlement });
+      await linkDirectly(h.database.db, userId, number);
+      residents.push(person);
+    }
+  });
+  afterAll(() => h.stop());
+
+  const next = () => h.client.nextBotMessage(adminChatId, { timeoutMs: 8000 });
+  const say = async (from: number, text: string): Promise<TranscriptEntry> => {
+    await h.client.sendText(adminChatId, from, text);
+    return next();
+  };
+  const drafts = async () =>
+    Number((await h.database.db('broadcasts').count({ n: '*' }))[0]?.n ?? 0);
+
+  it('when an admin sends /broadcast alone, then the bot asks for the text, ignores a colleague meanwhile, shows the preview and sends on «Отправить»', async () => {
+    const asked = await say(pavel, '/broadcast');
+    expect(asked.text).toContain('Напишите текст рассылки');
+    expect(buttonTexts(asked)).toEqual(['✖️ Отмена']);
+
+    // A colleague's message in the chat is not the admin's answer.
+    await h.client.sendText(adminChatId, olga, 'Коллеги, я на обеде до двух');
+    const text = 'Уважаемые жители! В субботу с 9 до 11 плановые работы на подстанции.';
+    const preview = await say(pavel, text);
+    expect(preview.text).toContain('Получателей: 3.');
+    expect(preview.text).toContain(text);
+    expect(preview.text).not.toContain('на обеде');
+    expect(buttonTexts(preview)).toEqual(['Отправить', 'Отмена']);
+
+    await h.client.pressButton(adminChatId, pavel, preview, 'Отправить');
+    for (const resident of residents) expect((await resident.next()).text).toBe(text);
+    await h.client.waitForTranscript(adminChatId, (e) =>
+      e.some((m) => m.text?.includes('завершена: отправлено 3 из 3')),
+    );
+  });
+
+  it('when an admin gives only a filter line, then the text is asked and the preview counts that settlement; Cancel drafts nothing', async () => {
+    const before = await drafts();
+    const asked = await say(pavel, '/broadcast settlement=Вилючинск');
+    expect(asked.text).toContain('Напишите текст рассылки');
+    const preview = await say(pavel, 'Вилючинск: завтра без света с 10 до 12.');
+    expect(preview.text).toContain('Рассылка (settlement=Вилючинск). Получателей: 1.');
+    expect(await drafts()).toBe(before + 1);
+
+    const again = await say(pavel, '/broadcast');
+    await h.client.pressButton(adminChatId, pavel, again, '✖️ Отмена');
+    expect((await next()).text).toBe('Действие отменено.');
+    // After the flow the admin's messages are ordinary chat again: no preview, no draft.
+    await h.client.sendText(adminChatId, pavel, 'просто сообщение');
+    const probe = await say(pavel, '/help');
+    expect(probe.text).toContain('/broadcast');
+    expect(await drafts()).toBe(before + 1);
+  });
+
+  it('when an operator sends /broadcast alone, then no text is asked: only an admin may broadcast', async () => {
+    const answer = await say(olga, '/broadcast');
+    expect(answer.text).toBe('Рассылку может отправить только администратор.');
+    await h.client.sendText(adminChatId, olga, 'Отключение завтра');
+    const probe = await say(pavel, '/help');
+    expect(probe.text).toContain('/broadcast');
+  });
+});
