@@ -11,7 +11,7 @@ import type { Translate } from '../auth/service';
 import type { ImportReport } from '../billing/exchange/import';
 import { formatInteger, formatMoney, formatPeriod } from '../../core/format';
 import { IMPORT_KINDS, type ImportKind } from '../billing/exchange/formats';
-import { enterBroadcast } from '../broadcast/conversations';
+import { enterBroadcast } from './broadcast-flow';
 import { filterLabel, parseBroadcast, parseBroadcastFilter } from '../broadcast/rules';
 import type { BroadcastService } from '../broadcast/service';
 import { broadcastCallbacks, previewMessage, progressText } from '../broadcast/views';

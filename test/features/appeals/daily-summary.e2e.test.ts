@@ -4,7 +4,9 @@ import { AuditLog } from '../../../src/core/audit';
 import { createI18n } from '../../../src/core/i18n';
 import { createLogger } from '../../../src/core/logger';
 import { createMailer } from '../../../src/core/mail/mailer';
+import { appealsFeature } from '../../../src/features/appeals/index';
 import { StaffService } from '../../../src/features/staff/service';
+import type { FeatureDeps } from '../../../src/services';
 import { type Harness, startHarness, TEST_BOT } from '../../support/harness';
 import { loginResident } from '../../support/residents';
 
@@ -76,7 +78,8 @@ describe('the morning summary of appeals', () => {
     const background = createBackground(
       { config: h.config, db: h.database.db, logger: createLogger('silent'), clock: () => now },
       { token: TEST_BOT.token, apiRoot: h.emulator.apiRoot },
-      services,
+      // The appeals feature's own jobs, as app.ts lists them (they need only config and services).
+      { ...services, jobs: appealsFeature({ config: h.config, services } as FeatureDeps).jobs },
     );
     const summaries = async () =>
       (await h.client.transcript(adminChatId)).filter(

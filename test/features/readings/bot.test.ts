@@ -1,6 +1,8 @@
 import { Api } from 'grammy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBackground, readingReminders } from '../../../src/app';
+import { createBackground } from '../../../src/app';
+import { Outbox } from '../../../src/core/outbox/outbox';
+import { readingReminders, remindersJob } from '../../../src/features/readings/index';
 import { createLogger } from '../../../src/core/logger';
 import { OutboxWorker } from '../../../src/core/outbox/worker';
 import { type DemoAccount, seedDemo } from '../../../src/demo/seed';
@@ -296,12 +298,15 @@ describe('/reading and /readings through the emulator', () => {
 
     const logger = createLogger('silent');
     const deps = { config: h.config, db, logger, clock: () => IN_WINDOW };
-    const background = createBackground(deps, {
-      token: TEST_BOT.token,
-      apiRoot: h.emulator.apiRoot,
-    });
-    await background.scheduler.tick(); // the registered job, with the app's clock
-    await readingReminders(deps, background.outbox).run(IN_WINDOW); // and once more by hand
+    const outbox = new Outbox(db, deps.clock);
+    const reminders = readingReminders(deps, outbox);
+    const background = createBackground(
+      deps,
+      { token: TEST_BOT.token, apiRoot: h.emulator.apiRoot },
+      { outbox, jobs: [remindersJob(reminders)] },
+    );
+    await background.scheduler.tick(); // the readings feature's job, with the app's clock
+    await reminders.run(IN_WINDOW); // and once more by hand
     const keyOf = (r: { person: Person; accountId: number }) =>
       `reading-reminder:${r.person.id}:${r.accountId}:2026-11`;
     const rows = await db('outbox').where({ kind: 'reading-reminder' });

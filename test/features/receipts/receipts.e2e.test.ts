@@ -273,7 +273,6 @@ describe('/receipt: the ЕПД as a PDF', () => {
       mailer: createMailer(h.config.mail, systemClock),
       translate,
       clock: systemClock,
-      renderPdf: renderPool.renderPdf,
     });
     const delivery = new ReceiptDelivery({
       db: h.database.db,

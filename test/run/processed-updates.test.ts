@@ -2,7 +2,7 @@ import { Bot } from 'grammy';
 import type { Update } from 'grammy/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BotContext } from '../../src/core/context';
-import { dedupeUpdates, STALE_CLAIM_MS, UpdateInFlight } from '../../src/core/dedupe-updates';
+import { dedupeUpdates, STALE_CLAIM_MS, UpdateInFlight } from '../../src/run/processed-updates';
 import { type TestDatabase, withTestDatabase } from '../support/database';
 
 const BOT_INFO = {

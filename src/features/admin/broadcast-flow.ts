@@ -1,8 +1,8 @@
 import type { BotContext, BotConversation, ConversationContext } from '../../core/context';
 import type { ConversationKit } from '../../core/conversation-kit/index';
-import { BROADCAST_TEXT_LIMIT, filterFromLabel } from './rules';
-import type { BroadcastService } from './service';
-import { previewMessage } from './views';
+import { BROADCAST_TEXT_LIMIT, filterFromLabel } from '../broadcast/rules';
+import type { BroadcastService } from '../broadcast/service';
+import { previewMessage } from '../broadcast/views';
 
 export const BROADCAST_CONVERSATION = 'broadcast-text';
 

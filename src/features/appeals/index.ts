@@ -1,0 +1,50 @@
+import type { Feature } from '../../core/feature';
+import type { FeatureDeps } from '../../services';
+import { createAppealsFeature } from './bot';
+import {
+  APPEAL_ANSWER_CONVERSATION,
+  APPEAL_CONVERSATION,
+  createAppealAnswerConversation,
+  createAppealConversation,
+} from './conversations';
+
+/** How often overdue appeals are flagged and the morning summary is considered. */
+const OVERDUE_EVERY_MS = 10 * 60_000;
+
+/** Appeals (обращения): write one, follow its status, get the staff's answer. */
+export function appealsFeature({ config, services, kit }: FeatureDeps): Feature {
+  return {
+    name: 'appeals',
+    conversations: [
+      {
+        id: APPEAL_CONVERSATION,
+        build: createAppealConversation({
+          auth: services.auth,
+          accounts: services.accounts,
+          appeals: services.appeals,
+          kit,
+          timeZone: config.timeZone,
+        }),
+      },
+      {
+        id: APPEAL_ANSWER_CONVERSATION,
+        build: createAppealAnswerConversation({ appeals: services.appeals, kit }),
+      },
+    ],
+    commands: createAppealsFeature({
+      auth: services.auth,
+      appeals: services.appeals,
+      timeZone: config.timeZone,
+    }),
+    jobs: [
+      {
+        name: 'appeals-overdue',
+        everyMs: OVERDUE_EVERY_MS,
+        run: async () => {
+          await services.appeals.flagOverdue();
+          await services.appeals.dailySummary();
+        },
+      },
+    ],
+  };
+}
