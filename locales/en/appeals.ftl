@@ -66,6 +66,12 @@ appeals-ask-account = Which personal account does it concern?
 appeals-no-account = Not about an account
 appeals-ask-text = Please describe the matter in one message.
 appeals-ask-text-meter = Write the new meter's serial number, its first reading and the date it was replaced.
+appeals-ask-new-serial = Was meter No. { $serial } replaced by a new one? Write the new meter's serial number (it is on the meter and in the replacement act).
+appeals-ask-files-meter = Send a photo of the replacement act or of the new meter (up to { $max } photos or documents). Press the button when done.
+appeals-replacement-text =
+    Meter replaced, account { $account }.
+    Old meter No. { $old }: last accepted reading { $zone } — { $previous } kWh.
+    New meter No. { $serial }: first reading { $zone } — { $value } kWh.
 appeals-text-too-long = Too long: at most { $max } characters. Please shorten it.
 appeals-ask-files = You may attach up to { $max } photos or documents (e.g. the replacement act or a photo of the meter). Press the button when done.
 appeals-files-none = ➡️ No attachments

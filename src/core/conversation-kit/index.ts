@@ -117,6 +117,12 @@ export interface AskOptions<T, R = T> {
   files?: boolean;
   /** What to say for a message of another kind (a sticker, a photo); default `kit-text-expected`. */
   otherwise?: Said;
+  /**
+   * The buttons under the explanation of a refused answer, chosen by what is said (e.g. «Счётчик
+   * заменили?» under «below the last reading»); undefined keeps the question's. Its buttons must
+   * be in `buttons` (or `actions`) to be answered.
+   */
+  refusalMarkup?: (say: Said) => Markup | undefined;
   /** Repeat the question under the explanation of a refused answer (default: the explanation alone, with the same buttons). */
   repeatPrompt?: boolean;
 }
@@ -312,7 +318,7 @@ export function createConversationKit(deps: KitDeps): ConversationKit {
         await closeQuestion(next, asked.message_id, markup);
         const explanation = next.t(say.key, say.vars);
         const text = options.repeatPrompt ? `${explanation}\n\n${options.prompt}` : explanation;
-        asked = await next.reply(text, { reply_markup: markup });
+        asked = await next.reply(text, { reply_markup: options.refusalMarkup?.(say) ?? markup });
       };
 
       if (input?.kind === 'button') {

@@ -4,6 +4,8 @@ import type { BotContext, BotConversation, ConversationContext } from '../../cor
 import type { ConversationKit } from '../../core/conversation-kit/index';
 import type { AccountsService } from '../accounts/service';
 import type { AuthService } from '../auth/service';
+import { formatKwh, formatLocale } from '../../core/format';
+import type { ReplacedMeter } from '../readings/rules';
 import type { AttachmentInput } from './repo';
 import {
   APPEAL_TOPICS,
@@ -18,11 +20,19 @@ import { dueDate, statusLabel, topicLabel } from './views';
 export const APPEAL_CONVERSATION = 'appeal';
 export const APPEAL_ANSWER_CONVERSATION = 'appeal-answer';
 
-/** What a flow may start with: a topic chosen elsewhere (e.g. «Счётчик заменили?»), a text. */
+/**
+ * What a flow may start with: a topic chosen elsewhere (`/replaced`), a text, or the facts of a
+ * reading refused as «below the last one» (or taken as a rollover) when the resident pressed
+ * «Счётчик заменили?».
+ */
 export interface AppealArgs {
   topic?: AppealTopic;
   text?: string;
+  replacement?: ReplacedMeter;
 }
+
+/** The longest serial number of a meter the replacement appeal takes. */
+const SERIAL_MAX = 32;
 
 export interface AppealConversationDeps {
   auth: Pick<AuthService, 'currentUser'>;
@@ -58,7 +68,8 @@ export function createAppealConversation(deps: AppealConversationDeps) {
     }
     let at = ctx;
 
-    let topic: AppealTopic | undefined = args?.topic;
+    const replacement = args?.replacement;
+    let topic: AppealTopic | undefined = replacement ? 'meter-replacement' : args?.topic;
     if (!topic) {
       const picked = await kit.choose(conversation, at, {
         prompt: at.t('appeals-ask-topic'),
@@ -73,7 +84,9 @@ export function createAppealConversation(deps: AppealConversationDeps) {
       accounts.listAccounts(user.id, telegramUserId),
     );
     let accountId: number | null = null;
-    if (linked.length > 0) {
+    // A replaced meter names its account (the service checks it is still linked).
+    if (replacement) accountId = replacement.accountId;
+    else if (linked.length > 0) {
       const picked = await kit.choose(conversation, at, {
         prompt: at.t('appeals-ask-account'),
         options: [
@@ -87,6 +100,32 @@ export function createAppealConversation(deps: AppealConversationDeps) {
     }
 
     let text = args?.text?.trim().slice(0, MAX_APPEAL_TEXT);
+    if (replacement) {
+      // What staff need for a replaced meter: the old one and its last value, the new one's serial
+      // and first reading (the value just refused); the act or a photo comes next, as a file.
+      const serial = await kit.ask(conversation, at, {
+        prompt: at.t('appeals-ask-new-serial', { serial: replacement.serial }),
+        parse: (input) => {
+          const value = input.kind === 'text' ? input.text.trim() : '';
+          if (value === '') return { ok: false, say: { key: 'kit-text-expected' } };
+          if (value.length > SERIAL_MAX) {
+            return { ok: false, say: { key: 'appeals-text-too-long', vars: { max: SERIAL_MAX } } };
+          }
+          return { ok: true, value };
+        },
+      });
+      if (!serial) return;
+      at = serial.ctx;
+      const locale = formatLocale((await conversation.external(() => at.i18n.getLocale())) ?? 'ru');
+      text = at.t('appeals-replacement-text', {
+        account: replacement.accountNumber,
+        old: replacement.serial,
+        zone: replacement.zone,
+        previous: formatKwh(replacement.previousMilli, locale),
+        serial: serial.value,
+        value: formatKwh(replacement.valueMilli, locale),
+      });
+    }
     if (!text) {
       const asked = await kit.ask(conversation, at, {
         prompt: at.t(topic === 'meter-replacement' ? 'appeals-ask-text-meter' : 'appeals-ask-text'),
@@ -118,9 +157,12 @@ export function createAppealConversation(deps: AppealConversationDeps) {
           DONE,
         ),
       );
-    await at.reply(at.t('appeals-ask-files', { max: MAX_ATTACHMENTS }), {
-      reply_markup: doneKeyboard(),
-    });
+    await at.reply(
+      at.t(replacement ? 'appeals-ask-files-meter' : 'appeals-ask-files', { max: MAX_ATTACHMENTS }),
+      {
+        reply_markup: doneKeyboard(),
+      },
+    );
     for (let step = 0; step < FILE_STEP_BOUND && files.length < MAX_ATTACHMENTS; step++) {
       const next = await conversation.wait();
       at = next;
@@ -155,7 +197,8 @@ export function createAppealConversation(deps: AppealConversationDeps) {
     const confirm = await kit.choose(conversation, at, {
       prompt: at.t('appeals-confirm', {
         topic: at.t(`appeals-topic-${topic}`),
-        account: linked.find((a) => a.id === accountId)?.number ?? '—',
+        account:
+          linked.find((a) => a.id === accountId)?.number ?? replacement?.accountNumber ?? '—',
         files: files.length,
         // In full (at most MAX_APPEAL_TEXT, so the check stays one message): nothing hidden.
         text,
