@@ -120,9 +120,11 @@ export function createAppealsFeature({
       await ctx.reply(text, { reply_markup });
       return;
     }
-    await ctx
-      .editMessageText(text, { reply_markup })
-      .catch(() => ctx.reply(text, { reply_markup }));
+    // A page turned in place; a message too old to edit gets the page as a new one.
+    await ctx.editMessageText(text, { reply_markup }).catch(async (error: unknown) => {
+      if (String(error).includes('message is not modified')) return;
+      await ctx.reply(text, { reply_markup });
+    });
   };
   privateChat.callbackQuery(appealPatterns.open, (ctx) => showThread(ctx, Number(ctx.match[1])));
   privateChat.callbackQuery(appealPatterns.thread, (ctx) =>

@@ -1,5 +1,5 @@
 import type { InlineKeyboardMarkup } from 'grammy/types';
-import { TELEGRAM_TEXT_LIMIT } from '../../core/paging';
+import { shorten, TELEGRAM_TEXT_LIMIT } from '../../core/paging';
 import type { BroadcastProgress } from './service';
 
 type T = (key: string, vars?: Record<string, string | number>) => string;
@@ -33,12 +33,12 @@ export function previewMessage(
   draft: { id: number; filter: string; recipients: number },
   text: string,
 ): { text: string; reply_markup: InlineKeyboardMarkup } {
+  const vars = { filter: draft.filter || 'none', count: draft.recipients };
+  // A text near the limit does not fit beside the header: its start is shown, visibly cut («…»);
+  // residents get it whole.
+  const room = TELEGRAM_TEXT_LIMIT - t('broadcast-preview', { ...vars, text: '' }).length;
   return {
-    text: t('broadcast-preview', {
-      filter: draft.filter || 'none',
-      count: draft.recipients,
-      text,
-    }).slice(0, TELEGRAM_TEXT_LIMIT),
+    text: t('broadcast-preview', { ...vars, text: shorten(text, room) }),
     reply_markup: {
       inline_keyboard: [
         [

@@ -94,6 +94,18 @@ describe('a broadcast whose text the bot asks for', () => {
     expect(await drafts()).toBe(before + 1);
   });
 
+  it('when the text is near Telegram’s limit, then the preview shows its start visibly cut and the draft keeps it whole', async () => {
+    await say(pavel, '/broadcast');
+    const text = `Важно. ${'Плановые работы на линии. '.repeat(160)}`.slice(0, 4090);
+    const preview = await say(pavel, text);
+    expect(preview.text?.length).toBeLessThanOrEqual(4096);
+    expect(preview.text).toContain('Получателей: 3.');
+    expect(preview.text?.endsWith('…')).toBe(true);
+    const draft = await h.database.db('broadcasts').orderBy('id', 'desc').first();
+    expect(draft.text).toBe(text.trim());
+    await h.client.pressButton(adminChatId, pavel, preview, 'Отмена');
+  });
+
   it('when an operator sends /broadcast alone, then no text is asked: only an admin may broadcast', async () => {
     const answer = await say(olga, '/broadcast');
     expect(answer.text).toBe('Рассылку может отправить только администратор.');
