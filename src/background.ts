@@ -7,6 +7,7 @@ import { OutboxWorker } from './core/outbox/worker';
 import { Scheduler } from './core/scheduler';
 import { BroadcastProgressLine } from './features/broadcast/progress';
 import { progressText } from './features/broadcast/views';
+import { LanguageService } from './features/language/service';
 import { followAdminChatMigration } from './features/staff/follow-migration';
 import { AdminChat } from './features/staff/service';
 import type { Services } from './services';
@@ -44,23 +45,28 @@ export function createBackground(
       logger,
     ),
   );
+  // Keyed texts (services queue message keys, not texts) in the recipient's language.
+  const texts = createI18n(deps.config.defaultLocale, async () => undefined);
+  const languages = new LanguageService(db, deps.clock);
+  const renderText = async (
+    chatId: number,
+    key: string,
+    vars: Record<string, string | number> | undefined,
+  ) => texts.t((await languages.chosenLocale(chatId)) ?? deps.config.defaultLocale, key, vars);
   // The admin chat's broadcast progress lines follow the worker's outcomes (after a restart too).
-  const broadcastTexts = createI18n(deps.config.defaultLocale, async () => undefined);
   const progressLine = parts.broadcasts
     ? new BroadcastProgressLine(
         parts.broadcasts,
         api,
         (progress) =>
-          progressText(
-            (key, vars) => broadcastTexts.t(deps.config.defaultLocale, key, vars),
-            progress,
-          ),
+          progressText((key, vars) => texts.t(deps.config.defaultLocale, key, vars), progress),
         deps.clock,
         logger,
       )
     : undefined;
   const worker = new OutboxWorker(db, api, {
     outbox,
+    renderText,
     logger: logger.child({ module: 'outbox' }),
     clock: () => deps.clock().getTime(),
     ...(progressLine ? { onEvent: progressLine.onEvent } : {}),

@@ -114,9 +114,6 @@ export function createServices({ config, db, mailer, translate, clock }: Service
     accountLimiter: new RateLimiter(db, LINK_MAX_FAILURES_PER_ACCOUNT, LINK_WINDOW_MS, clock),
     // Notices to co-holders go through the durable outbox, in the same transaction as the link.
     outbox,
-    translate,
-    localeOf: async (telegramUserId) =>
-      (await languages.chosenLocale(telegramUserId)) ?? config.defaultLocale,
     proofPolicy: config.accountLinkProof,
     timeZone: config.timeZone,
     operatorPhone: config.operator.phone,

@@ -9,11 +9,17 @@ export function isLocale(value: unknown): value is Locale {
   return typeof value === 'string' && (SUPPORTED_LOCALES as readonly string[]).includes(value);
 }
 
-const LANGUAGE_NAMES: Record<Locale, string> = { ru: '🇷🇺 Русский', en: '🇬🇧 English' };
+const LANGUAGE_NAMES: Record<Locale, string> = { ru: 'Русский', en: 'English' };
+const LANGUAGE_FLAGS: Record<Locale, string> = { ru: '🇷🇺', en: '🇬🇧' };
 
-/** A language by its own name, as the profile, the language menu and `/mydata` show it. */
-export function languageName(locale: string): string {
-  return isLocale(locale) ? LANGUAGE_NAMES[locale] : locale;
+/**
+ * A language by its own name, as the profile, the language menu and `/mydata` show it: «🇷🇺
+ * Русский» in chat; `withFlag` false gives «Русский» for PDFs, whose embedded font has no flag
+ * emoji (they print as empty boxes).
+ */
+export function languageName(locale: string, withFlag = true): string {
+  if (!isLocale(locale)) return locale;
+  return withFlag ? `${LANGUAGE_FLAGS[locale]} ${LANGUAGE_NAMES[locale]}` : LANGUAGE_NAMES[locale];
 }
 
 /** Maps Telegram's `language_code` (e.g. "ru", "en-GB", "uk") to a locale we have. */

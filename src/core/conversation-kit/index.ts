@@ -191,6 +191,8 @@ export interface ConversationKit {
     ctx: FlowContext,
     loginFirstKey: string,
   ): Promise<{ userId: number; telegramUserId: number } | undefined>;
+  /** Who the flow's person is now (a logged-in resident or a guest), saying nothing. */
+  who(conversation: FlowConversation, ctx: FlowContext): Promise<Who>;
   /**
    * The flow's last message, with the right menu (`markup` overrides it, e.g. a card's buttons).
    * A flow that has just changed who the person is (logged in, erased) passes `who`.
@@ -435,6 +437,12 @@ export function createConversationKit(deps: KitDeps): ConversationKit {
         return undefined;
       }
       return { userId: found.userId, telegramUserId };
+    },
+
+    async who(conversation, ctx) {
+      const telegramUserId = ctx.from?.id;
+      if (telegramUserId === undefined) return 'guest';
+      return conversation.external(() => deps.whoIs(telegramUserId));
     },
 
     finish,

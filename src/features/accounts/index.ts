@@ -12,7 +12,6 @@ export function accountsFeature({ config, services, kit }: FeatureDeps): Feature
         id: LINK_CONVERSATION,
         build: createLinkConversation({
           accounts: services.accounts,
-          auth: services.auth,
           kit,
           operatorPhone: config.operator.phone,
         }),

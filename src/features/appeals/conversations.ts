@@ -3,8 +3,7 @@ import { callbackData } from '../../core/callback-data';
 import type { BotContext, BotConversation, ConversationContext } from '../../core/context';
 import type { ConversationKit } from '../../core/conversation-kit/index';
 import type { AccountsService } from '../accounts/service';
-import type { AuthService } from '../auth/service';
-import { formatKwh, formatLocale } from '../../core/format';
+import { formatKwh } from '../../core/format';
 import type { ReplacedMeter } from '../readings/rules';
 import type { AttachmentInput } from './repo';
 import {
@@ -35,7 +34,6 @@ export interface AppealArgs {
 const SERIAL_MAX = 32;
 
 export interface AppealConversationDeps {
-  auth: Pick<AuthService, 'currentUser'>;
   accounts: Pick<AccountsService, 'listAccounts'>;
   appeals: Pick<AppealsService, 'create'>;
   kit: ConversationKit;
@@ -53,19 +51,16 @@ const FILE_STEP_BOUND = MAX_ATTACHMENTS + 5;
  * deadline. Every step has the kit's Cancel; the appeal exists only after «Отправить».
  */
 export function createAppealConversation(deps: AppealConversationDeps) {
-  const { auth, accounts, appeals, kit } = deps;
+  const { accounts, appeals, kit } = deps;
   return async function appealConversation(
     conversation: BotConversation,
     ctx: ConversationContext,
     args?: AppealArgs,
   ): Promise<void> {
-    const telegramUserId = ctx.from?.id;
-    if (telegramUserId === undefined) return;
-    const user = await conversation.external(() => auth.currentUser(telegramUserId));
-    if (!user) {
-      await kit.finish(conversation, ctx, ctx.t('appeals-login-first'));
-      return;
-    }
+    const resident = await kit.resident(conversation, ctx, 'appeals-login-first');
+    if (!resident) return;
+    const { telegramUserId } = resident;
+    const user = { id: resident.userId };
     let at = ctx;
 
     const replacement = args?.replacement;
@@ -116,14 +111,13 @@ export function createAppealConversation(deps: AppealConversationDeps) {
       });
       if (!serial) return;
       at = serial.ctx;
-      const locale = formatLocale((await conversation.external(() => at.i18n.getLocale())) ?? 'ru');
       text = at.t('appeals-replacement-text', {
         account: replacement.accountNumber,
         old: replacement.serial,
         zone: replacement.zone,
-        previous: formatKwh(replacement.previousMilli, locale),
+        previous: formatKwh(replacement.previousMilli),
         serial: serial.value,
-        value: formatKwh(replacement.valueMilli, locale),
+        value: formatKwh(replacement.valueMilli),
       });
     }
     if (!text) {

@@ -21,7 +21,6 @@ export function appealsFeature({ config, services, kit }: FeatureDeps): Feature 
       {
         id: APPEAL_CONVERSATION,
         build: createAppealConversation({
-          auth: services.auth,
           accounts: services.accounts,
           appeals: services.appeals,
           kit,
@@ -34,7 +33,6 @@ export function appealsFeature({ config, services, kit }: FeatureDeps): Feature 
       },
     ],
     commands: createAppealsFeature({
-      auth: services.auth,
       appeals: services.appeals,
       timeZone: config.timeZone,
     }),
@@ -59,7 +57,6 @@ export function appealsFeature({ config, services, kit }: FeatureDeps): Feature 
  */
 export function meterReplacementFlow({ config, services, kit }: FeatureDeps) {
   const appeal = createAppealConversation({
-    auth: services.auth,
     accounts: services.accounts,
     appeals: services.appeals,
     kit,

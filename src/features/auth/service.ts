@@ -139,23 +139,13 @@ export class AuthService {
   }
 
   /** The Telegram users logged in to a cabinet now: where a notice about it is sent. */
-  async telegramUsersOf(userId: number): Promise<number[]> {
-    const ids = await this.db('telegram_identities')
-      .where({ user_id: userId })
-      .orderBy('telegram_user_id')
-      .pluck('telegram_user_id');
-    return ids.map(Number);
+  telegramUsersOf(userId: number): Promise<number[]> {
+    return this.repo.telegramUsersOf(userId);
   }
 
   /** The active cabinet this Telegram user is logged in to, if any. */
-  async currentUser(telegramUserId: number): Promise<CurrentUser | undefined> {
-    const row = await this.db('telegram_identities as ti')
-      .join('users as u', 'u.id', 'ti.user_id')
-      .where('ti.telegram_user_id', telegramUserId)
-      .andWhere('u.status', 'active')
-      .first('u.id', 'u.full_name', 'u.email');
-    if (!row) return undefined;
-    return { id: Number(row.id), fullName: row.full_name ?? null, email: row.email ?? null };
+  currentUser(telegramUserId: number): Promise<CurrentUser | undefined> {
+    return this.repo.activeUserOf(telegramUserId);
   }
 
   /** Hashes a password the way every stored one is hashed. */

@@ -18,7 +18,6 @@ export function paymentsFeature({ config, logger, services, kit }: FeatureDeps):
       'payment QR: the operator requisites exceed the ГОСТ Р 56042-2014 budget; the purpose and payer fields are left out',
     );
   const payDeps = {
-    auth: services.auth,
     payments: services.payments,
     providerToken: config.paymentProviderToken,
     fiscal: config.payments.fiscal,

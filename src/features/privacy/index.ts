@@ -19,7 +19,6 @@ export function privacyFeature({ config, services, kit, renderPool }: FeatureDep
       {
         id: WITHDRAW_CONVERSATION,
         build: createWithdrawConversation({
-          auth: services.auth,
           rights: services.rights,
           kit,
           notifySessionEnded: (telegramUserIds, key) =>

@@ -14,7 +14,7 @@ import {
 export function profileFeature({ config, services, kit }: FeatureDeps): Feature {
   const notifySessionEnded = (telegramUserIds: number[], key: string) =>
     services.sessionEnded.notify(telegramUserIds, key);
-  const deps = { profile: services.profile, auth: services.auth, kit, notifySessionEnded };
+  const deps = { profile: services.profile, kit, notifySessionEnded };
   return {
     name: 'profile',
     conversations: [

@@ -29,7 +29,6 @@ export function readingsFeature(deps: FeatureDeps): Feature {
       {
         id: READING_CONVERSATION,
         build: createReadingConversation({
-          auth: services.auth,
           readings: services.readings,
           kit,
           operatorPhone: config.operator.phone,

@@ -33,7 +33,6 @@ export function receiptsFeature({
     name: 'receipts',
     commands: createReceiptsFeature({
       accounts: services.accounts,
-      auth: services.auth,
       receipts: services.receipts,
       cancelData: KIT_CANCEL,
       renderPdf: renderPool.renderPdf,

@@ -168,7 +168,8 @@ describe('personal accounts in the bot', () => {
       .where({ chat_id: first.person.id })
       .select('payload');
     expect(notices).toHaveLength(1);
-    expect(String(notices[0]?.payload)).toContain(`№ ${account.number}`);
+    // Queued as a message key; the worker renders it in the first resident's language.
+    expect((await first.person.next()).text).toContain(`№ ${account.number}`);
   });
 
   it('when another account is chosen in the list, then it becomes current and the list marks it', async () => {

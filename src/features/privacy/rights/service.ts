@@ -19,6 +19,8 @@ export interface MyData {
   linkedAccounts?: Record<string, Plain>[];
   readings: Record<string, Plain>[];
   appeals?: Record<string, Plain>[];
+  /** What was written in those appeals (the resident's words and the staff's answers). */
+  appealMessages?: Record<string, Plain>[];
   consents: Record<string, Plain>[];
   audit: Record<string, Plain>[];
 }
@@ -114,6 +116,7 @@ export class RightsService {
       })),
       readings: await this.repo.readings(userId),
       appeals: await this.repo.appeals(userId),
+      appealMessages: await this.repo.appealMessages(userId),
       consents: await this.repo.consents(userId),
       audit: await this.repo.audit(userId),
     };

@@ -72,7 +72,8 @@ function sections(data: MyData, t: T, locale: Locale, timeZone: string): PdfSect
         [t('rights-pdf-phone'), typeof p.phone === 'string' ? formatPhone(p.phone) : '—'],
         [t('rights-pdf-address'), v(p.address)],
         [t('rights-pdf-email'), v(p.email)],
-        [t('rights-pdf-language'), p.locale ? languageName(String(p.locale)) : '—'],
+        // The name alone: the PDF's font has no flag emoji (they print as empty boxes).
+        [t('rights-pdf-language'), p.locale ? languageName(String(p.locale), false) : '—'],
         [t('rights-pdf-registered'), time(p.created_at)],
         [t('rights-pdf-password'), t('rights-pdf-password-note')],
       ],
@@ -108,21 +109,62 @@ function sections(data: MyData, t: T, locale: Locale, timeZone: string): PdfSect
       v(r.account),
       v(r.meter),
       typeof r.period === 'string' ? formatPeriod(r.period, locale) : '—',
-      `${isTariffZone(r.zone) ? formatZone(r.zone) : v(r.zone)}: ${typeof r.value === 'string' ? formatKwh(milliOf(r.value), locale) : '—'}`,
+      `${isTariffZone(r.zone) ? formatZone(r.zone) : v(r.zone)}: ${typeof r.value === 'string' ? formatKwh(milliOf(r.value)) : '—'}`,
       time(r.submitted_at),
     ]),
     empty,
   });
   if (data.appeals) {
+    // In words, as the appeal's own messages say it: the topic and the status by name, times local.
     sections.push({
       title: t('rights-pdf-appeals'),
       kind: 'rows',
-      columns: [t('rights-pdf-appeal')],
+      columns: [
+        t('rights-pdf-appeal'),
+        t('rights-pdf-appeal-status'),
+        t('rights-pdf-appeal-filed'),
+        t('rights-pdf-appeal-progress'),
+      ],
       rows: data.appeals.map((r) => [
-        Object.entries(r)
-          .filter(([key]) => key !== 'user_id')
-          .map(([key, value]) => `${key}: ${v(value)}`)
+        [
+          v(r.number),
+          typeof r.topic === 'string' ? t(`appeals-topic-${r.topic}`) : '—',
+          r.account ? t('rights-pdf-appeal-account', { account: v(r.account) }) : '',
+        ]
+          .filter(Boolean)
           .join('\n'),
+        typeof r.status === 'string' ? t(`appeals-status-${r.status.replace('_', '-')}`) : '—',
+        time(r.created_at),
+        [
+          r.first_answered_at
+            ? t('rights-pdf-appeal-answered', { time: time(r.first_answered_at) })
+            : '',
+          r.closed_at ? t('rights-pdf-appeal-closed', { time: time(r.closed_at) }) : '',
+          !r.first_answered_at && !r.closed_at && r.due_at
+            ? t('rights-pdf-appeal-due', { time: time(r.due_at) })
+            : '',
+        ]
+          .filter(Boolean)
+          .join('\n'),
+      ]),
+      empty,
+    });
+  }
+  if (data.appealMessages && data.appealMessages.length > 0) {
+    sections.push({
+      title: t('rights-pdf-appeal-messages'),
+      kind: 'rows',
+      columns: [
+        t('rights-pdf-appeal'),
+        t('rights-pdf-time'),
+        t('rights-pdf-author'),
+        t('rights-pdf-text'),
+      ],
+      rows: data.appealMessages.map((r) => [
+        v(r.appeal),
+        time(r.created_at),
+        t(r.author === 'staff' ? 'rights-pdf-author-staff' : 'rights-pdf-author-resident'),
+        v(r.text),
       ]),
       empty,
     });
