@@ -245,7 +245,14 @@ export class SandboxClient {
   async shareContact(
     chatId: number,
     from: number,
-    contact: { phone_number: string; first_name: string; last_name?: string; user_id?: number },
+    contact: {
+      phone_number: string;
+      first_name: string;
+      last_name?: string;
+      user_id?: number;
+      /** Makes it a Telegram reply to that message. */
+      reply_to_message_id?: number;
+    },
   ): Promise<Message> {
     const message = await this.request<Message>('POST', `chats/${chatId}/contact`, {
       from,

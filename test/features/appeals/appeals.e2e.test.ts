@@ -251,6 +251,15 @@ describe('appeals between a resident and the staff chat', () => {
       ['resident', ['document']],
     ]);
 
+    // A staff reply to the card of a kind that is not accepted (here a contact, like a voice
+    // message): a polite word about what is, and nothing reaches the resident.
+    await h.client.shareContact(adminChatId, olga, {
+      phone_number: '+79140000001',
+      first_name: 'Ольга',
+      reply_to_message_id: card.message_id,
+    });
+    expect((await adminNext()).text).toContain('Принимаются текст, фото и документы');
+
     // «Ответить» and then Cancel: nothing is sent, the menu is back.
     await anna.press(answer, '✍️ Ответить');
     await anna.press(await anna.next(), '✖️ Отмена');
