@@ -106,6 +106,21 @@ describe('a broadcast whose text the bot asks for', () => {
     await h.client.pressButton(adminChatId, pavel, preview, 'Отмена');
   });
 
+  it('when the admin types /cancel or another command while asked for the text, then the flow ends (and the command runs); a colleague’s /cancel touches nothing', async () => {
+    const before = await drafts();
+    await say(pavel, '/broadcast');
+    // Olga has no flow here: her /cancel gets no answer and leaves Pavel's flow alone.
+    await h.client.sendText(adminChatId, olga, '/cancel');
+    expect((await say(pavel, '/cancel')).text).toBe('Действие отменено.');
+    await say(pavel, '/broadcast');
+    const stats = await say(pavel, '/stats');
+    expect(stats.text).toMatch(/📊 Сводка за/);
+    // The flow is over: a plain message now is not a broadcast text.
+    await h.client.sendText(adminChatId, pavel, 'Это не рассылка');
+    expect((await say(pavel, '/help')).text).toContain('/broadcast');
+    expect(await drafts()).toBe(before);
+  });
+
   it('when an operator sends /broadcast alone, then no text is asked: only an admin may broadcast', async () => {
     const answer = await say(olga, '/broadcast');
     expect(answer.text).toBe('Рассылку может отправить только администратор.');
