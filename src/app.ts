@@ -11,13 +11,8 @@ import { createChatLock } from './core/chat-lock';
 import type { Clock } from './core/clock';
 import { PRIVATE_COMMANDS } from './core/commands';
 import type { BotContext, ConversationContext, SessionData } from './core/context';
-import {
-  createConversationKit,
-  type FlowContext,
-  type Markup,
-  type Who,
-} from './core/conversation-kit/index';
-import { createExitPath } from './core/conversation-kit/exit';
+import { createConversationKit, type KitDeps, type Who } from './core/conversation-kit/index';
+import { createExitPath, onFlowExit } from './core/conversation-kit/exit';
 import { conversationStorageKey } from './core/conversation-kit/storage-key';
 import { type Db, dialectOf } from './core/db/index';
 import { type Feature, installStage, jobsOf } from './core/feature';
@@ -28,7 +23,7 @@ import type { OutboxMail } from './core/mail/outbox';
 import type { PacingOptions } from './core/outbox/pacer';
 import { RenderPool } from './core/render-pool/index';
 import { Residents } from './core/resident';
-import { SecretInputGate, SecretVault, secretInput } from './core/secret-input';
+import { SecretInputGate, SecretVault, secretInput, secretLeftovers } from './core/secret-input';
 import { KnexStorageAdapter } from './core/storage';
 import { accountsFeature } from './features/accounts/index';
 import { adminFeature } from './features/admin/index';
@@ -212,12 +207,13 @@ export function createApp(deps: AppDeps, options: BotOptions): App {
   // The menu a person is left with: the main menu for a resident, the welcome for a guest.
   const whoIs = async (telegramUserId: number): Promise<Who> =>
     (await residents.user(telegramUserId)) ? 'resident' : 'guest';
-  const leave = async (ctx: FlowContext, text: string, who: Who, extra?: { markup?: Markup }) => {
+  const leave: KitDeps['leave'] = async (ctx, text, who, extra) => {
     if (who === 'resident') {
       await ctx.reply(text, { reply_markup: extra?.markup ?? mainMenuKeyboard(ctx) });
       return;
     }
     await ctx.reply(text, { reply_markup: extra?.markup ?? { remove_keyboard: true } });
+    if (extra?.welcome === false) return;
     await ctx.reply(ctx.t('start-welcome', { operator: config.operator.name }), {
       reply_markup: guestKeyboard(ctx),
     });
@@ -272,16 +268,14 @@ export function createApp(deps: AppDeps, options: BotOptions): App {
         },
         createI18n<ConversationContext>(config.defaultLocale, chosenLocale),
       ],
-      // Every way a flow is left from outside (exit, halt, the idle timeout) clears the mark.
-      onExit: async (_id, ctx) => {
-        if (ctx.chat && ctx.from) await kit.clearSecretMark(ctx.chat.id, ctx.from.id);
-      },
+      onExit: onFlowExit(kit),
     }),
   );
   bot.use(secretInput(gate, vault, PRIVATE_COMMANDS));
   // One exit path in front of every flow: cancel, a command or a main-menu button leaves it.
   bot.use(createExitPath({ kit, whoIs, leave, menuButtonKeys: MAIN_MENU_BUTTON_KEYS }));
   installStage(bot, features, 'conversations');
+  bot.use(secretLeftovers(vault));
   installStage(bot, features, 'gate');
   installStage(bot, features, 'commands');
   installStage(bot, features, 'unhandled');

@@ -107,6 +107,9 @@ export function createServices({ config, db, mailer, translate, clock }: Service
     clock,
   });
   const languages = new LanguageService(db, clock);
+  /** The language a notice is rendered in: the one chosen with /language, else the default. */
+  const localeOf = async (telegramUserId: number) =>
+    (await languages.chosenLocale(telegramUserId)) ?? config.defaultLocale;
   const accounts = new AccountsService({
     db,
     audit,
@@ -147,8 +150,7 @@ export function createServices({ config, db, mailer, translate, clock }: Service
     audit,
     outbox,
     translate,
-    localeOf: async (telegramUserId) =>
-      (await languages.chosenLocale(telegramUserId)) ?? config.defaultLocale,
+    localeOf,
     staffLocale: config.defaultLocale,
     contactOf: async (userId) => {
       const p = await profile.profile(userId);
@@ -168,8 +170,7 @@ export function createServices({ config, db, mailer, translate, clock }: Service
     audit,
     translate,
     staffLocale: config.defaultLocale,
-    localeOf: async (telegramUserId) =>
-      (await languages.chosenLocale(telegramUserId)) ?? config.defaultLocale,
+    localeOf,
     isStaff: async (telegramUserId) => (await staff.member(telegramUserId)) !== undefined,
     telegramUsersOf: (userId) => auth.telegramUsersOf(userId),
     adminChatId: () => adminChat.id(),
@@ -182,8 +183,7 @@ export function createServices({ config, db, mailer, translate, clock }: Service
     outbox,
     audit,
     translate,
-    localeOf: async (telegramUserId) =>
-      (await languages.chosenLocale(telegramUserId)) ?? config.defaultLocale,
+    localeOf,
     cabinetOf: async (telegramUserId) => (await auth.currentUser(telegramUserId))?.id,
     limits: { minKopecks: config.payments.minKopecks, maxKopecks: config.payments.maxKopecks },
     operator: config.operator,

@@ -161,9 +161,15 @@ export interface KitDeps {
   residentOf: (telegramUserId: number) => Promise<{ userId: number } | undefined>;
   /**
    * Sends `text` and leaves the person with their menu: the main-menu keyboard for a resident; for
-   * a guest the text and then the welcome with the guest buttons. Works on any context.
+   * a guest the text and then the welcome with the guest buttons (`welcome: false` leaves the
+   * welcome out, when a command that answers for itself runs next). Works on any context.
    */
-  leave: (ctx: FlowContext, text: string, who: Who, extra?: { markup?: Markup }) => Promise<void>;
+  leave: (
+    ctx: FlowContext,
+    text: string,
+    who: Who,
+    extra?: { markup?: Markup; welcome?: boolean },
+  ) => Promise<void>;
 }
 
 export interface ConversationKit {

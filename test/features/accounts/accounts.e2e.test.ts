@@ -204,7 +204,8 @@ describe('personal accounts in the bot', () => {
     const { person, userId } = await loggedIn();
     await person.say('/link');
     await person.say(byNote('one-zone').number);
-    const reply = await person.say('/accounts');
+    expect((await person.say('/accounts')).text).toBe('Подключение счёта отменено.');
+    const reply = await person.next();
     expect(reply.text).toContain('нет подключённых лицевых счетов');
     expect((await person.say(byNote('one-zone').meterSerial)).text).toContain('Я не понял');
     expect(await links(userId)).toEqual([]);
