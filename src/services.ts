@@ -18,7 +18,7 @@ import {
 import { AccountsService } from './features/accounts/service';
 import { AppealsService } from './features/appeals/service';
 import { LOGIN_MAX_FAILURES, LOGIN_WINDOW_MS, PasswordPolicy } from './features/auth/rules';
-import { AuthService, createAuthLimiters, type Translate } from './features/auth/service';
+import { AuthService, createAuthLimiters } from './features/auth/service';
 import { SessionEndedNotices } from './features/auth/session-ended';
 import { BalanceService } from './features/balance/service';
 import { BroadcastService } from './features/broadcast/service';
@@ -33,6 +33,7 @@ import { ReadingsService } from './features/readings/service';
 import { ReceiptsService } from './features/receipts/service';
 import { StaffLookup } from './features/staff/lookup';
 import { AdminChat, StaffService } from './features/staff/service';
+import type { Translate } from './core/i18n';
 
 /** The use cases, framework-free; a future Mini App or web cabinet reuses them unchanged. */
 export interface Services {

@@ -5,6 +5,16 @@ import type { Context } from 'grammy';
 export const SUPPORTED_LOCALES = ['ru', 'en'] as const;
 export type Locale = (typeof SUPPORTED_LOCALES)[number];
 
+/**
+ * Renders a text of the locales by key, for code that runs outside an update (services' mails,
+ * jobs, the outbox worker) and so has no `ctx.t`: the one Translate type of the project.
+ */
+export type Translate = (
+  locale: Locale,
+  key: string,
+  vars?: Record<string, string | number>,
+) => string;
+
 export function isLocale(value: unknown): value is Locale {
   return typeof value === 'string' && (SUPPORTED_LOCALES as readonly string[]).includes(value);
 }

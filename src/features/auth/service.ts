@@ -3,7 +3,7 @@ import argon2 from 'argon2';
 import type { AuditLog } from '../../core/audit';
 import type { Db } from '../../core/db/index';
 import { isUniqueViolation, nowIso } from '../../core/db/index';
-import type { Locale } from '../../core/i18n';
+import type { Locale, Translate } from '../../core/i18n';
 import type { Mailer } from '../../core/mail/mailer';
 import { RateLimiter } from '../../core/rate-limit';
 import type { ConsentService } from '../privacy/service';
@@ -44,13 +44,6 @@ export const ARGON2_OPTIONS = {
 const DRAFT_TTL_MS = 15 * 60 * 1000;
 /** A registration left unconfirmed this long may be taken over by a new one for the same e-mail. */
 const ABANDONED_PENDING_MS = CODE_TTL_MS;
-
-/** Renders a text of the locales (mail subjects and bodies) without the services knowing Fluent. */
-export type Translate = (
-  locale: Locale,
-  key: string,
-  vars?: Record<string, string | number>,
-) => string;
 
 export type DraftResult = { ok: true; draftId: string } | Extract<PasswordVerdict, { ok: false }>;
 

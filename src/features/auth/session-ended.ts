@@ -1,6 +1,5 @@
-import type { Locale } from '../../core/i18n';
+import type { Locale, Translate } from '../../core/i18n';
 import { OUTBOX_PRIORITY, type Outbox } from '../../core/outbox/outbox';
-import type { Translate } from './service';
 
 export interface SessionEndedDeps {
   outbox: Pick<Outbox, 'enqueue'>;

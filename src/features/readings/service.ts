@@ -1,6 +1,6 @@
 import type { Db } from '../../core/db/index';
 import { nowIso } from '../../core/db/index';
-import type { Locale } from '../../core/i18n';
+import type { Locale, Translate } from '../../core/i18n';
 import type { Outbox, OutboxMessage } from '../../core/outbox/outbox';
 import type { AccountsService } from '../accounts/service';
 import { type ReadingMeterRow, type ReadingRow, ReadingsRepo } from './repo';
@@ -734,17 +734,10 @@ function recentMonthly(history: readonly ReadingRow[], zone: string, digits: num
 // Reminders: a scheduler job, through the durable outbox
 // ---------------------------------------------------------------------------------------------
 
-/** Renders a locale text; the job stays free of Fluent and grammY. */
-export type ReadingsTranslate = (
-  locale: Locale,
-  key: string,
-  vars?: Record<string, string | number>,
-) => string;
-
 export interface ReadingRemindersDeps {
   db: Db;
   outbox: Outbox;
-  translate: ReadingsTranslate;
+  translate: Translate;
   /** The language a Telegram user reads (chosen with /language, else the default). */
   localeOf: (telegramUserId: number) => Promise<Locale>;
   timeZone: string;
