@@ -388,7 +388,9 @@ export class ReadingsService {
       // Two family members pressing «Отправить» for one meter at once: the second waits for the
       // first and then replaces it, exactly as if they had pressed one after the other — never a
       // unique-index error (SQLite's BEGIN IMMEDIATE serialises already; PostgreSQL locks the row).
-      await this.repo.lockMeter(meterId, trx);
+      // The same statement re-checks ownership where it counts: an account unlinked meanwhile
+      // takes no reading.
+      if (!(await this.repo.lockOwnedMeter(userId, meterId, trx))) return 'not-linked' as const;
       const existing = await this.repo.countedIn(meterId, period, trx);
       if (existing.some((r) => r.status === 'billed')) return undefined;
       const written = await this.repo.replaceAndInsert(trx, rows);
@@ -408,6 +410,10 @@ export class ReadingsService {
       return { ...accepted, outboxId };
     });
     if (!outcome) return { ok: false, refusal: 'already-billed' };
+    if (outcome === 'not-linked') {
+      await this.deps.accounts.ensureLinked(userId, prepared.form.accountId); // audits the denial
+      return { ok: false, refusal: 'not-linked' };
+    }
     return {
       ok: true,
       submissionId: outcome.submissionId,
@@ -482,9 +488,7 @@ export class ReadingsService {
     if (prepared.implausible && !options.confirmedImplausible) {
       return { ok: false, refusal: 'needs-confirmation', prepared };
     }
-    if (!(await this.deps.accounts.ensureLinked(userId, form.accountId))) {
-      return { ok: false, refusal: 'not-linked' };
-    }
+    // Ownership is checked inside the write's transaction (with the meter's lock).
     return this.write(userId, prepared, now, options.confirmation);
   }
 
