@@ -6,6 +6,10 @@ button-reading = 📟 Send readings
 readings-login-first = To send readings, please log in first: /login (or register: /register).
 readings-no-account = To send readings, link a personal account: /link
 readings-no-meters = Account { $account } has no meters that take readings.
+readings-account-line = 🏠 Account { $account }, { $address }
+readings-choose-meter-here = Choose the meter:
+readings-fix-which = Which reading do you want to correct?
+readings-fix-zone-button = { $zone }: { $value }
 readings-choose-meter = Account { $account }. Choose the meter:
 readings-meter-button = Meter No. { $serial }
 readings-meter-button-refused = Meter No. { $serial } (not accepted)
@@ -27,19 +31,19 @@ readings-refused-not-linked = This meter does not belong to your accounts.
 readings-ask-zone =
     { $zone } — meter No. { $serial }.
     Previous reading (the new one cannot be lower): { $previous } kWh on { $date }.
-    Type the digits from the display (e.g. 12345 or 12345.6):
+    Type the digits from the display (e.g. 12345 or 12345,6):
 readings-ask-zone-first =
     { $zone } — meter No. { $serial }.
-    Type the digits from the display (e.g. 12345 or 12345.6):
+    Type the digits from the display (e.g. 12345 or 12345,6):
 readings-sent-this-period = This month you already sent { $value } kWh. A new value you type will replace it.
 readings-bad-empty = Please send the reading as digits.
-readings-bad-not-a-number = That does not look like a reading: digits only, e.g. 12345 or 12345.6.
+readings-bad-not-a-number = That does not look like a reading: digits only, e.g. 12345 or 12345,6.
 readings-bad-negative = A reading cannot be negative.
 readings-bad-too-many-digits = Too many digits: this meter's display has { $digits } digits before the decimal point.
 readings-bad-too-many-decimals = Too many digits after the decimal point: one or two are enough.
 readings-bad-below =
     The reading is below the last accepted one ({ $previous } kWh on { $date }). Check the digits and type it again.
-    Was the meter replaced? Press /replaced to file an appeal about it.
+    Was the meter replaced? Press «Meter replaced» to file an appeal about it.
 readings-text-expected = Send the reading as digits, or press Cancel.
 readings-too-many-tries = The reading could not be taken. Please try again: /reading
 readings-implausible =
@@ -49,13 +53,14 @@ button-readings-sure = ✅ Yes, that's right
 button-readings-fix = ✏️ Correct
 readings-summary-title = Please check, meter No. { $serial } (for { $period }):
 readings-summary-line = { $zone }: { $previous } → { $value } kWh, consumption { $consumption } kWh, about { $charge }
-readings-summary-line-rollover = { $zone }: { $previous } → { $value } kWh (the display passed zero), consumption { $consumption } kWh, about { $charge }. If the meter was replaced, press /replaced
+readings-summary-line-rollover = { $zone }: { $previous } → { $value } kWh (the display passed zero), consumption { $consumption } kWh, about { $charge }. If the meter was replaced, press «Meter replaced» below.
 readings-summary-line-first = { $zone }: { $value } kWh (first reading)
 readings-summary-total = Total about { $total } (at the current tariff)
 readings-summary-flagged = ⚠️ Unusually high consumption: a specialist will check the readings.
 button-readings-send = ✅ Send
 button-readings-edit = ✏️ Correct
-readings-accepted = Readings accepted, No. { $ids }. Thank you!
+button-readings-replaced = 🔁 Meter replaced
+readings-accepted = Readings accepted, No. { $number }. Thank you!
 readings-accepted-replaced = The earlier readings for this month were replaced.
 readings-choose-button = Please choose with a button below.
 readings-history-title = 📋 Readings, account { $account } (page { $page } of { $pages }):

@@ -128,7 +128,9 @@ async function importCommand(args: string[], io: CliIo): Promise<number> {
   for (const run of report.interrupted) {
     io.stdout.write(
       `Note: an earlier import of ${report.kind} (${run.fileName ?? 'a file'}, started ${run.startedAt}) ` +
-        'was interrupted and nothing of it was applied; import that file again.\n',
+        (run.partial
+          ? 'was interrupted while it was being applied, so part of it is in; import that file again (re-importing is safe).\n'
+          : 'was interrupted and nothing of it was applied; import that file again.\n'),
     );
   }
   const counts = `${report.rows} rows read`;
@@ -225,7 +227,10 @@ async function staffCommand(args: string[], io: CliIo): Promise<void> {
       case 'list': {
         const members = await staff.list();
         if (members.length === 0) io.stdout.write('No staff yet: abonent staff add ID.\n');
-        for (const m of members) io.stdout.write(`${m.telegramUserId}\t${m.role}\t${m.addedAt}\n`);
+        // The name is the one they go by in Telegram, seen when they last acted in the admin chat.
+        for (const m of members) {
+          io.stdout.write(`${m.telegramUserId}\t${m.role}\t${m.addedAt}\t${m.name ?? ''}\n`);
+        }
         return;
       }
       default:

@@ -119,6 +119,32 @@ describe('outbox and its worker (on a real database, against the Bot API emulato
   const allSettled = (rows: OutboxRow[]) =>
     rows.every((row) => row.status === 'sent' || row.status === 'failed');
 
+  it('when a confirmation is held, then the worker leaves it for the hold, the handler claims it once, and a released one is delivered by the worker', async () => {
+    const chat = await user();
+    const id = await outbox.hold({
+      chatId: chat,
+      kind: 'reading-accepted',
+      payload: { text: 'Показания приняты, № 1' },
+    });
+    if (id === null) throw new Error('not held');
+    const w = worker();
+    // Within the hold the worker claims nothing of it.
+    expect(await w.claim(10)).toEqual([]);
+    expect(await outbox.claimHeld(id, 'reply:a')).toBe(true);
+    expect(await outbox.claimHeld(id, 'reply:b')).toBe(false);
+    // The direct send failed: back to the worker, due now, and it delivers it.
+    await outbox.releaseHeld(id, 'reply:a', 'network down');
+    w.start();
+    await waitUntil(
+      async () => (await rowsOf([id]))[0]?.status,
+      (status) => status === 'sent',
+    );
+    expect(await botTexts(chat)).toEqual(['Показания приняты, № 1']);
+    // Marked sent by a handler that does not hold the claim: nothing changes.
+    await outbox.heldSent(id, 'reply:a', 999);
+    expect((await rowsOf([id]))[0]?.telegram_message_id).not.toBe(999);
+  });
+
   it('when a message is enqueued, the worker delivers it and records Telegram’s message id', async () => {
     const chat = await user();
     const result = await outbox.enqueue({
@@ -167,6 +193,34 @@ describe('outbox and its worker (on a real database, against the Bot API emulato
     expect(await botTexts(chat)).toEqual(['Передайте показания', 'Новое', 'Без ключа']);
     // Even once sent, the key keeps the reminder from going out again.
     expect((await outbox.enqueue(text(chat, 'x', { dedupeKey: key }))).enqueued).toBe(false);
+  });
+
+  it('when a message key is queued, the worker renders it for the recipient at send time; without a renderer it fails for good', async () => {
+    const chat = await user();
+    const other = await user('Без переводчика');
+    const keyed = (chatId: number): OutboxMessage => ({
+      chatId,
+      kind: 'account-linked',
+      payload: { textKey: 'accounts-notice-linked', vars: { number: '4100123456' } },
+    });
+    const rendered = await outbox.enqueue(keyed(chat));
+    const renders: string[] = [];
+    worker({
+      renderText: async (chatId, key, vars) => {
+        renders.push(`${chatId}:${key}`);
+        return `Счёт № ${vars?.number} подключён (${key})`;
+      },
+    }).start();
+    await waitUntil(() => rowsOf([rendered.id]), allSettled);
+    expect(await botTexts(chat)).toEqual(['Счёт № 4100123456 подключён (accounts-notice-linked)']);
+    expect(renders).toEqual([`${chat}:accounts-notice-linked`]);
+    await Promise.all(workers.splice(0).map((w) => w.stop()));
+
+    const unrendered = await outbox.enqueue(keyed(other));
+    worker().start();
+    const [row] = await waitUntil(() => rowsOf([unrendered.id]), allSettled);
+    expect(row?.status).toBe('failed');
+    expect(await botTexts(other)).toEqual([]);
   });
 
   it('when enqueued inside a transaction, the message exists only if the transaction commits', async () => {

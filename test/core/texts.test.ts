@@ -11,6 +11,7 @@ import type { CodeCheck } from '../../src/features/auth/service';
 import type { EmailChangeResult, EmailChangeStarted } from '../../src/features/profile/service';
 import type { ParseReadingFailure } from '../../src/features/readings/rules';
 import type { HistoryItem } from '../../src/features/readings/service';
+import { ACCOUNT_STATUSES } from '../../src/features/staff/lookup';
 
 const SRC = join(import.meta.dirname, '../../src');
 
@@ -145,8 +146,18 @@ describe('every text people can be shown', () => {
         ...codeChecks.map((kind) => `auth-code-${kind}`),
         ...emailStarts.map((kind) => `profile-email-${kind}`),
         ...emailResults.map((kind) => `profile-code-${kind}`),
+        ...ACCOUNT_STATUSES.map((status) => `admin-find-status-${status}`),
       ]),
     ).toEqual([]);
+  });
+
+  it('when a flow can be left by typing a command, then it has its own words for that in both languages', () => {
+    // Every conversation id (`*_CONVERSATION = '<id>'`); the exit path says `flow-left-<id>`.
+    const ids = sources(join(SRC, 'features')).flatMap((file) =>
+      [...readFileSync(file, 'utf8').matchAll(/_CONVERSATION = '([a-z-]+)'/g)].map((m) => m[1]),
+    );
+    expect(ids.length).toBeGreaterThanOrEqual(12);
+    expect(missingIn(ids.map((id) => `flow-left-${id}`))).toEqual([]);
   });
 
   it('when a key has no text, then the check notices it (the check can fail)', () => {

@@ -27,6 +27,7 @@
  * Rules of conversations v2 are kept: side effects only in `conversation.external`, plain JSON
  * results, no unbounded loops; bump `CONVERSATION_STATE_VERSION` when flow code changes shape.
  */
+import { randomBytes } from 'node:crypto';
 import type { Conversation } from '@grammyjs/conversations';
 import type { I18nFlavor } from '@grammyjs/i18n';
 import { type Context, InlineKeyboard } from 'grammy';
@@ -38,6 +39,7 @@ import type {
 } from 'grammy/types';
 import { callbackData } from '../callback-data';
 import type { LogFlavor } from '../context';
+import type { Outbox, TextPayload } from '../outbox/outbox';
 import type { SecretInputGate, SecretVault } from '../secret-input';
 import { secretFrom } from '../secret-input';
 
@@ -70,7 +72,20 @@ export type Verdict<T> =
 export type Input =
   | { kind: 'text'; text: string }
   | { kind: 'contact'; phoneNumber: string; userId?: number }
-  | { kind: 'button'; data: string };
+  | { kind: 'button'; data: string }
+  /**
+   * A photo (its largest size) or a document, by Telegram `file_id`, with its caption. Only
+   * questions whose `parse` takes files see this; the default parser asks for text.
+   */
+  | {
+      kind: 'file';
+      file: { kind: 'photo' | 'document'; fileId: string; fileName?: string | null };
+      caption?: string;
+    };
+
+/** A held confirmation's own send gives up after this (the claim's lease is 60 s). */
+const HELD_SEND_TIMEOUT_MS = 20_000;
+type ReplySignal = Parameters<FlowContext['reply']>[2];
 
 /** The single source of the number of unusable answers a question takes before giving up. */
 export const DEFAULT_TRIES = 5;
@@ -101,8 +116,19 @@ export interface AskOptions<T, R = T> {
   check?: (value: T) => Promise<Verdict<R>>;
   /** Unusable answers before giving up; default {@link DEFAULT_TRIES}. */
   tries?: number;
+  /**
+   * Photos and documents answer this question too (passed to `parse` as a `file` input); without
+   * it they are «another kind» like a sticker.
+   */
+  files?: boolean;
   /** What to say for a message of another kind (a sticker, a photo); default `kit-text-expected`. */
   otherwise?: Said;
+  /**
+   * The buttons under the explanation of a refused answer, chosen by what is said (e.g. «Счётчик
+   * заменили?» under «below the last reading»); undefined keeps the question's. Its buttons must
+   * be in `buttons` (or `actions`) to be answered.
+   */
+  refusalMarkup?: (say: Said) => Markup | undefined;
   /** Repeat the question under the explanation of a refused answer (default: the explanation alone, with the same buttons). */
   repeatPrompt?: boolean;
 }
@@ -141,9 +167,19 @@ export interface KitDeps {
   residentOf: (telegramUserId: number) => Promise<{ userId: number } | undefined>;
   /**
    * Sends `text` and leaves the person with their menu: the main-menu keyboard for a resident; for
-   * a guest the text and then the welcome with the guest buttons. Works on any context.
+   * a guest the text and then the welcome with the guest buttons (`welcome: false` leaves the
+   * welcome out, when a command that answers for itself runs next). Works on any context.
    */
-  leave: (ctx: FlowContext, text: string, who: Who, extra?: { markup?: Markup }) => Promise<void>;
+  leave: (
+    ctx: FlowContext,
+    text: string,
+    who: Who,
+    extra?: { markup?: Markup; welcome?: boolean },
+  ) => Promise<void>;
+  /** The resident's main-menu keyboard (what `leave` shows a resident), for held confirmations. */
+  residentMenu: (ctx: FlowContext) => Markup;
+  /** Held confirmations: the kit sends them itself and marks them sent (see `confirm`). */
+  outbox: Pick<Outbox, 'claimHeld' | 'heldSent' | 'releaseHeld'>;
 }
 
 export interface ConversationKit {
@@ -171,6 +207,8 @@ export interface ConversationKit {
     ctx: FlowContext,
     loginFirstKey: string,
   ): Promise<{ userId: number; telegramUserId: number } | undefined>;
+  /** Who the flow's person is now (a logged-in resident or a guest), saying nothing. */
+  who(conversation: FlowConversation, ctx: FlowContext): Promise<Who>;
   /**
    * The flow's last message, with the right menu (`markup` overrides it, e.g. a card's buttons).
    * A flow that has just changed who the person is (logged in, erased) passes `who`.
@@ -180,6 +218,24 @@ export interface ConversationKit {
     ctx: FlowContext,
     text: string,
     extra?: { markup?: Markup; who?: Who },
+  ): Promise<void>;
+  /**
+   * The payload of a confirmation the resident is left with (the text and the main menu), for a
+   * service to write to the outbox with its data (`ConfirmationRequest.render`).
+   */
+  confirmation(ctx: FlowContext, text: string): TextPayload;
+  /**
+   * The flow's last message when it confirms a commit: the service wrote it to the outbox in the
+   * same transaction (`Outbox.hold`, row `outboxId`). The kit claims the row and sends `text`
+   * with the main menu at once; a failed send goes back to the worker, which delivers it; a row
+   * the worker has already taken is left to it. So it arrives once, even if the process dies
+   * right after the commit. `outboxId` null (nothing held): sent like `finish`.
+   */
+  confirm(
+    conversation: FlowConversation,
+    ctx: FlowContext,
+    outboxId: number | null,
+    text: string,
   ): Promise<void>;
   /** A Cancel-only inline keyboard (the default markup of every question). */
   cancelKeyboard(ctx: Pick<FlowContext, 't'>): InlineKeyboard;
@@ -211,12 +267,31 @@ function inputOf(ctx: FlowContext): Input | undefined {
   // A forwarded text is not the person's answer (someone else's words).
   if (message?.text !== undefined && !message.forward_origin)
     return { kind: 'text', text: message.text };
+  const photo = message?.photo?.at(-1);
+  if (photo && !message?.forward_origin) {
+    return {
+      kind: 'file',
+      file: { kind: 'photo', fileId: photo.file_id },
+      ...(message?.caption ? { caption: message.caption } : {}),
+    };
+  }
+  if (message?.document && !message.forward_origin) {
+    return {
+      kind: 'file',
+      file: {
+        kind: 'document',
+        fileId: message.document.file_id,
+        fileName: message.document.file_name ?? null,
+      },
+      ...(message.caption ? { caption: message.caption } : {}),
+    };
+  }
   if (ctx.editedMessage?.text !== undefined) return { kind: 'text', text: ctx.editedMessage.text };
   return undefined;
 }
 
 function ids(ctx: FlowContext): { chatId: number; userId: number } {
-  if (!ctx.chat || !ctx.from) throw new Error('flows run in private chats with a sender');
+  if (!ctx.chat || !ctx.from) throw new Error('flows run in chats with a sender');
   return { chatId: ctx.chat.id, userId: ctx.from.id };
 }
 
@@ -238,9 +313,50 @@ export function createConversationKit(deps: KitDeps): ConversationKit {
     text: string,
     extra?: { markup?: Markup; who?: Who },
   ) {
+    // A staff flow in the admin group ends with its text alone: no resident menu in a group.
+    if (ctx.chat && ctx.chat.type !== 'private') {
+      await ctx.reply(text, extra?.markup ? { reply_markup: extra.markup } : {});
+      return;
+    }
     const { userId } = ids(ctx);
     const who = extra?.who ?? (await conversation.external(() => deps.whoIs(userId)));
     await deps.leave(ctx, text, who, extra);
+  }
+
+  /** Who claims held rows in `outbox.locked_by`: this process (a dead one's claim lapses). */
+  const claimant = `reply:${process.pid}:${randomBytes(3).toString('hex')}`;
+
+  const confirmation = (ctx: FlowContext, text: string): TextPayload => ({
+    text,
+    reply_markup: deps.residentMenu(ctx),
+  });
+
+  async function confirm(
+    conversation: FlowConversation,
+    ctx: FlowContext,
+    outboxId: number | null,
+    text: string,
+  ) {
+    if (outboxId === null) {
+      await finish(conversation, ctx, text, { who: 'resident' });
+      return;
+    }
+    const claimed = await conversation.external(() => deps.outbox.claimHeld(outboxId, claimant));
+    // Taken by the worker already (a slow reply): it sends this very text and menu.
+    if (!claimed) return;
+    const { text: body, ...other } = confirmation(ctx, text);
+    // Bounded well inside the claim's lease: auto-retry would retry a network error for ever,
+    // and a late success after the worker took the row over would say it twice.
+    const signal = AbortSignal.timeout(HELD_SEND_TIMEOUT_MS) as unknown as ReplySignal;
+    const sent = await ctx.reply(body, other, signal).then(
+      (message) => ({ ok: true as const, messageId: message.message_id }),
+      (error: unknown) => ({ ok: false as const, error: String(error) }),
+    );
+    await conversation.external(() =>
+      sent.ok
+        ? deps.outbox.heldSent(outboxId, claimant, sent.messageId)
+        : deps.outbox.releaseHeld(outboxId, claimant, sent.error),
+    );
   }
 
   /**
@@ -266,14 +382,15 @@ export function createConversationKit(deps: KitDeps): ConversationKit {
         await conversation.external(() => deps.gate.expect(chatId, userId));
       }
       const next = await conversation.wait();
-      const input = inputOf(next);
+      const given = inputOf(next);
+      const input = given?.kind === 'file' && !options.files ? undefined : given;
       const again = async (say: Said) => {
         used++;
         if (used >= tries) return;
         await closeQuestion(next, asked.message_id, markup);
         const explanation = next.t(say.key, say.vars);
         const text = options.repeatPrompt ? `${explanation}\n\n${options.prompt}` : explanation;
-        asked = await next.reply(text, { reply_markup: markup });
+        asked = await next.reply(text, { reply_markup: options.refusalMarkup?.(say) ?? markup });
       };
 
       if (input?.kind === 'button') {
@@ -392,7 +509,15 @@ export function createConversationKit(deps: KitDeps): ConversationKit {
       return { userId: found.userId, telegramUserId };
     },
 
+    async who(conversation, ctx) {
+      const telegramUserId = ctx.from?.id;
+      if (telegramUserId === undefined) return 'guest';
+      return conversation.external(() => deps.whoIs(telegramUserId));
+    },
+
     finish,
+    confirmation,
+    confirm,
     cancelKeyboard,
     withCancel: (ctx, keyboard) => keyboard.row().text(ctx.t('button-cancel'), KIT_CANCEL),
     clearSecretMark: (chatId, userId) => deps.gate.clear(chatId, userId),

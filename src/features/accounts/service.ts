@@ -2,7 +2,6 @@ import type { AuditAction, AuditLog } from '../../core/audit';
 import type { Db } from '../../core/db/index';
 import { nowIso } from '../../core/db/index';
 import { localDate } from '../../core/format';
-import type { Locale } from '../../core/i18n';
 import type { Outbox, OutboxMessage } from '../../core/outbox/outbox';
 import type { RateLimiter } from '../../core/rate-limit';
 import { type AccountRow, AccountsRepo } from './repo';
@@ -18,13 +17,6 @@ import {
 } from './rules';
 import type { Clock } from '../../core/clock';
 
-/** Renders a locale text; the service stays free of Fluent and grammY. */
-export type AccountsTranslate = (
-  locale: Locale,
-  key: string,
-  vars?: Record<string, string | number>,
-) => string;
-
 export interface AccountsServiceDeps {
   db: Db;
   audit: AuditLog;
@@ -32,11 +24,11 @@ export interface AccountsServiceDeps {
   userLimiter: RateLimiter;
   /** Failed attempts per account number, whoever tries (10 an hour). */
   accountLimiter: RateLimiter;
-  /** Notices to the other residents of an account go through the durable outbox. */
+  /**
+   * Notices to the other residents of an account go through the durable outbox, as message keys
+   * with their variables (rendered in each recipient's language when sent).
+   */
   outbox: Outbox;
-  translate: AccountsTranslate;
-  /** The language a Telegram user reads, for notices rendered at enqueue time. */
-  localeOf: (telegramUserId: number) => Promise<Locale>;
   proofPolicy: LinkProofPolicy;
   timeZone: string;
   operatorPhone: string;
@@ -52,8 +44,15 @@ export interface LinkedAccount {
   isCurrent: boolean;
 }
 
+/** What the other holders of a just-linked account are told: a message key and its variables. */
+export interface LinkNotice {
+  key: string;
+  vars: Record<string, string | number>;
+}
+
 export type LinkResult =
-  | { kind: 'linked'; account: LinkedAccount; othersNotified: number }
+  /** `notice`: what each of the `othersNotified` co-holders is told (queued with the link). */
+  | { kind: 'linked'; account: LinkedAccount; othersNotified: number; notice: LinkNotice }
   | { kind: 'already-linked'; account: LinkedAccount }
   /** The number is not a number at all: said at once, no attempt counted, nothing revealed. */
   | { kind: 'bad-number' }
@@ -62,7 +61,9 @@ export type LinkResult =
    * accounts exist. `retryAfterMs` is set when this failure used up the last attempt.
    */
   | { kind: 'invalid'; retryAfterMs?: number }
-  | { kind: 'limited'; retryAfterMs: number };
+  | { kind: 'limited'; retryAfterMs: number }
+  /** Other attempts (a double tap) are still being checked and did not settle in time. */
+  | { kind: 'busy' };
 
 /** One meter on the account card. */
 export interface MeterCard {
@@ -92,6 +93,8 @@ export interface AccountCard {
 }
 
 const NOTICE_KIND = 'account-linked';
+/** How long a link attempt waits for concurrent ones (a double tap) to be checked (monotonic). */
+const LINK_BUSY_WAIT_MS = 5_000;
 
 /**
  * Personal accounts of a cabinet: linking with proof of ownership, the list, the current
@@ -135,16 +138,44 @@ export class AccountsService {
         details: { proofPolicy: this.deps.proofPolicy, ...details },
       });
 
-    // Slots are taken before the proof is checked, so a burst gets at most the limit.
-    const blocked = await this.takeSlots(userScopes, numberScopes);
-    if (blocked) {
-      await audit('account.link.limited', null);
-      return { kind: 'limited', retryAfterMs: blocked };
+    // Slots are taken before the proof is checked, so a burst gets at most the limit; they are
+    // in flight until the verdict, and a proven link gives them back.
+    const slot = await this.takeSlots(userScopes, numberScopes);
+    if (slot.blocked) {
+      await audit('account.link.limited', null, slot.busy ? { busy: 'yes' } : undefined);
+      return slot.busy ? { kind: 'busy' } : { kind: 'limited', retryAfterMs: slot.retryAfterMs };
     }
+    try {
+      return await this.linkChecked(userId, telegramUserId, number, input.proof, audit, {
+        userScopes,
+        numberScopes,
+      });
+    } catch (error) {
+      // A storage error is not the person's failure.
+      await this.settleSlots(userScopes, numberScopes, 'succeeded').catch(() => {});
+      throw error;
+    }
+  }
+
+  private async linkChecked(
+    userId: number,
+    telegramUserId: number,
+    number: string,
+    proof: string,
+    audit: (
+      action: AuditAction,
+      subject: string | null,
+      details?: Record<string, string>,
+    ) => Promise<void>,
+    scopes: { userScopes: string[]; numberScopes: string[] },
+  ): Promise<LinkResult> {
+    const { userScopes, numberScopes } = scopes;
+    const input = { proof };
 
     const account = await this.repo.accountByNumber(number);
     const proven = account ? await this.proofHolds(account.id, input.proof) : false;
     if (!account || !proven) {
+      await this.settleSlots(userScopes, numberScopes, 'failed');
       await audit('account.link.failed', account ? String(account.id) : null, {
         reason: account ? 'wrong-proof' : 'unknown-number',
       });
@@ -153,23 +184,17 @@ export class AccountsService {
     }
 
     // A proven link is not a failure: its slots are given back.
-    await this.deps.userLimiter.release(userScopes);
-    await this.deps.accountLimiter.release(numberScopes);
+    await this.settleSlots(userScopes, numberScopes, 'succeeded');
     const recipients = await this.repo.otherHoldersTelegramIds(account.id, userId);
-    const notices: OutboxMessage[] = [];
-    for (const chatId of recipients) {
-      const locale = await this.deps.localeOf(chatId);
-      notices.push({
-        chatId,
-        kind: NOTICE_KIND,
-        payload: {
-          text: this.deps.translate(locale, 'accounts-notice-linked', {
-            number: account.number,
-            phone: this.deps.operatorPhone,
-          }),
-        },
-      });
-    }
+    const notice: LinkNotice = {
+      key: 'accounts-notice-linked',
+      vars: { number: account.number, phone: this.deps.operatorPhone },
+    };
+    const notices: OutboxMessage[] = recipients.map((chatId) => ({
+      chatId,
+      kind: NOTICE_KIND,
+      payload: { textKey: notice.key, vars: notice.vars },
+    }));
 
     const at = nowIso(this.clock);
     const linkId = await this.deps.db.transaction(async (trx) => {
@@ -196,7 +221,7 @@ export class AccountsService {
     });
     const linked = this.toLinked(account, true);
     if (linkId === undefined) return { kind: 'already-linked', account: linked };
-    return { kind: 'linked', account: linked, othersNotified: notices.length };
+    return { kind: 'linked', account: linked, othersNotified: notices.length, notice };
   }
 
   /** The cabinet's accounts, the Telegram user's current one marked. */
@@ -384,13 +409,38 @@ export class AccountsService {
   }
 
   /** Takes a slot per cabinet/Telegram user and per number, both or neither; the wait, or 0. */
-  private async takeSlots(userScopes: string[], numberScopes: string[]): Promise<number> {
-    const user = await this.deps.userLimiter.take(userScopes);
-    if (user.blocked) return user.retryAfterMs;
-    const account = await this.deps.accountLimiter.take(numberScopes);
-    if (!account.blocked) return 0;
-    await this.deps.userLimiter.release(userScopes);
-    return account.retryAfterMs;
+  /**
+   * A slot in every scope, all or none. When a window is full only of attempts still being
+   * checked (a double tap with the right proof), waits up to {@link LINK_BUSY_WAIT_MS} for their
+   * verdicts — a proven link frees its slots — and then says busy, not «too many attempts».
+   */
+  private async takeSlots(
+    userScopes: string[],
+    numberScopes: string[],
+  ): Promise<{ blocked: false } | { blocked: true; retryAfterMs: number; busy: boolean }> {
+    const deadline = performance.now() + LINK_BUSY_WAIT_MS;
+    for (;;) {
+      const user = await this.deps.userLimiter.attempt(userScopes);
+      let refused = user;
+      if (!user.blocked) {
+        const account = await this.deps.accountLimiter.attempt(numberScopes);
+        if (!account.blocked) return { blocked: false };
+        await this.deps.userLimiter.settle(userScopes, 'succeeded');
+        refused = account;
+      }
+      if (!refused.blocked) return { blocked: false };
+      if (!refused.busy || performance.now() >= deadline) return refused;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  private async settleSlots(
+    userScopes: string[],
+    numberScopes: string[],
+    outcome: 'failed' | 'succeeded',
+  ): Promise<void> {
+    await this.deps.userLimiter.settle(userScopes, outcome);
+    await this.deps.accountLimiter.settle(numberScopes, outcome);
   }
 
   /** The longest wait any scope imposes, or 0. */

@@ -1,9 +1,8 @@
 import type { AuditLog } from '../../core/audit';
 import type { Db } from '../../core/db/index';
-import type { Locale } from '../../core/i18n';
-import type { Outbox, OutboxMessage } from '../../core/outbox/outbox';
+import type { Locale, Translate } from '../../core/i18n';
+import type { ConfirmationRequest, Outbox, OutboxMessage } from '../../core/outbox/outbox';
 import type { AccountsService } from '../accounts/service';
-import type { Translate } from '../auth/service';
 import { localPartsOf } from '../readings/rules';
 import type { AdminChat, StaffService } from '../staff/service';
 import type { CalendarTransfers } from './calendar';
@@ -22,6 +21,7 @@ import {
 } from './rules';
 import {
   adminCardPayload,
+  attachmentCopy,
   dueDate,
   residentAnswerCopy,
   residentNotice,
@@ -61,6 +61,8 @@ export interface AppealThread extends AppealView {
 /** The card staff see in the admin chat. */
 export interface AppealCard extends AppealThread {
   resident: { fullName: string | null; email: string | null; phone: string | null };
+  /** The name of the staff member who took it (from the staff registry), null if unknown. */
+  takenByName: string | null;
 }
 
 export interface AppealPage {
@@ -70,7 +72,8 @@ export interface AppealPage {
 }
 
 export type CreateResult =
-  | { kind: 'created'; appeal: AppealView }
+  /** `outboxId`: the held «принято» written with the appeal (null when none was asked for). */
+  | { kind: 'created'; appeal: AppealView; outboxId: number | null }
   /** The account is not linked to the cabinet (a forged id): refused and audited. */
   | { kind: 'account-denied' }
   | { kind: 'empty-text' }
@@ -84,6 +87,8 @@ export type ActResult =
   /** Not allowed in the appeal's status (closed, or already taken). */
   | { kind: 'not-allowed'; appeal: AppealView }
   | { kind: 'empty-text' }
+  /** Longer than {@link MAX_APPEAL_TEXT} characters: refused whole, never cut. */
+  | { kind: 'too-long'; max: number }
   | { kind: 'not-staff' };
 
 export interface AppealsServiceDeps {
@@ -133,16 +138,21 @@ export class AppealsService {
   /**
    * Files a new appeal: numbered `А-YYYY-NNNNNN` (year of receipt, local time), due by the
    * working-day deadline of its topic. Committed, with the card for the admin chat in the outbox,
-   * before it returns: the caller may then say «принято» and quote the number.
+   * before it returns: the caller may then say «принято» and quote the number. `confirmation`,
+   * rendered by the caller from the new appeal, is written to the outbox in the same transaction
+   * (`Outbox.hold`): a crash after the commit still delivers the number.
    */
-  async create(input: {
-    userId: number;
-    telegramUserId: number;
-    topic: AppealTopic;
-    accountId: number | null;
-    text: string;
-    attachments: readonly AttachmentInput[];
-  }): Promise<CreateResult> {
+  async create(
+    input: {
+      userId: number;
+      telegramUserId: number;
+      topic: AppealTopic;
+      accountId: number | null;
+      text: string;
+      attachments: readonly AttachmentInput[];
+    },
+    confirmation?: ConfirmationRequest<AppealView>,
+  ): Promise<CreateResult> {
     const text = input.text.trim();
     if (text === '') return { kind: 'empty-text' };
     if (text.length > MAX_APPEAL_TEXT) return { kind: 'too-long', max: MAX_APPEAL_TEXT };
@@ -168,7 +178,7 @@ export class AppealsService {
     const adminChatId = await this.deps.adminChat.id();
     const contact = await this.deps.contactOf(input.userId);
 
-    const id = await this.deps.db.transaction(async (trx) => {
+    const created = await this.deps.db.transaction(async (trx) => {
       const seq = await this.repo.nextSeq(trx, year);
       const appealId = await this.repo.insertAppeal(trx, {
         number: appealNumber(year, seq),
@@ -200,11 +210,23 @@ export class AppealsService {
           { trx },
         );
       }
-      return appealId;
+      const row = await this.repo.byId(appealId, trx);
+      if (!row) throw new Error('appeal vanished in its own transaction');
+      const appeal = this.view(row);
+      const outboxId = confirmation
+        ? await this.deps.outbox.hold(
+            {
+              chatId: confirmation.chatId,
+              kind: 'appeal-created',
+              dedupeKey: `appeal-created:${appealId}`,
+              payload: confirmation.render(appeal),
+            },
+            { trx },
+          )
+        : null;
+      return { appeal, outboxId };
     });
-    const appeal = await this.repo.byId(id);
-    if (!appeal) throw new Error('appeal vanished after commit');
-    return { kind: 'created', appeal: this.view(appeal) };
+    return { kind: 'created', ...created };
   }
 
   /** A page (0-based) of the cabinet's appeals, newest first. */
@@ -243,10 +265,11 @@ export class AppealsService {
   }): Promise<ActResult> {
     const text = input.text.trim();
     if (text === '') return { kind: 'empty-text' };
+    if (text.length > MAX_APPEAL_TEXT) return { kind: 'too-long', max: MAX_APPEAL_TEXT };
     const row = await this.ownRow(input.userId, input.appealId, input.telegramUserId);
     if (!row) return { kind: 'not-found' };
     return this.act(row, 'resident-answer', {
-      message: { author: 'resident', text: text.slice(0, MAX_APPEAL_TEXT) },
+      message: { author: 'resident', text },
       attachments: input.attachments ?? [],
     });
   }
@@ -267,12 +290,22 @@ export class AppealsService {
     return this.staffAct(staffTelegramId, appealId, 'staff-take', {});
   }
 
-  /** A staff answer: sent to the resident, the appeal becomes «есть ответ». */
-  async answer(staffTelegramId: number, appealId: number, text: string): Promise<ActResult> {
+  /**
+   * A staff answer: sent to the resident with its photos or documents (by `file_id`, through the
+   * outbox), the appeal becomes «есть ответ».
+   */
+  async answer(
+    staffTelegramId: number,
+    appealId: number,
+    text: string,
+    attachments: readonly AttachmentInput[] = [],
+  ): Promise<ActResult> {
     const trimmed = text.trim();
     if (trimmed === '') return { kind: 'empty-text' };
+    if (trimmed.length > MAX_APPEAL_TEXT) return { kind: 'too-long', max: MAX_APPEAL_TEXT };
     return this.staffAct(staffTelegramId, appealId, 'staff-answer', {
-      message: { author: 'staff', text: trimmed.slice(0, MAX_APPEAL_TEXT) },
+      message: { author: 'staff', text: trimmed },
+      attachments: attachments.slice(0, MAX_ATTACHMENTS),
     });
   }
 
@@ -427,7 +460,10 @@ export class AppealsService {
     staffTelegramId: number,
     appealId: number,
     event: AppealEvent,
-    change: { message?: { author: 'staff'; text: string } },
+    change: {
+      message?: { author: 'staff'; text: string };
+      attachments?: readonly AttachmentInput[];
+    },
   ): Promise<ActResult> {
     if (!(await this.deps.staff.member(staffTelegramId))) {
       await this.deps.audit.record({
@@ -496,6 +532,14 @@ export class AppealsService {
             answer: change.message?.text,
           }),
         });
+        // The staff's photos and documents follow the answer, as files the resident can open.
+        for (const [i, file] of (change.attachments ?? []).entries()) {
+          notices.push({
+            chatId: row.telegramUserId,
+            kind: 'appeal-answer-file',
+            payload: attachmentCopy(file, `${row.number} · ${i + 1}/${change.attachments?.length}`),
+          });
+        }
       }
       if (residentSide && adminChatId !== undefined) {
         notices.push({
@@ -509,6 +553,18 @@ export class AppealsService {
             cardMessageId,
           }),
         });
+        // The resident's photos and documents go under the card too: staff open them right there.
+        for (const [i, file] of (change.attachments ?? []).entries()) {
+          notices.push({
+            chatId: adminChatId,
+            kind: 'appeal-resident-file',
+            payload: attachmentCopy(
+              file,
+              `${row.number} · ${i + 1}/${change.attachments?.length}`,
+              cardMessageId,
+            ),
+          });
+        }
       }
       if (notices.length > 0) await this.deps.outbox.enqueue(notices, { trx });
       await this.deps.audit.record(
@@ -543,7 +599,9 @@ export class AppealsService {
       (row.userId === null
         ? { fullName: null, email: null, phone: null }
         : await this.deps.contactOf(row.userId));
-    return { ...this.view(row), messages, resident };
+    const takenByName =
+      row.takenBy === null ? null : ((await this.deps.staff.member(row.takenBy))?.name ?? null);
+    return { ...this.view(row), messages, resident, takenByName };
   }
 
   private texts(locale: Locale): Texts {

@@ -137,9 +137,7 @@ async function alreadyLoggedIn(
   ctx: Ctx,
   deps: AuthConversationDeps,
 ): Promise<boolean> {
-  const userId = userIdOf(ctx);
-  const user = await conversation.external(() => deps.auth.currentUser(userId));
-  if (!user) return false;
+  if ((await deps.kit.who(conversation, ctx)) === 'guest') return false;
   await ctx.reply(ctx.t('auth-already-logged-in'), { reply_markup: mainMenuKeyboard(ctx) });
   return true;
 }
@@ -303,6 +301,11 @@ export function createLoginConversation(deps: AuthConversationDeps) {
           at,
           at.t('auth-limited', { minutes: minutesToWait(outcome.retryAfterMs) }),
         );
+        return;
+      }
+      // Another attempt (a double tap, a second phone) is still being checked: no failure counted.
+      if (outcome.kind === 'busy') {
+        await kit.finish(conversation, at, at.t('auth-login-busy'));
         return;
       }
       prompt = at.t('auth-login-invalid');

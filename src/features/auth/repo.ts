@@ -96,6 +96,28 @@ export class AuthRepo {
       .update({ ...fields, updated_at: nowIso(this.clock) });
   }
 
+  /** The active cabinet a Telegram user is logged in to, if any (one indexed join). */
+  async activeUserOf(
+    telegramUserId: number,
+  ): Promise<{ id: number; fullName: string | null; email: string | null } | undefined> {
+    const row = await this.db('telegram_identities as ti')
+      .join('users as u', 'u.id', 'ti.user_id')
+      .where('ti.telegram_user_id', telegramUserId)
+      .andWhere('u.status', 'active')
+      .first('u.id', 'u.full_name', 'u.email');
+    if (!row) return undefined;
+    return { id: Number(row.id), fullName: row.full_name ?? null, email: row.email ?? null };
+  }
+
+  /** The Telegram users logged in to a cabinet now, in id order. */
+  async telegramUsersOf(userId: number): Promise<number[]> {
+    const ids = await this.db('telegram_identities')
+      .where({ user_id: userId })
+      .orderBy('telegram_user_id')
+      .pluck('telegram_user_id');
+    return ids.map(Number);
+  }
+
   /** Links a Telegram user to a cabinet (moving it from any other cabinet). */
   async linkIdentity(telegramUserId: number, userId: number, db: Db = this.db): Promise<void> {
     const now = nowIso(this.clock);

@@ -1,7 +1,5 @@
 import type { Db } from '../../core/db/index';
 
-export type { LedgerRow } from '../ledger/repo';
-
 /** The balance feature's own queries; the ledger itself is read through the ledger service. */
 export class BalanceRepo {
   constructor(private readonly db: Db) {}

@@ -190,22 +190,33 @@ export class ReadingsRepo {
   }
 
   /**
-   * Takes the meter's row lock for the rest of the transaction (PostgreSQL `SELECT … FOR UPDATE`),
-   * so concurrent submissions for one meter run one after the other. SQLite needs nothing: its
-   * write transactions begin IMMEDIATE and so never overlap.
+   * Whether the meter is on an account linked to the user, read inside the submission's
+   * transaction; on PostgreSQL it also takes the meter's row lock (`SELECT … FOR UPDATE OF m`) for
+   * the rest of the transaction, so concurrent submissions for one meter run one after the other.
+   * SQLite needs no lock: its write transactions begin IMMEDIATE and so never overlap. One
+   * statement for both the ownership check and the lock.
    */
-  async lockMeter(meterId: number, trx: Knex.Transaction): Promise<void> {
-    if (trx.client.config.client !== 'pg') return;
-    await trx('meters').where({ id: meterId }).forUpdate().first('id');
+  async lockOwnedMeter(userId: number, meterId: number, trx: Knex.Transaction): Promise<boolean> {
+    const query = trx('meters as m')
+      .join('account_links as l', 'l.account_id', 'm.account_id')
+      .where({ 'm.id': meterId, 'l.user_id': userId })
+      .first('m.id');
+    const row: unknown = await (trx.client.config.client === 'pg' ? query.forUpdate('m') : query);
+    return row !== undefined;
   }
 
   /**
-   * Writes one submission: the period's live readings of these zones become `replaced`, the new
-   * rows are inserted. Returns the new ids in the order given. Must run inside a transaction.
+   * Writes one submission: the period's live readings of these zones become `replaced`, one
+   * `reading_submissions` row is inserted (its id is the number the resident is told) and the new
+   * rows point at it. Returns that number and the new reading ids in the order given. Must run
+   * inside a transaction.
    */
-  async replaceAndInsert(trx: Knex.Transaction, rows: readonly NewReading[]): Promise<number[]> {
+  async replaceAndInsert(
+    trx: Knex.Transaction,
+    rows: readonly NewReading[],
+  ): Promise<{ submissionId: number; ids: number[] }> {
     const first = rows[0];
-    if (first === undefined) return [];
+    if (first === undefined) throw new Error('a submission needs at least one zone');
     // One statement each, whatever the number of zones: a submission is one meter and period.
     await trx('meter_readings')
       .where({ meter_id: first.meterId, period: first.period, status: 'accepted' })
@@ -214,6 +225,11 @@ export class ReadingsRepo {
         rows.map((row) => row.zone),
       )
       .update({ status: 'replaced' });
+    const [submission] = (await trx('reading_submissions')
+      .insert({ meter_id: first.meterId, period: first.period, submitted_at: first.submittedAt })
+      .returning('id')) as ({ id: number | string } | number)[];
+    if (submission === undefined) throw new Error('the submission was not inserted');
+    const submissionId = Number(typeof submission === 'object' ? submission.id : submission);
     const inserted = (await trx('meter_readings')
       .insert(
         rows.map((row) => ({
@@ -227,11 +243,15 @@ export class ReadingsRepo {
           flag_reason: row.flagReason,
           submitted_by_user_id: row.userId,
           submitted_at: row.submittedAt,
+          submission_id: submissionId,
         })),
       )
       .returning('id')) as ({ id: number | string } | number)[];
     if (inserted.length !== rows.length) throw new Error('a reading was not inserted');
-    return inserted.map((row) => Number(typeof row === 'object' ? row.id : row));
+    return {
+      submissionId,
+      ids: inserted.map((row) => Number(typeof row === 'object' ? row.id : row)),
+    };
   }
 
   /** A page of the account's readings (every status), newest first, and the total count. */

@@ -1,7 +1,7 @@
 import type { Db } from '../../core/db/index';
 import { nowIso } from '../../core/db/index';
-import type { Locale } from '../../core/i18n';
-import type { Outbox, OutboxMessage } from '../../core/outbox/outbox';
+import type { Locale, Translate } from '../../core/i18n';
+import type { ConfirmationRequest, Outbox, OutboxMessage } from '../../core/outbox/outbox';
 import type { AccountsService } from '../accounts/service';
 import { type ReadingMeterRow, type ReadingRow, ReadingsRepo } from './repo';
 import {
@@ -26,7 +26,10 @@ import type { Clock } from '../../core/clock';
  * What the readings feature needs from the accounts feature: which accounts a cabinet holds, the
  * current one, and the ownership check (which audits a refusal). `AccountsService` satisfies it.
  */
-export type AccountAccess = Pick<AccountsService, 'currentAccount' | 'ensureLinked'>;
+export type AccountAccess = Pick<
+  AccountsService,
+  'currentAccount' | 'listAccounts' | 'ensureLinked'
+>;
 
 /** Digits after the decimal point a resident may type (household registers show 1, some 2). */
 export const FRACTION_DIGITS = 2;
@@ -34,6 +37,8 @@ export const FRACTION_DIGITS = 2;
 export const HISTORY_PAGE_SIZE = 8;
 /** Months of past consumption the "3× the average" rule looks at. */
 const RECENT_MONTHS = 6;
+/** The outbox kind of «Показания приняты». */
+export const READING_ACCEPTED_KIND = 'reading-accepted';
 /** Verification due within this many days gets one notice. */
 export const VERIFICATION_NOTICE_DAYS = 60;
 
@@ -117,7 +122,14 @@ export interface FormRules {
 export type ZoneCheck =
   | { zone: ZoneCode; status: 'missing' }
   | { zone: ZoneCode; status: 'invalid'; reason: ParseReadingFailure }
-  | { zone: ZoneCode; status: 'below-previous'; previousMilli: number; previousDate: string }
+  | {
+      zone: ZoneCode;
+      status: 'below-previous';
+      /** The refused value (thousandths of kWh): «Счётчик заменили?» carries it to staff. */
+      valueMilli: number;
+      previousMilli: number;
+      previousDate: string;
+    }
   | {
       zone: ZoneCode;
       status: 'ok';
@@ -144,9 +156,39 @@ export type PreparedReading =
       totalChargeKopecks: number | null;
     };
 
-/** `submitReading`: committed with the new ids, or why not. */
+/** What a submission committed, for the confirmation the caller renders. */
+export interface AcceptedReading {
+  /** The one number of the submission (all its zones): the number the confirmation quotes. */
+  submissionId: number;
+  /** The per-zone reading rows. */
+  ids: number[];
+  /** The period already had a reading, which the new one replaced. */
+  replaced: boolean;
+}
+
+/** Options of a submission. */
+export interface SubmitOptions {
+  /** The resident confirmed values the plausibility rules flagged. */
+  confirmedImplausible: boolean;
+  /** The confirmation to write to the outbox with the readings (one transaction). */
+  confirmation?: ConfirmationRequest<AcceptedReading>;
+}
+
+/**
+ * `submitReading`: committed, or why not. `submissionId` is the one number of the submission (all
+ * its zones); `ids` are the per-zone reading rows.
+ */
 export type SubmitResult =
-  | { ok: true; ids: number[]; period: string; replaced: boolean; flagged: boolean }
+  | {
+      ok: true;
+      submissionId: number;
+      ids: number[];
+      period: string;
+      replaced: boolean;
+      flagged: boolean;
+      /** The held confirmation's outbox row; null when none was asked for. */
+      outboxId: number | null;
+    }
   | {
       ok: false;
       refusal: ReadingRefusal | 'invalid' | 'needs-confirmation';
@@ -184,6 +226,8 @@ export interface ReadingsServiceDeps {
   latePolicy: LatePolicy;
   dailyCapKwh: number;
   clock: Clock;
+  /** «Показания приняты» is written here in the reading's transaction (see `Outbox.hold`). */
+  outbox: Pick<Outbox, 'hold'>;
 }
 
 /** `YYYY-MM-DD` of an instant in a zone. */
@@ -303,7 +347,7 @@ export class ReadingsService {
     userId: number,
     meterId: number,
     valuesByZone: Partial<Record<ZoneCode, string>>,
-    options: { confirmedImplausible: boolean },
+    options: SubmitOptions,
     now: Date = this.clock(),
   ): Promise<SubmitResult> {
     const prepared = await this.prepareReading(userId, meterId, valuesByZone, now);
@@ -312,13 +356,14 @@ export class ReadingsService {
     if (prepared.implausible && !options.confirmedImplausible) {
       return { ok: false, refusal: 'needs-confirmation', prepared };
     }
-    return this.write(userId, prepared, now);
+    return this.write(userId, prepared, now, options.confirmation);
   }
 
   private async write(
     userId: number,
     prepared: Extract<PreparedReading, { ok: true }>,
     now: Date,
+    confirmation: ConfirmationRequest<AcceptedReading> | undefined,
   ): Promise<SubmitResult> {
     const meterId = prepared.form.meterId;
     const { period } = prepared.form.window;
@@ -343,27 +388,49 @@ export class ReadingsService {
       // Two family members pressing «Отправить» for one meter at once: the second waits for the
       // first and then replaces it, exactly as if they had pressed one after the other — never a
       // unique-index error (SQLite's BEGIN IMMEDIATE serialises already; PostgreSQL locks the row).
-      await this.repo.lockMeter(meterId, trx);
+      // The same statement re-checks ownership where it counts: an account unlinked meanwhile
+      // takes no reading.
+      if (!(await this.repo.lockOwnedMeter(userId, meterId, trx))) return 'not-linked' as const;
       const existing = await this.repo.countedIn(meterId, period, trx);
       if (existing.some((r) => r.status === 'billed')) return undefined;
-      const ids = await this.repo.replaceAndInsert(trx, rows);
-      return { ids, replaced: existing.length > 0 };
+      const written = await this.repo.replaceAndInsert(trx, rows);
+      const accepted = { ...written, replaced: existing.length > 0 };
+      // «Принято» is promised with the commit: written here, it survives a crash after it.
+      const outboxId = confirmation
+        ? await this.deps.outbox.hold(
+            {
+              chatId: confirmation.chatId,
+              kind: READING_ACCEPTED_KIND,
+              dedupeKey: `reading-accepted:${written.submissionId}`,
+              payload: confirmation.render(accepted),
+            },
+            { trx },
+          )
+        : null;
+      return { ...accepted, outboxId };
     });
     if (!outcome) return { ok: false, refusal: 'already-billed' };
+    if (outcome === 'not-linked') {
+      await this.deps.accounts.ensureLinked(userId, prepared.form.accountId); // audits the denial
+      return { ok: false, refusal: 'not-linked' };
+    }
     return {
       ok: true,
+      submissionId: outcome.submissionId,
       ids: outcome.ids,
       period,
       replaced: outcome.replaced,
       flagged: rows.some((r) => r.flagged),
+      outboxId: outcome.outboxId,
     };
   }
 
   /**
-   * Everything /reading needs at its start, in as few reads as possible: the current account, the
+   * Everything /reading needs at its start, in as few reads as possible: the current account (its
+   * address, and how many accounts the cabinet holds, so a question can say which one), the
    * window, the meters with why some take no readings, and — when there is exactly one meter that
-   * takes readings — its form, so nothing more is read until the reading is submitted. The
-   * account comes from the user's own links, so the meters are theirs.
+   * takes readings and the window accepts — its form, so nothing more is read until the reading
+   * is submitted. The account comes from the user's own links, so the meters are theirs.
    */
   async openReading(
     telegramUserId: number,
@@ -373,34 +440,34 @@ export class ReadingsService {
     | { kind: 'no-account' }
     | {
         kind: 'ok';
-        account: { id: number; number: string };
+        account: { id: number; number: string; address: string };
+        /** Accounts linked to the cabinet (1 when this is the only one). */
+        accountsLinked: number;
         window: WindowView;
         meters: MeterChoice[];
         opened?: Awaited<ReturnType<ReadingsService['readingForm']>>;
       }
   > {
-    const account = await this.currentAccount(telegramUserId, userId);
-    if (!account) return { kind: 'no-account' };
+    const linked = await this.deps.accounts.listAccounts(userId, telegramUserId);
+    const current = linked.find((a) => a.isCurrent);
+    if (!current) return { kind: 'no-account' };
+    const account = { id: current.id, number: current.number, address: current.address };
+    const accountsLinked = linked.length;
     const window = this.window(now);
-    if (!window.accepts) return { kind: 'ok', account, window, meters: [] };
     const today = localDateOf(now, this.deps.timeZone);
     const rows = await this.repo.meters(account.id);
     const meters = rows.map((meter) => this.toChoice(meter, today));
+    const base = { kind: 'ok' as const, account, accountsLinked, window, meters };
     const only = rows.length === 1 ? rows[0] : undefined;
     const choice = meters[0];
-    if (!only || !choice) return { kind: 'ok', account, window, meters };
+    if (!only || !choice) return base;
     if (choice.refusal) {
-      return {
-        kind: 'ok',
-        account,
-        window,
-        meters,
-        opened: { ok: false, refusal: choice.refusal, meter: choice },
-      };
+      return { ...base, opened: { ok: false, refusal: choice.refusal, meter: choice } };
     }
+    if (!window.accepts) return base;
     const built = await this.buildForm(only, window, now);
     const opened = built.ok ? { ok: true as const, form: built.form } : built;
-    return { kind: 'ok', account, window, meters, opened };
+    return { ...base, opened };
   }
 
   /**
@@ -413,7 +480,7 @@ export class ReadingsService {
     userId: number,
     form: ReadingForm,
     valuesByZone: Partial<Record<ZoneCode, string>>,
-    options: { confirmedImplausible: boolean },
+    options: SubmitOptions,
     now: Date = this.clock(),
   ): Promise<SubmitResult> {
     const prepared = prepareOnForm(form, valuesByZone);
@@ -421,10 +488,8 @@ export class ReadingsService {
     if (prepared.implausible && !options.confirmedImplausible) {
       return { ok: false, refusal: 'needs-confirmation', prepared };
     }
-    if (!(await this.deps.accounts.ensureLinked(userId, form.accountId))) {
-      return { ok: false, refusal: 'not-linked' };
-    }
-    return this.write(userId, prepared, now);
+    // Ownership is checked inside the write's transaction (with the meter's lock).
+    return this.write(userId, prepared, now, options.confirmation);
   }
 
   /**
@@ -635,6 +700,7 @@ export function checkZoneOnForm(
     return {
       zone,
       status: 'below-previous',
+      valueMilli: parsed.milli,
       previousMilli: against.previousMilli,
       previousDate: previous?.date ?? '',
     };
@@ -711,17 +777,10 @@ function recentMonthly(history: readonly ReadingRow[], zone: string, digits: num
 // Reminders: a scheduler job, through the durable outbox
 // ---------------------------------------------------------------------------------------------
 
-/** Renders a locale text; the job stays free of Fluent and grammY. */
-export type ReadingsTranslate = (
-  locale: Locale,
-  key: string,
-  vars?: Record<string, string | number>,
-) => string;
-
 export interface ReadingRemindersDeps {
   db: Db;
   outbox: Outbox;
-  translate: ReadingsTranslate;
+  translate: Translate;
   /** The language a Telegram user reads (chosen with /language, else the default). */
   localeOf: (telegramUserId: number) => Promise<Locale>;
   timeZone: string;

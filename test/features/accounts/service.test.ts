@@ -13,6 +13,7 @@ import {
 } from '../../../src/features/accounts/rules';
 import { AccountsService } from '../../../src/features/accounts/service';
 import { type TestDatabase, withTestDatabase } from '../../support/database';
+import { createAccountWithMeters, freshAccountNumber } from '../../support/readings';
 import { loginResident } from '../../support/residents';
 
 const NOW = new Date('2026-11-20T00:00:00Z');
@@ -43,8 +44,6 @@ describe('AccountsService', () => {
         () => NOW,
       ),
       outbox: new Outbox(database.db, () => NOW),
-      translate: (locale, key, vars) => `${locale}:${key}:${JSON.stringify(vars ?? {})}`,
-      localeOf: async () => 'ru',
       proofPolicy,
       timeZone: 'Asia/Kamchatka',
       operatorPhone: '+7 (4152) 00-00-00',
@@ -92,6 +91,28 @@ describe('AccountsService', () => {
       .join(' ');
     expect(details).not.toContain('11111111');
     expect(details).not.toContain(one.meterSerial);
+  });
+
+  it('when one cabinet sends the right proof 10 times at once (double taps), then one link is made and every other answer is «already linked», never «too many attempts» or an error', async () => {
+    const accounts = service();
+    const anna = await resident();
+    const number = freshAccountNumber();
+    await createAccountWithMeters(database.db, {
+      number,
+      meters: [{ serial: `DT${number}`, zones: 1, digits: 6, readings: [] }],
+    });
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        accounts.linkAccount(anna.userId, anna.telegramUserId, {
+          number,
+          proof: `DT${number}`,
+        }),
+      ),
+    );
+    const kinds = results.map((r) => r.kind).sort();
+    expect(kinds).toEqual([...Array(9).fill('already-linked'), 'linked']);
+    const links = await database.db('account_links').where({ user_id: anna.userId });
+    expect(links).toHaveLength(1);
   });
 
   it('when the last charge from the receipt is given in rubles with a comma, then it proves ownership', async () => {
@@ -239,7 +260,14 @@ describe('AccountsService', () => {
     expect(notices.map((n: { chat_id: number }) => Number(n.chat_id))).toEqual([
       first.telegramUserId,
     ]);
-    expect(String(notices[0]?.payload)).toContain(rollover.number);
+    // A message key and its variables, rendered in the recipient's language when sent.
+    expect(JSON.parse(String(notices[0]?.payload))).toEqual({
+      textKey: 'accounts-notice-linked',
+      vars: { number: rollover.number, phone: '+7 (4152) 00-00-00' },
+    });
+    expect(secondResult).toMatchObject({
+      notice: { key: 'accounts-notice-linked', vars: { number: rollover.number } },
+    });
     expect(await accounts.linkAccount(second.userId, second.telegramUserId, proof)).toMatchObject({
       kind: 'already-linked',
     });
