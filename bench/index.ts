@@ -195,8 +195,10 @@ async function database(backend: Backend, dir: string, label: string) {
   return {
     url: `sqlite:${file}`,
     drop: async () => {
-      for (const suffix of ['', '-wal', '-shm', '.state.db', '.state.db-wal', '.state.db-shm'])
-        rmSync(`${file}${suffix}`, { force: true });
+      // The main file and, beside it, the state database `openStateDatabase` opens (x.state.db).
+      const state = join(dir, `${label}.state.db`);
+      for (const path of [file, state])
+        for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
     },
   };
 }
