@@ -151,7 +151,8 @@ export const readingJourney: Script = async (p) => {
       last = (await p.press(last, /^Счётчик №.*\d$/)) ?? [];
       continue;
     }
-    const previous = /Последнее принятое: ([\d\s\u00a0\u202f,]+) кВт·ч/.exec(text);
+    const previous =
+      /(?:Последнее принятое|Предыдущее показание[^:\n]*): ([\d\s\u00a0\u202f,]+) кВт·ч/.exec(text);
     if (previous) {
       last = await p.say(String(Math.floor(parseKwh(previous[1]!)) + 50));
       continue;
