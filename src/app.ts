@@ -394,8 +394,8 @@ export interface App {
   /** Monthly receipts after a charges import (a scheduler job; tests run it directly). */
   receiptDelivery: ReceiptDelivery;
   /**
-   * The render workers (PDFs, the chart): unstarted until `warm()` (main.ts, the sandbox) or the
-   * first render; `close()` on stop, after the bot and background stop.
+   * The render workers (PDFs, the chart): unstarted until the first render (or `warm()`, which
+   * only the sandbox calls); idle threads exit; `close()` on stop, after the bot and background.
    */
   renderPool: RenderPool;
 }
@@ -788,6 +788,8 @@ function buildBot(
 /**
  * Starts the render threads and makes one dummy render on each, in the background, so the first
  * resident's receipt or chart does not wait for the libraries and fonts to load (5–9 s cold).
+ * Only the sandbox does this: a production bot starts them on the first render (issue 12: RSS
+ * after start), and they exit again when idle.
  */
 export function warmRenderPool(renderPool: RenderPool, logger: Logger): void {
   renderPool
