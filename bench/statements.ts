@@ -1,8 +1,8 @@
 /**
  * Statements per update, and a target for `node --cpu-prof --import tsx bench/statements.ts`:
  * `npx tsx bench/statements.ts balance|reading [updates or journeys]` runs one scenario on a small
- * SQLite database (1 000 accounts) and prints the main database's statements per update, most
- * frequent first. `NOSTATE=1` keeps conversation state in the main database (as before issue 12).
+ * SQLite database (1 000 accounts) and prints the statements per update (the main database's and,
+ * marked «state:», the state database's), most frequent first. `NOSTATE=1` keeps conversation state in the main database (as before issue 12).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -33,6 +33,13 @@ db.on('query', (q: { sql: string }) => {
 const stateDb = process.env.NOSTATE
   ? db
   : await openStateDatabase(`sqlite:${join(dir, 'p.db')}`, db);
+// The state database's statements too, marked as such.
+if (stateDb !== db) {
+  stateDb.on('query', (q: { sql: string }) => {
+    const sql = `state: ${q.sql}`;
+    stmts[sql] = (stmts[sql] ?? 0) + 1;
+  });
+}
 const { bot } = createApp(
   {
     config,

@@ -23,7 +23,7 @@ import { createExitPath } from './core/conversation-kit/exit';
 import type { BotContext, ConversationContext, SessionData } from './core/context';
 import type { Db } from './core/db/index';
 import { createChatLock } from './core/chat-lock';
-import { dialectOf } from './core/db/index';
+import { dialectOf, ownsItsState } from './core/db/index';
 import { dedupeUpdates } from './core/dedupe-updates';
 import { createI18n, type Locale } from './core/i18n';
 import type { Logger } from './core/logger';
@@ -256,7 +256,8 @@ export function createServices({
     clock,
     renderPdf,
   });
-  const languages = new LanguageService(db, clock);
+  // The bot's one instance: it both reads the choice on every update and writes it.
+  const languages = new LanguageService(db, clock, { cached: ownsItsState(db) });
   const accounts = new AccountsService({
     db,
     audit,
@@ -513,7 +514,9 @@ function buildBot(
     // Lazy: the row is read only by a handler that asks for it, not on every update.
     lazySession<SessionData, BotContext>({
       initial: () => ({}),
-      storage: new KnexStorageAdapter<SessionData>(stateDb, 'session:', deps.clock),
+      storage: new KnexStorageAdapter<SessionData>(stateDb, 'session:', deps.clock, {
+        cached: ownsItsState(stateDb),
+      }),
     }),
   );
   bot.use(i18n);
@@ -521,7 +524,7 @@ function buildBot(
   bot.use(createPaymentUpdates(services.payments));
   // Passwords, codes and linking proofs are taken out of updates before any conversation can
   // store them (see core/secret-input); the conversation kit arms and clears the mark.
-  const gate = new SecretInputGate(stateDb, deps.clock);
+  const gate = new SecretInputGate(stateDb, deps.clock, { cached: ownsItsState(stateDb) });
   const vault = new SecretVault(deps.clock);
   // Once per update; a flow that changes who the person is (login, withdrawal) says so itself.
   const whoIs = async (telegramUserId: number): Promise<Who> =>
@@ -548,7 +551,10 @@ function buildBot(
         type: 'key',
         version: CONVERSATION_STATE_VERSION,
         prefix: 'conv:',
-        adapter: new KnexStorageAdapter(stateDb, '', deps.clock),
+        // Read on every update: from memory after the first, where this process owns the state.
+        adapter: new KnexStorageAdapter(stateDb, '', deps.clock, {
+          cached: ownsItsState(stateDb),
+        }),
       },
       plugins: [
         (ctx, next) => {
