@@ -719,7 +719,6 @@ function buildBot(
   );
   bot.use(
     createBalanceFeature({
-      accounts: services.accounts,
       balance: services.balance,
       renderPool,
     }),
