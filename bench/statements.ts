@@ -2,9 +2,11 @@
  * Statements per update, and a target for `node --cpu-prof --import tsx bench/statements.ts`:
  * `npx tsx bench/statements.ts balance|reading [updates or journeys]` runs one scenario on a small
  * SQLite database (1 000 accounts) and prints the statements per update (the main database's and,
- * marked «state:», the state database's), most frequent first. `NOSTATE=1` keeps conversation state in the main database (as before issue 12).
+ * marked «state:», the state database's), most frequent first. `PROFILE=file.cpuprofile` writes a CPU profile of
+ * the measured run (not the seeding). `NOSTATE=1` keeps conversation state in the main database (as before issue 12).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -16,6 +18,26 @@ import { seedDemo } from '../src/demo/seed';
 import { drive, sayBalance, readingJourney } from './drive';
 import { createResidents } from './residents';
 import { createTransport } from './transport';
+/** `PROFILE=out.cpuprofile`: a CPU profile of the measured run only (not the seeding). */
+async function startProfile() {
+  const session = new Session();
+  session.connect();
+  const post = (method: string, params?: object) =>
+    new Promise<unknown>((resolve, reject) =>
+      session.post(method, params, (error, result) => (error ? reject(error) : resolve(result))),
+    );
+  await post('Profiler.enable');
+  await post('Profiler.setSamplingInterval', { interval: 200 });
+  await post('Profiler.start');
+  return {
+    async stop(path: string) {
+      const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+      writeFileSync(path, JSON.stringify(profile));
+      session.disconnect();
+    },
+  };
+}
+
 const dir = mkdtempSync(join(tmpdir(), 'i12prof-'));
 const db = createDatabase(`sqlite:${join(dir, 'p.db')}`);
 await migrateLatest(db);
@@ -58,7 +80,9 @@ const people =
     ? Array.from({ length: n }, (_, i) => telegramIds[i % 400]!)
     : telegramIds.slice(0, n);
 for (const k of Object.keys(stmts)) delete stmts[k];
+const profiler = process.env.PROFILE ? await startProfile() : undefined;
 const m = await drive(bot, t, people, which === 'balance' ? sayBalance : readingJourney);
+if (profiler) await profiler.stop(process.env.PROFILE ?? 'out.cpuprofile');
 if (stateDb !== db) await stateDb.destroy();
 process.stdout.write(`${JSON.stringify(m)}\n`);
 const total = Object.values(stmts).reduce((a, b) => a + b, 0);
