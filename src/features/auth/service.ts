@@ -24,6 +24,7 @@ import {
   type PasswordVerdict,
 } from './rules';
 import type { Clock } from '../../core/clock';
+import { readRows } from '../../core/db/read-rows';
 
 /** The cabinet a Telegram user is logged in to, as handlers need it. */
 export interface CurrentUser {
@@ -149,11 +150,16 @@ export class AuthService {
 
   /** The active cabinet this Telegram user is logged in to, if any. */
   async currentUser(telegramUserId: number): Promise<CurrentUser | undefined> {
-    const row = await this.db('telegram_identities as ti')
-      .join('users as u', 'u.id', 'ti.user_id')
-      .where('ti.telegram_user_id', telegramUserId)
-      .andWhere('u.status', 'active')
-      .first('u.id', 'u.full_name', 'u.email');
+    // On every update of a resident: a prepared statement, not the query builder (issue 12).
+    const [row] = await readRows<{
+      id: number | string;
+      full_name: string | null;
+      email: string | null;
+    }>(
+      this.db,
+      "select u.id, u.full_name, u.email from telegram_identities ti join users u on u.id = ti.user_id where ti.telegram_user_id = ? and u.status = 'active' limit 1",
+      [telegramUserId],
+    );
     if (!row) return undefined;
     return { id: Number(row.id), fullName: row.full_name ?? null, email: row.email ?? null };
   }
