@@ -151,8 +151,9 @@ export const readingJourney: Script = async (p) => {
       last = (await p.press(last, /^Счётчик №.*\d$/)) ?? [];
       continue;
     }
+    // «Предыдущее показание (новое не может быть меньше): 4 767 кВт·ч» (earlier: «Последнее принятое: …»).
     const previous =
-      /(?:Последнее принятое|Предыдущее показание[^:\n]*): ([\d\s\u00a0\u202f,]+) кВт·ч/.exec(text);
+      /(?:Последнее принятое|Предыдущее показание)[^:\n]*: ([\d\s\u00a0\u202f,]+) кВт·ч/.exec(text);
     if (previous) {
       last = await p.say(String(Math.floor(parseKwh(previous[1]!)) + 50));
       continue;

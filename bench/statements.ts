@@ -1,6 +1,6 @@
 /**
  * Statements per update, and a target for `node --cpu-prof --import tsx bench/statements.ts`:
- * `npx tsx bench/statements.ts balance|reading [updates or journeys]` runs one scenario on a small
+ * `npx tsx bench/statements.ts balance|start|reading [updates or journeys]` runs one scenario on a small
  * SQLite database (1 000 accounts) and prints the statements per update (the main database's and,
  * marked «state:», the state database's), most frequent first. `PROFILE=file.cpuprofile` writes a CPU profile of
  * the measured run (not the seeding). `NOSTATE=1` keeps conversation state in the main database (as before issue 12).
@@ -15,8 +15,8 @@ import { loadConfig } from '../src/config';
 import { createDatabase, migrateLatest, openStateDatabase } from '../src/core/db/index';
 import { createLogger } from '../src/core/logger';
 import { seedDemo } from '../src/demo/seed';
-import { drive, sayBalance, readingJourney } from './drive';
-import { createResidents } from './residents';
+import { drive, readingJourney, sayBalance, sayStart } from './drive';
+import { createResidents, GUEST_ID_BASE } from './residents';
 import { createTransport } from './transport';
 /** `PROFILE=out.cpuprofile`: a CPU profile of the measured run only (not the seeding). */
 async function startProfile() {
@@ -78,10 +78,13 @@ const n = Number(process.argv[3] ?? 1);
 const people =
   which === 'balance'
     ? Array.from({ length: n }, (_, i) => telegramIds[i % 400]!)
-    : telegramIds.slice(0, n);
+    : which === 'start'
+      ? Array.from({ length: n }, (_, i) => GUEST_ID_BASE + i)
+      : telegramIds.slice(0, n);
+const script = which === 'balance' ? sayBalance : which === 'start' ? sayStart : readingJourney;
 for (const k of Object.keys(stmts)) delete stmts[k];
 const profiler = process.env.PROFILE ? await startProfile() : undefined;
-const m = await drive(bot, t, people, which === 'balance' ? sayBalance : readingJourney);
+const m = await drive(bot, t, people, script);
 if (profiler) await profiler.stop(process.env.PROFILE ?? 'out.cpuprofile');
 if (stateDb !== db) await stateDb.destroy();
 process.stdout.write(`${JSON.stringify(m)}\n`);
