@@ -2,9 +2,9 @@ import type { Knex } from 'knex';
 import { type Connection, preparedOn } from './sqlite-client';
 
 /** What `readRows` needs of knex's pool (tarn) to find the idle SQLite connection. */
-interface IdlePool {
-  numUsed(): number;
+interface ConnectionPool {
   free: { resource: Connection }[];
+  used: { resource: Connection }[];
 }
 
 /**
@@ -14,26 +14,36 @@ interface IdlePool {
  * statement itself (issue 12, docs/performance.md).
  *
  * `sql` uses `?` placeholders and plain (unquoted) identifiers, valid on SQLite and PostgreSQL.
- * On SQLite, when the one connection is idle — not lent to a query or a transaction in flight —
- * the statement runs on it at once, prepared once and reused (better-sqlite3 is synchronous, so
- * nothing can interleave; an open transaction always holds the connection, so the read is never
- * inside someone else's transaction). Otherwise (busy connection, a transaction handle, PostgreSQL)
- * it goes through `db.raw`, queued like any other query.
+ * On SQLite the statement runs at once on the one connection (the pool has one), prepared once and
+ * reused, unless a transaction is open on it: better-sqlite3 is synchronous, so no other statement
+ * is executing at that moment, and a connection lent to a plain query between its statements
+ * holds no transaction — the read is an autocommit read like any other. With a transaction open
+ * (another update's, in flight), on a transaction handle, or on PostgreSQL, it goes through
+ * `db.raw`, queued like any other query, so it never reads someone else's uncommitted rows.
  */
 export async function readRows<T>(
   db: Knex,
   sql: string,
   bindings: readonly unknown[],
 ): Promise<T[]> {
-  const client = db.client as { config: { client: unknown }; pool?: IdlePool };
+  const client = db.client as { config: { client: unknown }; pool?: ConnectionPool };
   const postgres = client.config.client === 'pg';
   if (!postgres && !db.isTransaction) {
     const pool = client.pool;
-    const connection = pool && pool.numUsed() === 0 ? pool.free[0]?.resource : undefined;
+    const connection = pool?.free[0]?.resource ?? pool?.used[0]?.resource;
     if (connection && !connection.inTransaction) {
-      // Still visible to whoever counts statements (tests, bench/statements.ts).
-      if (db.listenerCount('query') > 0) db.emit('query', { sql, bindings, method: 'raw' });
-      return preparedOn(connection, sql).all(bindings as unknown[]) as T[];
+      let rows: T[] | undefined;
+      try {
+        rows = preparedOn(connection, sql).all(bindings as unknown[]) as T[];
+      } catch (error) {
+        // An iterator (a streamed export) is open on the connection: queue like any query.
+        if (!/busy/i.test(String(error))) throw error;
+      }
+      if (rows) {
+        // Still visible to whoever counts statements (tests, bench/statements.ts).
+        if (db.listenerCount('query') > 0) db.emit('query', { sql, bindings, method: 'raw' });
+        return rows;
+      }
     }
   }
   const result = (await db.raw(sql, bindings as Knex.RawBinding[])) as T[] | { rows: T[] };
