@@ -5,6 +5,19 @@ button-profile = 👤 Profile
 button-menu = 🏠 Main menu
 cancelled = Cancelled. You are in the main menu.
 nothing-to-cancel = Nothing to cancel. You are in the main menu.
+# A command typed inside a flow leaves it: the person is told which one, then the command runs.
+flow-left-reading = Meter reading entry cancelled.
+flow-left-link-account = Linking the account cancelled.
+flow-left-appeal = The appeal was not sent.
+flow-left-pay-amount = Payment cancelled.
+flow-left-register = Registration cancelled.
+flow-left-login = Login cancelled.
+flow-left-recover = Password recovery cancelled.
+flow-left-profile-edit = Profile change cancelled.
+flow-left-profile-email = E-mail change cancelled.
+flow-left-profile-password = Password change cancelled.
+flow-left-withdraw = Withdrawal cancelled, nothing was erased.
+flow-left-language = Language choice cancelled.
 not-yet-available = This feature is coming soon. Meanwhile, see /help.
 
 ## Start

@@ -5,6 +5,19 @@ button-profile = 👤 Профиль
 button-menu = 🏠 Главное меню
 cancelled = Действие отменено. Вы в главном меню.
 nothing-to-cancel = Отменять нечего. Вы в главном меню.
+# A command typed inside a flow leaves it: the person is told which one, then the command runs.
+flow-left-reading = Ввод показаний отменён.
+flow-left-link-account = Подключение счёта отменено.
+flow-left-appeal = Обращение не отправлено.
+flow-left-pay-amount = Оплата отменена.
+flow-left-register = Регистрация отменена.
+flow-left-login = Вход отменён.
+flow-left-recover = Восстановление пароля отменено.
+flow-left-profile-edit = Изменение профиля отменено.
+flow-left-profile-email = Смена e-mail отменена.
+flow-left-profile-password = Смена пароля отменена.
+flow-left-withdraw = Отзыв согласия отменён, ничего не удалено.
+flow-left-language = Выбор языка отменён.
 not-yet-available = Эта функция скоро появится. Пока вы можете посмотреть /help.
 
 ## Start

@@ -10,6 +10,7 @@ import * as payments from './20261129200000_payments';
 import * as appeals from './20261129210000_appeals';
 import * as broadcasts from './20261129220000_broadcasts';
 import * as checkoutClaim from './20261129230000_checkout_claim';
+import * as readingSubmissions from './20261129235000_reading_submissions';
 
 /**
  * Migrations are listed here rather than discovered on disk, so they load the same way under
@@ -27,6 +28,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261129210000_appeals': appeals,
   '20261129220000_broadcasts': broadcasts,
   '20261129230000_checkout_claim': checkoutClaim,
+  '20261129235000_reading_submissions': readingSubmissions,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -19,6 +19,8 @@ balance-history-charge = { $zone }: { $volume } kWh × { $tariff } = { $amount }
 balance-history-charges-total = Charged for the month: { $amount }
 balance-history-adjustment = Recalculation: { $amount } — { $description }
 balance-history-payment = Payment on { $date }: { $amount }
+balance-history-more-adjustments = …and { $count } more recalculations, { $amount } in all
+balance-history-more-payments = …and { $count } more payments, { $amount } in all
 balance-history-empty = Nothing recorded for this month.
 balance-history-page = Month { $page } of { $pages }
 balance-chart-caption = 📊 Consumption by zone and charges, { $from } — { $to }. Account No. { $number }

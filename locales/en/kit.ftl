@@ -6,3 +6,4 @@ kit-choose-button = Please choose an option with a button under the message.
 kit-button-stale = This button belongs to an earlier question. Answer the latest question or press /cancel.
 kit-edit-ignored = Editing an earlier message does not change an answer already taken. Answer the latest question with a new message or press /cancel.
 kit-too-many-tries = Too many attempts. Start again when you are ready.
+kit-secret-flow-ended = The time to answer ran out; the message was deleted from the chat. Please start again.

@@ -6,6 +6,10 @@ button-reading = 📟 Send readings
 readings-login-first = To send readings, please log in first: /login (or register: /register).
 readings-no-account = To send readings, link a personal account: /link
 readings-no-meters = Account { $account } has no meters that take readings.
+readings-account-line = 🏠 Account { $account }, { $address }
+readings-choose-meter-here = Choose the meter:
+readings-fix-which = Which reading do you want to correct?
+readings-fix-zone-button = { $zone }: { $value }
 readings-choose-meter = Account { $account }. Choose the meter:
 readings-meter-button = Meter No. { $serial }
 readings-meter-button-refused = Meter No. { $serial } (not accepted)
@@ -27,13 +31,13 @@ readings-refused-not-linked = This meter does not belong to your accounts.
 readings-ask-zone =
     { $zone } — meter No. { $serial }.
     Previous reading (the new one cannot be lower): { $previous } kWh on { $date }.
-    Type the digits from the display (e.g. 12345 or 12345.6):
+    Type the digits from the display (e.g. 12345 or 12345,6):
 readings-ask-zone-first =
     { $zone } — meter No. { $serial }.
-    Type the digits from the display (e.g. 12345 or 12345.6):
+    Type the digits from the display (e.g. 12345 or 12345,6):
 readings-sent-this-period = This month you already sent { $value } kWh. A new value you type will replace it.
 readings-bad-empty = Please send the reading as digits.
-readings-bad-not-a-number = That does not look like a reading: digits only, e.g. 12345 or 12345.6.
+readings-bad-not-a-number = That does not look like a reading: digits only, e.g. 12345 or 12345,6.
 readings-bad-negative = A reading cannot be negative.
 readings-bad-too-many-digits = Too many digits: this meter's display has { $digits } digits before the decimal point.
 readings-bad-too-many-decimals = Too many digits after the decimal point: one or two are enough.
@@ -55,7 +59,7 @@ readings-summary-total = Total about { $total } (at the current tariff)
 readings-summary-flagged = ⚠️ Unusually high consumption: a specialist will check the readings.
 button-readings-send = ✅ Send
 button-readings-edit = ✏️ Correct
-readings-accepted = Readings accepted, No. { $ids }. Thank you!
+readings-accepted = Readings accepted, No. { $number }. Thank you!
 readings-accepted-replaced = The earlier readings for this month were replaced.
 readings-choose-button = Please choose with a button below.
 readings-history-title = 📋 Readings, account { $account } (page { $page } of { $pages }):

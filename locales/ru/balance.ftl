@@ -19,6 +19,8 @@ balance-history-charge = { $zone }: { $volume } кВт·ч × { $tariff } = { $a
 balance-history-charges-total = Начислено за месяц: { $amount }
 balance-history-adjustment = Перерасчёт: { $amount } — { $description }
 balance-history-payment = Оплата от { $date }: { $amount }
+balance-history-more-adjustments = …и ещё перерасчётов: { $count }, на { $amount }
+balance-history-more-payments = …и ещё оплат: { $count }, на { $amount }
 balance-history-empty = За этот месяц записей нет.
 balance-history-page = Месяц { $page } из { $pages }
 balance-chart-caption = 📊 Потребление по зонам и начисления, { $from } — { $to }. Счёт № { $number }

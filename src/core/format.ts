@@ -92,17 +92,20 @@ export function formatRubles(kopecks: number): string {
 }
 
 /**
- * A scaled integer in thousandths (kWh, register values) as an exact decimal with grouped
- * thousands and only the decimals it has: 5012600 → «5 012,6» (ru), «5,012.6» (en).
+ * A scaled integer in thousandths (kWh, register values) as an exact decimal with only the
+ * decimals it has, written the receipt's way in every language: 5012600 → «5 012,6», 30600000 →
+ * «30 600». English does not get «30,600»: next to the receipt, the meter's own display and our
+ * money («1 234,56 ₽», {@link formatMoney}) a comma reads as a decimal point, so one style
+ * everywhere (issue 14). Groups are separated by a no-break space.
  * @param milli thousandths of a kWh (or of a register unit)
  */
-export function formatKwh(milli: number, locale: FormatLocale = 'ru'): string {
-  return numberFormat(locale, 'kwh', { maximumFractionDigits: 3 }).format(scaledDecimal(milli, 3));
+export function formatKwh(milli: number): string {
+  return numberFormat('ru', 'kwh', { maximumFractionDigits: 3 }).format(scaledDecimal(milli, 3));
 }
 
-/** A whole number with grouped thousands: 15233 → «15 233». */
-export function formatInteger(value: number, locale: FormatLocale = 'ru'): string {
-  return numberFormat(locale, 'int', { maximumFractionDigits: 0 }).format(Math.trunc(value));
+/** A whole number with grouped thousands, the same way in every language: 15233 → «15 233». */
+export function formatInteger(value: number): string {
+  return numberFormat('ru', 'int', { maximumFractionDigits: 0 }).format(Math.trunc(value));
 }
 
 const PERIOD = /^(\d{4})-(0[1-9]|1[0-2])$/;

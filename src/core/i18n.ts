@@ -5,15 +5,31 @@ import type { Context } from 'grammy';
 export const SUPPORTED_LOCALES = ['ru', 'en'] as const;
 export type Locale = (typeof SUPPORTED_LOCALES)[number];
 
+/**
+ * Renders a text of the locales by key, for code that runs outside an update (services' mails,
+ * jobs, the outbox worker) and so has no `ctx.t`: the one Translate type of the project.
+ */
+export type Translate = (
+  locale: Locale,
+  key: string,
+  vars?: Record<string, string | number>,
+) => string;
+
 export function isLocale(value: unknown): value is Locale {
   return typeof value === 'string' && (SUPPORTED_LOCALES as readonly string[]).includes(value);
 }
 
-const LANGUAGE_NAMES: Record<Locale, string> = { ru: '🇷🇺 Русский', en: '🇬🇧 English' };
+const LANGUAGE_NAMES: Record<Locale, string> = { ru: 'Русский', en: 'English' };
+const LANGUAGE_FLAGS: Record<Locale, string> = { ru: '🇷🇺', en: '🇬🇧' };
 
-/** A language by its own name, as the profile, the language menu and `/mydata` show it. */
-export function languageName(locale: string): string {
-  return isLocale(locale) ? LANGUAGE_NAMES[locale] : locale;
+/**
+ * A language by its own name, as the profile, the language menu and `/mydata` show it: «🇷🇺
+ * Русский» in chat; `withFlag` false gives «Русский» for PDFs, whose embedded font has no flag
+ * emoji (they print as empty boxes).
+ */
+export function languageName(locale: string, withFlag = true): string {
+  if (!isLocale(locale)) return locale;
+  return withFlag ? `${LANGUAGE_FLAGS[locale]} ${LANGUAGE_NAMES[locale]}` : LANGUAGE_NAMES[locale];
 }
 
 /** Maps Telegram's `language_code` (e.g. "ru", "en-GB", "uk") to a locale we have. */

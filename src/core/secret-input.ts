@@ -142,6 +142,20 @@ export function secretInput(
   };
 }
 
+/**
+ * Installed after every conversation: a secret swapped for a token that no flow took (its flow
+ * timed out as the secret arrived) is never passed on as text — not to «I did not understand»,
+ * not to «send it as an appeal». The token is discarded and the person told to start again.
+ */
+export function secretLeftovers(vault: SecretVault): MiddlewareFn<BotContext> {
+  return async (ctx, next) => {
+    const token = secretFrom(ctx.message?.text);
+    if (token === undefined) return next();
+    vault.take(token);
+    await ctx.reply(ctx.t('kit-secret-flow-ended'));
+  };
+}
+
 /** "/start" or "/start@bot" exactly, for one of `commands`. */
 function isKnownCommand(text: string, commands: readonly string[]): boolean {
   const match = /^\/([a-z0-9_]+)(@\w+)?$/i.exec(text.trim());

@@ -3,15 +3,13 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { type Bot, BotError } from 'grammy';
 import type { Update } from 'grammy/types';
 import type { BotContext } from '../core/context';
-import { UpdateInFlight } from '../core/dedupe-updates';
+import { pruneProcessedUpdates, UpdateInFlight } from './processed-updates';
 import { type Db, isReachable } from '../core/db/index';
 import type { Logger } from '../core/logger';
 import { ALLOWED_UPDATES } from './updates';
 import type { Clock } from '../core/clock';
 
 const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
-/** Telegram gives up redelivering an update after about a day; remembering two is plenty. */
-const REMEMBER_UPDATES_MS = 2 * 24 * 60 * 60 * 1000;
 
 /**
  * The largest request body taken: Telegram's updates are a few kilobytes (a message is at most
@@ -43,12 +41,6 @@ function secretMatches(header: string | string[] | undefined, secret: string): b
   const given = Buffer.from(header);
   const expected = Buffer.from(secret);
   return given.length === expected.length && timingSafeEqual(given, expected);
-}
-
-/** Forgets processed `update_id`s older than Telegram could redeliver. Returns how many went. */
-export async function pruneProcessedUpdates(db: Db, now: Date): Promise<number> {
-  const cutoff = new Date(now.getTime() - REMEMBER_UPDATES_MS).toISOString();
-  return db('processed_updates').where('at', '<', cutoff).delete();
 }
 
 export interface WebhookOptions {

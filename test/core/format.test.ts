@@ -34,9 +34,10 @@ describe('the formatting module', () => {
     );
   });
 
-  it('when thousandths of a kWh are formatted, then the decimal comma and only real decimals show', () => {
+  it('when thousandths of a kWh are formatted, then the decimal comma and only real decimals show, in every language', () => {
     expect(formatKwh(5012600)).toBe(`5${NBSP}012,6`);
-    expect(formatKwh(5012600, 'en')).toBe('5,012.6');
+    // Never «30,600» (a comma that reads as a decimal point next to «1 234,56 ₽»).
+    expect(formatKwh(30_600_000)).toBe(`30${NBSP}600`);
     expect(formatKwh(357000)).toBe('357');
     expect(formatKwh(1)).toBe('0,001');
     expect(formatKwh(15233000)).toBe(`15${NBSP}233`);

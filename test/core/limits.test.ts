@@ -67,8 +67,6 @@ describe('limits under a burst', () => {
       userLimiter: new RateLimiter(t.db, LINK_MAX_FAILURES_PER_USER, LINK_WINDOW_MS, clock),
       accountLimiter: new RateLimiter(t.db, LINK_MAX_FAILURES_PER_ACCOUNT, LINK_WINDOW_MS, clock),
       outbox: new Outbox(t.db, clock),
-      translate: (locale, key) => `${locale}:${key}`,
-      localeOf: async () => 'ru',
       proofPolicy: 'either',
       timeZone: 'Asia/Kamchatka',
       operatorPhone: '+7 (4152) 00-00-00',

@@ -169,6 +169,34 @@ describe('outbox and its worker (on a real database, against the Bot API emulato
     expect((await outbox.enqueue(text(chat, 'x', { dedupeKey: key }))).enqueued).toBe(false);
   });
 
+  it('when a message key is queued, the worker renders it for the recipient at send time; without a renderer it fails for good', async () => {
+    const chat = await user();
+    const other = await user('Без переводчика');
+    const keyed = (chatId: number): OutboxMessage => ({
+      chatId,
+      kind: 'account-linked',
+      payload: { textKey: 'accounts-notice-linked', vars: { number: '4100123456' } },
+    });
+    const rendered = await outbox.enqueue(keyed(chat));
+    const renders: string[] = [];
+    worker({
+      renderText: async (chatId, key, vars) => {
+        renders.push(`${chatId}:${key}`);
+        return `Счёт № ${vars?.number} подключён (${key})`;
+      },
+    }).start();
+    await waitUntil(() => rowsOf([rendered.id]), allSettled);
+    expect(await botTexts(chat)).toEqual(['Счёт № 4100123456 подключён (accounts-notice-linked)']);
+    expect(renders).toEqual([`${chat}:accounts-notice-linked`]);
+    await Promise.all(workers.splice(0).map((w) => w.stop()));
+
+    const unrendered = await outbox.enqueue(keyed(other));
+    worker().start();
+    const [row] = await waitUntil(() => rowsOf([unrendered.id]), allSettled);
+    expect(row?.status).toBe('failed');
+    expect(await botTexts(other)).toEqual([]);
+  });
+
   it('when enqueued inside a transaction, the message exists only if the transaction commits', async () => {
     const chat = await user();
     await expect(

@@ -149,6 +149,15 @@ describe('every text people can be shown', () => {
     ).toEqual([]);
   });
 
+  it('when a flow can be left by typing a command, then it has its own words for that in both languages', () => {
+    // Every conversation id (`*_CONVERSATION = '<id>'`); the exit path says `flow-left-<id>`.
+    const ids = sources(join(SRC, 'features')).flatMap((file) =>
+      [...readFileSync(file, 'utf8').matchAll(/_CONVERSATION = '([a-z-]+)'/g)].map((m) => m[1]),
+    );
+    expect(ids.length).toBeGreaterThanOrEqual(12);
+    expect(missingIn(ids.map((id) => `flow-left-${id}`))).toEqual([]);
+  });
+
   it('when a key has no text, then the check notices it (the check can fail)', () => {
     expect(missingIn(['no-such-key-anywhere'])).toEqual([
       'ru: no-such-key-anywhere',

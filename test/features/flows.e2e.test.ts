@@ -186,16 +186,39 @@ describe('flows: one way to ask, one way out (issue 9 defects)', () => {
   it('defect 4: when /help is typed inside /login, then the flow ends and help is shown', async () => {
     const guest = await h.person();
     await guest.say('/login');
-    expect((await guest.say('/help')).text).toContain('Что умеет бот');
+    const left = await guest.say('/help');
+    expect(left.text).toBe('Вход отменён.');
+    expect(left.reply_markup).toEqual({ remove_keyboard: true });
+    expect((await guest.next()).text).toContain('Что умеет бот');
     // The flow is over: an address typed now is not taken by it.
     expect((await guest.say('someone@example.org')).text).toContain('Я не понял сообщение');
+  });
+
+  it('when a command is typed inside a flow, then the person is told in their language which flow ended, with their menu, and the command runs', async () => {
+    const { person } = await residentWithMeter();
+    expect((await person.say('/reading')).text).toContain('Т1 день — счётчик №');
+    const left = await person.say('/accounts');
+    expect(left.text).toBe('Ввод показаний отменён.');
+    expect(replyButtonTexts(left)).toEqual(MAIN_MENU_RU);
+    expect((await person.next()).text).toContain('№ ');
+
+    const english = await h.person({ language_code: 'en' });
+    expect((await english.say('/register')).text).not.toBe('');
+    const leftRegistration = await english.say('/help');
+    expect(leftRegistration.text).toBe('Registration cancelled.');
+    expect((await english.next()).text).not.toContain('Registration');
+    // A command outside any flow says nothing of the kind.
+    expect((await english.say('/help')).text).not.toContain('cancelled');
   });
 
   it('defect 4: when a main-menu button is pressed inside a flow, then the flow ends and the button works', async () => {
     const { person } = await residentWithMeter();
     expect((await person.say('/reading')).text).toContain('Т1 день — счётчик №');
     // The main menu's button sends its text, as Telegram does.
-    expect((await person.say('❓ Помощь')).text).toContain('Что умеет бот');
+    const left = await person.say('❓ Помощь');
+    expect(left.text).toBe('Ввод показаний отменён.');
+    expect(replyButtonTexts(left)).toEqual(MAIN_MENU_RU);
+    expect((await person.next()).text).toContain('Что умеет бот');
     expect((await person.say('10 150')).text).toContain('Я не понял сообщение');
   });
 
@@ -227,7 +250,7 @@ describe('flows: one way to ask, one way out (issue 9 defects)', () => {
     expect((await person.say('10 150')).text).toContain('Я не понял сообщение');
   });
 
-  it('defect 7: when «✅ Согласен» is pressed twice, then the second press is answered too', async () => {
+  it('defect 7: when «✅ Согласен» is pressed twice, then the second press is answered with what happened', async () => {
     const guest = await h.person();
     await guest.say('/register');
     const ask = await guest.next();
@@ -235,7 +258,9 @@ describe('flows: one way to ask, one way out (issue 9 defects)', () => {
     expect((await guest.next()).text).toContain('Введите адрес электронной почты');
     const again = await guest.press(ask, '✅ Согласен');
     const answer = await h.client.callbackAnswer(again);
-    expect(answer.answered).toBe(true);
+    // Not just a stopped spinner: the person is told the button belongs to an earlier question.
+    expect(answer).toMatchObject({ answered: true, show_alert: true });
+    expect(answer.text).toContain('относится к прошлому вопросу');
     await guest.say('/cancel');
   });
 
@@ -244,7 +269,8 @@ describe('flows: one way to ask, one way out (issue 9 defects)', () => {
     await person.say('/reading');
     await person.say('10 150');
     const summary = await person.say('5 080');
-    await person.say('/start');
+    expect((await person.say('/start')).text).toBe('Ввод показаний отменён.');
+    expect((await person.next()).text).toContain('Здравствуйте'); // /start itself
     await person.press(summary, '✅ Отправить');
     const told = await person.next();
     expect(told.text).toContain('Показание не отправлено');

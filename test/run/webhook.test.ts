@@ -175,7 +175,7 @@ describe('webhook mode', () => {
 
 describe('remembered update ids', () => {
   it('when older than two days, are forgotten; recent ones stay', async () => {
-    const { pruneProcessedUpdates } = await import('../../src/run/webhook');
+    const { pruneProcessedUpdates } = await import('../../src/run/processed-updates');
     const database = await withTestDatabase();
     try {
       const now = new Date('2026-11-24T12:00:00.000Z');

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -219,6 +219,39 @@ describe('persistence', () => {
           'квитанция',
         );
         expect((await client.createUser({ first_name: 'Борис' })).id).toBe(user.id + 1);
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('when the bot deletes a message (a password), then the saved state no longer holds it and a restart does not bring it back', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sandbox-state-'));
+    const stateFile = join(dir, 'state.json');
+    const SECRET = 'Пароль-от-кабинета-2026';
+    try {
+      const first = await startEmulator({ stateFile });
+      const user = await first.client.createUser({ first_name: 'Галина' });
+      const secret = await first.client.sendText(user.id, user.id, SECRET);
+      await first.client.sendText(user.id, user.id, 'обычный текст');
+      await first.result('deleteMessage', { chat_id: user.id, message_id: secret.message_id });
+      await first.emulator.stop();
+      const saved = await readFile(stateFile, 'utf8');
+      expect(saved).not.toContain(SECRET);
+      expect(saved).toContain('обычный текст');
+
+      const second = createBotApiEmulator({ bot: BOT, stateFile });
+      await second.start();
+      try {
+        const { SandboxClient } = await import('../../src/sandbox/client.js');
+        const client = new SandboxClient(second.url);
+        const transcript = await client.transcript(user.id);
+        expect(transcript.map((e) => e.text)).toEqual(['обычный текст']);
+        // The deleted message's id is not handed out again.
+        const next = await client.sendText(user.id, user.id, 'после перезапуска');
+        expect(next.message_id).toBeGreaterThan(secret.message_id + 1);
       } finally {
         await second.stop();
       }

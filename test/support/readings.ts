@@ -41,7 +41,7 @@ const insertedId = (rows: ({ id: number | string } | number)[]): number => {
  */
 export async function createAccountWithMeters(
   db: Db,
-  input: { number: string; plan?: string; meters: TestMeter[] },
+  input: { number: string; plan?: string; address?: string; meters: TestMeter[] },
 ): Promise<{ accountId: number; meterIds: number[] }> {
   const now = new Date().toISOString();
   const accountId = insertedId(
@@ -50,7 +50,7 @@ export async function createAccountWithMeters(
         number: input.number,
         holder_name: 'Иванова Мария Петровна',
         settlement: 'Елизово',
-        address: 'г. Елизово, ул. Тестовая, д. 1, кв. 1',
+        address: input.address ?? 'г. Елизово, ул. Тестовая, д. 1, кв. 1',
         tariff_plan: input.plan ?? 'urban',
         created_at: now,
         updated_at: now,
@@ -99,8 +99,6 @@ export function accountsService(db: Db, clock: Clock): AccountsService {
     userLimiter: new RateLimiter(db, LINK_MAX_FAILURES_PER_USER, LINK_WINDOW_MS, clock),
     accountLimiter: new RateLimiter(db, LINK_MAX_FAILURES_PER_ACCOUNT, LINK_WINDOW_MS, clock),
     outbox: new Outbox(db, clock),
-    translate: (_locale, key) => key,
-    localeOf: async () => 'ru',
     proofPolicy: 'either',
     timeZone: 'Asia/Kamchatka',
     operatorPhone: '+7 (4152) 00-00-00',

@@ -1,5 +1,5 @@
 import { hears } from '@grammyjs/i18n';
-import { Composer } from 'grammy';
+import { Composer, type Context } from 'grammy';
 import type { BotContext } from '../context';
 import { isCancelWord } from './cancel-words';
 import type { ConversationKit, KitDeps } from './index';
@@ -17,13 +17,25 @@ export interface ExitPathDeps {
 }
 
 /**
+ * The conversations plugin's `onExit`: every way a flow is left from outside (exit, halt, the
+ * idle timeout, an error) clears the chat's "a secret is expected" mark.
+ */
+export function onFlowExit(kit: Pick<ConversationKit, 'clearSecretMark'>) {
+  return async (_conversationId: string, ctx: Context): Promise<void> => {
+    if (ctx.chat && ctx.from) await kit.clearSecretMark(ctx.chat.id, ctx.from.id);
+  };
+}
+
+/**
  * The one exit path of every flow, installed after the conversations plugin and before every
  * conversation, so no flow can swallow it:
  *
  * - /cancel, any Cancel button (`v1|…|cancel`, also from old messages) and, while a flow is
  *   active, «✖️ Отмена» typed from a reply keyboard: the flow ends, the secret mark is cleared,
  *   the pressed message loses its buttons, and the person is told and left with their menu.
- * - Any other command, or a main-menu button, inside a flow: the flow ends and the command runs.
+ * - Any other command, or a main-menu button, inside a flow: the flow ends, the person is told
+ *   which one in its own words (`flow-left-<conversation id>`, e.g. «Ввод показаний отменён.»)
+ *   with their menu, and then the command runs.
  * - In groups nothing here answers: the bot speaks in groups only where it has work to do.
  *
  * The idle timeout ends the flow through conversations' `onExit` (which also clears the mark).
@@ -63,9 +75,12 @@ export function createExitPath(deps: ExitPathDeps): Composer<BotContext> {
     if (!isCommand && !isCancelText && !isMenuButton) return next();
     if (!(await activeFlow(ctx))) return next();
     if (isCancelText) return cancel(ctx);
-    // A command inside a flow: leave the flow, then let the command run as usual.
+    // A command inside a flow: leave the flow, say so, then let the command run as usual.
+    const [left] = Object.keys(await ctx.conversation.active());
     await ctx.conversation.exitAll();
     await deps.kit.clearSecretMark(ctx.chat.id, ctx.from.id);
+    const who = await deps.whoIs(ctx.from.id);
+    await deps.leave(ctx, ctx.t(`flow-left-${left}`), who, { welcome: false });
     return next();
   });
   return exit;

@@ -141,9 +141,15 @@ export interface KitDeps {
   residentOf: (telegramUserId: number) => Promise<{ userId: number } | undefined>;
   /**
    * Sends `text` and leaves the person with their menu: the main-menu keyboard for a resident; for
-   * a guest the text and then the welcome with the guest buttons. Works on any context.
+   * a guest the text and then the welcome with the guest buttons (`welcome: false` leaves the
+   * welcome out, when a command that answers for itself runs next). Works on any context.
    */
-  leave: (ctx: FlowContext, text: string, who: Who, extra?: { markup?: Markup }) => Promise<void>;
+  leave: (
+    ctx: FlowContext,
+    text: string,
+    who: Who,
+    extra?: { markup?: Markup; welcome?: boolean },
+  ) => Promise<void>;
 }
 
 export interface ConversationKit {
@@ -171,6 +177,8 @@ export interface ConversationKit {
     ctx: FlowContext,
     loginFirstKey: string,
   ): Promise<{ userId: number; telegramUserId: number } | undefined>;
+  /** Who the flow's person is now (a logged-in resident or a guest), saying nothing. */
+  who(conversation: FlowConversation, ctx: FlowContext): Promise<Who>;
   /**
    * The flow's last message, with the right menu (`markup` overrides it, e.g. a card's buttons).
    * A flow that has just changed who the person is (logged in, erased) passes `who`.
@@ -390,6 +398,12 @@ export function createConversationKit(deps: KitDeps): ConversationKit {
         return undefined;
       }
       return { userId: found.userId, telegramUserId };
+    },
+
+    async who(conversation, ctx) {
+      const telegramUserId = ctx.from?.id;
+      if (telegramUserId === undefined) return 'guest';
+      return conversation.external(() => deps.whoIs(telegramUserId));
     },
 
     finish,

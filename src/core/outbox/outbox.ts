@@ -53,8 +53,19 @@ export interface DocumentPayload {
   protect_content?: boolean;
 }
 
+/**
+ * A text message stored as its message key and variables, rendered by the worker at send time in
+ * the recipient's language (its `renderText` hook). Services that must not render texts (they
+ * return data and message keys) queue these in the same transaction as the change they announce.
+ */
+export interface KeyedTextPayload extends Omit<TextPayload, 'text'> {
+  /** A key of `locales/*.ftl`. */
+  textKey: string;
+  vars?: Record<string, string | number>;
+}
+
 /** What the worker sends; stored as JSON in `outbox.payload`. */
-export type OutboxPayload = TextPayload | DocumentPayload;
+export type OutboxPayload = TextPayload | KeyedTextPayload | DocumentPayload;
 
 /** Priorities in use; lower goes first (like `nice`), so the claim walks its index forwards. */
 export const OUTBOX_PRIORITY = {
@@ -305,6 +316,8 @@ function validate(message: OutboxMessage): void {
     if (!payload.parse_mode && payload.text.length > TEXT_LIMIT) {
       throw new RangeError(`outbox: text longer than ${TEXT_LIMIT} characters`);
     }
+  } else if ('textKey' in payload) {
+    if (!payload.textKey) throw new RangeError('outbox: empty text key');
   } else if (!payload.parse_mode && (payload.caption?.length ?? 0) > CAPTION_LIMIT) {
     throw new RangeError(`outbox: caption longer than ${CAPTION_LIMIT} characters`);
   }

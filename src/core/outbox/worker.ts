@@ -52,6 +52,15 @@ export interface OutboxWorkerOptions {
   maxHoldMs?: number;
   pacing?: Partial<PacingOptions>;
   /**
+   * Renders a keyed text (`KeyedTextPayload`) for its recipient at send time: the message key and
+   * variables in the chat's language. Without it such a row fails for good.
+   */
+  renderText?: (
+    chatId: number,
+    key: string,
+    vars: Record<string, string | number> | undefined,
+  ) => Promise<string>;
+  /**
    * A 429 pauses every send, not only that chat's, for `retry_after`. Telegram does not say which
    * limit was hit, and the bot's interactive replies share the quota, so stopping is the safe read.
    */
@@ -426,6 +435,12 @@ export class OutboxWorker {
     const signal = AbortSignal.timeout(this.options.sendTimeoutMs) as unknown as GrammySignal;
     if ('text' in payload) {
       const { text, ...other } = payload;
+      return (await this.api.sendMessage(row.chat_id, text, other, signal)).message_id;
+    }
+    if ('textKey' in payload) {
+      const { textKey, vars, ...other } = payload;
+      if (!this.config.renderText) throw new PermanentError('no renderer for a keyed text');
+      const text = await this.config.renderText(Number(row.chat_id), textKey, vars);
       return (await this.api.sendMessage(row.chat_id, text, other, signal)).message_id;
     }
     const { document, ...other } = payload;

@@ -1,6 +1,5 @@
 import type { ConversationKit, Verdict } from '../../core/conversation-kit/index';
 import type { BotContext, BotConversation, ConversationContext } from '../../core/context';
-import type { AuthService } from '../auth/service';
 import { linkedKeyboard } from './keyboards';
 import { minutesFrom, normalizeAccountNumber } from './rules';
 import type { AccountsService } from './service';
@@ -12,7 +11,6 @@ const LINK_ROUNDS = 3;
 
 export interface LinkConversationDeps {
   accounts: AccountsService;
-  auth: AuthService;
   kit: ConversationKit;
   operatorPhone: string;
 }

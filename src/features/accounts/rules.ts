@@ -4,6 +4,8 @@
  * No database, no grammY: unit-tested directly.
  */
 
+import { shorten } from '../../core/paging';
+
 /** Which proofs of ownership are accepted when linking (configuration `ACCOUNT_LINK_PROOF`). */
 export type LinkProofPolicy = 'meter-serial' | 'last-charge' | 'either';
 
@@ -152,4 +154,28 @@ export function daysBetween(a: string, b: string): number {
 /** Minutes to tell a resident to wait, rounded up, at least 1. */
 export function minutesFrom(ms: number): number {
   return Math.max(1, Math.ceil(ms / 60_000));
+}
+
+/** A postcode, a region or a district at the head of an address: the resident knows these. */
+const ADDRESS_HEAD =
+  /^(\d{6}|Россия|Российская Федерация|.*(?<!\p{L})(край|обл|область|респ|республика|р-н|район|АО|округ)(?!\p{L}).*)$/iu;
+
+/** Characters of an address shown beside a question (a phone line is about 35). */
+export const SHORT_ADDRESS_MAX = 60;
+
+/**
+ * An address short enough to sit beside a question: the postcode, the region and the district are
+ * dropped (whatever remains names the settlement, street, house and flat), then it is cut to
+ * {@link SHORT_ADDRESS_MAX} characters with «…». «683031, Камчатский край, г. Петропавловск-
+ * Камчатский, ул. Ленинская, д. 12, кв. 5» → «г. Петропавловск-Камчатский, ул. Ленинская, д. 12,
+ * кв. 5». An address of nothing but those parts is kept as it is.
+ */
+export function shortAddress(address: string): string {
+  const parts = address
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
+  let first = 0;
+  while (first < parts.length - 1 && ADDRESS_HEAD.test(parts[first] ?? '')) first++;
+  return shorten(parts.slice(first).join(', '), SHORT_ADDRESS_MAX);
 }

@@ -2,7 +2,6 @@ import type { AuditAction, AuditLog } from '../../core/audit';
 import type { Db } from '../../core/db/index';
 import { nowIso } from '../../core/db/index';
 import { localDate } from '../../core/format';
-import type { Locale } from '../../core/i18n';
 import type { Outbox, OutboxMessage } from '../../core/outbox/outbox';
 import type { RateLimiter } from '../../core/rate-limit';
 import { type AccountRow, AccountsRepo } from './repo';
@@ -18,13 +17,6 @@ import {
 } from './rules';
 import type { Clock } from '../../core/clock';
 
-/** Renders a locale text; the service stays free of Fluent and grammY. */
-export type AccountsTranslate = (
-  locale: Locale,
-  key: string,
-  vars?: Record<string, string | number>,
-) => string;
-
 export interface AccountsServiceDeps {
   db: Db;
   audit: AuditLog;
@@ -32,11 +24,11 @@ export interface AccountsServiceDeps {
   userLimiter: RateLimiter;
   /** Failed attempts per account number, whoever tries (10 an hour). */
   accountLimiter: RateLimiter;
-  /** Notices to the other residents of an account go through the durable outbox. */
+  /**
+   * Notices to the other residents of an account go through the durable outbox, as message keys
+   * with their variables (rendered in each recipient's language when sent).
+   */
   outbox: Outbox;
-  translate: AccountsTranslate;
-  /** The language a Telegram user reads, for notices rendered at enqueue time. */
-  localeOf: (telegramUserId: number) => Promise<Locale>;
   proofPolicy: LinkProofPolicy;
   timeZone: string;
   operatorPhone: string;
@@ -52,8 +44,15 @@ export interface LinkedAccount {
   isCurrent: boolean;
 }
 
+/** What the other holders of a just-linked account are told: a message key and its variables. */
+export interface LinkNotice {
+  key: string;
+  vars: Record<string, string | number>;
+}
+
 export type LinkResult =
-  | { kind: 'linked'; account: LinkedAccount; othersNotified: number }
+  /** `notice`: what each of the `othersNotified` co-holders is told (queued with the link). */
+  | { kind: 'linked'; account: LinkedAccount; othersNotified: number; notice: LinkNotice }
   | { kind: 'already-linked'; account: LinkedAccount }
   /** The number is not a number at all: said at once, no attempt counted, nothing revealed. */
   | { kind: 'bad-number' }
@@ -156,20 +155,15 @@ export class AccountsService {
     await this.deps.userLimiter.release(userScopes);
     await this.deps.accountLimiter.release(numberScopes);
     const recipients = await this.repo.otherHoldersTelegramIds(account.id, userId);
-    const notices: OutboxMessage[] = [];
-    for (const chatId of recipients) {
-      const locale = await this.deps.localeOf(chatId);
-      notices.push({
-        chatId,
-        kind: NOTICE_KIND,
-        payload: {
-          text: this.deps.translate(locale, 'accounts-notice-linked', {
-            number: account.number,
-            phone: this.deps.operatorPhone,
-          }),
-        },
-      });
-    }
+    const notice: LinkNotice = {
+      key: 'accounts-notice-linked',
+      vars: { number: account.number, phone: this.deps.operatorPhone },
+    };
+    const notices: OutboxMessage[] = recipients.map((chatId) => ({
+      chatId,
+      kind: NOTICE_KIND,
+      payload: { textKey: notice.key, vars: notice.vars },
+    }));
 
     const at = nowIso(this.clock);
     const linkId = await this.deps.db.transaction(async (trx) => {
@@ -196,7 +190,7 @@ export class AccountsService {
     });
     const linked = this.toLinked(account, true);
     if (linkId === undefined) return { kind: 'already-linked', account: linked };
-    return { kind: 'linked', account: linked, othersNotified: notices.length };
+    return { kind: 'linked', account: linked, othersNotified: notices.length, notice };
   }
 
   /** The cabinet's accounts, the Telegram user's current one marked. */

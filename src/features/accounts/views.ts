@@ -86,7 +86,7 @@ export function accountCardText(
       lines.push(
         ctx.t('accounts-card-reading', {
           zone: zoneName(ctx.t, meter.zones, reading.zone),
-          value: formatKwh(reading.valueMilli, locale),
+          value: formatKwh(reading.valueMilli),
           date: formatDate(reading.date, locale),
         }),
       );

@@ -6,7 +6,6 @@ import type { BotContext } from '../../core/context';
 import { appealPatterns } from '../appeals/keyboards';
 import type { ActResult, AppealsService } from '../appeals/service';
 import { adminCardPayload, statusLabel, type Texts } from '../appeals/views';
-import type { Translate } from '../auth/service';
 import type { ImportReport } from '../billing/exchange/import';
 import { formatInteger, formatMoney, formatPeriod } from '../../core/format';
 import { IMPORT_KINDS, type ImportKind } from '../billing/exchange/formats';
@@ -16,6 +15,7 @@ import { broadcastCallbacks, progressText } from '../broadcast/views';
 import type { ReadingReviews, ReviewResult } from '../readings/review';
 import type { StaffLookup } from '../staff/lookup';
 import type { AdminChat, StaffService } from '../staff/service';
+import type { Translate } from '../../core/i18n';
 
 export interface AdminFeatureDeps {
   config: Config;

@@ -2,7 +2,6 @@ import { hears } from '@grammyjs/i18n';
 import { Composer } from 'grammy';
 import type { InlineKeyboardButton } from 'grammy/types';
 import type { BotContext } from '../../core/context';
-import type { AuthService } from '../auth/service';
 import { enterAppeal } from './conversations';
 import { appealCallbacks, appealPatterns, residentAppealKeyboard } from './keyboards';
 import type { AttachmentInput } from './repo';
@@ -10,7 +9,6 @@ import type { ActResult, AppealsService } from './service';
 import { appealLine, type Texts, threadText } from './views';
 
 export interface AppealsFeatureDeps {
-  auth: Pick<AuthService, 'currentUser'>;
   appeals: AppealsService;
   timeZone: string;
 }
@@ -24,7 +22,6 @@ const APPEAL_NUMBER = /А-\d{4}-\d{6}/;
  * untrusted: the service answers «not found» for anybody else's appeal and audits it.
  */
 export function createAppealsFeature({
-  auth,
   appeals,
   timeZone,
 }: AppealsFeatureDeps): Composer<BotContext> {
@@ -37,7 +34,7 @@ export function createAppealsFeature({
   });
 
   const resident = async (ctx: BotContext) => {
-    const user = ctx.from ? await auth.currentUser(ctx.from.id) : undefined;
+    const user = await ctx.resident();
     if (!user) {
       if (ctx.callbackQuery) await ctx.answerCallbackQuery();
       await ctx.reply(ctx.t('appeals-login-first'));
@@ -191,8 +188,7 @@ export function createAppealsFeature({
   // Free text nobody understood, from a logged-in resident: the hint, and an offer to send it on.
   privateChat.on('message:text', async (ctx, next) => {
     if (ctx.message.text.startsWith('/')) return next();
-    const user = await auth.currentUser(ctx.from.id);
-    if (!user) return next();
+    if (!(await ctx.resident())) return next();
     await ctx.reply(ctx.t('appeals-unhandled-hint'), {
       reply_parameters: { message_id: ctx.message.message_id },
       reply_markup: {

@@ -3,7 +3,6 @@ import { callbackData } from '../../core/callback-data';
 import type { BotContext, BotConversation, ConversationContext } from '../../core/context';
 import type { ConversationKit } from '../../core/conversation-kit/index';
 import type { AccountsService } from '../accounts/service';
-import type { AuthService } from '../auth/service';
 import type { AttachmentInput } from './repo';
 import {
   APPEAL_TOPICS,
@@ -24,7 +23,6 @@ export interface AppealArgs {
 }
 
 export interface AppealConversationDeps {
-  auth: Pick<AuthService, 'currentUser'>;
   accounts: Pick<AccountsService, 'listAccounts'>;
   appeals: Pick<AppealsService, 'create'>;
   kit: ConversationKit;
@@ -42,19 +40,16 @@ const FILE_STEP_BOUND = MAX_ATTACHMENTS + 5;
  * deadline. Every step has the kit's Cancel; the appeal exists only after «Отправить».
  */
 export function createAppealConversation(deps: AppealConversationDeps) {
-  const { auth, accounts, appeals, kit } = deps;
+  const { accounts, appeals, kit } = deps;
   return async function appealConversation(
     conversation: BotConversation,
     ctx: ConversationContext,
     args?: AppealArgs,
   ): Promise<void> {
-    const telegramUserId = ctx.from?.id;
-    if (telegramUserId === undefined) return;
-    const user = await conversation.external(() => auth.currentUser(telegramUserId));
-    if (!user) {
-      await kit.finish(conversation, ctx, ctx.t('appeals-login-first'));
-      return;
-    }
+    const resident = await kit.resident(conversation, ctx, 'appeals-login-first');
+    if (!resident) return;
+    const { telegramUserId } = resident;
+    const user = { id: resident.userId };
     let at = ctx;
 
     let topic: AppealTopic | undefined = args?.topic;

@@ -1,9 +1,8 @@
 import type { AuditLog } from '../../core/audit';
 import type { Db } from '../../core/db/index';
-import type { Locale } from '../../core/i18n';
+import type { Locale, Translate } from '../../core/i18n';
 import type { Outbox, OutboxMessage } from '../../core/outbox/outbox';
 import type { AccountsService } from '../accounts/service';
-import type { Translate } from '../auth/service';
 import { localPartsOf } from '../readings/rules';
 import type { AdminChat, StaffService } from '../staff/service';
 import type { CalendarTransfers } from './calendar';

@@ -137,9 +137,7 @@ async function alreadyLoggedIn(
   ctx: Ctx,
   deps: AuthConversationDeps,
 ): Promise<boolean> {
-  const userId = userIdOf(ctx);
-  const user = await conversation.external(() => deps.auth.currentUser(userId));
-  if (!user) return false;
+  if ((await deps.kit.who(conversation, ctx)) === 'guest') return false;
   await ctx.reply(ctx.t('auth-already-logged-in'), { reply_markup: mainMenuKeyboard(ctx) });
   return true;
 }

@@ -1,6 +1,7 @@
 import type { Db } from '../../core/db/index';
 import { nowIso } from '../../core/db/index';
 import type { Clock } from '../../core/clock';
+import { readRows } from '../../core/db/read-rows';
 
 /** A cabinet's row as the auth use cases need it. */
 export interface UserRow {
@@ -94,6 +95,33 @@ export class AuthRepo {
     await db('users')
       .where({ id })
       .update({ ...fields, updated_at: nowIso(this.clock) });
+  }
+
+  /** The active cabinet a Telegram user is logged in to, if any (one indexed join). */
+  async activeUserOf(
+    telegramUserId: number,
+  ): Promise<{ id: number; fullName: string | null; email: string | null } | undefined> {
+    // On every update of a resident: a prepared statement, not the query builder (issue 12).
+    const [row] = await readRows<{
+      id: number | string;
+      full_name: string | null;
+      email: string | null;
+    }>(
+      this.db,
+      "select u.id, u.full_name, u.email from telegram_identities ti join users u on u.id = ti.user_id where ti.telegram_user_id = ? and u.status = 'active' limit 1",
+      [telegramUserId],
+    );
+    if (!row) return undefined;
+    return { id: Number(row.id), fullName: row.full_name ?? null, email: row.email ?? null };
+  }
+
+  /** The Telegram users logged in to a cabinet now, in id order. */
+  async telegramUsersOf(userId: number): Promise<number[]> {
+    const ids = await this.db('telegram_identities')
+      .where({ user_id: userId })
+      .orderBy('telegram_user_id')
+      .pluck('telegram_user_id');
+    return ids.map(Number);
   }
 
   /** Links a Telegram user to a cabinet (moving it from any other cabinet). */

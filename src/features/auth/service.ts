@@ -3,7 +3,7 @@ import argon2 from 'argon2';
 import type { AuditLog } from '../../core/audit';
 import type { Db } from '../../core/db/index';
 import { isUniqueViolation, nowIso } from '../../core/db/index';
-import type { Locale } from '../../core/i18n';
+import type { Locale, Translate } from '../../core/i18n';
 import type { Mailer } from '../../core/mail/mailer';
 import { RateLimiter } from '../../core/rate-limit';
 import type { ConsentService } from '../privacy/service';
@@ -24,7 +24,6 @@ import {
   type PasswordVerdict,
 } from './rules';
 import type { Clock } from '../../core/clock';
-import { readRows } from '../../core/db/read-rows';
 
 /** The cabinet a Telegram user is logged in to, as handlers need it. */
 export interface CurrentUser {
@@ -45,13 +44,6 @@ export const ARGON2_OPTIONS = {
 const DRAFT_TTL_MS = 15 * 60 * 1000;
 /** A registration left unconfirmed this long may be taken over by a new one for the same e-mail. */
 const ABANDONED_PENDING_MS = CODE_TTL_MS;
-
-/** Renders a text of the locales (mail subjects and bodies) without the services knowing Fluent. */
-export type Translate = (
-  locale: Locale,
-  key: string,
-  vars?: Record<string, string | number>,
-) => string;
 
 export type DraftResult = { ok: true; draftId: string } | Extract<PasswordVerdict, { ok: false }>;
 
@@ -140,28 +132,13 @@ export class AuthService {
   }
 
   /** The Telegram users logged in to a cabinet now: where a notice about it is sent. */
-  async telegramUsersOf(userId: number): Promise<number[]> {
-    const ids = await this.db('telegram_identities')
-      .where({ user_id: userId })
-      .orderBy('telegram_user_id')
-      .pluck('telegram_user_id');
-    return ids.map(Number);
+  telegramUsersOf(userId: number): Promise<number[]> {
+    return this.repo.telegramUsersOf(userId);
   }
 
   /** The active cabinet this Telegram user is logged in to, if any. */
-  async currentUser(telegramUserId: number): Promise<CurrentUser | undefined> {
-    // On every update of a resident: a prepared statement, not the query builder (issue 12).
-    const [row] = await readRows<{
-      id: number | string;
-      full_name: string | null;
-      email: string | null;
-    }>(
-      this.db,
-      "select u.id, u.full_name, u.email from telegram_identities ti join users u on u.id = ti.user_id where ti.telegram_user_id = ? and u.status = 'active' limit 1",
-      [telegramUserId],
-    );
-    if (!row) return undefined;
-    return { id: Number(row.id), fullName: row.full_name ?? null, email: row.email ?? null };
+  currentUser(telegramUserId: number): Promise<CurrentUser | undefined> {
+    return this.repo.activeUserOf(telegramUserId);
   }
 
   /** Hashes a password the way every stored one is hashed. */

@@ -7,6 +7,7 @@ import {
   formatPeriod,
   zoneName,
 } from '../../core/format';
+import { TELEGRAM_TEXT_LIMIT } from '../../core/paging';
 import { balanceLine } from '../accounts/views';
 import type { BalanceSummary, HistoryPage } from './service';
 
@@ -57,7 +58,15 @@ export function balanceText(ctx: Translatable, summary: BalanceSummary, language
   return lines.join('\n');
 }
 
-/** One month of history: charges per zone (volume × tariff = amount), adjustments, payments. */
+/** Room kept under Telegram's 4 096 for the «…ещё» lines and the footer of a crowded month. */
+const HISTORY_RESERVE = 300;
+
+/**
+ * One month of history: charges per zone (volume × tariff = amount), adjustments, payments. A month
+ * is one page (paged by month, «◀ Раньше» «Позже ▶»). A month crowded beyond one message (dozens of
+ * payments, long recalculation notes) is cut at Telegram's 4 096 characters and what did not fit
+ * is summed up — «…ещё оплат: 12, на 3 456,00 ₽» — so no amount is lost from the page.
+ */
 export function historyText(ctx: Translatable, page: HistoryPage, language: string): string {
   const locale = formatLocale(language);
   const lines = [
@@ -69,7 +78,7 @@ export function historyText(ctx: Translatable, page: HistoryPage, language: stri
     lines.push(
       ctx.t('balance-history-charge', {
         zone: zoneName(ctx.t, page.zoneCount, charge.zone ?? 'T1'),
-        volume: charge.volumeMilli === null ? '—' : formatKwh(charge.volumeMilli, locale),
+        volume: charge.volumeMilli === null ? '—' : formatKwh(charge.volumeMilli),
         tariff: charge.tariffKopecks === null ? '—' : formatMoney(charge.tariffKopecks),
         amount: formatMoney(charge.amountKopecks),
       }),
@@ -82,20 +91,44 @@ export function historyText(ctx: Translatable, page: HistoryPage, language: stri
       }),
     );
   }
-  for (const adjustment of page.adjustments) {
-    const sign = adjustment.amountKopecks > 0 ? '+' : '';
-    lines.push(
-      ctx.t('balance-history-adjustment', {
-        amount: `${sign}${formatMoney(adjustment.amountKopecks)}`,
+  const entries = [
+    ...page.adjustments.map((adjustment) => ({
+      kind: 'adjustment' as const,
+      amountKopecks: adjustment.amountKopecks,
+      line: ctx.t('balance-history-adjustment', {
+        amount: `${adjustment.amountKopecks > 0 ? '+' : ''}${formatMoney(adjustment.amountKopecks)}`,
         description: adjustment.description ?? '',
       }),
-    );
-  }
-  for (const payment of page.payments) {
-    lines.push(
-      ctx.t('balance-history-payment', {
+    })),
+    ...page.payments.map((payment) => ({
+      kind: 'payment' as const,
+      amountKopecks: payment.amountKopecks,
+      line: ctx.t('balance-history-payment', {
         date: formatDate(payment.on, locale),
         amount: formatMoney(payment.amountKopecks),
+      }),
+    })),
+  ];
+  let length = lines.join('\n').length;
+  let shown = 0;
+  for (const entry of entries) {
+    if (length + 1 + entry.line.length > TELEGRAM_TEXT_LIMIT - HISTORY_RESERVE) break;
+    lines.push(entry.line);
+    length += 1 + entry.line.length;
+    shown++;
+  }
+  const rest = entries.slice(shown);
+  const moreKeys = {
+    adjustment: 'balance-history-more-adjustments',
+    payment: 'balance-history-more-payments',
+  } as const;
+  for (const kind of ['adjustment', 'payment'] as const) {
+    const left = rest.filter((entry) => entry.kind === kind);
+    if (left.length === 0) continue;
+    lines.push(
+      ctx.t(moreKeys[kind], {
+        count: left.length,
+        amount: formatMoney(left.reduce((sum, entry) => sum + entry.amountKopecks, 0)),
       }),
     );
   }

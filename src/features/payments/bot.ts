@@ -4,7 +4,6 @@ import type { BotContext } from '../../core/context';
 import { residentOrLoginHint } from '../help/guard';
 import { accountButtons } from '../accounts/keyboards';
 import type { AccountsService } from '../accounts/service';
-import type { AuthService } from '../auth/service';
 import { PAY_AMOUNT_CONVERSATION, type PayDeps, sendInvoice } from './conversations';
 import { payAccountsKeyboard, payOptionsKeyboard, payPatterns } from './keyboards';
 import { renderQrPng } from './qr-image';
@@ -13,7 +12,6 @@ import { amountProblemText, payOptionsText, qrCaption, requisitesText } from './
 
 export interface PaymentsFeatureDeps extends PayDeps {
   accounts: AccountsService;
-  auth: AuthService;
   payments: PaymentsService;
 }
 

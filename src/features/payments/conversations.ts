@@ -1,7 +1,6 @@
 import type { Context } from 'grammy';
 import type { I18nFlavor } from '@grammyjs/i18n';
 import type { BotConversation, ConversationContext } from '../../core/context';
-import type { AuthService } from '../auth/service';
 import { parsePayableAmount } from './rules';
 import type { InvoiceDraft, PaymentsService } from './service';
 import { askAmountText, invoiceTexts } from './views';
@@ -12,7 +11,6 @@ import { formatMoney } from '../../core/format';
 export const PAY_AMOUNT_CONVERSATION = 'pay-amount';
 
 export interface PayDeps {
-  auth: AuthService;
   kit: ConversationKit;
   payments: PaymentsService;
   providerToken?: string;
@@ -60,13 +58,10 @@ export function createPayAmountConversation(deps: PayDeps) {
     ctx: ConversationContext,
     accountId: number,
   ): Promise<void> {
-    const fromId = ctx.from?.id;
-    if (fromId === undefined) return;
-    const user = await conversation.external(() => deps.auth.currentUser(fromId));
-    if (!user) {
-      await deps.kit.finish(conversation, ctx, ctx.t('accounts-login-first'));
-      return;
-    }
+    const resident = await deps.kit.resident(conversation, ctx, 'accounts-login-first');
+    if (!resident) return;
+    const fromId = resident.telegramUserId;
+    const user = { id: resident.userId };
     const limits = deps.payments.limits;
     const vars = { min: formatMoney(limits.minKopecks), max: formatMoney(limits.maxKopecks) };
     const answered = await deps.kit.ask<number, InvoiceDraft>(conversation, ctx, {

@@ -3,7 +3,7 @@ import type { AuditLog } from '../../core/audit';
 import type { Clock } from '../../core/clock';
 import type { Db } from '../../core/db/index';
 import { nowIso } from '../../core/db/index';
-import type { Locale } from '../../core/i18n';
+import type { Locale, Translate } from '../../core/i18n';
 import type { Outbox, OutboxMessage } from '../../core/outbox/outbox';
 import type { OperatorRequisites } from '../../config';
 import { formatMoney, formatPeriod as periodName, localDate } from '../../core/format';
@@ -19,19 +19,13 @@ import {
   splitFullName,
 } from './rules';
 
-export type PaymentsTranslate = (
-  locale: Locale,
-  key: string,
-  vars?: Record<string, string | number>,
-) => string;
-
 export interface PaymentsServiceDeps {
   db: Db;
   accounts: AccountsService;
   ledger: LedgerService;
   outbox: Outbox;
   audit: AuditLog;
-  translate: PaymentsTranslate;
+  translate: Translate;
   localeOf: (telegramUserId: number) => Promise<Locale>;
   /** The cabinet this Telegram user is logged in to now (auth owns it), if any. */
   cabinetOf: (telegramUserId: number) => Promise<number | undefined>;

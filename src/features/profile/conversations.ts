@@ -2,7 +2,6 @@ import type { ConversationKit, Verdict } from '../../core/conversation-kit/index
 import type { BotContext, BotConversation, ConversationContext } from '../../core/context';
 import { isLocale, type Locale } from '../../core/i18n';
 import { minutesToWait, normalizeEmail, parseCode } from '../auth/rules';
-import type { AuthService } from '../auth/service';
 import { type EditableField, phoneKeyboard, profileKeyboard, profileText } from './keyboards';
 import type { Actor, ProfileService } from './service';
 
@@ -12,7 +11,6 @@ export const PROFILE_PASSWORD_CONVERSATION = 'profile-password';
 
 export interface ProfileConversationDeps {
   profile: ProfileService;
-  auth: AuthService;
   kit: ConversationKit;
   /** Tells Telegram users whose session ended (in their language) why; `key` is the text. */
   notifySessionEnded: (telegramUserIds: number[], key: string) => Promise<void>;
@@ -119,13 +117,49 @@ export function createProfileEditConversation(deps: ProfileConversationDeps) {
   };
 }
 
-/** A new e-mail: the code goes to the new address, the old one is told after the change. */
+/**
+ * The current password, asked as a secret (deleted at once, never stored): the step before
+ * changing the password or the e-mail — both hand the cabinet to whoever holds the phone.
+ * Wrong passwords count against the same limit as logins; at the limit the flow ends.
+ */
+async function askCurrentPassword(
+  conversation: BotConversation,
+  ctx: Ctx,
+  deps: ProfileConversationDeps,
+  actor: Actor,
+) {
+  return deps.kit.askSecret(conversation, ctx, {
+    prompt: ctx.t('profile-ask-current-password'),
+    check: async (password): Promise<Verdict<true>> => {
+      const check = await deps.profile.checkCurrentPassword(actor, password);
+      if (check.kind === 'ok') return { ok: true, value: true };
+      if (check.kind === 'limited')
+        return {
+          ok: false,
+          final: true,
+          say: {
+            key: 'profile-password-limited',
+            vars: { minutes: minutesToWait(check.retryAfterMs) },
+          },
+        };
+      return { ok: false, say: { key: 'profile-password-wrong' } };
+    },
+  });
+}
+
+/**
+ * A new e-mail: the current password first (as for a new password: the e-mail is how the
+ * cabinet is recovered), then the code goes to the new address, the old one is told after.
+ */
 export function createProfileEmailConversation(deps: ProfileConversationDeps) {
   const { kit } = deps;
-  return async function profileEmailConversation(conversation: BotConversation, ctx: Ctx) {
-    const actor = await actorOf(conversation, ctx, deps);
+  return async function profileEmailConversation(conversation: BotConversation, start: Ctx) {
+    const actor = await actorOf(conversation, start, deps);
     if (!actor) return;
-    const locale = await localeOf(ctx);
+    const locale = await localeOf(start);
+    const password = await askCurrentPassword(conversation, start, deps, actor);
+    if (!password) return;
+    const ctx = password.ctx;
     const started = await kit.ask<string, string>(conversation, ctx, {
       prompt: ctx.t('profile-ask-email'),
       otherwise: { key: 'profile-text-expected' },
@@ -193,23 +227,7 @@ export function createProfilePasswordConversation(deps: ProfileConversationDeps)
     const actor = await actorOf(conversation, ctx, deps);
     if (!actor) return;
     const locale = await localeOf(ctx);
-    const current = await kit.askSecret(conversation, ctx, {
-      prompt: ctx.t('profile-ask-current-password'),
-      check: async (password): Promise<Verdict<true>> => {
-        const check = await deps.profile.checkCurrentPassword(actor, password);
-        if (check.kind === 'ok') return { ok: true, value: true };
-        if (check.kind === 'limited')
-          return {
-            ok: false,
-            final: true,
-            say: {
-              key: 'profile-password-limited',
-              vars: { minutes: minutesToWait(check.retryAfterMs) },
-            },
-          };
-        return { ok: false, say: { key: 'profile-password-wrong' } };
-      },
-    });
+    const current = await askCurrentPassword(conversation, ctx, deps, actor);
     if (!current) return;
     const draft = await kit.askSecret(conversation, current.ctx, {
       prompt: current.ctx.t('auth-password-new'),

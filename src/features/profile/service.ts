@@ -2,7 +2,7 @@ import argon2 from 'argon2';
 import type { AuditAction, AuditLog } from '../../core/audit';
 import type { Db } from '../../core/db/index';
 import { isUniqueViolation, nowIso } from '../../core/db/index';
-import type { Locale } from '../../core/i18n';
+import type { Locale, Translate } from '../../core/i18n';
 import type { Mailer } from '../../core/mail/mailer';
 import type { RateLimiter } from '../../core/rate-limit';
 import {
@@ -11,7 +11,7 @@ import {
   normalizeEmail,
   type PasswordVerdict,
 } from '../auth/rules';
-import { ARGON2_OPTIONS, type AuthService, type Translate } from '../auth/service';
+import { ARGON2_OPTIONS, type AuthService } from '../auth/service';
 import { ProfileRepo, type SecurityEventRow } from './repo';
 import {
   type AddressVerdict,

@@ -1,8 +1,9 @@
-import { formatDate, localeOf as formatLocaleOf } from '../../core/format';
+import { formatDate, formatKwh, localeOf as formatLocaleOf } from '../../core/format';
 import { hears } from '@grammyjs/i18n';
+import { shorten } from '../../core/paging';
 import { Composer } from 'grammy';
 import type { BotContext } from '../../core/context';
-import { enterReading, formatKwh, zoneLabel } from './conversations';
+import { enterReading, zoneLabel } from './conversations';
 import {
   historyKeyboard,
   readingsPatterns,
@@ -23,11 +24,20 @@ const ROLE_OF: Record<ZoneCode, Record<number, Parameters<typeof zoneLabel>[1]>>
   T3: { 3: 'half-peak' },
 };
 
+/**
+ * A staff reason in the history is cut to this many characters (the column holds 500, and the
+ * resident got it whole when the reading was rejected): 8 rows of the longest kind stay far under
+ * Telegram's 4 096 characters.
+ */
+const HISTORY_REASON_MAX = 240;
+
 function statusText(ctx: BotContext, item: HistoryItem): string {
   const status =
     item.status === 'rejected'
       ? ctx.t('readings-status-rejected', {
-          reason: item.rejectReason ?? ctx.t('readings-reject-unknown'),
+          reason: item.rejectReason
+            ? shorten(item.rejectReason, HISTORY_REASON_MAX)
+            : ctx.t('readings-reject-unknown'),
         })
       : ctx.t(`readings-status-${item.status}`);
   return item.flagged && item.status === 'accepted'
@@ -35,7 +45,7 @@ function statusText(ctx: BotContext, item: HistoryItem): string {
     : status;
 }
 
-function historyText(ctx: BotContext, page: HistoryPage, locale: string): string {
+function historyText(ctx: BotContext, page: HistoryPage): string {
   const account = page.accountNumber;
   if (page.items.length === 0) return ctx.t('readings-history-empty', { account });
   const zonesOf = (serial: string) =>
@@ -47,7 +57,7 @@ function historyText(ctx: BotContext, page: HistoryPage, locale: string): string
       date: formatDate(item.date, formatLocaleOf(ctx)),
       serial: item.serial,
       zone: role ? zoneLabel(ctx, role) : item.zone,
-      value: formatKwh(item.valueMilli, locale),
+      value: formatKwh(item.valueMilli),
       status: statusText(ctx, item),
     });
   });
@@ -66,7 +76,6 @@ function historyText(ctx: BotContext, page: HistoryPage, locale: string): string
 export function createReadingsFeature({ readings }: ReadingsFeatureDeps): Composer<BotContext> {
   const feature = new Composer<BotContext>();
   const privateChat = feature.chatType('private');
-  const localeOf = async (ctx: BotContext) => (await ctx.i18n.getLocale()) ?? 'ru';
 
   const resident = async (ctx: BotContext) => {
     const user = await ctx.resident();
@@ -97,7 +106,7 @@ export function createReadingsFeature({ readings }: ReadingsFeatureDeps): Compos
       return;
     }
     if (ctx.callbackQuery) await ctx.answerCallbackQuery();
-    await ctx.reply(historyText(ctx, history, await localeOf(ctx)), {
+    await ctx.reply(historyText(ctx, history), {
       reply_markup: historyKeyboard(ctx, {
         accountId: id,
         page: history.page,

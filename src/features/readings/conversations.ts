@@ -1,10 +1,9 @@
 import type { BotContext, BotConversation, ConversationContext } from '../../core/context';
-import type { AuthService } from '../auth/service';
 import type { ConversationKit, Said } from '../../core/conversation-kit/index';
 import { meterKeyboard, readingsPatterns, summaryKeyboard, sureKeyboard } from './keyboards';
 import {
   formatDate,
-  formatKwh as formatKwhExact,
+  formatKwh,
   formatLocale,
   formatMoney,
   formatPeriod,
@@ -13,6 +12,7 @@ import {
   type TariffZone,
 } from '../../core/format';
 import type { ZoneCode } from './rules';
+import { shortAddress } from '../accounts/rules';
 import {
   checkZoneOnForm,
   type MeterChoice,
@@ -28,11 +28,13 @@ import {
 
 export const READING_CONVERSATION = 'reading';
 
-/** «Исправить» rounds (back from the summary to the first zone); each question has the kit's bound. */
-const EDIT_ROUNDS = 3;
+/**
+ * Summaries a flow may show: the first, and one after each «Исправить» (one zone typed again);
+ * each question has the kit's bound as well.
+ */
+const EDIT_ROUNDS = 6;
 
 export interface ReadingConversationDeps {
-  auth: Pick<AuthService, 'currentUser'>;
   readings: ReadingsService;
   kit: ConversationKit;
   operatorPhone: string;
@@ -41,11 +43,6 @@ export interface ReadingConversationDeps {
 
 type Ctx = ConversationContext;
 type Translating = Pick<ConversationContext, 't'>;
-
-/** kWh for people: grouped thousands, up to three decimals, in the reader's convention. */
-export function formatKwh(milli: number, locale: string): string {
-  return formatKwhExact(milli, formatLocale(locale));
-}
 
 /** Rubles the Russian way (DESIGN: `ru-RU`, RUB) whatever the language. */
 export function formatRub(kopecks: number): string {
@@ -132,7 +129,7 @@ function zoneError(check: ZoneCheck, form: ReadingForm, locale: string): Said {
     return {
       key: 'readings-bad-below',
       vars: {
-        previous: formatKwh(check.previousMilli, locale),
+        previous: formatKwh(check.previousMilli),
         date: check.previousDate ? formatDate(check.previousDate, formatLocale(locale)) : '',
       },
     };
@@ -143,26 +140,25 @@ function zoneError(check: ZoneCheck, form: ReadingForm, locale: string): Said {
 }
 
 /** The question for one zone: the last accepted value and its date, and a replaced one if any. */
-function zoneQuestion(ctx: Translating, zone: ZoneForm, form: ReadingForm, locale: string): string {
+function zoneQuestion(ctx: Translating, zone: ZoneForm, form: ReadingForm): string {
   const label = zoneLabel(ctx, zone.role);
   const question = zone.previous
     ? ctx.t('readings-ask-zone', {
         zone: label,
         serial: form.serial,
-        previous: formatKwh(zone.previous.valueMilli, locale),
+        previous: formatKwh(zone.previous.valueMilli),
         date: formatDate(zone.previous.date, formatLocaleOf(ctx)),
       })
     : ctx.t('readings-ask-zone-first', { zone: label, serial: form.serial });
   return zone.sentThisPeriodMilli === null
     ? question
-    : `${ctx.t('readings-sent-this-period', { value: formatKwh(zone.sentThisPeriodMilli, locale) })}\n\n${question}`;
+    : `${ctx.t('readings-sent-this-period', { value: formatKwh(zone.sentThisPeriodMilli) })}\n\n${question}`;
 }
 
 /** The summary before saving: per zone previous → new, consumption, estimated charge; total. */
 export function summaryText(
   ctx: Translating,
   prepared: Extract<PreparedReading, { ok: true }>,
-  locale: string,
 ): string {
   const lines = [
     ctx.t('readings-summary-title', {
@@ -178,7 +174,7 @@ export function summaryText(
       lines.push(
         ctx.t('readings-summary-line-first', {
           zone: label,
-          value: formatKwh(check.valueMilli, locale),
+          value: formatKwh(check.valueMilli),
         }),
       );
       continue;
@@ -188,9 +184,9 @@ export function summaryText(
         check.kind === 'rollover' ? 'readings-summary-line-rollover' : 'readings-summary-line',
         {
           zone: label,
-          previous: formatKwh(check.previousMilli, locale),
-          value: formatKwh(check.valueMilli, locale),
-          consumption: formatKwh(check.consumptionMilli, locale),
+          previous: formatKwh(check.previousMilli),
+          value: formatKwh(check.valueMilli),
+          consumption: formatKwh(check.consumptionMilli),
           charge: check.chargeKopecks === null ? '—' : formatRub(check.chargeKopecks),
         },
       ),
@@ -240,23 +236,43 @@ export function createReadingConversation(deps: ReadingConversationDeps) {
       return;
     }
     const { account, window, meters } = start;
-    // Refused outside the window: say when it opens, and ask nothing.
-    if (!window.accepts) {
-      await ctx.reply(refusalText(ctx, 'window-closed', details({ window })));
-      return;
-    }
-    const notice = windowNotice(ctx, window);
-    if (notice) await ctx.reply(notice);
     if (meters.length === 0) {
       await kit.finish(conversation, ctx, ctx.t('readings-no-meters', { account: account.number }));
       return;
     }
+    // One order, one message (issue 14): first what the meters are — a meter on АСКУЭ or with
+    // expired verification takes no readings whatever the date, so the window is not mentioned —
+    // then the window, only when some meter could take a reading.
+    const open = meters.filter((m) => m.refusal === null);
+    if (open.length === 0) {
+      const reasons = meters.map((meter) =>
+        refusalText(ctx, meter.refusal ?? 'not-linked', details({ meter })),
+      );
+      await kit.finish(conversation, ctx, reasons.join('\n\n'));
+      return;
+    }
+    // Refused outside the window: say when it opens, and ask nothing.
+    if (!window.accepts) {
+      await kit.finish(conversation, ctx, refusalText(ctx, 'window-closed', details({ window })));
+      return;
+    }
+    // With several accounts, every question names which one (its address, short).
+    const place =
+      start.accountsLinked > 1
+        ? ctx.t('readings-account-line', {
+            account: account.number,
+            address: shortAddress(account.address),
+          })
+        : undefined;
+    const withPlace = (text: string) => (place ? `${place}\n${text}` : text);
 
     let at = ctx;
     let meterId = meters[0]?.meterId ?? 0;
     if (meters.length > 1) {
       const picked = await kit.ask<number>(conversation, ctx, {
-        prompt: ctx.t('readings-choose-meter', { account: account.number }),
+        prompt: place
+          ? withPlace(ctx.t('readings-choose-meter-here'))
+          : ctx.t('readings-choose-meter', { account: account.number }),
         markup: meterKeyboard(ctx, meters),
         buttons: [readingsPatterns.meter],
         repeatPrompt: true,
@@ -279,28 +295,53 @@ export function createReadingConversation(deps: ReadingConversationDeps) {
       return;
     }
     const { form } = opened;
+    // The late (or early) notice comes once the meter is known to take readings.
+    const notice = windowNotice(at, window);
+    if (notice) await at.reply(notice);
+
+    const values: Partial<Record<ZoneCode, string>> = {};
+    /** Asks one zone; false when the flow ended (cancel, the bound, another command). */
+    const askZone = async (zone: ZoneForm): Promise<boolean> => {
+      const answer = await kit.ask<string>(conversation, at, {
+        prompt: withPlace(zoneQuestion(at, zone, form)),
+        otherwise: { key: 'readings-text-expected' },
+        parse: (input) => {
+          if (input.kind !== 'text') return { ok: false, say: { key: 'readings-text-expected' } };
+          const verdict = checkZoneOnForm(form, zone, input.text);
+          return verdict.status === 'ok'
+            ? { ok: true, value: input.text }
+            : { ok: false, say: zoneError(verdict, form, locale) };
+        },
+      });
+      if (!answer) return false;
+      values[zone.zone] = answer.value;
+      at = answer.ctx;
+      return true;
+    };
+    /** «Исправить»: the zone to type again — asked only when the meter has several. */
+    const pickZone = async (among: readonly ZoneForm[]): Promise<ZoneForm | undefined> => {
+      if (among.length <= 1) return among[0];
+      const typed = prepareOnForm(form, values).zones;
+      const picked = await kit.choose(conversation, at, {
+        prompt: at.t('readings-fix-which'),
+        options: among.map((zone) => {
+          const check = typed.find((z) => z.zone === zone.zone);
+          const value = check?.status === 'ok' ? formatKwh(check.valueMilli) : '—';
+          return {
+            label: at.t('readings-fix-zone-button', { zone: zoneLabel(at, zone.role), value }),
+            value: zone.zone,
+          };
+        }),
+      });
+      if (!picked) return undefined;
+      at = picked.ctx;
+      return among.find((zone) => zone.zone === picked.value);
+    };
+
+    for (const zone of form.zones) if (!(await askZone(zone))) return;
 
     for (let round = 0; round < EDIT_ROUNDS; round++) {
-      const values: Partial<Record<ZoneCode, string>> = {};
-      for (const zone of form.zones) {
-        const answer = await kit.ask<string>(conversation, at, {
-          prompt: zoneQuestion(at, zone, form, locale),
-          otherwise: { key: 'readings-text-expected' },
-          parse: (input) => {
-            if (input.kind !== 'text') return { ok: false, say: { key: 'readings-text-expected' } };
-            const verdict = checkZoneOnForm(form, zone, input.text);
-            return verdict.status === 'ok'
-              ? { ok: true, value: input.text }
-              : { ok: false, say: zoneError(verdict, form, locale) };
-          },
-        });
-        if (!answer) return;
-        values[zone.zone] = answer.value;
-        at = answer.ctx;
-      }
-
       const prepared = prepareOnForm(form, values);
-      if (!prepared.complete) continue;
 
       if (prepared.implausible) {
         const strange = prepared.zones.filter((z) => z.status === 'ok' && z.implausible !== null);
@@ -310,7 +351,7 @@ export function createReadingConversation(deps: ReadingConversationDeps) {
             const consumption = z.status === 'ok' ? (z.consumptionMilli ?? 0) : 0;
             return at.t('readings-implausible', {
               zone: zoneForm ? zoneLabel(at, zoneForm.role) : formatZone(z.zone),
-              consumption: formatKwh(consumption, locale),
+              consumption: formatKwh(consumption),
             });
           })
           .join('\n\n');
@@ -327,11 +368,17 @@ export function createReadingConversation(deps: ReadingConversationDeps) {
         });
         if (!sure) return;
         at = sure.ctx;
-        if (!sure.value) continue;
+        if (!sure.value) {
+          // Only the zones that looked wrong are typed again.
+          const suspects = form.zones.filter((f) => strange.some((z) => z.zone === f.zone));
+          const zone = await pickZone(suspects);
+          if (!zone || !(await askZone(zone))) return;
+          continue;
+        }
       }
 
       const decision = await kit.ask<boolean>(conversation, at, {
-        prompt: summaryText(at, prepared, locale),
+        prompt: withPlace(summaryText(at, prepared)),
         markup: summaryKeyboard(at),
         buttons: [readingsPatterns.send, readingsPatterns.edit],
         repeatPrompt: true,
@@ -343,7 +390,11 @@ export function createReadingConversation(deps: ReadingConversationDeps) {
       });
       if (!decision) return;
       at = decision.ctx;
-      if (!decision.value) continue;
+      if (!decision.value) {
+        const zone = await pickZone(form.zones);
+        if (!zone || !(await askZone(zone))) return;
+        continue;
+      }
 
       // … and written here, once: the service checks the values and ownership again.
       const result = await conversation.external(() =>
@@ -360,7 +411,7 @@ export function createReadingConversation(deps: ReadingConversationDeps) {
         );
         return;
       }
-      const lines = [at.t('readings-accepted', { ids: result.ids.join(', ') })];
+      const lines = [at.t('readings-accepted', { number: result.submissionId })];
       if (result.replaced) lines.push(at.t('readings-accepted-replaced'));
       // The submit has just re-checked the cabinet: the main menu needs no further read.
       await kit.finish(conversation, at, lines.join('\n'), { who: 'resident' });

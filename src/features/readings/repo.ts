@@ -200,12 +200,17 @@ export class ReadingsRepo {
   }
 
   /**
-   * Writes one submission: the period's live readings of these zones become `replaced`, the new
-   * rows are inserted. Returns the new ids in the order given. Must run inside a transaction.
+   * Writes one submission: the period's live readings of these zones become `replaced`, one
+   * `reading_submissions` row is inserted (its id is the number the resident is told) and the new
+   * rows point at it. Returns that number and the new reading ids in the order given. Must run
+   * inside a transaction.
    */
-  async replaceAndInsert(trx: Knex.Transaction, rows: readonly NewReading[]): Promise<number[]> {
+  async replaceAndInsert(
+    trx: Knex.Transaction,
+    rows: readonly NewReading[],
+  ): Promise<{ submissionId: number; ids: number[] }> {
     const first = rows[0];
-    if (first === undefined) return [];
+    if (first === undefined) throw new Error('a submission needs at least one zone');
     // One statement each, whatever the number of zones: a submission is one meter and period.
     await trx('meter_readings')
       .where({ meter_id: first.meterId, period: first.period, status: 'accepted' })
@@ -214,6 +219,11 @@ export class ReadingsRepo {
         rows.map((row) => row.zone),
       )
       .update({ status: 'replaced' });
+    const [submission] = (await trx('reading_submissions')
+      .insert({ meter_id: first.meterId, period: first.period, submitted_at: first.submittedAt })
+      .returning('id')) as ({ id: number | string } | number)[];
+    if (submission === undefined) throw new Error('the submission was not inserted');
+    const submissionId = Number(typeof submission === 'object' ? submission.id : submission);
     const inserted = (await trx('meter_readings')
       .insert(
         rows.map((row) => ({
@@ -227,11 +237,15 @@ export class ReadingsRepo {
           flag_reason: row.flagReason,
           submitted_by_user_id: row.userId,
           submitted_at: row.submittedAt,
+          submission_id: submissionId,
         })),
       )
       .returning('id')) as ({ id: number | string } | number)[];
     if (inserted.length !== rows.length) throw new Error('a reading was not inserted');
-    return inserted.map((row) => Number(typeof row === 'object' ? row.id : row));
+    return {
+      submissionId,
+      ids: inserted.map((row) => Number(typeof row === 'object' ? row.id : row)),
+    };
   }
 
   /** A page of the account's readings (every status), newest first, and the total count. */

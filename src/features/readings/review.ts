@@ -1,9 +1,8 @@
 import type { AuditLog } from '../../core/audit';
 import type { Clock } from '../../core/clock';
 import type { Db } from '../../core/db/index';
-import type { Locale } from '../../core/i18n';
+import type { Locale, Translate } from '../../core/i18n';
 import type { Outbox, OutboxMessage } from '../../core/outbox/outbox';
-import type { Translate } from '../auth/service';
 
 /** A flagged reading as staff review it. */
 export interface FlaggedReading {

@@ -1,6 +1,6 @@
 import type { Db } from '../../core/db/index';
 import { nowIso } from '../../core/db/index';
-import type { Locale } from '../../core/i18n';
+import type { Locale, Translate } from '../../core/i18n';
 import type { Outbox, OutboxMessage } from '../../core/outbox/outbox';
 import type { AccountsService } from '../accounts/service';
 import { type ReadingMeterRow, type ReadingRow, ReadingsRepo } from './repo';
@@ -26,7 +26,10 @@ import type { Clock } from '../../core/clock';
  * What the readings feature needs from the accounts feature: which accounts a cabinet holds, the
  * current one, and the ownership check (which audits a refusal). `AccountsService` satisfies it.
  */
-export type AccountAccess = Pick<AccountsService, 'currentAccount' | 'ensureLinked'>;
+export type AccountAccess = Pick<
+  AccountsService,
+  'currentAccount' | 'listAccounts' | 'ensureLinked'
+>;
 
 /** Digits after the decimal point a resident may type (household registers show 1, some 2). */
 export const FRACTION_DIGITS = 2;
@@ -144,9 +147,19 @@ export type PreparedReading =
       totalChargeKopecks: number | null;
     };
 
-/** `submitReading`: committed with the new ids, or why not. */
+/**
+ * `submitReading`: committed, or why not. `submissionId` is the one number of the submission (all
+ * its zones); `ids` are the per-zone reading rows.
+ */
 export type SubmitResult =
-  | { ok: true; ids: number[]; period: string; replaced: boolean; flagged: boolean }
+  | {
+      ok: true;
+      submissionId: number;
+      ids: number[];
+      period: string;
+      replaced: boolean;
+      flagged: boolean;
+    }
   | {
       ok: false;
       refusal: ReadingRefusal | 'invalid' | 'needs-confirmation';
@@ -346,12 +359,13 @@ export class ReadingsService {
       await this.repo.lockMeter(meterId, trx);
       const existing = await this.repo.countedIn(meterId, period, trx);
       if (existing.some((r) => r.status === 'billed')) return undefined;
-      const ids = await this.repo.replaceAndInsert(trx, rows);
-      return { ids, replaced: existing.length > 0 };
+      const written = await this.repo.replaceAndInsert(trx, rows);
+      return { ...written, replaced: existing.length > 0 };
     });
     if (!outcome) return { ok: false, refusal: 'already-billed' };
     return {
       ok: true,
+      submissionId: outcome.submissionId,
       ids: outcome.ids,
       period,
       replaced: outcome.replaced,
@@ -360,10 +374,11 @@ export class ReadingsService {
   }
 
   /**
-   * Everything /reading needs at its start, in as few reads as possible: the current account, the
+   * Everything /reading needs at its start, in as few reads as possible: the current account (its
+   * address, and how many accounts the cabinet holds, so a question can say which one), the
    * window, the meters with why some take no readings, and — when there is exactly one meter that
-   * takes readings — its form, so nothing more is read until the reading is submitted. The
-   * account comes from the user's own links, so the meters are theirs.
+   * takes readings and the window accepts — its form, so nothing more is read until the reading
+   * is submitted. The account comes from the user's own links, so the meters are theirs.
    */
   async openReading(
     telegramUserId: number,
@@ -373,34 +388,34 @@ export class ReadingsService {
     | { kind: 'no-account' }
     | {
         kind: 'ok';
-        account: { id: number; number: string };
+        account: { id: number; number: string; address: string };
+        /** Accounts linked to the cabinet (1 when this is the only one). */
+        accountsLinked: number;
         window: WindowView;
         meters: MeterChoice[];
         opened?: Awaited<ReturnType<ReadingsService['readingForm']>>;
       }
   > {
-    const account = await this.currentAccount(telegramUserId, userId);
-    if (!account) return { kind: 'no-account' };
+    const linked = await this.deps.accounts.listAccounts(userId, telegramUserId);
+    const current = linked.find((a) => a.isCurrent);
+    if (!current) return { kind: 'no-account' };
+    const account = { id: current.id, number: current.number, address: current.address };
+    const accountsLinked = linked.length;
     const window = this.window(now);
-    if (!window.accepts) return { kind: 'ok', account, window, meters: [] };
     const today = localDateOf(now, this.deps.timeZone);
     const rows = await this.repo.meters(account.id);
     const meters = rows.map((meter) => this.toChoice(meter, today));
+    const base = { kind: 'ok' as const, account, accountsLinked, window, meters };
     const only = rows.length === 1 ? rows[0] : undefined;
     const choice = meters[0];
-    if (!only || !choice) return { kind: 'ok', account, window, meters };
+    if (!only || !choice) return base;
     if (choice.refusal) {
-      return {
-        kind: 'ok',
-        account,
-        window,
-        meters,
-        opened: { ok: false, refusal: choice.refusal, meter: choice },
-      };
+      return { ...base, opened: { ok: false, refusal: choice.refusal, meter: choice } };
     }
+    if (!window.accepts) return base;
     const built = await this.buildForm(only, window, now);
     const opened = built.ok ? { ok: true as const, form: built.form } : built;
-    return { kind: 'ok', account, window, meters, opened };
+    return { ...base, opened };
   }
 
   /**
@@ -711,17 +726,10 @@ function recentMonthly(history: readonly ReadingRow[], zone: string, digits: num
 // Reminders: a scheduler job, through the durable outbox
 // ---------------------------------------------------------------------------------------------
 
-/** Renders a locale text; the job stays free of Fluent and grammY. */
-export type ReadingsTranslate = (
-  locale: Locale,
-  key: string,
-  vars?: Record<string, string | number>,
-) => string;
-
 export interface ReadingRemindersDeps {
   db: Db;
   outbox: Outbox;
-  translate: ReadingsTranslate;
+  translate: Translate;
   /** The language a Telegram user reads (chosen with /language, else the default). */
   localeOf: (telegramUserId: number) => Promise<Locale>;
   timeZone: string;

@@ -4,7 +4,6 @@ import type { BotContext } from '../../core/context';
 import { residentOrLoginHint } from '../help/guard';
 import { accountButtons } from '../accounts/keyboards';
 import type { AccountsService } from '../accounts/service';
-import type { AuthService } from '../auth/service';
 import { receiptAccountsKeyboard, receiptPatterns, receiptPeriodsKeyboard } from './keyboards';
 import type { RenderPdf } from '../../core/render-pool/index';
 import { receiptDocument } from './pdf';
@@ -13,7 +12,6 @@ import { receiptCaption, receiptLabels } from './views';
 
 export interface ReceiptsFeatureDeps {
   accounts: AccountsService;
-  auth: AuthService;
   receipts: ReceiptsService;
   cancelData: string;
   /** The app's render pool: the PDF is made off the event loop. */

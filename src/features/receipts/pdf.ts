@@ -1,4 +1,5 @@
 import { formatDateNumeric as formatDate, formatKwh as formatMilli } from '../../core/format';
+import { quietQrNode } from '../payments/qr-image';
 import type { PdfDocDefinition } from '../../core/render-pool/index';
 import type { ReceiptContent } from './service';
 
@@ -235,8 +236,8 @@ export function receiptDocument(receipt: ReceiptContent, l: ReceiptLabels): PdfD
         {
           width: 170,
           stack: [
-            { qr: receipt.qrPayload, fit: 160, eccLevel: 'M', alignment: 'center' },
-            { text: l.qr, alignment: 'center', fontSize: 8, margin: [0, 4, 0, 0] },
+            { ...quietQrNode(receipt.qrPayload, 170), alignment: 'center' },
+            { text: l.qr, alignment: 'center', fontSize: 8 },
           ],
         },
       ],

@@ -181,6 +181,11 @@ export class SandboxState {
     return file;
   }
 
+  /**
+   * What the state file keeps. Deleted messages are left out: the bot deletes a message that
+   * carried a password, a code or a linking proof at once, and it must not live on in a JSON file
+   * on disk (DESIGN "Security"). The chat's `nextMessageId` stays, so ids are never reused.
+   */
   snapshot(): Snapshot {
     return {
       version: 1,
@@ -188,7 +193,10 @@ export class SandboxState {
       nextGroupId: this.nextGroupId,
       nextFileNo: this.nextFileNo,
       users: [...this.users.values()],
-      chats: [...this.chats.values()],
+      chats: [...this.chats.values()].map((chat) => ({
+        ...chat,
+        messages: chat.messages.filter((stored) => !stored.deleted),
+      })),
       files: [...this.files.values()].map(({ bytes, ...rest }) => ({
         ...rest,
         base64: bytes.toString('base64'),

@@ -168,7 +168,8 @@ describe('personal accounts in the bot', () => {
       .where({ chat_id: first.person.id })
       .select('payload');
     expect(notices).toHaveLength(1);
-    expect(String(notices[0]?.payload)).toContain(`№ ${account.number}`);
+    // Queued as a message key; the worker renders it in the first resident's language.
+    expect((await first.person.next()).text).toContain(`№ ${account.number}`);
   });
 
   it('when another account is chosen in the list, then it becomes current and the list marks it', async () => {
@@ -203,7 +204,8 @@ describe('personal accounts in the bot', () => {
     const { person, userId } = await loggedIn();
     await person.say('/link');
     await person.say(byNote('one-zone').number);
-    const reply = await person.say('/accounts');
+    expect((await person.say('/accounts')).text).toBe('Подключение счёта отменено.');
+    const reply = await person.next();
     expect(reply.text).toContain('нет подключённых лицевых счетов');
     expect((await person.say(byNote('one-zone').meterSerial)).text).toContain('Я не понял');
     expect(await links(userId)).toEqual([]);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   maskHolderName,
+  shortAddress,
   normalizeAccountNumber,
   parseAmountKopecks,
   serialKey,
@@ -91,5 +92,25 @@ describe('verification', () => {
     expect(verificationState('2026-11-20', '2026-11-20').kind).toBe('expired');
     expect(verificationState('2025-01-01', '2026-11-20').kind).toBe('expired');
     expect(verificationState(null, '2026-11-20').kind).toBe('unknown');
+  });
+});
+
+describe('shortAddress', () => {
+  it('when an address starts with a postcode, a region and a district, then they are dropped', () => {
+    expect(
+      shortAddress('684000, Камчатский край, Елизовский р-н, г. Елизово, ул. Первая, д. 3, кв. 7'),
+    ).toBe('г. Елизово, ул. Первая, д. 3, кв. 7');
+  });
+  it('when an address is already short, then it is kept as it is', () => {
+    expect(shortAddress('г. Вилючинск, ул. Вторая, д. 9')).toBe('г. Вилючинск, ул. Вторая, д. 9');
+  });
+  it('when a street name only contains a region word inside another word, then it is kept', () => {
+    expect(shortAddress('г. Елизово, ул. Крайняя, д. 1')).toBe('г. Елизово, ул. Крайняя, д. 1');
+  });
+  it('when what remains is long, then it is cut at 60 characters with «…»', () => {
+    const long = `с. Мильково, ул. ${'Очень'.repeat(20)}, д. 1`;
+    const short = shortAddress(long);
+    expect([...short]).toHaveLength(60);
+    expect(short.endsWith('…')).toBe(true);
   });
 });

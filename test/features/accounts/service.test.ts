@@ -43,8 +43,6 @@ describe('AccountsService', () => {
         () => NOW,
       ),
       outbox: new Outbox(database.db, () => NOW),
-      translate: (locale, key, vars) => `${locale}:${key}:${JSON.stringify(vars ?? {})}`,
-      localeOf: async () => 'ru',
       proofPolicy,
       timeZone: 'Asia/Kamchatka',
       operatorPhone: '+7 (4152) 00-00-00',
@@ -239,7 +237,14 @@ describe('AccountsService', () => {
     expect(notices.map((n: { chat_id: number }) => Number(n.chat_id))).toEqual([
       first.telegramUserId,
     ]);
-    expect(String(notices[0]?.payload)).toContain(rollover.number);
+    // A message key and its variables, rendered in the recipient's language when sent.
+    expect(JSON.parse(String(notices[0]?.payload))).toEqual({
+      textKey: 'accounts-notice-linked',
+      vars: { number: rollover.number, phone: '+7 (4152) 00-00-00' },
+    });
+    expect(secondResult).toMatchObject({
+      notice: { key: 'accounts-notice-linked', vars: { number: rollover.number } },
+    });
     expect(await accounts.linkAccount(second.userId, second.telegramUserId, proof)).toMatchObject({
       kind: 'already-linked',
     });

@@ -236,6 +236,75 @@ describe('/balance and the history', () => {
     expectMonth(back.find((e) => e.message_id === history.message_id)?.text, periods[0] ?? '', 1);
   });
 
+  it('when a month holds the longest realistic entries, then every history page fits in 4 096 characters and no amount is lost', async () => {
+    const { person, accountId, entries } = await residentWith('three-zone');
+    const latest = [...new Set(entries.map((e) => e.period))].sort().at(-1) ?? '';
+    // A crowded month: 12 recalculations with notes as long as the billing file allows (255),
+    // and 60 payments (a family paying by the bot in small parts, and bank autopay).
+    const note = (i: number) =>
+      `Перерасчёт № ${i} за период отсутствия потребителя по заявлению, акт обследования, показания ОДПУ, корректировка норматива потребления коммунальной услуги по электроснабжению в жилом помещении и на общедомовые нужды, решение комиссии от 12.11.2026`
+        .padEnd(255, '.')
+        .slice(0, 255);
+    await h.database.db('ledger').insert(
+      Array.from({ length: 12 }, (_, i) => ({
+        account_id: accountId,
+        kind: 'adjustment',
+        period: latest,
+        amount_kopecks: -(1000 + i),
+        occurred_on: `${latest}-15`,
+        description: note(i + 1),
+        source: 'staff',
+        created_at: TODAY().toISOString(),
+      })),
+    );
+    const payments = Array.from({ length: 60 }, (_, i) => 10_000 + i * 101);
+    const before = entries.filter((e) => e.period === latest);
+    const paidBefore = before.filter((e) => e.kind === 'payment').map((e) => e.amount_kopecks);
+    const adjustedBefore = before.filter((e) => e.kind === 'adjustment').length;
+    await h.database.db('ledger').insert(
+      payments.map((amount, i) => ({
+        account_id: accountId,
+        kind: 'payment',
+        period: latest,
+        amount_kopecks: amount,
+        occurred_on: `${latest}-${String(1 + (i % 28)).padStart(2, '0')}`,
+        source: 'bot',
+        created_at: TODAY().toISOString(),
+      })),
+    );
+    const balance = await person.say('/balance');
+    await person.press(balance, '📜 История по месяцам');
+    const crowded = await person.next();
+    const text = crowded.text ?? '';
+    expect(text.length).toBeLessThanOrEqual(4096);
+    // What is listed plus what is summed up is every payment and every recalculation.
+    const kopecksOf = (amount: string) => Number(amount.replace(/[^\d]/g, ''));
+    const listed = [...text.matchAll(/Оплата от [^:]+: ([\d\s\u00a0]+,\d\d)/g)].map((m) =>
+      kopecksOf(m[1] ?? ''),
+    );
+    const more = /…и ещё оплат: (\d+), на ([\d\s\u00a0]+,\d\d)/.exec(text);
+    expect(more).not.toBeNull();
+    expect(listed.length + Number(more?.[1])).toBe(60 + paidBefore.length);
+    expect(listed.reduce((a, b) => a + b, 0) + kopecksOf(more?.[2] ?? '')).toBe(
+      [...payments, ...paidBefore].reduce((a, b) => a + b, 0),
+    );
+    expect(text.match(/Перерасчёт: /g)?.length).toBe(12 + adjustedBefore);
+    expect(text).toContain(`Месяц 1 из `);
+
+    // Every other month's page fits as well.
+    let page = crowded;
+    for (let edits = 1; buttonTexts(page).includes('◀ Раньше') && edits < 30; edits++) {
+      await person.press(page, '◀ Раньше');
+      const all = await h.client.waitForTranscript(person.id, (list) =>
+        list.some((e) => e.message_id === crowded.message_id && e.edits >= edits),
+      );
+      page = all.find((e) => e.message_id === crowded.message_id) ?? page;
+      expect(page.text?.length ?? 0).toBeLessThanOrEqual(4096);
+    }
+    expect(buttonTexts(page)).not.toContain('◀ Раньше');
+    expect(h.logs.join('')).not.toContain('message is too long');
+  });
+
   it('when a crafted history page names a month with no entries, then the latest month is shown instead', async () => {
     const { person, accountId, entries } = await residentWith('three-zone');
     const balance = await person.say('/balance');

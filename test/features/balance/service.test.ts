@@ -25,8 +25,6 @@ describe('BalanceService', () => {
       userLimiter: new RateLimiter(database.db, 5, 3_600_000, () => NOW),
       accountLimiter: new RateLimiter(database.db, 10, 3_600_000, () => NOW),
       outbox: new Outbox(database.db, () => NOW),
-      translate: (_locale, key) => key,
-      localeOf: async () => 'ru',
       proofPolicy: 'either',
       timeZone: 'Asia/Kamchatka',
       operatorPhone: '+7',

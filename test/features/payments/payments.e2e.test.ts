@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accountBalanceKopecks } from '../../../src/core/ledger';
 import { buttonTexts, type Harness, type Person, startHarness } from '../../support/harness';
 import { linkDirectly, loginResident } from '../../support/residents';
+import { darkBox, rasterOfPng } from '../../support/pixels';
+import { qrModuleCount } from '../../../src/features/payments/qr-image';
 
 const money = new Intl.NumberFormat('ru-RU', { style: 'currency', currency: 'RUB' });
 const rub = (kopecks: number) => money.format(kopecks / 100);
@@ -249,7 +251,17 @@ describe('paying through the bot (Telegram Payments played by the emulator)', ()
     expect(photo.caption).toContain(`к оплате ${rub(debt)}`);
     const largest = photo.photo?.at(-1);
     if (!largest) throw new Error('no photo');
-    const payload = decodeQr(await h.client.downloadFile(largest.file_id));
+    const png = await h.client.downloadFile(largest.file_id);
+    const payload = decodeQr(png);
+    // The quiet zone (ISO/IEC 18004, ГОСТ Р 56042-2014): 4 white modules on every side.
+    const image = rasterOfPng(png);
+    const box = darkBox(image);
+    if (!box) throw new Error('no dark pixels');
+    const module = (box.x1 - box.x0 + 1) / qrModuleCount(payload);
+    expect(box.y1 - box.y0).toBe(box.x1 - box.x0);
+    for (const margin of [box.x0, box.y0, image.width - 1 - box.x1, image.height - 1 - box.y1]) {
+      expect(margin).toBeGreaterThanOrEqual(4 * module);
+    }
     const op = h.config.operator;
     expect(
       payload.startsWith(

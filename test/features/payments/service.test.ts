@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServices, type Services } from '../../../src/app';
-import { RenderPool } from '../../../src/core/render-pool/index';
 import { loadConfig } from '../../../src/config';
 import { fixedClock } from '../../../src/core/clock';
 import { createI18n } from '../../../src/core/i18n';
@@ -22,7 +21,6 @@ let accountSeq = 0;
 describe('PaymentsService', () => {
   let database: TestDatabase;
   let services: Services;
-  const renderPool = new RenderPool({ threads: 1 });
 
   const resident = async (debt = 150_000) => {
     const db = database.db;
@@ -90,12 +88,9 @@ describe('PaymentsService', () => {
       mailer: createMailer(config.mail, clock),
       translate: (locale, key, vars) => texts.t(locale, key, vars),
       clock,
-      // Payments render nothing: the pool's threads never start.
-      renderPdf: renderPool.renderPdf,
     });
   });
   afterAll(async () => {
-    await renderPool.close();
     await database.cleanup();
   });
 

@@ -217,6 +217,72 @@ describe('personal-data rights: /privacy, /mydata, withdrawal', () => {
     expect(text).not.toMatch(/Язык\s*ru/);
   });
 
+  it('when the resident has appeals, then /mydata names their topic, status and times in words and holds what was written', async () => {
+    const { person, userId } = await resident();
+    const accountId = await meterWithReading(userId, '0000005');
+    const seq = 900_000 + (person.id % 90_000);
+    const [appeal] = await h.database
+      .db('appeals')
+      .insert({
+        number: `А-2026-${seq}`,
+        year: 2026,
+        seq,
+        user_id: userId,
+        telegram_user_id: person.id,
+        account_id: accountId,
+        topic: 'meter-replacement',
+        status: 'closed',
+        due_at: '2026-11-20T12:00:00.000Z',
+        first_answered_at: '2026-11-18T01:30:00.000Z',
+        closed_at: '2026-11-19T02:00:00.000Z',
+        created_at: '2026-11-17T23:15:00.000Z',
+        updated_at: '2026-11-19T02:00:00.000Z',
+      })
+      .returning('id');
+    const appealId = Number(typeof appeal === 'object' ? appeal.id : appeal);
+    await h.database.db('appeal_messages').insert([
+      {
+        appeal_id: appealId,
+        author: 'resident',
+        text: 'Счётчик заменили 15 ноября, прошу учесть новый.',
+        created_at: '2026-11-17T23:15:00.000Z',
+      },
+      {
+        appeal_id: appealId,
+        author: 'staff',
+        staff_telegram_id: 555,
+        text: 'Новый счётчик внесён в карточку счёта.',
+        created_at: '2026-11-18T01:30:00.000Z',
+      },
+    ]);
+    await person.say('/mydata');
+    const jsonMessage = await person.next();
+    const pdfMessage = await person.next();
+    const json = JSON.parse(
+      (await h.client.downloadFile(jsonMessage.document?.file_id ?? '')).toString('utf8'),
+    );
+    expect(json.appeals).toEqual([
+      expect.objectContaining({ number: `А-2026-${seq}`, topic: 'meter-replacement' }),
+    ]);
+    expect(json.appealMessages.map((m: { text: string }) => m.text)).toEqual([
+      'Счётчик заменили 15 ноября, прошу учесть новый.',
+      'Новый счётчик внесён в карточку счёта.',
+    ]);
+    const pdf = await h.client.downloadFile(pdfMessage.document?.file_id ?? '');
+    const text = pdfText(pdf);
+    expect(text).toContain(`А-2026-${seq}`);
+    expect(text).toContain('Замена счётчика');
+    expect(text).toContain('закрыто');
+    // Kamchatka local time (UTC+12), the date in words.
+    expect(text).toContain('18 ноября 2026');
+    expect(text).toContain('19 ноября 2026, 14:00');
+    expect(text).toContain('Счётчик заменили 15 ноября');
+    expect(text).toContain('специалист');
+    // No raw fields, codes or ISO instants.
+    expect(text).not.toMatch(/topic:|status:|due_at|meter-replacement|T\d\d:\d\d:\d\d/);
+    expect(text).not.toContain('🇷🇺');
+  });
+
   it('when the language was switched to English, then /mydata says English in English', async () => {
     const { person } = await resident();
     const menu = await person.say('/language');

@@ -7,6 +7,7 @@ import {
   replyButtonTexts,
   startHarness,
 } from '../../support/harness';
+import { AUDIT_ACTIONS } from '../../../src/core/audit';
 import { KNOWN_PASSWORD, loggedInResident } from '../../support/logged-in';
 import { codeFrom, startTestSmtp, type TestSmtp } from '../../support/smtp';
 
@@ -134,11 +135,27 @@ describe('/profile and /security', () => {
     expect((await user(userId)).full_name).toBe('Иванова Анна Петровна');
   });
 
-  it('when the e-mail is changed, the code goes to the new address, the old one is told, and the change is audited', async () => {
+  it('when the e-mail is changed, the current password comes first, the code goes to the new address, the old one is told, and the change is audited', async () => {
     const { person, userId, email } = await resident();
     const newEmail = `new-${person.id}@example.org`;
     await person.press(await person.say('/profile'), '✉️ Эл. почта');
-    expect((await person.next()).text).toContain('Напишите новый адрес');
+    expect((await person.next()).text).toContain('Введите текущий пароль');
+    const wrongPassword = await h.client.sendText(person.id, person.id, 'чужой-пароль-123');
+    expect((await h.client.nextBotMessage(person.id)).text).toContain('Неверный пароль');
+    const right = await h.client.sendText(person.id, person.id, KNOWN_PASSWORD);
+    expect((await h.client.nextBotMessage(person.id)).text).toContain('Напишите новый адрес');
+    // Both password messages are gone from the chat.
+    const transcript = await h.client.transcript(person.id);
+    for (const sent of [wrongPassword, right]) {
+      expect(transcript.find((e) => e.message_id === sent.message_id)).toMatchObject({
+        deleted: true,
+      });
+    }
+    expect(
+      await h.database
+        .db('audit_log')
+        .where({ user_id: userId, action: 'password-change.wrong-current' }),
+    ).toHaveLength(1);
     expect((await person.say('не адрес')).text).toContain('не похоже на адрес');
     expect((await person.say(email)).text).toContain('Это ваш текущий адрес');
     expect((await person.say(newEmail.toUpperCase())).text).toContain(
@@ -166,12 +183,28 @@ describe('/profile and /security', () => {
     const punycode = `ivan${person.id}@xn--80a1acny.xn--p1ai`;
     await person.press(await person.say('/profile'), '✉️ Эл. почта');
     await person.next();
+    await person.say(KNOWN_PASSWORD);
     expect((await person.say(` ${punycode.toUpperCase()} `)).text).toContain(
       `Мы отправили письмо на ${unicode}`,
     );
     const letter = await smtp.nextMail(unicode);
     expect((await person.say(codeFrom(letter))).text).toContain(`изменён на ${unicode}`);
     expect((await user(userId)).email).toBe(unicode);
+  });
+
+  it('when the e-mail change is started and the password is wrong five times, then the flow ends and no code is sent', async () => {
+    const { person, userId } = await resident();
+    await person.press(await person.say('/profile'), '✉️ Эл. почта');
+    await person.next();
+    let last = '';
+    for (let i = 0; i < 5; i++) last = (await person.say(`неверный-${i}-пароль`)).text ?? '';
+    expect(last).not.toContain('Напишите новый адрес');
+    expect(
+      await h.database.db('one_time_codes').where({ user_id: userId, purpose: 'change_email' }),
+    ).toEqual([]);
+    // The next text is not taken as a new address.
+    const after = await person.say(`new-${person.id}@example.org`);
+    expect(after.text).not.toContain('Мы отправили письмо');
   });
 
   it('when the password is changed, the current one is required, each password message is deleted, and the new one works', async () => {
@@ -251,6 +284,37 @@ describe('/profile and /security', () => {
       entries.some((e) => e.message_id === first.message_id && e.text?.includes('Страница 2 из 2')),
     );
     expect(second.find((e) => e.message_id === first.message_id)?.text).toContain('изменён адрес');
+  });
+
+  it('when the log holds every kind of event many times, then every /security page fits in 4 096 characters and every event is on some page', async () => {
+    const { person, userId } = await resident();
+    const start = Date.now() - 24 * 3600_000;
+    // Every action the audit knows, three times, by this phone and by others (the longest «who»).
+    const events = [...AUDIT_ACTIONS, ...AUDIT_ACTIONS, ...AUDIT_ACTIONS].map((action, i) => ({
+      at: new Date(start + i * 60_000).toISOString(),
+      user_id: userId,
+      telegram_user_id: i % 2 === 0 ? person.id : 7_000_000_000 + i,
+      action,
+    }));
+    await h.database.db('audit_log').insert(events);
+    const total = Number(
+      (await h.database.db('audit_log').where({ user_id: userId }).count({ n: '*' }).first())?.n,
+    );
+    let page = await person.say('/security');
+    let lines = 0;
+    for (let edits = 1; edits < 100; edits++) {
+      expect(page.text?.length ?? 0).toBeLessThanOrEqual(4096);
+      expect(page.text).not.toMatch(/[{}]/);
+      lines += (page.text ?? '').split('\n').filter((l) => / — .+ — /.test(l)).length;
+      if (!buttonTexts(page).includes('◀ Раньше')) break;
+      await person.press(page, '◀ Раньше');
+      const all = await h.client.waitForTranscript(person.id, (list) =>
+        list.some((e) => e.message_id === page.message_id && e.edits >= edits),
+      );
+      page = all.find((e) => e.message_id === page.message_id) ?? page;
+    }
+    expect(lines).toBe(total);
+    expect(h.logs.join('')).not.toContain('message is too long');
   });
 
   it('when “log out everywhere” is confirmed, every Telegram user of the cabinet is logged out and the others are told', async () => {

@@ -1,6 +1,8 @@
 import { Api } from 'grammy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBackground, readingReminders } from '../../../src/app';
+import { createBackground } from '../../../src/app';
+import { Outbox } from '../../../src/core/outbox/outbox';
+import { readingReminders, remindersJob } from '../../../src/features/readings/index';
 import { createLogger } from '../../../src/core/logger';
 import { OutboxWorker } from '../../../src/core/outbox/worker';
 import { type DemoAccount, seedDemo } from '../../../src/demo/seed';
@@ -88,7 +90,7 @@ describe('/reading and /readings through the emulator', () => {
     expect((await guest.say('/reading')).text).toContain('сначала войдите');
   });
 
-  it('when a two-zone reading rolls over on one zone, then the summary shows it and «Отправить» commits and quotes the ids', async () => {
+  it('when a two-zone reading rolls over on one zone, then the summary shows it and «Отправить» commits and quotes one submission number', async () => {
     const { person, meterIds } = await residentWithRollover();
     const t1 = await person.say('/reading');
     expect(flat(t1.text)).toContain('Т1 день — счётчик №');
@@ -124,7 +126,10 @@ describe('/reading and /readings through the emulator', () => {
       ['T1', 120_000, 'accepted', 'bot'],
       ['T2', 40_080_500, 'accepted', 'bot'],
     ]);
-    expect(accepted.text).toBe(`Показания приняты, № ${rows[0].id}, ${rows[1].id}. Спасибо!`);
+    // One submission, one number: both zones point at it, and it is said once.
+    expect(rows[0].submission_id).not.toBeNull();
+    expect(Number(rows[1].submission_id)).toBe(Number(rows[0].submission_id));
+    expect(accepted.text).toBe(`Показания приняты, № ${rows[0].submission_id}. Спасибо!`);
   });
 
   it('when a value is implausible, then the resident is asked to confirm and the saved reading is flagged', async () => {
@@ -136,7 +141,7 @@ describe('/reading and /readings through the emulator', () => {
     const summary = await person.next();
     expect(summary.text).toContain('проверит специалист');
     await person.press(summary, '✅ Отправить');
-    expect((await person.next()).text).toMatch(/^Показания приняты, № \d+, \d+/);
+    expect((await person.next()).text).toMatch(/^Показания приняты, № \d+\. Спасибо!$/);
     const t1 = await h.database
       .db('meter_readings')
       .where({ meter_id: meterIds[0], period: '2026-11', zone: 'T1' })
@@ -152,7 +157,9 @@ describe('/reading and /readings through the emulator', () => {
     // The night zone (about 40 000) of a new meter that starts from zero.
     const refused = await person.say('15');
     expect(flat(refused.text)).toContain('Счётчик заменили? Нажмите /replaced');
-    const accounts = await person.say('/replaced');
+    // The reading is left unsent, and the person is told so before the appeal starts.
+    expect((await person.say('/replaced')).text).toBe('Ввод показаний отменён.');
+    const accounts = await person.next();
     expect(accounts.text).toBe('Какого лицевого счёта оно касается?');
     await person.press(accounts, /^№ /);
     expect((await person.next()).text).toContain('заводской номер нового счётчика');
@@ -226,6 +233,191 @@ describe('/reading and /readings through the emulator', () => {
     expect(flat(older.text)).toContain('(стр. 2 из 2)');
   });
 
+  it('when «✏️ Исправить» is pressed on the summary, then the resident picks the zone and only that zone is asked again', async () => {
+    const { person, meterIds } = await residentWithRollover();
+    const summary = await send(person, ['99 990', '40 050']);
+    await person.press(summary, '✏️ Исправить');
+    const which = await person.next();
+    expect(which.text).toBe('Какое показание исправить?');
+    expect(buttonTexts(which).map(flat)).toEqual([
+      'Т1 день: 99 990',
+      'Т2 ночь: 40 050',
+      '✖️ Отмена',
+    ]);
+    await person.press(which, /^Т2 ночь/);
+    const question = await person.next();
+    expect(flat(question.text)).toContain('Т2 ночь — счётчик №');
+    const fixed = await person.say('40 060');
+    // Straight back to the summary: the day zone was not asked again and keeps its value.
+    expect(flat(fixed.text)).toContain('Т1 день: 99 950 → 99 990 кВт·ч');
+    expect(flat(fixed.text)).toContain('Т2 ночь: 40 000 → 40 060 кВт·ч');
+    await person.press(fixed, '✅ Отправить');
+    expect((await person.next()).text).toMatch(/^Показания приняты, № \d+\. Спасибо!$/);
+    const rows = await h.database
+      .db('meter_readings')
+      .where({ meter_id: meterIds[0], period: '2026-11', status: 'accepted' })
+      .orderBy('zone');
+    expect(rows.map((r) => Number(r.value_milli))).toEqual([99_990_000, 40_060_000]);
+  });
+
+  it('when an implausible value is to be fixed, then only that zone is asked again and the summary follows', async () => {
+    const { person, meterIds } = await residentWithRollover();
+    const sure = await send(person, ['1000', '40080']);
+    await person.press(sure, '✏️ Исправить');
+    // Only the day zone looked wrong: it is asked straight away, the night zone is kept.
+    const again = await person.next();
+    expect(flat(again.text)).toContain('Т1 день — счётчик №');
+    const summary = await person.say('99 990');
+    expect(flat(summary.text)).toContain('Т1 день: 99 950 → 99 990 кВт·ч');
+    expect(flat(summary.text)).toContain('Т2 ночь: 40 000 → 40 080 кВт·ч');
+    expect(summary.text).not.toContain('проверит специалист');
+    await person.press(summary, '✅ Отправить');
+    await person.next();
+    const t1 = await h.database
+      .db('meter_readings')
+      .where({ meter_id: meterIds[0], period: '2026-11', zone: 'T1', status: 'accepted' })
+      .first();
+    expect(Number(t1.value_milli)).toBe(99_990_000);
+    expect(Boolean(t1.flagged)).toBe(false);
+  });
+
+  it('when a one-zone meter’s summary is corrected, then its one value is asked again with no choice', async () => {
+    const person = await h.person();
+    const { userId } = await loginResident(h.database.db, person.id);
+    const number = freshAccountNumber();
+    await createAccountWithMeters(h.database.db, {
+      number,
+      meters: [
+        {
+          serial: `O${number}`,
+          zones: 1,
+          digits: 6,
+          readings: [{ period: '2026-10', at: '2026-10-20T00:00:00.000Z', kwh: { T1: 5000 } }],
+        },
+      ],
+    });
+    await linkDirectly(h.database.db, userId, number);
+    await person.say('/reading');
+    const summary = await person.say('5100');
+    await person.press(summary, '✏️ Исправить');
+    const again = await person.next();
+    expect(flat(again.text)).toContain('Т1 круглосуточно — счётчик №');
+    const fixed = await person.say('5120');
+    expect(flat(fixed.text)).toContain('5 000 → 5 120 кВт·ч');
+  });
+
+  it('when the cabinet holds several accounts, then every reading question names the account and its short address', async () => {
+    const person = await h.person();
+    const { userId } = await loginResident(h.database.db, person.id);
+    const first = freshAccountNumber();
+    await createAccountWithMeters(h.database.db, {
+      number: first,
+      address: '684000, Камчатский край, Елизовский р-н, г. Елизово, ул. Первая, д. 3, кв. 7',
+      meters: [{ serial: `A${first}`, zones: 1, digits: 6 }],
+    });
+    const second = freshAccountNumber();
+    await createAccountWithMeters(h.database.db, {
+      number: second,
+      address: 'г. Вилючинск, ул. Вторая, д. 9',
+      meters: [{ serial: `B${second}`, zones: 1, digits: 6 }],
+    });
+    await linkDirectly(h.database.db, userId, first);
+    await linkDirectly(h.database.db, userId, second);
+    const accounts = await person.say('/accounts');
+    await person.press(accounts, '✅ Выбрать');
+    expect((await person.next()).text).toBe(`Готово: текущий счёт — № ${second}.`);
+    const question = await person.say('/reading');
+    expect(question.text?.split('\n')[0]).toBe(`🏠 Счёт ${second}, г. Вилючинск, ул. Вторая, д. 9`);
+    const summary = await person.say('100');
+    expect(summary.text?.split('\n')[0]).toBe(`🏠 Счёт ${second}, г. Вилючинск, ул. Вторая, д. 9`);
+    await person.press(summary, '✖️ Отмена');
+    await person.next();
+  });
+
+  it('when the cabinet holds one account, then the question does not repeat its address', async () => {
+    const { person } = await residentWithRollover();
+    const question = await person.say('/reading');
+    expect(question.text).not.toContain('🏠');
+    await person.press(question, '✖️ Отмена');
+    await person.next();
+  });
+
+  it('when the resident reads English, then kWh are written as on the receipt («30 600», never «30,600»)', async () => {
+    const person = await h.person();
+    const { userId } = await loginResident(h.database.db, person.id);
+    const number = freshAccountNumber();
+    await createAccountWithMeters(h.database.db, {
+      number,
+      meters: [
+        {
+          serial: `E${number}`,
+          zones: 1,
+          digits: 6,
+          readings: [{ period: '2026-10', at: '2026-10-20T00:00:00.000Z', kwh: { T1: 30_600 } }],
+        },
+      ],
+    });
+    await linkDirectly(h.database.db, userId, number);
+    const language = await person.say('/language');
+    await person.press(language, '🇬🇧 English');
+    await person.next();
+    const question = await person.say('/reading');
+    expect(flat(question.text)).toContain('30 600 kWh on 20 October 2026');
+    expect(question.text).not.toContain('30,600');
+    const summary = await person.say('30700.5');
+    expect(flat(summary.text)).toContain('30 600 → 30 700,5 kWh');
+    await person.press(summary, '✖️ Cancel');
+    await person.next();
+  });
+
+  it('when the history holds the longest realistic rows, then every page fits in 4 096 characters and every reading is on some page', async () => {
+    const person = await h.person();
+    const { userId } = await loginResident(h.database.db, person.id);
+    const number = freshAccountNumber();
+    const serial = `${number}`.padEnd(32, '7'); // the longest serial the billing file allows
+    const { meterIds } = await createAccountWithMeters(h.database.db, {
+      number,
+      meters: [{ serial, zones: 3, digits: 8 }],
+    });
+    await linkDirectly(h.database.db, userId, number);
+    // 30 rejected, flagged readings with the longest reason staff can write (500 characters).
+    const reason = 'Показания не совпадают с данными контрольного обхода: '.padEnd(500, 'я');
+    const values = Array.from({ length: 30 }, (_, i) => 12_345_678_123 + i * 1000);
+    await h.database.db('meter_readings').insert(
+      values.map((value, i) => ({
+        meter_id: meterIds[0],
+        zone: ['T1', 'T2', 'T3'][i % 3],
+        period: `2025-${String(1 + (i % 12)).padStart(2, '0')}`,
+        value_milli: value,
+        source: 'bot',
+        status: 'rejected',
+        reject_reason: reason,
+        flagged: true,
+        flag_reason: 'over-3x-average',
+        submitted_at: new Date(Date.UTC(2025, 0, 1 + i)).toISOString(),
+      })),
+    );
+    const seen: string[] = [];
+    let page = await person.say('/readings');
+    for (let i = 0; i < 10; i++) {
+      expect(page.text?.length ?? 0).toBeLessThanOrEqual(4096);
+      for (const m of flat(page.text).matchAll(/: ([\d ]+,\d+) — отклонено/g))
+        seen.push(m[1] ?? '');
+      if (!buttonTexts(page).includes('◀ Раньше')) break;
+      await person.press(page, '◀ Раньше');
+      page = await person.next();
+    }
+    expect(flat(page.text)).toContain('(стр. 4 из 4)');
+    expect(seen.sort()).toEqual(
+      values
+        .map((v) =>
+          `${Math.floor(v / 1000).toLocaleString('ru-RU')},${v % 1000}`.replace(/\s/g, ' '),
+        )
+        .sort(),
+    );
+    expect(h.logs.join('')).not.toContain('message is too long');
+  });
+
   it('when the meter is on automated metering, then the reading is refused with why', async () => {
     const person = await h.person();
     const { userId } = await loginResident(h.database.db, person.id);
@@ -285,6 +477,23 @@ describe('/reading and /readings through the emulator', () => {
     }
   });
 
+  it('when the meter’s verification expired and the window is over, then only the verification is said, never the window', async () => {
+    const person = await h.person();
+    const { userId } = await loginResident(h.database.db, person.id);
+    await linkDirectly(h.database.db, userId, byNote('verification expired').number);
+    now = AFTER_WINDOW;
+    try {
+      const reply = await person.say('/reading');
+      expect(reply.text).toContain('истёк срок поверки');
+      expect(reply.text).not.toContain('Приём показаний');
+      expect(reply.text).not.toContain('будут учтены');
+      // Nothing else follows: the next message answers the next command, no window notice.
+      expect((await person.say('/readings')).text).toContain('📋 Показания, счёт');
+    } finally {
+      now = IN_WINDOW;
+    }
+  });
+
   it('when the reminder job runs on the reminder day, then each resident gets one reminder through the outbox and the opted-out none', async () => {
     const db = h.database.db;
     const reminded = await residentWithRollover();
@@ -296,12 +505,15 @@ describe('/reading and /readings through the emulator', () => {
 
     const logger = createLogger('silent');
     const deps = { config: h.config, db, logger, clock: () => IN_WINDOW };
-    const background = createBackground(deps, {
-      token: TEST_BOT.token,
-      apiRoot: h.emulator.apiRoot,
-    });
-    await background.scheduler.tick(); // the registered job, with the app's clock
-    await readingReminders(deps, background.outbox).run(IN_WINDOW); // and once more by hand
+    const outbox = new Outbox(db, deps.clock);
+    const reminders = readingReminders(deps, outbox);
+    const background = createBackground(
+      deps,
+      { token: TEST_BOT.token, apiRoot: h.emulator.apiRoot },
+      { outbox, jobs: [remindersJob(reminders)] },
+    );
+    await background.scheduler.tick(); // the readings feature's job, with the app's clock
+    await reminders.run(IN_WINDOW); // and once more by hand
     const keyOf = (r: { person: Person; accountId: number }) =>
       `reading-reminder:${r.person.id}:${r.accountId}:2026-11`;
     const rows = await db('outbox').where({ kind: 'reading-reminder' });
@@ -366,5 +578,27 @@ describe('/reading under the refuse policy', () => {
     // The next text is not taken as a reading: no conversation is waiting for it.
     const after = await person.say('12345');
     expect(after.text).not.toContain('Показания приняты');
+  });
+
+  it('when every meter is on АСКУЭ or unverified and the window is closed, then the meters’ reasons are said and not the window', async () => {
+    const person = await h.person();
+    const { userId } = await loginResident(h.database.db, person.id);
+    const number = freshAccountNumber();
+    await createAccountWithMeters(h.database.db, {
+      number,
+      meters: [
+        { serial: `V${number}`, zones: 1, digits: 6, verifiedUntil: '2025-01-10' },
+        { serial: `W${number}`, zones: 1, digits: 6, automated: true },
+      ],
+    });
+    await linkDirectly(h.database.db, userId, number);
+    const reply = await person.say('/reading');
+    expect(flat(reply.text)).toContain(
+      `У счётчика № V${number} истёк срок поверки (10 января 2025)`,
+    );
+    expect(flat(reply.text)).toContain(
+      `Счётчик № W${number} подключён к автоматизированной системе`,
+    );
+    expect(reply.text).not.toContain('Приём показаний');
   });
 });

@@ -1,4 +1,6 @@
 import { execFileSync } from 'node:child_process';
+import { darkBox, longestDarkRun, rasterOfPdfPage } from '../../support/pixels';
+import { qrModuleCount } from '../../../src/features/payments/qr-image';
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,6 +39,44 @@ function inspectPdf(pdf: Buffer): { text: string; pages: number; qr: string; png
   );
   const qr = execFileSync('zbarimg', ['--quiet', '--raw', png], quiet).trimEnd();
   return { text, pages: Number(/Pages:\s+(\d+)/.exec(info)?.[1]), qr, png };
+}
+
+/**
+ * The receipt's QR has its quiet zone (ISO/IEC 18004, ГОСТ Р 56042-2014): 4 white modules on every
+ * side. Found on the rendered page as the rows of the right-hand column (the QR's, 170 pt wide at
+ * the right margin) with a dark run as long as a finder pattern (7 modules) and no longer (the boxes'
+ * borders cross the whole column); nothing but white may lie within 4 modules of it.
+ */
+function expectQuietZone(pdf: Buffer, payload: string): void {
+  const dpi = 150;
+  const pt = (points: number) => Math.round((points * dpi) / 72);
+  const page = rasterOfPdfPage(pdf, dpi);
+  const column = { x0: page.width - pt(36 + 170), x1: page.width - pt(36) };
+  const finderRows: number[] = [];
+  for (let y = 0; y < page.height; y++) {
+    // A finder pattern's run (7 modules of 2–3 pt), not a box's border across the column.
+    const run = longestDarkRun(page, y, column.x0, column.x1).length;
+    if (run >= pt(12) && run <= pt(40)) finderRows.push(y);
+  }
+  expect(finderRows.length).toBeGreaterThan(0);
+  const qr = darkBox(page, {
+    x0: column.x0,
+    y0: finderRows[0] ?? 0,
+    x1: column.x1,
+    y1: finderRows.at(-1) ?? 0,
+  });
+  if (!qr) throw new Error('no QR on the page');
+  const module = (qr.x1 - qr.x0 + 1) / qrModuleCount(payload);
+  expect(Math.abs(qr.y1 - qr.y0 - (qr.x1 - qr.x0))).toBeLessThanOrEqual(2);
+  const zone = Math.floor(4 * module) - 1;
+  const around = darkBox(page, {
+    x0: qr.x0 - zone,
+    y0: qr.y0 - zone,
+    x1: qr.x1 + zone,
+    y1: qr.y1 + zone,
+  });
+  // Every dark pixel within 4 modules of the code belongs to the code itself.
+  expect(around).toEqual(qr);
 }
 
 describe('/receipt: the ЕПД as a PDF', () => {
@@ -169,6 +209,7 @@ describe('/receipt: the ЕПД as a PDF', () => {
     );
     const pdf = await h.client.downloadFile(message.document?.file_id ?? '');
     const { text, pages, qr } = inspectPdf(pdf);
+    expectQuietZone(pdf, qr);
     const op = h.config.operator;
     expect(pages).toBe(1);
     for (const expected of [
@@ -249,9 +290,9 @@ describe('/receipt: the ЕПД as a PDF', () => {
     const periods = await person.say('/receipt');
     await person.press(periods, 'март 2026');
     const message = await person.next();
-    const { text, pages, qr } = inspectPdf(
-      await h.client.downloadFile(message.document?.file_id ?? ''),
-    );
+    const pdf = await h.client.downloadFile(message.document?.file_id ?? '');
+    const { text, pages, qr } = inspectPdf(pdf);
+    expectQuietZone(pdf, qr);
     expect(pages).toBe(1);
     const flat = text.replace(/\s+/g, ' ');
     expect(flat).toContain('кв. 417');
@@ -273,7 +314,6 @@ describe('/receipt: the ЕПД as a PDF', () => {
       mailer: createMailer(h.config.mail, systemClock),
       translate,
       clock: systemClock,
-      renderPdf: renderPool.renderPdf,
     });
     const delivery = new ReceiptDelivery({
       db: h.database.db,

@@ -7,10 +7,14 @@ import { splitForTelegram } from '../consent';
 import { enterWithdraw } from './conversations';
 import { privacyKeyboard, rightsPatterns } from './keyboards';
 import type { RightsService } from './service';
+import { myDataDocument } from './views';
+import type { RenderPdf } from '../../../core/render-pool/index';
 
 export interface RightsFeatureDeps {
   rights: RightsService;
   timeZone: string;
+  /** The app's render pool: the `/mydata` PDF is made off the event loop. */
+  renderPdf: RenderPdf;
 }
 
 async function localeOf(ctx: BotContext): Promise<Locale> {
@@ -55,11 +59,14 @@ export function createRightsFeature(deps: RightsFeatureDeps): Composer<BotContex
     await ctx.reply(ctx.t('rights-mydata-preparing'));
     // The PDF renders in the worker pool meanwhile; the chat shows «отправляет файл…».
     await ctx.replyWithChatAction('upload_document').catch(() => {});
-    const files = await rights.export(actor.userId, actor.telegramUserId, await localeOf(ctx));
+    const locale = await localeOf(ctx);
+    const files = await rights.export(actor.userId, actor.telegramUserId, locale);
+    const t = (key: string, vars?: Record<string, string | number>) => ctx.t(key, vars);
+    const pdf = await deps.renderPdf(myDataDocument(files.data, t, locale, deps.timeZone));
     await ctx.replyWithDocument(new InputFile(files.json, `${files.baseName}.json`), {
       caption: ctx.t('rights-mydata-json'),
     });
-    await ctx.replyWithDocument(new InputFile(files.pdf, `${files.baseName}.pdf`), {
+    await ctx.replyWithDocument(new InputFile(pdf, `${files.baseName}.pdf`), {
       caption: ctx.t('rights-mydata-pdf'),
     });
   };

@@ -1,6 +1,5 @@
 import type { ConversationKit, Verdict } from '../../../core/conversation-kit/index';
 import type { BotContext, BotConversation, ConversationContext } from '../../../core/context';
-import type { AuthService } from '../../auth/service';
 import { rightsPatterns, withdrawStepOneKeyboard, withdrawStepTwoKeyboard } from './keyboards';
 import type { RightsService } from './service';
 
@@ -9,7 +8,6 @@ export const WITHDRAW_CONVERSATION = 'withdraw';
 export const WITHDRAW_IDLE_MS = 10 * 60 * 1000;
 
 export interface WithdrawConversationDeps {
-  auth: Pick<AuthService, 'currentUser'>;
   rights: RightsService;
   kit: ConversationKit;
   notifySessionEnded: (telegramUserIds: number[], key: string) => Promise<void>;

@@ -82,10 +82,36 @@ export class RightsRepo {
     return rows.map(({ value_milli, ...rest }) => ({ ...plain(rest), value: milli(value_milli) }));
   }
 
+  /** The person's appeals: number, topic, status and their dates (staff bookkeeping left out). */
   async appeals(userId: number): Promise<Record<string, Plain>[] | undefined> {
     if (!(await this.db.schema.hasTable('appeals'))) return undefined;
     if (!(await this.db.schema.hasColumn('appeals', 'user_id'))) return undefined;
-    const rows = await this.db('appeals').where({ user_id: userId }).orderBy('id');
+    const rows = await this.db('appeals as ap')
+      .leftJoin('accounts as a', 'a.id', 'ap.account_id')
+      .where('ap.user_id', userId)
+      .orderBy('ap.id')
+      .select(
+        'ap.number',
+        'a.number as account',
+        'ap.topic',
+        'ap.status',
+        'ap.created_at',
+        'ap.due_at',
+        'ap.first_answered_at',
+        'ap.closed_at',
+        'ap.telegram_user_id',
+      );
+    return rows.map(plain);
+  }
+
+  /** What was written in the person's appeals, by them and by staff, oldest first. */
+  async appealMessages(userId: number): Promise<Record<string, Plain>[] | undefined> {
+    if (!(await this.db.schema.hasTable('appeal_messages'))) return undefined;
+    const rows = await this.db('appeal_messages as m')
+      .join('appeals as ap', 'ap.id', 'm.appeal_id')
+      .where('ap.user_id', userId)
+      .orderBy([{ column: 'm.appeal_id' }, { column: 'm.id' }])
+      .select('ap.number as appeal', 'm.author', 'm.text', 'm.created_at');
     return rows.map(plain);
   }
 

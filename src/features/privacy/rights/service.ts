@@ -1,33 +1,14 @@
-import { type AuditLog, auditActionKey } from '../../../core/audit';
+import type { AuditLog } from '../../../core/audit';
 import type { Db } from '../../../core/db/index';
-import { type Locale, languageName } from '../../../core/i18n';
-import type { Translate } from '../../auth/service';
-import {
-  formatConsentVersion,
-  formatDateTime,
-  formatKwh,
-  formatPeriod,
-  formatPhone,
-  formatZone,
-  isTariffZone,
-  localDate,
-} from '../../../core/format';
+import type { Locale } from '../../../core/i18n';
+import { localDate } from '../../../core/format';
 import { maskHolderName } from '../../accounts/rules';
 import type { ConsentService } from '../service';
-import type { RenderPdf } from '../../../core/render-pool/index';
-import { type PdfSection, reportDocument } from './pdf';
 import { RightsRepo } from './repo';
 import type { Clock } from '../../../core/clock';
 
-type Plain = string | number | boolean | null;
-
-/** An exact decimal string of the export ("5012.600") back to thousandths, without floats. */
-function milliOf(value: string): number {
-  const match = /^(-?)(\d+)(?:\.(\d{1,3}))?$/.exec(value);
-  if (!match) return 0;
-  const milli = Number(match[2]) * 1000 + Number((match[3] ?? '').padEnd(3, '0'));
-  return match[1] ? -milli : milli;
-}
+/** A value of the JSON export. */
+export type Plain = string | number | boolean | null;
 
 /** Everything held about a person, as the JSON file carries it. */
 export interface MyData {
@@ -38,15 +19,16 @@ export interface MyData {
   linkedAccounts?: Record<string, Plain>[];
   readings: Record<string, Plain>[];
   appeals?: Record<string, Plain>[];
+  /** What was written in those appeals (the resident's words and the staff's answers). */
+  appealMessages?: Record<string, Plain>[];
   consents: Record<string, Plain>[];
   audit: Record<string, Plain>[];
 }
 
-/** The two files of `/mydata`. */
+/** What `/mydata` sends: the data, the JSON file's bytes, and the files' base name. */
 export interface MyDataFiles {
   data: MyData;
   json: Buffer;
-  pdf: Buffer;
   baseName: string;
 }
 
@@ -70,18 +52,15 @@ export interface RightsServiceDeps {
   db: Db;
   consents: ConsentService;
   audit: AuditLog;
-  translate: Translate;
   operatorName: string;
   timeZone: string;
   clock: Clock;
-  /** The app's render pool: the PDF is made off the event loop. */
-  renderPdf: RenderPdf;
 }
 
 /**
  * The personal-data rights of 152-ФЗ (ст. 14, 9 ч.2, 21 ч.5): read the consent, get what is held
- * about you, withdraw consent. Framework-free, like every service: the files are returned as
- * bytes for any front end to deliver.
+ * about you, withdraw consent. Framework-free, like every service: it returns data (and the JSON
+ * file's bytes); the readable PDF is the front end's view of that data.
  */
 export class RightsService {
   private readonly repo: RightsRepo;
@@ -137,166 +116,24 @@ export class RightsService {
       })),
       readings: await this.repo.readings(userId),
       appeals: await this.repo.appeals(userId),
+      appealMessages: await this.repo.appealMessages(userId),
       consents: await this.repo.consents(userId),
       audit: await this.repo.audit(userId),
     };
   }
 
-  /** `/mydata`: the JSON file and a readable PDF of the same data, in the resident's language. */
+  /**
+   * `/mydata`: everything held, as the JSON file's bytes and the files' base name (the resident's
+   * local date). The readable PDF of the same data is rendered by the front end
+   * (`views.ts#myDataDocument`, in the render pool). Audited as `privacy.export`.
+   */
   async export(userId: number, telegramUserId: number, locale: Locale): Promise<MyDataFiles> {
     const data = await this.collect(userId, locale);
     const json = Buffer.from(`${JSON.stringify(data, null, 2)}\n`, 'utf8');
-    const pdf = await this.deps.renderPdf(
-      reportDocument({
-        title: this.t(locale, 'rights-pdf-title'),
-        subtitle: this.t(locale, 'rights-pdf-subtitle', {
-          operator: this.deps.operatorName,
-          time: this.time(data.generatedAt, locale),
-        }),
-        author: this.deps.operatorName,
-        generatedAt: new Date(data.generatedAt),
-        sections: this.sections(data, locale),
-      }),
-    );
     await this.deps.audit.record({ action: 'privacy.export', userId, telegramUserId });
     // Named by the resident's local date: at 09:00 in Kamchatka it is still yesterday in UTC.
     const day = localDate(data.generatedAt, this.deps.timeZone);
-    return { data, json, pdf, baseName: `my-data-${day}` };
-  }
-
-  private t(locale: Locale, key: string, vars?: Record<string, string | number>): string {
-    return this.deps.translate(locale, key, vars);
-  }
-
-  /** An audited event as `/security` names it, never the raw code. */
-  private actionName(action: string, locale: Locale): string {
-    const key = auditActionKey(action);
-    const text = this.t(locale, key);
-    return text === key || text === `{${key}}`
-      ? this.t(locale, 'security-action-other', { action })
-      : text;
-  }
-
-  private time(iso: unknown, locale: Locale): string {
-    return typeof iso === 'string' && iso ? formatDateTime(iso, this.deps.timeZone, locale) : '—';
-  }
-
-  private sections(data: MyData, locale: Locale): PdfSection[] {
-    const v = (value: Plain | undefined) =>
-      value === null || value === undefined ? '—' : String(value);
-    const empty = this.t(locale, 'rights-pdf-empty');
-    const p = data.profile;
-    const sections: PdfSection[] = [
-      {
-        title: this.t(locale, 'rights-pdf-profile'),
-        kind: 'fields',
-        fields: [
-          [this.t(locale, 'rights-pdf-full-name'), v(p.full_name)],
-          [
-            this.t(locale, 'rights-pdf-phone'),
-            typeof p.phone === 'string' ? formatPhone(p.phone) : '—',
-          ],
-          [this.t(locale, 'rights-pdf-address'), v(p.address)],
-          [this.t(locale, 'rights-pdf-email'), v(p.email)],
-          [this.t(locale, 'rights-pdf-language'), p.locale ? languageName(String(p.locale)) : '—'],
-          [this.t(locale, 'rights-pdf-registered'), this.time(p.created_at, locale)],
-          [this.t(locale, 'rights-pdf-password'), this.t(locale, 'rights-pdf-password-note')],
-        ],
-      },
-      {
-        title: this.t(locale, 'rights-pdf-identities'),
-        kind: 'rows',
-        columns: [this.t(locale, 'rights-pdf-telegram-id'), this.t(locale, 'rights-pdf-logged-in')],
-        rows: data.telegramIdentities.map((r) => [
-          v(r.telegram_user_id),
-          this.time(r.logged_in_at, locale),
-        ]),
-        empty,
-      },
-    ];
-    if (data.linkedAccounts) {
-      sections.push({
-        title: this.t(locale, 'rights-pdf-accounts'),
-        kind: 'rows',
-        columns: [
-          this.t(locale, 'rights-pdf-account'),
-          this.t(locale, 'rights-pdf-address'),
-          this.t(locale, 'rights-pdf-linked'),
-        ],
-        rows: data.linkedAccounts.map((r) => [
-          v(r.number),
-          v(r.address),
-          this.time(r.linked_at, locale),
-        ]),
-        empty,
-      });
-    }
-    sections.push({
-      title: this.t(locale, 'rights-pdf-readings'),
-      kind: 'rows',
-      columns: [
-        this.t(locale, 'rights-pdf-account'),
-        this.t(locale, 'rights-pdf-meter'),
-        this.t(locale, 'rights-pdf-period'),
-        this.t(locale, 'rights-pdf-value'),
-        this.t(locale, 'rights-pdf-submitted'),
-      ],
-      rows: data.readings.map((r) => [
-        v(r.account),
-        v(r.meter),
-        typeof r.period === 'string' ? formatPeriod(r.period, locale) : '—',
-        `${isTariffZone(r.zone) ? formatZone(r.zone) : v(r.zone)}: ${typeof r.value === 'string' ? formatKwh(milliOf(r.value), locale) : '—'}`,
-        this.time(r.submitted_at, locale),
-      ]),
-      empty,
-    });
-    if (data.appeals) {
-      sections.push({
-        title: this.t(locale, 'rights-pdf-appeals'),
-        kind: 'rows',
-        columns: [this.t(locale, 'rights-pdf-appeal')],
-        rows: data.appeals.map((r) => [
-          Object.entries(r)
-            .filter(([key]) => key !== 'user_id')
-            .map(([key, value]) => `${key}: ${v(value)}`)
-            .join('\n'),
-        ]),
-        empty,
-      });
-    }
-    sections.push(
-      {
-        title: this.t(locale, 'rights-pdf-consents'),
-        kind: 'rows',
-        columns: [
-          this.t(locale, 'rights-pdf-version'),
-          this.t(locale, 'rights-pdf-accepted'),
-          this.t(locale, 'rights-pdf-withdrawn'),
-        ],
-        rows: data.consents.map((r) => [
-          typeof r.version === 'string' ? formatConsentVersion(r.version, locale) : '—',
-          this.time(r.accepted_at, locale),
-          this.time(r.withdrawn_at, locale),
-        ]),
-        empty,
-      },
-      {
-        title: this.t(locale, 'rights-pdf-audit'),
-        kind: 'rows',
-        columns: [
-          this.t(locale, 'rights-pdf-time'),
-          this.t(locale, 'rights-pdf-event'),
-          this.t(locale, 'rights-pdf-telegram-id'),
-        ],
-        rows: data.audit.map((r) => [
-          this.time(r.at, locale),
-          this.actionName(String(r.action), locale),
-          v(r.telegram_user_id),
-        ]),
-        empty,
-      },
-    );
-    return sections;
+    return { data, json, baseName: `my-data-${day}` };
   }
 
   /**

@@ -1,7 +1,14 @@
+/**
+ * The webhook's memory of processed updates: the one owner of the `processed_updates` table
+ * (claimed and marked done per update, pruned after two days).
+ */
 import type { MiddlewareFn } from 'grammy';
-import type { Clock } from './clock';
-import type { BotContext } from './context';
-import { type Db, nowIso } from './db/index';
+import type { Clock } from '../core/clock';
+import type { BotContext } from '../core/context';
+import { type Db, nowIso } from '../core/db/index';
+
+/** Telegram gives up redelivering an update after about a day; remembering two is plenty. */
+const REMEMBER_UPDATES_MS = 2 * 24 * 60 * 60 * 1000;
 
 /**
  * A claim older than this without `done_at` belongs to a process that died mid-update (a
@@ -66,4 +73,10 @@ export function dedupeUpdates(db: Db, clock: Clock): MiddlewareFn<BotContext> {
       .where({ update_id: updateId })
       .update({ done_at: nowIso(clock) });
   };
+}
+
+/** Forgets processed `update_id`s older than Telegram could redeliver. Returns how many went. */
+export async function pruneProcessedUpdates(db: Db, now: Date): Promise<number> {
+  const cutoff = new Date(now.getTime() - REMEMBER_UPDATES_MS).toISOString();
+  return db('processed_updates').where('at', '<', cutoff).delete();
 }

@@ -2,24 +2,9 @@ import { Bot } from 'grammy';
 import type { Update } from 'grammy/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BotContext } from '../../src/core/context';
-import { dedupeUpdates, STALE_CLAIM_MS, UpdateInFlight } from '../../src/core/dedupe-updates';
+import { dedupeUpdates, STALE_CLAIM_MS, UpdateInFlight } from '../../src/run/processed-updates';
 import { type TestDatabase, withTestDatabase } from '../support/database';
-
-const BOT_INFO = {
-  id: 7000000001,
-  is_bot: true as const,
-  first_name: 'Абонент',
-  username: 'abonent_test_bot',
-  can_join_groups: true,
-  can_read_all_group_messages: false,
-  supports_inline_queries: false,
-  can_connect_to_business: false,
-  has_main_web_app: false,
-  has_topics_enabled: false,
-  allows_users_to_create_topics: false,
-  can_manage_bots: false,
-  supports_join_request_queries: false,
-};
+import { TEST_BOT_INFO } from '../support/bot-info';
 
 const message = (updateId: number): Update =>
   ({
@@ -45,7 +30,7 @@ describe('webhook update ids', () => {
 
   /** A bot whose handling fails the first `failures` times, counting every handling. */
   const botFailing = (failures: number) => {
-    const bot = new Bot<BotContext>('1:x', { botInfo: BOT_INFO });
+    const bot = new Bot<BotContext>('1:x', { botInfo: TEST_BOT_INFO });
     let handled = 0;
     bot.use(dedupeUpdates(t.db, clock));
     bot.use(() => {

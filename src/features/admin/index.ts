@@ -1,0 +1,42 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Feature } from '../../core/feature';
+import type { FeatureDeps } from '../../services';
+import { exportData } from '../billing/exchange/export';
+import { importStream } from '../billing/exchange/import';
+import { createAdminFeature } from './bot';
+
+/** The staff side in the admin chat: appeals, lookups, billing files, broadcasts. */
+export function adminFeature({
+  config,
+  db,
+  clock,
+  services,
+  translate,
+  downloadFile,
+}: FeatureDeps): Feature {
+  return {
+    name: 'admin',
+    commands: createAdminFeature({
+      config,
+      staff: services.staff,
+      adminChat: services.adminChat,
+      appeals: services.appeals,
+      readingReviews: services.readingReviews,
+      lookup: services.lookup,
+      exportFile: async (kind, period) => {
+        const dir = await mkdtemp(join(tmpdir(), 'abonent-export-'));
+        const path = join(dir, `${kind}-${period}.csv`);
+        const report = await exportData(db, kind, { period, out: path, clock });
+        return { path, rows: report.rows, heldForReview: report.heldForReview };
+      },
+      audit: services.audit,
+      translate,
+      broadcasts: services.broadcasts,
+      importCsv: (kind, input, fileName) =>
+        importStream(db, kind, input, fileName, { clock, maxListedErrors: 10 }),
+      downloadFile,
+    }),
+  };
+}
