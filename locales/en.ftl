@@ -4,6 +4,7 @@ button-back = ⬅️ Back
 button-profile = 👤 Profile
 button-menu = 🏠 Main menu
 cancelled = Cancelled. You are in the main menu.
+cancelled-plain = Cancelled.
 nothing-to-cancel = Nothing to cancel. You are in the main menu.
 # A command typed inside a flow leaves it: the person is told which one, then the command runs.
 flow-left-reading = Meter reading entry cancelled.
@@ -18,6 +19,8 @@ flow-left-profile-email = E-mail change cancelled.
 flow-left-profile-password = Password change cancelled.
 flow-left-withdraw = Withdrawal cancelled, nothing was erased.
 flow-left-language = Language choice cancelled.
+flow-left-appeal-answer = Your reply on the appeal was not sent.
+flow-left-broadcast-text = The broadcast was not prepared.
 not-yet-available = This feature is coming soon. Meanwhile, see /help.
 
 ## Start

@@ -4,6 +4,7 @@ button-back = ⬅️ Назад
 button-profile = 👤 Профиль
 button-menu = 🏠 Главное меню
 cancelled = Действие отменено. Вы в главном меню.
+cancelled-plain = Действие отменено.
 nothing-to-cancel = Отменять нечего. Вы в главном меню.
 # A command typed inside a flow leaves it: the person is told which one, then the command runs.
 flow-left-reading = Ввод показаний отменён.
@@ -18,6 +19,8 @@ flow-left-profile-email = Смена e-mail отменена.
 flow-left-profile-password = Смена пароля отменена.
 flow-left-withdraw = Отзыв согласия отменён, ничего не удалено.
 flow-left-language = Выбор языка отменён.
+flow-left-appeal-answer = Ответ по обращению не отправлен.
+flow-left-broadcast-text = Рассылка не подготовлена.
 not-yet-available = Эта функция скоро появится. Пока вы можете посмотреть /help.
 
 ## Start

@@ -11,6 +11,7 @@ import * as appeals from './20261129210000_appeals';
 import * as broadcasts from './20261129220000_broadcasts';
 import * as checkoutClaim from './20261129230000_checkout_claim';
 import * as readingSubmissions from './20261129235000_reading_submissions';
+import * as staffNames from './20261130001000_staff_names';
 
 /**
  * Migrations are listed here rather than discovered on disk, so they load the same way under
@@ -29,6 +30,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261129220000_broadcasts': broadcasts,
   '20261129230000_checkout_claim': checkoutClaim,
   '20261129235000_reading_submissions': readingSubmissions,
+  '20261130001000_staff_names': staffNames,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

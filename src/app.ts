@@ -13,6 +13,7 @@ import { PRIVATE_COMMANDS } from './core/commands';
 import type { BotContext, ConversationContext, SessionData } from './core/context';
 import { createConversationKit, type KitDeps, type Who } from './core/conversation-kit/index';
 import { createExitPath, onFlowExit } from './core/conversation-kit/exit';
+import { conversationStorageKey } from './core/conversation-kit/storage-key';
 import { type Db, dialectOf, ownsItsState } from './core/db/index';
 import { type Feature, installStage, jobsOf } from './core/feature';
 import { createI18n, type Locale, type Translate } from './core/i18n';
@@ -83,7 +84,7 @@ export interface BotOptions {
  * Bumped whenever conversation code changes shape, so state saved by an older release is
  * discarded instead of being replayed against different code.
  */
-export const CONVERSATION_STATE_VERSION = 4;
+export const CONVERSATION_STATE_VERSION = 5;
 
 /**
  * The features, in the order their commands are tried (stage by stage: see `core/feature.ts`).
@@ -258,6 +259,7 @@ export function createApp(deps: AppDeps, options: BotOptions): App {
         type: 'key',
         version: CONVERSATION_STATE_VERSION,
         prefix: 'conv:',
+        getStorageKey: conversationStorageKey,
         // Read on every update: from memory after the first, where this process owns the state.
         adapter: new KnexStorageAdapter(stateDb, '', deps.clock, { cached }),
       },

@@ -26,7 +26,8 @@ appeals-staff-resident-answer =
 
     { $text }
 appeals-staff-resident-closed = The resident closed appeal { $number }.
-appeals-staff-answer-prompt = Answer to appeal { $number }: write it as a reply to this message.
+appeals-staff-answer-prompt = Answer to appeal { $number }: write it (or send a photo or a document) as a reply to this message.
+appeals-staff-kinds-accepted = Text, photos and documents are accepted (not voice, video or stickers). Reply to the card again.
 appeals-staff-answer-sent = The answer on appeal { $number } was sent to the resident.
 appeals-staff-taken = Appeal { $number } is taken.
 appeals-staff-closed = Appeal { $number } is closed.
@@ -47,12 +48,14 @@ appeals-list-line = { $number } — { $topic }, { $status } ({ $date })
 appeals-thread-title = Appeal { $number } — { $topic }
 appeals-thread-resident = You, { $date }:
 appeals-thread-staff = Specialist, { $date }:
-appeals-thread-earlier = …and { $n } earlier messages
+appeals-thread-continued = (continued)
+appeals-thread-page = Page { $page } of { $pages }
 appeals-not-found = There is no such appeal in your cabinet.
 appeals-not-allowed = This appeal is already closed.
 appeals-closed-by-you = Appeal { $number } is closed. Thank you!
 appeals-login-first = To write to us and see the answers, log in to your cabinet: /login (or sign up: /register).
-appeals-reply-prompt = Your reply on appeal { $number }: type it here and send.
+appeals-reply-prompt = Your reply on appeal { $number }: type it here, or send a photo or a document.
+appeals-reply-kinds = Send your reply as text, a photo or a document (voice and video are not accepted). To cancel: /cancel.
 appeals-answer-sent = Your reply on appeal { $number } was passed to a specialist. Status: “in progress”.
 appeals-attachment-only = (attachment)
 command-appeal = Write to us (appeal)
@@ -63,6 +66,12 @@ appeals-ask-account = Which personal account does it concern?
 appeals-no-account = Not about an account
 appeals-ask-text = Please describe the matter in one message.
 appeals-ask-text-meter = Write the new meter's serial number, its first reading and the date it was replaced.
+appeals-ask-new-serial = Was meter No. { $serial } replaced by a new one? Write the new meter's serial number (it is on the meter and in the replacement act).
+appeals-ask-files-meter = Send a photo of the replacement act or of the new meter (up to { $max } photos or documents). Press the button when done.
+appeals-replacement-text =
+    Meter replaced, account { $account }.
+    Old meter No. { $old }: last accepted reading { $zone } — { $previous } kWh.
+    New meter No. { $serial }: first reading { $zone } — { $value } kWh.
 appeals-text-too-long = Too long: at most { $max } characters. Please shorten it.
 appeals-ask-files = You may attach up to { $max } photos or documents (e.g. the replacement act or a photo of the meter). Press the button when done.
 appeals-files-none = ➡️ No attachments

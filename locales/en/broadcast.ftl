@@ -7,6 +7,8 @@ broadcast-usage =
     Example:
     /broadcast debtors>=1000
     A reminder to pay by the 25th.
+    Or just /broadcast, and the bot asks for the text.
+broadcast-ask-text = Write the text of the broadcast as one message (up to 4096 characters). A preview with the number of recipients follows. To cancel: /cancel or the button below.
 broadcast-too-long = The text is longer than 4096 characters. Please shorten it.
 broadcast-admin-only = Only an administrator can send a broadcast.
 broadcast-preview =

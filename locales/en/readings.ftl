@@ -43,7 +43,7 @@ readings-bad-too-many-digits = Too many digits: this meter's display has { $digi
 readings-bad-too-many-decimals = Too many digits after the decimal point: one or two are enough.
 readings-bad-below =
     The reading is below the last accepted one ({ $previous } kWh on { $date }). Check the digits and type it again.
-    Was the meter replaced? Press /replaced to file an appeal about it.
+    Was the meter replaced? Press «Meter replaced» to file an appeal about it.
 readings-text-expected = Send the reading as digits, or press Cancel.
 readings-too-many-tries = The reading could not be taken. Please try again: /reading
 readings-implausible =
@@ -53,12 +53,13 @@ button-readings-sure = ✅ Yes, that's right
 button-readings-fix = ✏️ Correct
 readings-summary-title = Please check, meter No. { $serial } (for { $period }):
 readings-summary-line = { $zone }: { $previous } → { $value } kWh, consumption { $consumption } kWh, about { $charge }
-readings-summary-line-rollover = { $zone }: { $previous } → { $value } kWh (the display passed zero), consumption { $consumption } kWh, about { $charge }. If the meter was replaced, press /replaced
+readings-summary-line-rollover = { $zone }: { $previous } → { $value } kWh (the display passed zero), consumption { $consumption } kWh, about { $charge }. If the meter was replaced, press «Meter replaced» below.
 readings-summary-line-first = { $zone }: { $value } kWh (first reading)
 readings-summary-total = Total about { $total } (at the current tariff)
 readings-summary-flagged = ⚠️ Unusually high consumption: a specialist will check the readings.
 button-readings-send = ✅ Send
 button-readings-edit = ✏️ Correct
+button-readings-replaced = 🔁 Meter replaced
 readings-accepted = Readings accepted, No. { $number }. Thank you!
 readings-accepted-replaced = The earlier readings for this month were replaced.
 readings-choose-button = Please choose with a button below.

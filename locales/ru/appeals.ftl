@@ -26,7 +26,8 @@ appeals-staff-resident-answer =
 
     { $text }
 appeals-staff-resident-closed = Житель закрыл обращение { $number }.
-appeals-staff-answer-prompt = Ответ на обращение { $number }: напишите его ответом (reply) на это сообщение.
+appeals-staff-answer-prompt = Ответ на обращение { $number }: напишите его (или пришлите фото, документ) ответом (reply) на это сообщение.
+appeals-staff-kinds-accepted = Принимаются текст, фото и документы (голосовые, видео и стикеры — нет). Ответьте (reply) на карточку ещё раз.
 appeals-staff-answer-sent = Ответ по обращению { $number } отправлен жителю.
 appeals-staff-taken = Обращение { $number } взято в работу.
 appeals-staff-closed = Обращение { $number } закрыто.
@@ -47,12 +48,14 @@ appeals-list-line = { $number } — { $topic }, { $status } ({ $date })
 appeals-thread-title = Обращение { $number } — { $topic }
 appeals-thread-resident = Вы, { $date }:
 appeals-thread-staff = Специалист, { $date }:
-appeals-thread-earlier = …и ещё { $n } более ранних сообщений
+appeals-thread-continued = (продолжение)
+appeals-thread-page = Страница { $page } из { $pages }
 appeals-not-found = Такого обращения нет в вашем кабинете.
 appeals-not-allowed = Это обращение уже закрыто.
 appeals-closed-by-you = Обращение { $number } закрыто. Спасибо!
 appeals-login-first = Чтобы писать нам и видеть ответы, войдите в личный кабинет: /login (или зарегистрируйтесь: /register).
-appeals-reply-prompt = Ваш ответ по обращению { $number }: напишите его здесь и отправьте.
+appeals-reply-prompt = Ваш ответ по обращению { $number }: напишите его здесь или пришлите фото или документ.
+appeals-reply-kinds = Пришлите ответ текстом, фото или документом (голосовые и видео не принимаются). Отменить — /cancel.
 appeals-answer-sent = Ваш ответ по обращению { $number } передан специалисту. Статус: «в работе».
 appeals-attachment-only = (вложение)
 command-appeal = Написать нам (обращение)
@@ -63,6 +66,12 @@ appeals-ask-account = Какого лицевого счёта оно касае
 appeals-no-account = Не касается счёта
 appeals-ask-text = Опишите, пожалуйста, вопрос одним сообщением.
 appeals-ask-text-meter = Напишите заводской номер нового счётчика, его первые показания и дату замены.
+appeals-ask-new-serial = Вместо счётчика № { $serial } поставили новый? Напишите заводской номер нового счётчика (он на корпусе и в акте замены).
+appeals-ask-files-meter = Пришлите фото акта замены или нового счётчика (до { $max } фото или документов). Когда закончите — нажмите кнопку.
+appeals-replacement-text =
+    Замена счётчика, лицевой счёт { $account }.
+    Старый счётчик № { $old }: последнее принятое показание { $zone } — { $previous } кВт·ч.
+    Новый счётчик № { $serial }: первое показание { $zone } — { $value } кВт·ч.
 appeals-text-too-long = Слишком длинное сообщение: не больше { $max } знаков. Сократите, пожалуйста.
 appeals-ask-files = Можно приложить до { $max } фото или документов (например, акт замены или фото счётчика). Когда закончите — нажмите кнопку.
 appeals-files-none = ➡️ Без вложений

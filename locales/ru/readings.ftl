@@ -43,7 +43,7 @@ readings-bad-too-many-digits = Слишком много цифр: на табл
 readings-bad-too-many-decimals = Слишком много цифр после запятой: достаточно одной-двух.
 readings-bad-below =
     Показание меньше последнего принятого ({ $previous } кВт·ч от { $date }). Проверьте цифры и введите ещё раз.
-    Счётчик заменили? Нажмите /replaced — оформим обращение о замене.
+    Счётчик заменили? Нажмите кнопку «Счётчик заменили» — оформим обращение о замене.
 readings-text-expected = Пришлите показание цифрами или нажмите «Отмена».
 readings-too-many-tries = Не получилось принять показание. Попробуйте ещё раз: /reading
 readings-implausible =
@@ -53,12 +53,13 @@ button-readings-sure = ✅ Да, всё верно
 button-readings-fix = ✏️ Исправить
 readings-summary-title = Проверьте показания, счётчик № { $serial } (за { $period }):
 readings-summary-line = { $zone }: { $previous } → { $value } кВт·ч, расход { $consumption } кВт·ч, примерно { $charge }
-readings-summary-line-rollover = { $zone }: { $previous } → { $value } кВт·ч (табло прошло через ноль), расход { $consumption } кВт·ч, примерно { $charge }. Если счётчик заменили — нажмите /replaced
+readings-summary-line-rollover = { $zone }: { $previous } → { $value } кВт·ч (табло прошло через ноль), расход { $consumption } кВт·ч, примерно { $charge }. Если счётчик заменили — нажмите кнопку «Счётчик заменили» ниже.
 readings-summary-line-first = { $zone }: { $value } кВт·ч (первое показание)
 readings-summary-total = Итого примерно: { $total } (по действующему тарифу)
 readings-summary-flagged = ⚠️ Расход необычно большой: показания проверит специалист.
 button-readings-send = ✅ Отправить
 button-readings-edit = ✏️ Исправить
+button-readings-replaced = 🔁 Счётчик заменили
 readings-accepted = Показания приняты, № { $number }. Спасибо!
 readings-accepted-replaced = Предыдущие показания за этот месяц заменены.
 readings-choose-button = Выберите действие кнопкой ниже.

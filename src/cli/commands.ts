@@ -225,7 +225,10 @@ async function staffCommand(args: string[], io: CliIo): Promise<void> {
       case 'list': {
         const members = await staff.list();
         if (members.length === 0) io.stdout.write('No staff yet: abonent staff add ID.\n');
-        for (const m of members) io.stdout.write(`${m.telegramUserId}\t${m.role}\t${m.addedAt}\n`);
+        // The name is the one they go by in Telegram, seen when they last acted in the admin chat.
+        for (const m of members) {
+          io.stdout.write(`${m.telegramUserId}\t${m.role}\t${m.addedAt}\t${m.name ?? ''}\n`);
+        }
         return;
       }
       default:

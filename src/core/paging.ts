@@ -47,3 +47,24 @@ export function shorten(text: string, max: number): string {
         .join('')
         .trimEnd()}…`;
 }
+
+/**
+ * Cuts `text` into pieces of at most `max` characters, at a line break or a space where one is
+ * near the end (never mid-word when it can help), so every character appears in exactly one piece.
+ */
+export function splitText(text: string, max: number): string[] {
+  if (max < 2) throw new RangeError('splitText: max must be at least 2');
+  const pieces: string[] = [];
+  let rest = text;
+  while (rest.length > max) {
+    const window = rest.slice(0, max);
+    const breakAt = Math.max(window.lastIndexOf('\n'), window.lastIndexOf(' '));
+    let cut = breakAt >= max / 2 ? breakAt + 1 : max;
+    // Never between the two halves of an emoji or another astral character.
+    if (/[\uD800-\uDBFF]/.test(rest[cut - 1] ?? '')) cut--;
+    pieces.push(rest.slice(0, cut));
+    rest = rest.slice(cut);
+  }
+  pieces.push(rest);
+  return pieces;
+}

@@ -203,6 +203,7 @@ export class SandboxClient {
     from: number,
     file: FileUpload,
     caption?: string,
+    opts: { replyTo?: number } = {},
   ): Promise<Message> {
     const message = await this.request<Message>('POST', `chats/${chatId}/messages`, {
       from,
@@ -212,24 +213,46 @@ export class SandboxClient {
         base64: file.data.toString('base64'),
       },
       ...(caption !== undefined ? { caption } : {}),
+      ...(opts.replyTo !== undefined ? { reply_to_message_id: opts.replyTo } : {}),
     });
     this.advance(chatId, message.message_id);
     return message;
   }
 
-  sendPhoto(chatId: number, from: number, file: FileUpload, caption?: string): Promise<Message> {
-    return this.sendFile('photo', chatId, from, file, caption);
+  /** Sends a photo as a user; `replyTo` makes it a Telegram reply to that message. */
+  sendPhoto(
+    chatId: number,
+    from: number,
+    file: FileUpload,
+    caption?: string,
+    opts: { replyTo?: number } = {},
+  ): Promise<Message> {
+    return this.sendFile('photo', chatId, from, file, caption, opts);
   }
 
-  sendDocument(chatId: number, from: number, file: FileUpload, caption?: string): Promise<Message> {
-    return this.sendFile('document', chatId, from, file, caption);
+  /** Sends a document as a user; `replyTo` makes it a Telegram reply to that message. */
+  sendDocument(
+    chatId: number,
+    from: number,
+    file: FileUpload,
+    caption?: string,
+    opts: { replyTo?: number } = {},
+  ): Promise<Message> {
+    return this.sendFile('document', chatId, from, file, caption, opts);
   }
 
   /** Shares a contact; by default the user's own (what request_contact sends). */
   async shareContact(
     chatId: number,
     from: number,
-    contact: { phone_number: string; first_name: string; last_name?: string; user_id?: number },
+    contact: {
+      phone_number: string;
+      first_name: string;
+      last_name?: string;
+      user_id?: number;
+      /** Makes it a Telegram reply to that message. */
+      reply_to_message_id?: number;
+    },
   ): Promise<Message> {
     const message = await this.request<Message>('POST', `chats/${chatId}/contact`, {
       from,

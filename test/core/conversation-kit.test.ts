@@ -142,6 +142,32 @@ function kitBot(db: TestDatabase['db']) {
       });
       if (answer) await answer.ctx.reply(`Выбран: ${answer.value}`);
     }),
+    file: flow(async (conversation, ctx) => {
+      const answer = await kit.ask(conversation, ctx, {
+        prompt: 'Фото или текст?',
+        files: true,
+        otherwise: { key: 'appeals-reply-kinds' },
+        parse: (input) =>
+          input.kind === 'file'
+            ? { ok: true, value: `${input.file.kind}:${input.file.fileId}:${input.caption ?? ''}` }
+            : input.kind === 'text'
+              ? { ok: true, value: `text:${input.text}` }
+              : { ok: false, say: { key: 'appeals-reply-kinds' } },
+      });
+      if (answer) await answer.ctx.reply(`Принято: ${answer.value}`);
+    }),
+    marked: flow(async (conversation, ctx) => {
+      const answer = await kit.ask(conversation, ctx, {
+        prompt: 'Сколько?',
+        parse: digits,
+        buttons: [/^v1\|test\|other$/],
+        refusalMarkup: (say) =>
+          say.key === 'kit-text-expected'
+            ? { inline_keyboard: [[{ text: 'Другое', callback_data: 'v1|test|other' }]] }
+            : undefined,
+      });
+      if (answer) await answer.ctx.reply(`Принято: ${answer.value}`);
+    }),
   };
   for (const [id, build] of Object.entries(conversationsById)) {
     bot.use(createConversation(build, { id, maxMillisecondsToWait: FLOW_IDLE_MS }));
@@ -176,6 +202,20 @@ function kitBot(db: TestDatabase['db']) {
         message: { message_id, date: 0, chat, from, text, ...(entities ? { entities } : {}) },
       });
       return message_id;
+    },
+    /** Sends a photo (one size, by file id) with an optional caption. */
+    async photo(fileId: string, caption?: string): Promise<void> {
+      const photo = [{ file_id: fileId, file_unique_id: fileId, width: 1, height: 1 }];
+      await handle({
+        message: {
+          message_id: chatMessageId(),
+          date: 0,
+          chat,
+          from,
+          photo,
+          ...(caption ? { caption } : {}),
+        },
+      });
     },
     async edit(messageId: number, text: string): Promise<void> {
       await handle({
@@ -222,6 +262,34 @@ describe('the conversation kit', () => {
   afterEach(async () => {
     vi.useRealTimers();
     await t.db('kv_store').delete();
+  });
+
+  describe('ask: files and the buttons under a refusal', () => {
+    it('when a question takes files, then a photo answers it with its file id and caption', async () => {
+      const b = kitBot(t.db);
+      await b.say('/file');
+      await b.photo('photo-1', 'Акт');
+      expect(b.lastSent()?.payload.text).toBe('Принято: photo:photo-1:Акт');
+    });
+
+    it('when a question takes text only, then a photo is another kind: explained, not passed to the parser', async () => {
+      const b = kitBot(t.db);
+      await b.say('/number');
+      const start = b.calls.length;
+      await b.photo('photo-2');
+      expect(b.sentSince(start)).toEqual([ru('kit-text-expected')]);
+      await b.say('7');
+      expect(b.lastSent()?.payload.text).toBe('Принято: 7');
+    });
+
+    it('when an answer is refused, then the refusal carries the buttons chosen for what was said', async () => {
+      const b = kitBot(t.db);
+      await b.say('/marked');
+      expect(JSON.stringify(b.lastSent()?.payload.reply_markup)).not.toContain('Другое');
+      await b.say('много');
+      expect(b.lastSent()?.payload.text).toBe(ru('kit-text-expected'));
+      expect(JSON.stringify(b.lastSent()?.payload.reply_markup)).toContain('v1|test|other');
+    });
   });
 
   describe('ask: one bound per question', () => {

@@ -11,6 +11,7 @@ import type { CodeCheck } from '../../src/features/auth/service';
 import type { EmailChangeResult, EmailChangeStarted } from '../../src/features/profile/service';
 import type { ParseReadingFailure } from '../../src/features/readings/rules';
 import type { HistoryItem } from '../../src/features/readings/service';
+import { ACCOUNT_STATUSES } from '../../src/features/staff/lookup';
 
 const SRC = join(import.meta.dirname, '../../src');
 
@@ -145,6 +146,7 @@ describe('every text people can be shown', () => {
         ...codeChecks.map((kind) => `auth-code-${kind}`),
         ...emailStarts.map((kind) => `profile-email-${kind}`),
         ...emailResults.map((kind) => `profile-code-${kind}`),
+        ...ACCOUNT_STATUSES.map((status) => `admin-find-status-${status}`),
       ]),
     ).toEqual([]);
   });

@@ -36,7 +36,8 @@ export function onFlowExit(kit: Pick<ConversationKit, 'clearSecretMark'>) {
  * - Any other command, or a main-menu button, inside a flow: the flow ends, the person is told
  *   which one in its own words (`flow-left-<conversation id>`, e.g. «Ввод показаний отменён.»)
  *   with their menu, and then the command runs.
- * - In groups nothing here answers: the bot speaks in groups only where it has work to do.
+ * - In groups only the sender's own flow is ended (flows there are per person); with none,
+ *   nothing here answers: the bot speaks in groups only where it has work to do.
  *
  * The idle timeout ends the flow through conversations' `onExit` (which also clears the mark).
  */
@@ -62,8 +63,36 @@ export function createExitPath(deps: ExitPathDeps): Composer<BotContext> {
 
   privateChat.command('cancel', cancel);
   privateChat.callbackQuery(CANCEL_PATTERN, cancel);
-  // A group gets no answer to a Cancel button either, but the press must not spin for ever.
-  exit.callbackQuery(CANCEL_PATTERN, (ctx) => ctx.answerCallbackQuery().catch(() => {}));
+
+  // In a group (the admin chat) flows are per person: /cancel or Cancel ends the sender's own
+  // flow with a plain word (no resident menu there); any other command ends it, says which flow
+  // ended, and then runs.
+  // With no flow of theirs nothing is answered, and a Cancel press only stops spinning.
+  const groups = exit.chatType(['group', 'supergroup']);
+  const cancelInGroup = async (ctx: BotContext) => {
+    await ctx.conversation.exitAll();
+    if (ctx.callbackQuery) {
+      await ctx.answerCallbackQuery().catch(() => {});
+      await ctx.editMessageReplyMarkup().catch(() => {});
+    }
+    await ctx.reply(ctx.t('cancelled-plain'));
+  };
+  groups.callbackQuery(CANCEL_PATTERN, async (ctx) => {
+    if (await activeFlow(ctx)) return cancelInGroup(ctx);
+    await ctx.answerCallbackQuery().catch(() => {});
+  });
+  groups.on('message:text', async (ctx, next) => {
+    const isCommand = ctx.message.entities?.some(
+      (entity) => entity.type === 'bot_command' && entity.offset === 0,
+    );
+    if (!isCommand || !(await activeFlow(ctx))) return next();
+    if (/^\/cancel(@\w+)?(\s|$)/.test(ctx.message.text)) return cancelInGroup(ctx);
+    // As in a private chat: say which flow ended (no menu in a group), then run the command.
+    const [left] = Object.keys(await ctx.conversation.active());
+    await ctx.conversation.exitAll();
+    await ctx.reply(ctx.t(`flow-left-${left}`));
+    return next();
+  });
 
   privateChat.on('message:text', async (ctx, next) => {
     const isCommand = ctx.message.entities?.some(

@@ -70,7 +70,16 @@ export type Verdict<T> =
 export type Input =
   | { kind: 'text'; text: string }
   | { kind: 'contact'; phoneNumber: string; userId?: number }
-  | { kind: 'button'; data: string };
+  | { kind: 'button'; data: string }
+  /**
+   * A photo (its largest size) or a document, by Telegram `file_id`, with its caption. Only
+   * questions whose `parse` takes files see this; the default parser asks for text.
+   */
+  | {
+      kind: 'file';
+      file: { kind: 'photo' | 'document'; fileId: string; fileName?: string | null };
+      caption?: string;
+    };
 
 /** The single source of the number of unusable answers a question takes before giving up. */
 export const DEFAULT_TRIES = 5;
@@ -101,8 +110,19 @@ export interface AskOptions<T, R = T> {
   check?: (value: T) => Promise<Verdict<R>>;
   /** Unusable answers before giving up; default {@link DEFAULT_TRIES}. */
   tries?: number;
+  /**
+   * Photos and documents answer this question too (passed to `parse` as a `file` input); without
+   * it they are «another kind» like a sticker.
+   */
+  files?: boolean;
   /** What to say for a message of another kind (a sticker, a photo); default `kit-text-expected`. */
   otherwise?: Said;
+  /**
+   * The buttons under the explanation of a refused answer, chosen by what is said (e.g. «Счётчик
+   * заменили?» under «below the last reading»); undefined keeps the question's. Its buttons must
+   * be in `buttons` (or `actions`) to be answered.
+   */
+  refusalMarkup?: (say: Said) => Markup | undefined;
   /** Repeat the question under the explanation of a refused answer (default: the explanation alone, with the same buttons). */
   repeatPrompt?: boolean;
 }
@@ -219,12 +239,31 @@ function inputOf(ctx: FlowContext): Input | undefined {
   // A forwarded text is not the person's answer (someone else's words).
   if (message?.text !== undefined && !message.forward_origin)
     return { kind: 'text', text: message.text };
+  const photo = message?.photo?.at(-1);
+  if (photo && !message?.forward_origin) {
+    return {
+      kind: 'file',
+      file: { kind: 'photo', fileId: photo.file_id },
+      ...(message?.caption ? { caption: message.caption } : {}),
+    };
+  }
+  if (message?.document && !message.forward_origin) {
+    return {
+      kind: 'file',
+      file: {
+        kind: 'document',
+        fileId: message.document.file_id,
+        fileName: message.document.file_name ?? null,
+      },
+      ...(message.caption ? { caption: message.caption } : {}),
+    };
+  }
   if (ctx.editedMessage?.text !== undefined) return { kind: 'text', text: ctx.editedMessage.text };
   return undefined;
 }
 
 function ids(ctx: FlowContext): { chatId: number; userId: number } {
-  if (!ctx.chat || !ctx.from) throw new Error('flows run in private chats with a sender');
+  if (!ctx.chat || !ctx.from) throw new Error('flows run in chats with a sender');
   return { chatId: ctx.chat.id, userId: ctx.from.id };
 }
 
@@ -246,6 +285,11 @@ export function createConversationKit(deps: KitDeps): ConversationKit {
     text: string,
     extra?: { markup?: Markup; who?: Who },
   ) {
+    // A staff flow in the admin group ends with its text alone: no resident menu in a group.
+    if (ctx.chat && ctx.chat.type !== 'private') {
+      await ctx.reply(text, extra?.markup ? { reply_markup: extra.markup } : {});
+      return;
+    }
     const { userId } = ids(ctx);
     const who = extra?.who ?? (await conversation.external(() => deps.whoIs(userId)));
     await deps.leave(ctx, text, who, extra);
@@ -274,14 +318,15 @@ export function createConversationKit(deps: KitDeps): ConversationKit {
         await conversation.external(() => deps.gate.expect(chatId, userId));
       }
       const next = await conversation.wait();
-      const input = inputOf(next);
+      const given = inputOf(next);
+      const input = given?.kind === 'file' && !options.files ? undefined : given;
       const again = async (say: Said) => {
         used++;
         if (used >= tries) return;
         await closeQuestion(next, asked.message_id, markup);
         const explanation = next.t(say.key, say.vars);
         const text = options.repeatPrompt ? `${explanation}\n\n${options.prompt}` : explanation;
-        asked = await next.reply(text, { reply_markup: markup });
+        asked = await next.reply(text, { reply_markup: options.refusalMarkup?.(say) ?? markup });
       };
 
       if (input?.kind === 'button') {

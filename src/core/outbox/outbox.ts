@@ -49,6 +49,17 @@ export interface DocumentPayload {
   caption?: string;
   parse_mode?: ParseMode;
   reply_markup?: ReplyMarkup;
+  reply_parameters?: ReplyParameters;
+  disable_notification?: boolean;
+  protect_content?: boolean;
+}
+
+/** A photo already on Telegram, by its `file_id` (e.g. one a resident attached to an appeal). */
+export interface PhotoPayload {
+  photo: { fileId: string };
+  caption?: string;
+  reply_markup?: ReplyMarkup;
+  reply_parameters?: ReplyParameters;
   disable_notification?: boolean;
   protect_content?: boolean;
 }
@@ -65,7 +76,7 @@ export interface KeyedTextPayload extends Omit<TextPayload, 'text'> {
 }
 
 /** What the worker sends; stored as JSON in `outbox.payload`. */
-export type OutboxPayload = TextPayload | KeyedTextPayload | DocumentPayload;
+export type OutboxPayload = TextPayload | KeyedTextPayload | DocumentPayload | PhotoPayload;
 
 /** Priorities in use; lower goes first (like `nice`), so the claim walks its index forwards. */
 export const OUTBOX_PRIORITY = {
@@ -318,7 +329,10 @@ function validate(message: OutboxMessage): void {
     }
   } else if ('textKey' in payload) {
     if (!payload.textKey) throw new RangeError('outbox: empty text key');
-  } else if (!payload.parse_mode && (payload.caption?.length ?? 0) > CAPTION_LIMIT) {
+  } else if (
+    !('parse_mode' in payload && payload.parse_mode) &&
+    (payload.caption?.length ?? 0) > CAPTION_LIMIT
+  ) {
     throw new RangeError(`outbox: caption longer than ${CAPTION_LIMIT} characters`);
   }
 }

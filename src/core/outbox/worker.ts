@@ -443,6 +443,10 @@ export class OutboxWorker {
       const text = await this.config.renderText(Number(row.chat_id), textKey, vars);
       return (await this.api.sendMessage(row.chat_id, text, other, signal)).message_id;
     }
+    if ('photo' in payload) {
+      const { photo, ...other } = payload;
+      return (await this.api.sendPhoto(row.chat_id, photo.fileId, other, signal)).message_id;
+    }
     const { document, ...other } = payload;
     const file =
       'fileId' in document ? document.fileId : new InputFile(document.path, document.filename);

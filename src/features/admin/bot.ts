@@ -3,15 +3,17 @@ import type { Readable } from 'node:stream';
 import type { Config } from '../../config';
 import type { AuditLog } from '../../core/audit';
 import type { BotContext } from '../../core/context';
+import { stripInvisibleControls } from '../../core/untrusted-text';
 import { appealPatterns } from '../appeals/keyboards';
-import type { ActResult, AppealsService } from '../appeals/service';
+import type { ActResult, AppealsService, AttachmentInput } from '../appeals/service';
 import { adminCardPayload, statusLabel, type Texts } from '../appeals/views';
 import type { ImportReport } from '../billing/exchange/import';
 import { formatInteger, formatMoney, formatPeriod } from '../../core/format';
 import { IMPORT_KINDS, type ImportKind } from '../billing/exchange/formats';
-import { parseBroadcast } from '../broadcast/rules';
+import { enterBroadcast } from './broadcast-flow';
+import { filterLabel, parseBroadcast, parseBroadcastFilter } from '../broadcast/rules';
 import type { BroadcastService } from '../broadcast/service';
-import { broadcastCallbacks, progressText } from '../broadcast/views';
+import { broadcastCallbacks, previewMessage, progressText } from '../broadcast/views';
 import type { ReadingReviews, ReviewResult } from '../readings/review';
 import type { StaffLookup } from '../staff/lookup';
 import type { AdminChat, StaffService } from '../staff/service';
@@ -80,7 +82,13 @@ export function createAdminFeature(deps: AdminFeatureDeps): Composer<BotContext>
   // Only staff pass; others' commands and buttons are audited, and nothing is answered.
   inAdminChat.use(async (ctx, next) => {
     const fromId = ctx.from?.id;
-    if (fromId !== undefined && (await staff.member(fromId))) return next();
+    const member = fromId === undefined ? undefined : await staff.member(fromId);
+    if (member && ctx.from) {
+      // Cards name who handled an appeal: the registry keeps the name they go by in Telegram.
+      const name = [ctx.from.first_name, ctx.from.last_name].filter(Boolean).join(' ');
+      if (member.name !== name) await staff.noteName(member.telegramUserId, name);
+      return next();
+    }
     const isCommand = ctx.message?.entities?.some(
       (e) => e.type === 'bot_command' && e.offset === 0,
     );
@@ -110,17 +118,17 @@ export function createAdminFeature(deps: AdminFeatureDeps): Composer<BotContext>
       [
         texts.t('admin-find-account', {
           number: a.number,
-          holder: a.holder,
-          address: a.address,
-          status: a.status,
+          holder: stripInvisibleControls(a.holder),
+          address: stripInvisibleControls(a.address),
+          status: texts.t(`admin-find-status-${a.status}`),
         }),
         ...(a.residents.length === 0
           ? [texts.t('admin-find-no-residents')]
           : a.residents.map((r) =>
               texts.t('admin-find-resident', {
-                name: r.fullName ?? '—',
-                email: r.email ?? '—',
-                phone: r.phone ?? '—',
+                name: stripInvisibleControls(r.fullName ?? '') || '—',
+                email: stripInvisibleControls(r.email ?? '') || '—',
+                phone: stripInvisibleControls(r.phone ?? '') || '—',
               }),
             )),
       ].join('\n'),
@@ -157,10 +165,24 @@ export function createAdminFeature(deps: AdminFeatureDeps): Composer<BotContext>
   });
 
   // /broadcast [filter line] text: a preview with the count, then «Отправить» / «Отмена».
+  // Without a text (just /broadcast, or only a filter line) the bot asks for it (a kit flow).
   inAdminChat.command('broadcast', async (ctx) => {
     const parsed = parseBroadcast(ctx.match);
+    if (parsed.kind === 'usage') {
+      const filter = parseBroadcastFilter(ctx.match);
+      if (!filter) {
+        await ctx.reply(texts.t('broadcast-usage'));
+        return;
+      }
+      if (!(await broadcasts.mayBroadcast(ctx.from.id))) {
+        await ctx.reply(texts.t('broadcast-admin-only'));
+        return;
+      }
+      await enterBroadcast(ctx, { filter: filterLabel(filter) });
+      return;
+    }
     if (parsed.kind !== 'ok') {
-      await ctx.reply(texts.t(parsed.kind === 'usage' ? 'broadcast-usage' : 'broadcast-too-long'));
+      await ctx.reply(texts.t('broadcast-too-long'));
       return;
     }
     const draft = await broadcasts.draft({
@@ -172,31 +194,8 @@ export function createAdminFeature(deps: AdminFeatureDeps): Composer<BotContext>
       await ctx.reply(texts.t('broadcast-admin-only'));
       return;
     }
-    await ctx.reply(
-      texts
-        .t('broadcast-preview', {
-          filter: draft.filter || 'none',
-          count: draft.recipients,
-          text: parsed.text,
-        })
-        .slice(0, 4096),
-      {
-        reply_markup: {
-          inline_keyboard: [
-            [
-              {
-                text: texts.t('broadcast-button-send'),
-                callback_data: broadcastCallbacks.send(draft.id),
-              },
-              {
-                text: texts.t('broadcast-button-cancel'),
-                callback_data: broadcastCallbacks.cancel(draft.id),
-              },
-            ],
-          ],
-        },
-      },
-    );
+    const preview = previewMessage(texts.t, draft, parsed.text);
+    await ctx.reply(preview.text, { reply_markup: preview.reply_markup });
   });
 
   inAdminChat.callbackQuery(broadcastCallbacks.pattern, async (ctx) => {
@@ -323,6 +322,8 @@ export function createAdminFeature(deps: AdminFeatureDeps): Composer<BotContext>
     switch (result.kind) {
       case 'done':
         return texts.t(doneKey, { number: result.appeal.number });
+      case 'too-long':
+        return texts.t('appeals-text-too-long', { max: result.max });
       case 'not-allowed':
         return texts.t('appeals-staff-not-allowed', {
           number: result.appeal.number,
@@ -437,22 +438,43 @@ export function createAdminFeature(deps: AdminFeatureDeps): Composer<BotContext>
     }
     return next();
   });
-  inAdminChat.on('message:text', async (ctx, next) => {
-    const replied = ctx.message.reply_to_message;
-    if (!replied || replied.from?.id !== ctx.me.id || ctx.message.text.startsWith('/')) {
-      return next();
-    }
+  // A text, a photo or a document (its caption the text) sent as a Telegram reply to an appeal's
+  // card, prompt or copy: the answer, files and all. Other kinds (voice, video, stickers) get a
+  // polite word about what is accepted instead of silence.
+  inAdminChat.on('message', async (ctx, next) => {
+    const message = ctx.message;
+    const replied = message.reply_to_message;
+    const text = message.text ?? message.caption ?? '';
+    if (!replied || replied.from?.id !== ctx.me.id || text.startsWith('/')) return next();
     const number = (replied.text ?? replied.caption ?? '').match(APPEAL_NUMBER)?.[0];
     if (!number) return next();
-    const appealId = await appeals.idByNumber(number);
-    if (appealId === undefined) {
-      await ctx.reply(texts.t('appeals-staff-not-found'));
+    const replyHere = { reply_parameters: { message_id: message.message_id } };
+    const attachments: AttachmentInput[] = [];
+    const photo = message.photo?.at(-1);
+    if (photo) attachments.push({ kind: 'photo', fileId: photo.file_id });
+    if (message.document) {
+      attachments.push({
+        kind: 'document',
+        fileId: message.document.file_id,
+        fileName: message.document.file_name ?? null,
+      });
+    }
+    if (message.text === undefined && attachments.length === 0) {
+      await ctx.reply(texts.t('appeals-staff-kinds-accepted'), replyHere);
       return;
     }
-    const result = await appeals.answer(ctx.from.id, appealId, ctx.message.text);
-    await ctx.reply(outcome(result, number, 'appeals-staff-answer-sent'), {
-      reply_parameters: { message_id: ctx.message.message_id },
-    });
+    const appealId = await appeals.idByNumber(number);
+    if (appealId === undefined) {
+      await ctx.reply(texts.t('appeals-staff-not-found', { number }));
+      return;
+    }
+    const result = await appeals.answer(
+      ctx.from.id,
+      appealId,
+      text.trim() || texts.t('appeals-attachment-only'),
+      attachments,
+    );
+    await ctx.reply(outcome(result, number, 'appeals-staff-answer-sent'), replyHere);
     await refreshCard(ctx, ctx.from.id, appealId);
   });
   return feature;

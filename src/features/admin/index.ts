@@ -6,6 +6,7 @@ import type { FeatureDeps } from '../../services';
 import { exportData } from '../billing/exchange/export';
 import { importStream } from '../billing/exchange/import';
 import { createAdminFeature } from './bot';
+import { BROADCAST_CONVERSATION, createBroadcastConversation } from './broadcast-flow';
 
 /** The staff side in the admin chat: appeals, lookups, billing files, broadcasts. */
 export function adminFeature({
@@ -15,9 +16,20 @@ export function adminFeature({
   services,
   translate,
   downloadFile,
+  kit,
 }: FeatureDeps): Feature {
   return {
     name: 'admin',
+    conversations: [
+      {
+        id: BROADCAST_CONVERSATION,
+        build: createBroadcastConversation({
+          broadcasts: services.broadcasts,
+          kit,
+          t: (key, vars) => translate(config.defaultLocale, key, vars),
+        }),
+      },
+    ],
     commands: createAdminFeature({
       config,
       staff: services.staff,

@@ -2,11 +2,11 @@ import { hears } from '@grammyjs/i18n';
 import { Composer } from 'grammy';
 import type { InlineKeyboardButton } from 'grammy/types';
 import type { BotContext } from '../../core/context';
-import { enterAppeal } from './conversations';
-import { appealCallbacks, appealPatterns, residentAppealKeyboard } from './keyboards';
+import { enterAppeal, enterAppealAnswer } from './conversations';
+import { appealCallbacks, appealPatterns, threadKeyboard } from './keyboards';
 import type { AttachmentInput } from './repo';
 import type { ActResult, AppealsService } from './service';
-import { appealLine, type Texts, threadText } from './views';
+import { appealLine, type Texts, threadPages } from './views';
 
 export interface AppealsFeatureDeps {
   appeals: AppealsService;
@@ -96,19 +96,37 @@ export function createAppealsFeature({
   privateChat.command('appeals', (ctx) => showList(ctx, 0));
   privateChat.callbackQuery(appealPatterns.page, (ctx) => showList(ctx, Number(ctx.match[1])));
 
-  privateChat.callbackQuery(appealPatterns.open, async (ctx) => {
+  /**
+   * One page of the thread: a tap on the appeal opens its newest page as a new message; «◀ Раньше»
+   * and «Позже ▶» turn the pages in place.
+   */
+  const showThread = async (ctx: BotContext, appealId: number, page?: number) => {
     const user = await resident(ctx);
-    if (!user) return;
-    const thread = await appeals.threadOwn(user.id, Number(ctx.match[1]), ctx.from.id);
+    if (!user || !ctx.from) return;
+    const thread = await appeals.threadOwn(user.id, appealId, ctx.from.id);
     if (!thread) {
       await ctx.answerCallbackQuery({ text: ctx.t('appeals-not-found'), show_alert: true });
       return;
     }
     await ctx.answerCallbackQuery();
-    await ctx.reply(threadText(await textsOf(ctx), thread), {
-      reply_markup: residentAppealKeyboard(ctx.t, thread.id, thread.status),
+    const pages = threadPages(await textsOf(ctx), thread);
+    const shown = Math.min(page ?? pages.length - 1, pages.length - 1);
+    const text = pages[shown] ?? '';
+    const reply_markup = threadKeyboard(ctx.t, thread, shown, pages.length);
+    if (page === undefined) {
+      await ctx.reply(text, { reply_markup });
+      return;
+    }
+    // A page turned in place; a message too old to edit gets the page as a new one.
+    await ctx.editMessageText(text, { reply_markup }).catch(async (error: unknown) => {
+      if (String(error).includes('message is not modified')) return;
+      await ctx.reply(text, { reply_markup });
     });
-  });
+  };
+  privateChat.callbackQuery(appealPatterns.open, (ctx) => showThread(ctx, Number(ctx.match[1])));
+  privateChat.callbackQuery(appealPatterns.thread, (ctx) =>
+    showThread(ctx, Number(ctx.match[1]), Number(ctx.match[2])),
+  );
 
   privateChat.callbackQuery(appealPatterns.reply, async (ctx) => {
     const user = await resident(ctx);
@@ -122,9 +140,8 @@ export function createAppealsFeature({
       return;
     }
     await ctx.answerCallbackQuery();
-    await ctx.reply(ctx.t('appeals-reply-prompt', { number: thread.number }), {
-      reply_markup: { force_reply: true, input_field_placeholder: thread.number },
-    });
+    // A kit flow: the next message is the answer, with Cancel and /cancel back to the menu.
+    await enterAppealAnswer(ctx, { appealId: thread.id });
   });
 
   /** The staff's card shows the status the resident's move left, with the buttons that still apply. */
@@ -152,7 +169,8 @@ export function createAppealsFeature({
   });
 
   // A reply to the bot's prompt (or to a staff answer) that names an appeal: the resident's answer.
-  privateChat.on(['message:text', 'message:photo', 'message:document'], async (ctx, next) => {
+  // Voice, video or stickers get a polite word about what is accepted instead of silence.
+  privateChat.on('message', async (ctx, next) => {
     const replied = ctx.message.reply_to_message;
     if (!replied || replied.from?.id !== ctx.me.id) return next();
     const number = (replied.text ?? replied.caption ?? '').match(APPEAL_NUMBER)?.[0];
@@ -160,6 +178,10 @@ export function createAppealsFeature({
     if (!number || text.startsWith('/')) return next();
     const user = await resident(ctx);
     if (!user) return;
+    if (ctx.message.text === undefined && !ctx.message.photo && !ctx.message.document) {
+      await ctx.reply(ctx.t('appeals-reply-kinds'));
+      return;
+    }
     const appealId = await appeals.idByNumber(number);
     const attachments: AttachmentInput[] = [];
     const photo = ctx.message.photo?.at(-1);
@@ -207,7 +229,9 @@ async function answerOutcome(ctx: BotContext, result: ActResult, doneKey: string
       ? ctx.t(doneKey, { number: result.appeal.number })
       : result.kind === 'not-allowed'
         ? ctx.t('appeals-not-allowed')
-        : ctx.t('appeals-not-found');
+        : result.kind === 'too-long'
+          ? ctx.t('appeals-text-too-long', { max: result.max })
+          : ctx.t('appeals-not-found');
   if (ctx.callbackQuery) {
     await ctx.answerCallbackQuery(result.kind === 'done' ? undefined : { text, show_alert: true });
     if (result.kind !== 'done') return;

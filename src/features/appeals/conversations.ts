@@ -3,6 +3,8 @@ import { callbackData } from '../../core/callback-data';
 import type { BotContext, BotConversation, ConversationContext } from '../../core/context';
 import type { ConversationKit } from '../../core/conversation-kit/index';
 import type { AccountsService } from '../accounts/service';
+import { formatKwh } from '../../core/format';
+import type { ReplacedMeter } from '../readings/rules';
 import type { AttachmentInput } from './repo';
 import {
   APPEAL_TOPICS,
@@ -15,12 +17,21 @@ import type { AppealsService, CreateResult } from './service';
 import { dueDate, statusLabel, topicLabel } from './views';
 
 export const APPEAL_CONVERSATION = 'appeal';
+export const APPEAL_ANSWER_CONVERSATION = 'appeal-answer';
 
-/** What a flow may start with: a topic chosen elsewhere (e.g. «Счётчик заменили?»), a text. */
+/**
+ * What a flow may start with: a topic chosen elsewhere (`/replaced`), a text, or the facts of a
+ * reading refused as «below the last one» (or taken as a rollover) when the resident pressed
+ * «Счётчик заменили?».
+ */
 export interface AppealArgs {
   topic?: AppealTopic;
   text?: string;
+  replacement?: ReplacedMeter;
 }
+
+/** The longest serial number of a meter the replacement appeal takes. */
+const SERIAL_MAX = 32;
 
 export interface AppealConversationDeps {
   accounts: Pick<AccountsService, 'listAccounts'>;
@@ -52,7 +63,8 @@ export function createAppealConversation(deps: AppealConversationDeps) {
     const user = { id: resident.userId };
     let at = ctx;
 
-    let topic: AppealTopic | undefined = args?.topic;
+    const replacement = args?.replacement;
+    let topic: AppealTopic | undefined = replacement ? 'meter-replacement' : args?.topic;
     if (!topic) {
       const picked = await kit.choose(conversation, at, {
         prompt: at.t('appeals-ask-topic'),
@@ -67,7 +79,9 @@ export function createAppealConversation(deps: AppealConversationDeps) {
       accounts.listAccounts(user.id, telegramUserId),
     );
     let accountId: number | null = null;
-    if (linked.length > 0) {
+    // A replaced meter names its account (the service checks it is still linked).
+    if (replacement) accountId = replacement.accountId;
+    else if (linked.length > 0) {
       const picked = await kit.choose(conversation, at, {
         prompt: at.t('appeals-ask-account'),
         options: [
@@ -81,6 +95,31 @@ export function createAppealConversation(deps: AppealConversationDeps) {
     }
 
     let text = args?.text?.trim().slice(0, MAX_APPEAL_TEXT);
+    if (replacement) {
+      // What staff need for a replaced meter: the old one and its last value, the new one's serial
+      // and first reading (the value just refused); the act or a photo comes next, as a file.
+      const serial = await kit.ask(conversation, at, {
+        prompt: at.t('appeals-ask-new-serial', { serial: replacement.serial }),
+        parse: (input) => {
+          const value = input.kind === 'text' ? input.text.trim() : '';
+          if (value === '') return { ok: false, say: { key: 'kit-text-expected' } };
+          if (value.length > SERIAL_MAX) {
+            return { ok: false, say: { key: 'appeals-text-too-long', vars: { max: SERIAL_MAX } } };
+          }
+          return { ok: true, value };
+        },
+      });
+      if (!serial) return;
+      at = serial.ctx;
+      text = at.t('appeals-replacement-text', {
+        account: replacement.accountNumber,
+        old: replacement.serial,
+        zone: replacement.zone,
+        previous: formatKwh(replacement.previousMilli),
+        serial: serial.value,
+        value: formatKwh(replacement.valueMilli),
+      });
+    }
     if (!text) {
       const asked = await kit.ask(conversation, at, {
         prompt: at.t(topic === 'meter-replacement' ? 'appeals-ask-text-meter' : 'appeals-ask-text'),
@@ -112,9 +151,12 @@ export function createAppealConversation(deps: AppealConversationDeps) {
           DONE,
         ),
       );
-    await at.reply(at.t('appeals-ask-files', { max: MAX_ATTACHMENTS }), {
-      reply_markup: doneKeyboard(),
-    });
+    await at.reply(
+      at.t(replacement ? 'appeals-ask-files-meter' : 'appeals-ask-files', { max: MAX_ATTACHMENTS }),
+      {
+        reply_markup: doneKeyboard(),
+      },
+    );
     for (let step = 0; step < FILE_STEP_BOUND && files.length < MAX_ATTACHMENTS; step++) {
       const next = await conversation.wait();
       at = next;
@@ -149,9 +191,11 @@ export function createAppealConversation(deps: AppealConversationDeps) {
     const confirm = await kit.choose(conversation, at, {
       prompt: at.t('appeals-confirm', {
         topic: at.t(`appeals-topic-${topic}`),
-        account: linked.find((a) => a.id === accountId)?.number ?? '—',
+        account:
+          linked.find((a) => a.id === accountId)?.number ?? replacement?.accountNumber ?? '—',
         files: files.length,
-        text: text.length > 600 ? `${text.slice(0, 599)}…` : text,
+        // In full (at most MAX_APPEAL_TEXT, so the check stays one message): nothing hidden.
+        text,
       }),
       options: [{ label: at.t('appeals-send'), value: 'send' }],
     });
@@ -180,4 +224,123 @@ export function createAppealConversation(deps: AppealConversationDeps) {
 
 export function enterAppeal(ctx: BotContext, args?: AppealArgs) {
   return ctx.conversation.enter(APPEAL_CONVERSATION, args);
+}
+
+/** What «✍️ Ответить» carries into the flow: the appeal (re-checked against the cabinet). */
+export interface AppealAnswerArgs {
+  appealId: number;
+}
+
+export interface AppealAnswerDeps {
+  appeals: Pick<AppealsService, 'threadOwn' | 'residentAnswer' | 'currentCard'>;
+  kit: ConversationKit;
+}
+
+/** The resident's answer as given: the text (or a file's caption) and the file, if any. */
+interface GivenAnswer {
+  text: string;
+  attachments: AttachmentInput[];
+}
+
+/**
+ * «✍️ Ответить» under a staff answer or a thread: the next message is the answer — a text, or a
+ * photo or document (its caption the text), sent on to the admin chat under the appeal's card.
+ * The kit's Cancel button and /cancel lead back to the menu; other kinds (voice, stickers) are
+ * told what is accepted. The appeal id comes from a button, so the service checks it is the
+ * cabinet's own (same «not found» for anybody else's).
+ */
+export function createAppealAnswerConversation(deps: AppealAnswerDeps) {
+  const { appeals, kit } = deps;
+  return async function appealAnswerConversation(
+    conversation: BotConversation,
+    ctx: ConversationContext,
+    args?: AppealAnswerArgs,
+  ): Promise<void> {
+    const resident = await kit.resident(conversation, ctx, 'appeals-login-first');
+    if (!resident) return;
+    const { userId, telegramUserId } = resident;
+    const appealId = Number(args?.appealId);
+    const appeal = await conversation.external(async () => {
+      const thread = await appeals.threadOwn(userId, appealId, telegramUserId);
+      return thread ? { number: thread.number, status: thread.status } : null;
+    });
+    if (!appeal || appeal.status === 'closed') {
+      await kit.finish(
+        conversation,
+        ctx,
+        ctx.t(appeal ? 'appeals-not-allowed' : 'appeals-not-found'),
+      );
+      return;
+    }
+    const asked = await kit.ask<GivenAnswer>(conversation, ctx, {
+      prompt: ctx.t('appeals-reply-prompt', { number: appeal.number }),
+      files: true,
+      otherwise: { key: 'appeals-reply-kinds' },
+      parse: (input) => {
+        const text =
+          input.kind === 'text'
+            ? input.text.trim()
+            : input.kind === 'file'
+              ? (input.caption ?? '').trim()
+              : '';
+        if (input.kind !== 'file' && text === '')
+          return { ok: false, say: { key: 'appeals-reply-kinds' } };
+        if (text.length > MAX_APPEAL_TEXT) {
+          return {
+            ok: false,
+            say: { key: 'appeals-text-too-long', vars: { max: MAX_APPEAL_TEXT } },
+          };
+        }
+        return {
+          ok: true,
+          value: { text, attachments: input.kind === 'file' ? [input.file] : [] },
+        };
+      },
+    });
+    if (!asked) return;
+    const at = asked.ctx;
+    const answer = {
+      userId,
+      telegramUserId,
+      appealId,
+      text: asked.value.text || at.t('appeals-attachment-only'),
+      attachments: asked.value.attachments,
+    };
+    const result = await conversation.external(async () => {
+      const done = await appeals.residentAnswer(answer);
+      return done.kind === 'done'
+        ? { kind: 'done' as const, number: done.appeal.number }
+        : done.kind === 'too-long'
+          ? { kind: 'too-long' as const, max: done.max }
+          : {
+              kind: done.kind === 'not-allowed' ? ('not-allowed' as const) : ('not-found' as const),
+            };
+    });
+    if (result.kind !== 'done') {
+      await kit.finish(
+        conversation,
+        at,
+        result.kind === 'too-long'
+          ? at.t('appeals-text-too-long', { max: result.max })
+          : at.t(result.kind === 'not-allowed' ? 'appeals-not-allowed' : 'appeals-not-found'),
+      );
+      return;
+    }
+    // The staff's card shows the status the answer left («в работе»), with its buttons.
+    const card = await conversation.external(() => appeals.currentCard(appealId));
+    if (card) {
+      const markup = card.payload.reply_markup;
+      await at.api
+        .editMessageText(card.chatId, card.messageId, card.payload.text, {
+          reply_markup: markup && 'inline_keyboard' in markup ? markup : undefined,
+        })
+        .catch(() => undefined);
+    }
+    await kit.finish(conversation, at, at.t('appeals-answer-sent', { number: result.number }));
+  };
+}
+
+/** Starts the answer flow of «✍️ Ответить». */
+export function enterAppealAnswer(ctx: BotContext, args: AppealAnswerArgs) {
+  return ctx.conversation.enter(APPEAL_ANSWER_CONVERSATION, args);
 }

@@ -1,9 +1,12 @@
 import type { InlineKeyboardMarkup } from 'grammy/types';
+import { InlineKeyboard } from 'grammy';
 import { callbackData, callbackPattern } from '../../core/callback-data';
+import { addPagingRow } from '../../core/paging';
 
 /** Buttons of the resident's side (`appeal|…`) and of the staff card (`appeal-staff|…`). */
 export const appealCallbacks = {
   open: (id: number) => callbackData('appeal', 'open', id),
+  thread: (id: number, page: number) => callbackData('appeal', 'thread', id, page),
   reply: (id: number) => callbackData('appeal', 'reply', id),
   close: (id: number) => callbackData('appeal', 'close', id),
   page: (page: number) => callbackData('appeal', 'page', page),
@@ -17,6 +20,7 @@ export const appealCallbacks = {
 
 export const appealPatterns = {
   open: callbackPattern('appeal', 'open', ['\\d{1,15}']),
+  thread: callbackPattern('appeal', 'thread', ['\\d{1,15}', '\\d{1,4}']),
   reply: callbackPattern('appeal', 'reply', ['\\d{1,15}']),
   close: callbackPattern('appeal', 'close', ['\\d{1,15}']),
   page: callbackPattern('appeal', 'page', ['\\d{1,6}']),
@@ -61,6 +65,32 @@ export function staffCardKeyboard(
     ]);
   }
   return { inline_keyboard: rows };
+}
+
+/**
+ * Under one page of an appeal's thread: «◀ Раньше» / «Позже ▶» between its pages (core paging),
+ * then answer and close while the appeal is open.
+ */
+export function threadKeyboard(
+  t: T,
+  thread: { id: number; status: string },
+  page: number,
+  pages: number,
+): InlineKeyboardMarkup {
+  const keyboard = addPagingRow(
+    new InlineKeyboard(),
+    { t },
+    {
+      older: page > 0 ? appealCallbacks.thread(thread.id, page - 1) : undefined,
+      newer: page + 1 < pages ? appealCallbacks.thread(thread.id, page + 1) : undefined,
+    },
+  );
+  return {
+    inline_keyboard: [
+      ...keyboard.inline_keyboard.filter((row) => row.length > 0),
+      ...residentAppealKeyboard(t, thread.id, thread.status).inline_keyboard,
+    ],
+  };
 }
 
 /** Under a staff answer the resident receives, and under an open appeal's thread. */

@@ -21,6 +21,7 @@ import {
 } from './rules';
 import {
   adminCardPayload,
+  attachmentCopy,
   dueDate,
   residentAnswerCopy,
   residentNotice,
@@ -60,6 +61,8 @@ export interface AppealThread extends AppealView {
 /** The card staff see in the admin chat. */
 export interface AppealCard extends AppealThread {
   resident: { fullName: string | null; email: string | null; phone: string | null };
+  /** The name of the staff member who took it (from the staff registry), null if unknown. */
+  takenByName: string | null;
 }
 
 export interface AppealPage {
@@ -83,6 +86,8 @@ export type ActResult =
   /** Not allowed in the appeal's status (closed, or already taken). */
   | { kind: 'not-allowed'; appeal: AppealView }
   | { kind: 'empty-text' }
+  /** Longer than {@link MAX_APPEAL_TEXT} characters: refused whole, never cut. */
+  | { kind: 'too-long'; max: number }
   | { kind: 'not-staff' };
 
 export interface AppealsServiceDeps {
@@ -242,10 +247,11 @@ export class AppealsService {
   }): Promise<ActResult> {
     const text = input.text.trim();
     if (text === '') return { kind: 'empty-text' };
+    if (text.length > MAX_APPEAL_TEXT) return { kind: 'too-long', max: MAX_APPEAL_TEXT };
     const row = await this.ownRow(input.userId, input.appealId, input.telegramUserId);
     if (!row) return { kind: 'not-found' };
     return this.act(row, 'resident-answer', {
-      message: { author: 'resident', text: text.slice(0, MAX_APPEAL_TEXT) },
+      message: { author: 'resident', text },
       attachments: input.attachments ?? [],
     });
   }
@@ -266,12 +272,22 @@ export class AppealsService {
     return this.staffAct(staffTelegramId, appealId, 'staff-take', {});
   }
 
-  /** A staff answer: sent to the resident, the appeal becomes «есть ответ». */
-  async answer(staffTelegramId: number, appealId: number, text: string): Promise<ActResult> {
+  /**
+   * A staff answer: sent to the resident with its photos or documents (by `file_id`, through the
+   * outbox), the appeal becomes «есть ответ».
+   */
+  async answer(
+    staffTelegramId: number,
+    appealId: number,
+    text: string,
+    attachments: readonly AttachmentInput[] = [],
+  ): Promise<ActResult> {
     const trimmed = text.trim();
     if (trimmed === '') return { kind: 'empty-text' };
+    if (trimmed.length > MAX_APPEAL_TEXT) return { kind: 'too-long', max: MAX_APPEAL_TEXT };
     return this.staffAct(staffTelegramId, appealId, 'staff-answer', {
-      message: { author: 'staff', text: trimmed.slice(0, MAX_APPEAL_TEXT) },
+      message: { author: 'staff', text: trimmed },
+      attachments: attachments.slice(0, MAX_ATTACHMENTS),
     });
   }
 
@@ -426,7 +442,10 @@ export class AppealsService {
     staffTelegramId: number,
     appealId: number,
     event: AppealEvent,
-    change: { message?: { author: 'staff'; text: string } },
+    change: {
+      message?: { author: 'staff'; text: string };
+      attachments?: readonly AttachmentInput[];
+    },
   ): Promise<ActResult> {
     if (!(await this.deps.staff.member(staffTelegramId))) {
       await this.deps.audit.record({
@@ -495,6 +514,14 @@ export class AppealsService {
             answer: change.message?.text,
           }),
         });
+        // The staff's photos and documents follow the answer, as files the resident can open.
+        for (const [i, file] of (change.attachments ?? []).entries()) {
+          notices.push({
+            chatId: row.telegramUserId,
+            kind: 'appeal-answer-file',
+            payload: attachmentCopy(file, `${row.number} · ${i + 1}/${change.attachments?.length}`),
+          });
+        }
       }
       if (residentSide && adminChatId !== undefined) {
         notices.push({
@@ -508,6 +535,18 @@ export class AppealsService {
             cardMessageId,
           }),
         });
+        // The resident's photos and documents go under the card too: staff open them right there.
+        for (const [i, file] of (change.attachments ?? []).entries()) {
+          notices.push({
+            chatId: adminChatId,
+            kind: 'appeal-resident-file',
+            payload: attachmentCopy(
+              file,
+              `${row.number} · ${i + 1}/${change.attachments?.length}`,
+              cardMessageId,
+            ),
+          });
+        }
       }
       if (notices.length > 0) await this.deps.outbox.enqueue(notices, { trx });
       await this.deps.audit.record(
@@ -542,7 +581,9 @@ export class AppealsService {
       (row.userId === null
         ? { fullName: null, email: null, phone: null }
         : await this.deps.contactOf(row.userId));
-    return { ...this.view(row), messages, resident };
+    const takenByName =
+      row.takenBy === null ? null : ((await this.deps.staff.member(row.takenBy))?.name ?? null);
+    return { ...this.view(row), messages, resident, takenByName };
   }
 
   private texts(locale: Locale): Texts {

@@ -1,5 +1,8 @@
-import type { TextPayload } from '../../core/outbox/outbox';
+import type { DocumentPayload, PhotoPayload, TextPayload } from '../../core/outbox/outbox';
+import { splitText, TELEGRAM_TEXT_LIMIT } from '../../core/paging';
+import { stripInvisibleControls } from '../../core/untrusted-text';
 import { residentAppealKeyboard, staffCardKeyboard } from './keyboards';
+import type { AttachmentInput } from './repo';
 import type { AppealStatus } from './rules';
 import type { AppealCard, AppealThread, AppealView } from './service';
 
@@ -10,8 +13,7 @@ export interface Texts {
   timeZone: string;
 }
 
-/** Telegram's limit on one message's text. */
-const TEXT_LIMIT = 4096;
+const TEXT_LIMIT = TELEGRAM_TEXT_LIMIT;
 
 /** A UTC instant as local date and time, with the month in words («12 марта 2026, 00:00»). */
 export function localDateTime(texts: Texts, instant: string): string {
@@ -43,6 +45,16 @@ export function topicLabel(texts: Texts, topic: string): string {
   return texts.t(`appeals-topic-${topic}`);
 }
 
+/**
+ * What residents typed (text, name, contact), as staff are shown it: without bidirectional
+ * overrides and other invisible controls (core/untrusted-text). Empty stays empty.
+ */
+function forStaff(text: string | null | undefined): string | undefined {
+  if (text === null || text === undefined) return undefined;
+  const clean = stripInvisibleControls(text);
+  return clean === '' ? undefined : clean;
+}
+
 function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
@@ -60,18 +72,22 @@ export function adminCardText(texts: Texts, card: AppealCard): string {
     }),
   ];
   if (card.overdue) lines.push(t('appeals-card-overdue'));
-  if (card.takenBy !== null) lines.push(t('appeals-card-taken', { staff: String(card.takenBy) }));
+  if (card.takenBy !== null) {
+    lines.push(
+      t('appeals-card-taken', { staff: forStaff(card.takenByName) ?? String(card.takenBy) }),
+    );
+  }
   lines.push(t('appeals-card-account', { account: card.accountNumber ?? '—' }));
   lines.push(
     t('appeals-card-resident', {
-      name: card.resident.fullName ?? '—',
-      email: card.resident.email ?? '—',
-      phone: card.resident.phone ?? '—',
+      name: forStaff(card.resident.fullName) ?? '—',
+      email: forStaff(card.resident.email) ?? '—',
+      phone: forStaff(card.resident.phone) ?? '—',
     }),
   );
   if (attachments > 0) lines.push(t('appeals-card-attachments', { n: attachments }));
   const head = lines.join('\n');
-  return `${head}\n\n${clip(first?.text ?? '', TEXT_LIMIT - head.length - 2)}`;
+  return `${head}\n\n${clip(forStaff(first?.text) ?? '', TEXT_LIMIT - head.length - 2)}`;
 }
 
 export function adminCardPayload(texts: Texts, card: AppealCard): TextPayload {
@@ -114,7 +130,7 @@ export function residentAnswerCopy(
     ? t('appeals-staff-resident-closed', { number: copy.number })
     : t('appeals-staff-resident-answer', {
         number: copy.number,
-        text: clip(copy.text ?? '', 3500),
+        text: clip(forStaff(copy.text) ?? '', 3500),
         attachments: copy.attachments,
       });
   return {
@@ -123,6 +139,24 @@ export function residentAnswerCopy(
       ? { reply_parameters: { message_id: copy.cardMessageId, allow_sending_without_reply: true } }
       : {}),
   };
+}
+
+/**
+ * A photo or document of an appeal sent on by its Telegram `file_id` (the file stays on Telegram),
+ * captioned with the appeal's number and its place among the turn's files; `replyTo` threads it
+ * under the staff card.
+ */
+export function attachmentCopy(
+  file: AttachmentInput,
+  caption: string,
+  replyTo?: number,
+): PhotoPayload | DocumentPayload {
+  const reply = replyTo
+    ? { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } }
+    : {};
+  return file.kind === 'photo'
+    ? { photo: { fileId: file.fileId }, caption, ...reply }
+    : { document: { fileId: file.fileId }, caption, ...reply };
 }
 
 /** One line of `/appeals`. */
@@ -135,8 +169,15 @@ export function appealLine(texts: Texts, appeal: AppealView): string {
   });
 }
 
-/** The whole thread, newest turns kept when it would not fit one message. */
-export function threadText(texts: Texts, thread: AppealThread): string {
+/** Room kept on each thread page for the page line and Telegram's counting of emoji. */
+const PAGE_MARGIN = 120;
+
+/**
+ * The whole thread as pages, oldest first, each a message under Telegram's 4 096 characters: the
+ * title and status on every page, then the turns in full (a turn too long for one page goes on
+ * over the next ones, marked «(продолжение)»). Nothing is cut or left out.
+ */
+export function threadPages(texts: Texts, thread: AppealThread): string[] {
   const { t } = texts;
   const head = [
     t('appeals-thread-title', { number: thread.number, topic: topicLabel(texts, thread.topic) }),
@@ -145,28 +186,41 @@ export function threadText(texts: Texts, thread: AppealThread): string {
       due: dueDate(texts, thread.dueAt),
     }),
   ].join('\n');
-  const turns = thread.messages.map((m) =>
-    [
-      t(m.author === 'staff' ? 'appeals-thread-staff' : 'appeals-thread-resident', {
-        date: localDateTime(texts, m.createdAt),
-      }),
-      clip(m.text, 1500),
-      ...(m.attachments.length > 0
-        ? [t('appeals-card-attachments', { n: m.attachments.length })]
-        : []),
-    ].join('\n'),
-  );
-  const kept: string[] = [];
-  let length = head.length;
-  for (const turn of [...turns].reverse()) {
-    if (length + turn.length + 2 > TEXT_LIMIT - 40) break;
-    kept.unshift(turn);
-    length += turn.length + 2;
+  const budget = TEXT_LIMIT - head.length - PAGE_MARGIN;
+  // Each turn as blocks that fit a page: its header with the first piece, then continuations.
+  const blocks: string[] = [];
+  for (const m of thread.messages) {
+    const who = t(m.author === 'staff' ? 'appeals-thread-staff' : 'appeals-thread-resident', {
+      date: localDateTime(texts, m.createdAt),
+    });
+    const files =
+      m.attachments.length > 0
+        ? `\n${t('appeals-card-attachments', { n: m.attachments.length })}`
+        : '';
+    const continued = t('appeals-thread-continued');
+    const pieces = splitText(m.text, budget - who.length - continued.length - files.length - 4);
+    pieces.forEach((piece, i) => {
+      const first = i === 0 ? who : `${who} ${continued}`;
+      blocks.push(`${first}\n${piece}${i === pieces.length - 1 ? files : ''}`);
+    });
   }
-  const skipped = turns.length - kept.length;
-  return [
-    head,
-    ...(skipped > 0 ? [t('appeals-thread-earlier', { n: skipped })] : []),
-    ...kept,
-  ].join('\n\n');
+  const pages: string[][] = [[]];
+  let length = 0;
+  for (const block of blocks) {
+    const current = pages[pages.length - 1] ?? [];
+    if (current.length > 0 && length + block.length + 2 > budget) {
+      pages.push([block]);
+      length = block.length;
+    } else {
+      current.push(block);
+      length += block.length + 2;
+    }
+  }
+  return pages.map((page, i) =>
+    [
+      head,
+      ...(pages.length > 1 ? [t('appeals-thread-page', { page: i + 1, pages: pages.length })] : []),
+      ...page,
+    ].join('\n\n'),
+  );
 }

@@ -44,6 +44,19 @@ export function parseBroadcast(input: string): ParsedBroadcast {
   return { kind: 'ok', filter, text };
 }
 
+/**
+ * What `/broadcast` without a text asked for: everybody (nothing typed) or the filter of the one
+ * line typed; undefined when that line is neither (the usage is shown). Pure.
+ */
+export function parseBroadcastFilter(input: string): BroadcastFilter | undefined {
+  const line = input.trim();
+  if (line.includes('\n')) return undefined;
+  if (line === '') return { kind: 'all' };
+  if (!/^(settlement\s*=|debtors\s*>=)/i.test(line)) return undefined;
+  const parsed = parseBroadcast(`${line}\nx`);
+  return parsed.kind === 'ok' ? parsed.filter : undefined;
+}
+
 /** The filter as stored in `broadcasts.filter` and shown in the preview. */
 export function filterLabel(filter: BroadcastFilter): string {
   switch (filter.kind) {

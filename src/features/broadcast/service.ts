@@ -56,6 +56,16 @@ export class BroadcastService {
   }
 
   /**
+   * Whether this staff member may broadcast (the `admin` role), asked before the bot asks for a
+   * text; a refusal is audited like a refused draft. `draft` and `confirm` check again.
+   */
+  async mayBroadcast(staffTelegramId: number): Promise<boolean> {
+    if (await this.isAdmin(staffTelegramId)) return true;
+    await this.audit.record({ action: 'broadcast.denied', telegramUserId: staffTelegramId });
+    return false;
+  }
+
+  /**
    * Telegram ids of active residents logged in to a cabinet with at least one linked account that
    * passes the filter (settlement as on the account; debt = ledger balance in kopecks).
    */

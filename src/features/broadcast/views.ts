@@ -1,3 +1,5 @@
+import type { InlineKeyboardMarkup } from 'grammy/types';
+import { shorten, TELEGRAM_TEXT_LIMIT } from '../../core/paging';
 import type { BroadcastProgress } from './service';
 
 type T = (key: string, vars?: Record<string, string | number>) => string;
@@ -21,3 +23,32 @@ export const broadcastCallbacks = {
   cancel: (id: number) => `v1|bcast|cancel|${id}`,
   pattern: /^v1\|bcast\|(send|cancel)\|(\d{1,15})$/,
 };
+
+/**
+ * The preview of a drafted broadcast: who gets it, how many, the text as residents will read it,
+ * with «Отправить» / «Отмена» (the draft's id is re-checked by the service on the way back).
+ */
+export function previewMessage(
+  t: T,
+  draft: { id: number; filter: string; recipients: number },
+  text: string,
+): { text: string; reply_markup: InlineKeyboardMarkup } {
+  const vars = { filter: draft.filter || 'none', count: draft.recipients };
+  // A text near the limit does not fit beside the header: its start is shown, visibly cut («…»);
+  // residents get it whole.
+  const room = TELEGRAM_TEXT_LIMIT - t('broadcast-preview', { ...vars, text: '' }).length;
+  return {
+    text: t('broadcast-preview', { ...vars, text: shorten(text, room) }),
+    reply_markup: {
+      inline_keyboard: [
+        [
+          { text: t('broadcast-button-send'), callback_data: broadcastCallbacks.send(draft.id) },
+          {
+            text: t('broadcast-button-cancel'),
+            callback_data: broadcastCallbacks.cancel(draft.id),
+          },
+        ],
+      ],
+    },
+  };
+}

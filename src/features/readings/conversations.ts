@@ -1,6 +1,12 @@
 import type { BotContext, BotConversation, ConversationContext } from '../../core/context';
 import type { ConversationKit, Said } from '../../core/conversation-kit/index';
-import { meterKeyboard, readingsPatterns, summaryKeyboard, sureKeyboard } from './keyboards';
+import {
+  belowPreviousKeyboard,
+  meterKeyboard,
+  readingsPatterns,
+  summaryKeyboard,
+  sureKeyboard,
+} from './keyboards';
 import {
   formatDate,
   formatKwh,
@@ -11,7 +17,7 @@ import {
   localeOf as formatLocaleOf,
   type TariffZone,
 } from '../../core/format';
-import type { ZoneCode } from './rules';
+import type { ReplacedMeter, ZoneCode } from './rules';
 import { shortAddress } from '../accounts/rules';
 import {
   checkZoneOnForm,
@@ -39,7 +45,19 @@ export interface ReadingConversationDeps {
   kit: ConversationKit;
   operatorPhone: string;
   window: { startDay: number; endDay: number };
+  /**
+   * «Счётчик заменили?»: the appeal about a replaced meter, run as the next step of this flow with
+   * what it knows (the appeals feature's module provides it). Without it, no such button.
+   */
+  reportReplacement?: (
+    conversation: BotConversation,
+    ctx: Ctx,
+    replaced: ReplacedMeter,
+  ) => Promise<void>;
 }
+
+/** A zone's answer: the value typed, or «Счётчик заменили?» pressed under a refusal. */
+type ZoneAnswer = { kind: 'value'; text: string } | { kind: 'replaced' };
 
 type Ctx = ConversationContext;
 type Translating = Pick<ConversationContext, 't'>;
@@ -300,22 +318,47 @@ export function createReadingConversation(deps: ReadingConversationDeps) {
     if (notice) await at.reply(notice);
 
     const values: Partial<Record<ZoneCode, string>> = {};
-    /** Asks one zone; false when the flow ended (cancel, the bound, another command). */
+    /**
+     * Asks one zone; false when the flow ended (cancel, the bound, another command, or «Счётчик
+     * заменили?» under a refusal, which goes on to the appeal about the replaced meter).
+     */
     const askZone = async (zone: ZoneForm): Promise<boolean> => {
-      const answer = await kit.ask<string>(conversation, at, {
+      // The last value refused as below the previous one: what «Счётчик заменили?» carries on.
+      // Set by the pure parser, so a replay of the flow sets it the same way.
+      let refused: { valueMilli: number; previousMilli: number } | undefined;
+      const answer = await kit.ask<ZoneAnswer>(conversation, at, {
         prompt: withPlace(zoneQuestion(at, zone, form)),
         otherwise: { key: 'readings-text-expected' },
+        buttons: deps.reportReplacement ? [readingsPatterns.replaced] : [],
+        refusalMarkup: (say) =>
+          deps.reportReplacement && say.key === 'readings-bad-below'
+            ? belowPreviousKeyboard(at)
+            : undefined,
         parse: (input) => {
+          if (input.kind === 'button' && refused) return { ok: true, value: { kind: 'replaced' } };
           if (input.kind !== 'text') return { ok: false, say: { key: 'readings-text-expected' } };
           const verdict = checkZoneOnForm(form, zone, input.text);
+          if (verdict.status === 'below-previous') {
+            refused = { valueMilli: verdict.valueMilli, previousMilli: verdict.previousMilli };
+          }
           return verdict.status === 'ok'
-            ? { ok: true, value: input.text }
+            ? { ok: true, value: { kind: 'value', text: input.text } }
             : { ok: false, say: zoneError(verdict, form, locale) };
         },
       });
       if (!answer) return false;
-      values[zone.zone] = answer.value;
       at = answer.ctx;
+      if (answer.value.kind === 'replaced') {
+        if (refused && deps.reportReplacement) {
+          await deps.reportReplacement(conversation, at, {
+            ...replacedMeterOf(form),
+            zone: zoneLabel(at, zone.role),
+            ...refused,
+          });
+        }
+        return false;
+      }
+      values[zone.zone] = answer.value.text;
       return true;
     };
     /** «Исправить»: the zone to type again — asked only when the meter has several. */
@@ -377,20 +420,45 @@ export function createReadingConversation(deps: ReadingConversationDeps) {
         }
       }
 
-      const decision = await kit.ask<boolean>(conversation, at, {
+      // A value taken as a rollover may be a new meter starting from zero: offer to report it.
+      const rollover = deps.reportReplacement
+        ? prepared.zones.find((z) => z.status === 'ok' && z.kind === 'rollover')
+        : undefined;
+      const decision = await kit.ask<'send' | 'edit' | 'replaced'>(conversation, at, {
         prompt: withPlace(summaryText(at, prepared)),
-        markup: summaryKeyboard(at),
-        buttons: [readingsPatterns.send, readingsPatterns.edit],
+        markup: summaryKeyboard(at, { replaced: rollover !== undefined }),
+        buttons: [
+          readingsPatterns.send,
+          readingsPatterns.edit,
+          ...(rollover ? [readingsPatterns.replaced] : []),
+        ],
         repeatPrompt: true,
         otherwise: { key: 'readings-choose-button' },
         parse: (input) =>
           input.kind === 'button'
-            ? { ok: true, value: readingsPatterns.send.test(input.data) }
+            ? {
+                ok: true,
+                value: readingsPatterns.send.test(input.data)
+                  ? 'send'
+                  : readingsPatterns.replaced.test(input.data)
+                    ? 'replaced'
+                    : 'edit',
+              }
             : { ok: false, say: { key: 'readings-choose-button' } },
       });
       if (!decision) return;
       at = decision.ctx;
-      if (!decision.value) {
+      if (decision.value === 'replaced' && rollover?.status === 'ok' && deps.reportReplacement) {
+        const zoneForm = form.zones.find((z) => z.zone === rollover.zone);
+        await deps.reportReplacement(conversation, at, {
+          ...replacedMeterOf(form),
+          zone: zoneForm ? zoneLabel(at, zoneForm.role) : formatZone(rollover.zone),
+          previousMilli: rollover.previousMilli ?? 0,
+          valueMilli: rollover.valueMilli,
+        });
+        return;
+      }
+      if (decision.value !== 'send') {
         const zone = await pickZone(form.zones);
         if (!zone || !(await askZone(zone))) return;
         continue;
@@ -419,6 +487,13 @@ export function createReadingConversation(deps: ReadingConversationDeps) {
     }
     await kit.finish(conversation, at, at.t('readings-too-many-tries'));
   };
+}
+
+/** The account and the old meter of a form, for «Счётчик заменили?». */
+function replacedMeterOf(
+  form: ReadingForm,
+): Pick<ReplacedMeter, 'accountId' | 'accountNumber' | 'serial'> {
+  return { accountId: form.accountId, accountNumber: form.accountNumber, serial: form.serial };
 }
 
 /** Starts /reading. */

@@ -5,6 +5,7 @@ import type { Feature, FeatureJob } from '../../core/feature';
 import { createI18n } from '../../core/i18n';
 import type { Outbox } from '../../core/outbox/outbox';
 import type { FeatureDeps } from '../../services';
+import { meterReplacementFlow } from '../appeals/index';
 import { LanguageService } from '../language/service';
 import { createReadingsFeature } from './bot';
 import { createReadingConversation, READING_CONVERSATION } from './conversations';
@@ -32,6 +33,7 @@ export function readingsFeature(deps: FeatureDeps): Feature {
           kit,
           operatorPhone: config.operator.phone,
           window: config.readingsWindow,
+          reportReplacement: meterReplacementFlow(deps),
         }),
       },
     ],

@@ -20,6 +20,7 @@ export const readingsData = {
   edit: callbackData(FEATURE, 'edit'),
   sure: callbackData(FEATURE, 'sure'),
   fix: callbackData(FEATURE, 'fix'),
+  replaced: callbackData(FEATURE, 'replaced'),
   start: callbackData(FEATURE, 'start'),
   history: (accountId: number, page: number) => callbackData(FEATURE, 'hist', accountId, page),
   reminders: (enabled: boolean) => callbackData(FEATURE, 'rem', enabled ? 1 : 0),
@@ -32,6 +33,7 @@ export const readingsPatterns = {
   edit: callbackPattern(FEATURE, 'edit'),
   sure: callbackPattern(FEATURE, 'sure'),
   fix: callbackPattern(FEATURE, 'fix'),
+  replaced: callbackPattern(FEATURE, 'replaced'),
   start: callbackPattern(FEATURE, 'start'),
   history: callbackPattern(FEATURE, 'hist', ['\\d{1,15}', '\\d{1,6}']),
   reminders: callbackPattern(FEATURE, 'rem', ['0|1']),
@@ -57,12 +59,28 @@ export function sureKeyboard(ctx: Translating): InlineKeyboard {
     .text(ctx.t('button-cancel'), KIT_CANCEL);
 }
 
-/** The summary's Send / Correct / Cancel. */
-export function summaryKeyboard(ctx: Translating): InlineKeyboard {
-  return new InlineKeyboard()
+/**
+ * The summary's Send / Correct / Cancel; with `replaced` (a value taken as a rollover) also
+ * «Счётчик заменили?». The button carries nothing: the flow knows the meter and the values.
+ */
+export function summaryKeyboard(
+  ctx: Translating,
+  options: { replaced?: boolean } = {},
+): InlineKeyboard {
+  const keyboard = new InlineKeyboard()
     .text(ctx.t('button-readings-send'), readingsData.send)
     .row()
     .text(ctx.t('button-readings-edit'), readingsData.edit)
+    .row();
+  if (options.replaced)
+    keyboard.text(ctx.t('button-readings-replaced'), readingsData.replaced).row();
+  return keyboard.text(ctx.t('button-cancel'), KIT_CANCEL);
+}
+
+/** Under «below the last reading»: «Счётчик заменили?» and Cancel (the value is typed again). */
+export function belowPreviousKeyboard(ctx: Translating): InlineKeyboard {
+  return new InlineKeyboard()
+    .text(ctx.t('button-readings-replaced'), readingsData.replaced)
     .row()
     .text(ctx.t('button-cancel'), KIT_CANCEL);
 }

@@ -458,3 +458,20 @@ export function estimateCharge(
   }
   return Number(total);
 }
+
+/**
+ * What «Счётчик заменили?» carries from a refused or rolled-over reading into the appeal about a
+ * replaced meter (kept in the flow's server-side state, never in callback data): the account and
+ * the old meter, the zone, the last counted value and the value typed now (thousandths of kWh).
+ */
+export interface ReplacedMeter {
+  accountId: number;
+  accountNumber: string;
+  /** The old meter's serial number. */
+  serial: string;
+  /** The zone's name as the resident saw it («Т1 день»). */
+  zone: string;
+  previousMilli: number;
+  /** The value typed now: the new meter's first reading. */
+  valueMilli: number;
+}

@@ -120,7 +120,14 @@ export interface FormRules {
 export type ZoneCheck =
   | { zone: ZoneCode; status: 'missing' }
   | { zone: ZoneCode; status: 'invalid'; reason: ParseReadingFailure }
-  | { zone: ZoneCode; status: 'below-previous'; previousMilli: number; previousDate: string }
+  | {
+      zone: ZoneCode;
+      status: 'below-previous';
+      /** The refused value (thousandths of kWh): «Счётчик заменили?» carries it to staff. */
+      valueMilli: number;
+      previousMilli: number;
+      previousDate: string;
+    }
   | {
       zone: ZoneCode;
       status: 'ok';
@@ -650,6 +657,7 @@ export function checkZoneOnForm(
     return {
       zone,
       status: 'below-previous',
+      valueMilli: parsed.milli,
       previousMilli: against.previousMilli,
       previousDate: previous?.date ?? '',
     };

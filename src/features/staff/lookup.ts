@@ -2,12 +2,17 @@ import type { Clock } from '../../core/clock';
 import type { Db } from '../../core/db/index';
 import { localPartsOf } from '../readings/rules';
 
+/** An account's state in billing (`accounts.status`); /find shows it in words. */
+export const ACCOUNT_STATUSES = ['active', 'closed'] as const;
+export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
+
 /** An account as staff see it in /find, with the residents who linked it. */
 export interface FoundAccount {
   number: string;
   holder: string;
   address: string;
-  status: string;
+  /** Anything but `closed` is shown as active (the column's default). */
+  status: AccountStatus;
   residents: { fullName: string | null; email: string | null; phone: string | null }[];
 }
 
@@ -75,7 +80,7 @@ export class StaffLookup {
         number: String(account.number),
         holder: String(account.holder_name),
         address: String(account.address),
-        status: String(account.status),
+        status: account.status === 'closed' ? 'closed' : 'active',
         residents: residents.map((r) => ({
           fullName: r.full_name ?? null,
           email: r.email ?? null,

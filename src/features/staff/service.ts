@@ -2,6 +2,7 @@ import type { AuditLog } from '../../core/audit';
 import type { Clock } from '../../core/clock';
 import type { Db } from '../../core/db/index';
 import { nowIso } from '../../core/db/index';
+import { stripInvisibleControls } from '../../core/untrusted-text';
 
 /** What a staff member may do: operators answer appeals and review readings; admins also broadcast. */
 export const STAFF_ROLES = ['operator', 'admin'] as const;
@@ -15,6 +16,8 @@ export interface StaffMember {
   telegramUserId: number;
   role: StaffRole;
   addedAt: string;
+  /** Their Telegram first and last name as last seen in the admin chat; null before they acted. */
+  name: string | null;
 }
 
 /**
@@ -58,6 +61,19 @@ export class StaffService {
     return rows.map(toMember);
   }
 
+  /**
+   * Remembers the name a member goes by in Telegram (first and last name, controls stripped), so
+   * cards name them; written only when it changed. Nothing happens for anybody not in the registry.
+   */
+  async noteName(telegramUserId: number, name: string): Promise<void> {
+    const clean = stripInvisibleControls(name).trim().slice(0, 200);
+    if (clean === '') return;
+    await this.db('staff')
+      .where({ telegram_user_id: telegramUserId })
+      .andWhere((q) => q.whereNull('display_name').orWhereNot('display_name', clean))
+      .update({ display_name: clean });
+  }
+
   /** The member with this Telegram id, or undefined for anybody else. */
   async member(telegramUserId: number): Promise<StaffMember | undefined> {
     const row = await this.db('staff').where({ telegram_user_id: telegramUserId }).first();
@@ -71,6 +87,7 @@ function toMember(row: Record<string, unknown>): StaffMember {
     telegramUserId: Number(row.telegram_user_id),
     role: isStaffRole(role) ? role : 'operator',
     addedAt: String(row.added_at),
+    name: row.display_name == null ? null : String(row.display_name),
   };
 }
 

@@ -56,6 +56,7 @@ const schemas = {
     first_name: z.string().min(1),
     last_name: z.string().optional(),
     user_id: z.number().int().optional(),
+    reply_to_message_id: z.number().int().optional(),
   }),
   callback: z.object({ from: z.number().int(), message_id: z.number().int(), data: z.string() }),
   edit: z.object({ from: z.number().int(), text: z.string().min(1).max(4096) }),

@@ -112,6 +112,7 @@ export function editUserMessage(
 export function shareContact(core: EmulatorCore, chat: ChatState, input: ContactInput): Message {
   const from = memberOf(core, chat, input.from);
   unblockOnWrite(core, chat, from.id);
+  const reply = replyTo(core, chat, input.reply_to_message_id);
   return core.addUserMessage(chat, from, {
     contact: {
       phone_number: input.phone_number,
@@ -119,6 +120,7 @@ export function shareContact(core: EmulatorCore, chat: ChatState, input: Contact
       ...(input.last_name ? { last_name: input.last_name } : {}),
       user_id: input.user_id ?? input.from,
     },
+    ...(reply ? { reply_to_message: reply } : {}),
   });
 }
 

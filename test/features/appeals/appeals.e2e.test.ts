@@ -41,7 +41,9 @@ describe('appeals between a resident and the staff chat', () => {
   beforeAll(async () => {
     h = await startHarness();
     const { client } = h;
-    olga = (await client.createUser({ first_name: 'Ольга', language_code: 'ru' })).id;
+    olga = (
+      await client.createUser({ first_name: 'Ольга', last_name: 'Петрова', language_code: 'ru' })
+    ).id;
     pavel = (await client.createUser({ first_name: 'Павел', language_code: 'ru' })).id;
     stranger = (await client.createUser({ first_name: 'Гость', language_code: 'ru' })).id;
     adminChatId = (await client.createGroup('Абонент — сотрудники', [olga, pavel, stranger])).id;
@@ -76,6 +78,11 @@ describe('appeals between a resident and the staff chat', () => {
   afterAll(() => h.stop());
 
   const adminNext = () => h.client.nextBotMessage(adminChatId, { timeoutMs: 8000 });
+  const cardOf = async (chatId: number, messageId: number): Promise<TranscriptEntry> => {
+    const found = (await h.client.transcript(chatId)).find((e) => e.message_id === messageId);
+    if (!found) throw new Error('message gone');
+    return found;
+  };
   const cardNow = async (messageId: number): Promise<TranscriptEntry> => {
     const entries = await h.client.transcript(adminChatId);
     const card = entries.find((e) => e.message_id === messageId);
@@ -139,7 +146,9 @@ describe('appeals between a resident and the staff chat', () => {
     await h.client.waitForTranscript(adminChatId, (e) =>
       Boolean(e.find((m) => m.message_id === card.message_id)?.text?.includes('в работе')),
     );
-    expect((await cardNow(card.message_id)).text).toContain(`Взял в работу: ${olga}`);
+    // The card names who took it (the name they go by in Telegram), not a Telegram id.
+    expect((await cardNow(card.message_id)).text).toContain('Взял в работу: Ольга Петрова');
+    expect((await cardNow(card.message_id)).text).not.toContain(String(olga));
     expect((await anna.next()).text).toBe(`Обращение ${number}: статус «в работе».`);
 
     // Pavel answers with a Telegram reply to the card.
@@ -186,6 +195,78 @@ describe('appeals between a resident and the staff chat', () => {
     const shown = await anna.next();
     expect(shown.text).toContain('Заменим ввод до пятницы.');
     expect(shown.text).toContain('А до пятницы свет будет?');
+  });
+
+  it('when staff answer with a photo and the resident answers back with a document, then each side gets the files; other kinds are politely refused', async () => {
+    const created = await services.appeals.create({
+      userId: annaUserId,
+      telegramUserId: anna.id,
+      topic: 'quality',
+      accountId: null,
+      text: 'Провод висит низко',
+      attachments: [],
+    });
+    if (created.kind !== 'created') throw new Error(created.kind);
+    const number = created.appeal.number;
+    const card = await adminNext();
+    expect(card.text).toContain(number);
+
+    // A staff member's photo sent as a Telegram reply to the card: the answer, photo and all.
+    await h.client.sendPhoto(adminChatId, pavel, PHOTO, 'Вот так провод подняли.', {
+      replyTo: card.message_id,
+    });
+    expect((await adminNext()).text).toBe(`Ответ по обращению ${number} отправлен жителю.`);
+    const answer = await anna.next();
+    expect(answer.text).toContain('Вот так провод подняли.');
+    const photo = await anna.next();
+    expect(photo.photo?.length).toBeGreaterThan(0);
+    expect(photo.caption).toBe(`${number} · 1/1`);
+
+    // «Ответить», then something that is not text or a file: told what is accepted, still asked.
+    await anna.press(answer, '✍️ Ответить');
+    await anna.next();
+    await h.client.shareContact(anna.id, anna.id, {
+      phone_number: '+79140000000',
+      first_name: 'Анна',
+    });
+    expect((await anna.next()).text).toContain('текстом, фото или документом');
+    await h.client.sendDocument(
+      anna.id,
+      anna.id,
+      { filename: 'act.pdf', mimeType: 'application/pdf', data: Buffer.from('%PDF-1.4 act') },
+      'Акт прилагаю',
+    );
+    expect((await anna.next()).text).toContain('передан специалисту');
+    const copy = await adminNext();
+    expect(copy.text).toContain('Акт прилагаю');
+    expect(copy.reply_to_message_id).toBe(card.message_id);
+    const file = await adminNext();
+    expect(file.document?.file_name).toBe('act.pdf');
+    expect(file.caption).toBe(`${number} · 1/1`);
+    expect(file.reply_to_message_id).toBe(card.message_id);
+    const thread = await services.appeals.threadOwn(annaUserId, created.appeal.id, anna.id);
+    expect(thread?.messages.map((m) => [m.author, m.attachments.map((a) => a.kind)])).toEqual([
+      ['resident', []],
+      ['staff', ['photo']],
+      ['resident', ['document']],
+    ]);
+
+    // A staff reply to the card of a kind that is not accepted (here a contact, like a voice
+    // message): a polite word about what is, and nothing reaches the resident.
+    await h.client.shareContact(adminChatId, olga, {
+      phone_number: '+79140000001',
+      first_name: 'Ольга',
+      reply_to_message_id: card.message_id,
+    });
+    expect((await adminNext()).text).toContain('Принимаются текст, фото и документы');
+
+    // «Ответить» and then Cancel: nothing is sent, the menu is back.
+    await anna.press(answer, '✍️ Ответить');
+    await anna.press(await anna.next(), '✖️ Отмена');
+    expect((await anna.next()).text).toBe('Действие отменено. Вы в главном меню.');
+    expect(
+      (await services.appeals.threadOwn(annaUserId, created.appeal.id, anna.id))?.messages,
+    ).toHaveLength(3);
   });
 
   it("when a resident crafts a callback for someone else's appeal, then it is refused and nothing is shown", async () => {
@@ -239,6 +320,88 @@ describe('appeals between a resident and the staff chat', () => {
     expect(card.text).toContain('В подъезде искрит щиток');
   });
 
+  it('when a resident hides bidi overrides and controls in the text and the name, then the staff card and /find show them stripped', async () => {
+    const carol = await h.person({ first_name: 'Карина' });
+    const { userId } = await loginResident(h.database.db, carol.id);
+    const number = freshAccountNumber();
+    await createAccountWithMeters(h.database.db, { number, meters: [] });
+    await linkDirectly(h.database.db, userId, number);
+    await h.database
+      .db('users')
+      .where({ id: userId })
+      .update({ full_name: 'Карина \u202Eавонави\u202C Иванова' });
+    const hint = await carol.say('Верните \u202E00001\u202C рублей\u2066 на счёт\u0007');
+    await carol.press(hint, '✉️ Отправить это как обращение');
+    await carol.press(await carol.next(), 'Начисления');
+    await carol.press(await carol.next(), `№ ${number}`);
+    await carol.press(await carol.next(), '➡️ Без вложений');
+    await carol.press(await carol.next(), '📨 Отправить');
+    await carol.next();
+    const card = await adminNext();
+    expect(card.text).toContain('Верните 00001 рублей на счёт');
+    expect(card.text).toContain('Житель: Карина авонави Иванова');
+    expect(card.text?.replaceAll('\n', '')).not.toMatch(/[\u202A-\u202E\u2066-\u2069\p{Cc}]/u);
+
+    await h.client.sendText(adminChatId, olga, `/find ${number}`);
+    const found = await adminNext();
+    expect(found.text).toContain('👤 Карина авонави Иванова');
+    expect(found.text).not.toMatch(/[\u202A-\u202E]/);
+  });
+
+  it('when a thread is longer than one message, then /appeals shows it in pages with nothing cut', async () => {
+    const long = (mark: string) =>
+      `${mark} ${Array.from({ length: 400 }, (_, i) => `${mark}${i}`).join(' ')}`.slice(0, 3000);
+    const created = await services.appeals.create({
+      userId: annaUserId,
+      telegramUserId: anna.id,
+      topic: 'billing',
+      accountId: null,
+      text: long('жалоба'),
+      attachments: [],
+    });
+    if (created.kind !== 'created') throw new Error(created.kind);
+    await adminNext();
+    for (const mark of ['ответА', 'ответБ']) {
+      expect((await services.appeals.answer(olga, created.appeal.id, long(mark))).kind).toBe(
+        'done',
+      );
+      await anna.next();
+    }
+    const list = await anna.say('/appeals');
+    await anna.press(list, created.appeal.number);
+    const newest = await anna.next();
+    expect(newest.text?.length).toBeLessThanOrEqual(4096);
+    expect(newest.text).toMatch(/Страница (\d) из \1/);
+    expect(newest.text).toContain(long('ответБ'));
+    expect(buttonTexts(newest)).toEqual(['◀ Раньше', '✍️ Ответить', '✅ Закрыть обращение']);
+
+    // Older pages in place, back to the first: every turn in full, each page one message.
+    const seen = [newest.text ?? ''];
+    for (
+      let page = 0;
+      page < 3 && buttonTexts(await cardOf(anna.id, newest.message_id)).includes('◀ Раньше');
+      page++
+    ) {
+      const before = (await cardOf(anna.id, newest.message_id)).text;
+      await h.client.pressButton(
+        anna.id,
+        anna.id,
+        await cardOf(anna.id, newest.message_id),
+        '◀ Раньше',
+      );
+      await h.client.waitForTranscript(anna.id, (e) =>
+        e.some((m) => m.message_id === newest.message_id && m.text !== before),
+      );
+      const shown = await cardOf(anna.id, newest.message_id);
+      expect(shown.text?.length).toBeLessThanOrEqual(4096);
+      seen.push(shown.text ?? '');
+    }
+    const all = seen.join('\n');
+    expect(seen.length).toBeGreaterThan(1);
+    expect(seen.at(-1)).toMatch(/Страница 1 из \d/);
+    for (const mark of ['жалоба', 'ответА', 'ответБ']) expect(all).toContain(long(mark));
+  });
+
   it('when staff press «Вложения» on a card, then the photos are sent under it', async () => {
     const transcript = await h.client.transcript(adminChatId);
     const card = transcript.find((e) => e.text?.includes('Свет мигает каждый вечер'));
@@ -252,7 +415,8 @@ describe('appeals between a resident and the staff chat', () => {
   it('when staff send /find and /stats in the admin chat, then they get the account with its residents and the figures; in a private chat the commands do not exist', async () => {
     await h.client.sendText(adminChatId, olga, `/find ${accountNumber}`);
     const found = await adminNext();
-    expect(found.text).toContain(`🏠 Счёт ${accountNumber}`);
+    expect(found.text).toContain(`🏠 Счёт ${accountNumber} (действует):`);
+    expect(found.text).not.toContain('active');
     expect(found.text).toContain('resident-');
     await h.client.sendText(adminChatId, pavel, '/stats');
     const stats = await adminNext();

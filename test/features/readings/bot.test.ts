@@ -110,7 +110,12 @@ describe('/reading and /readings through the emulator', () => {
       'Т2 ночь: 40 000 → 40 080,5 кВт·ч, расход 80,5 кВт·ч, примерно 356,62 ₽',
     );
     expect(flat(summary.text)).toContain('Итого примерно: 1 932,52 ₽');
-    expect(buttonTexts(summary)).toEqual(['✅ Отправить', '✏️ Исправить', '✖️ Отмена']);
+    expect(buttonTexts(summary)).toEqual([
+      '✅ Отправить',
+      '✏️ Исправить',
+      '🔁 Счётчик заменили',
+      '✖️ Отмена',
+    ]);
     // Nothing is written before the resident confirms.
     expect(
       await h.database.db('meter_readings').where({ meter_id: meterIds[0], period: '2026-11' }),
@@ -150,21 +155,21 @@ describe('/reading and /readings through the emulator', () => {
     expect(t1.flag_reason).toBe('over-3x-average');
   });
 
-  it('when the meter was replaced and the value is below the last one, then /replaced files a meter-replacement appeal with the new serial and a photo', async () => {
-    const { person } = await residentWithRollover();
+  it('when the meter was replaced and the value is below the last one, then «Счётчик заменили» under the refusal files a meter-replacement appeal with both meters, both values and the act', async () => {
+    const { person, number, accountId } = await residentWithRollover();
     await person.say('/reading');
     await person.say('99 990');
     // The night zone (about 40 000) of a new meter that starts from zero.
     const refused = await person.say('15');
-    expect(flat(refused.text)).toContain('Счётчик заменили? Нажмите /replaced');
-    // The reading is left unsent, and the person is told so before the appeal starts.
-    expect((await person.say('/replaced')).text).toBe('Ввод показаний отменён.');
-    const accounts = await person.next();
-    expect(accounts.text).toBe('Какого лицевого счёта оно касается?');
-    await person.press(accounts, /^№ /);
-    expect((await person.next()).text).toContain('заводской номер нового счётчика');
-    const files = await person.say('Новый счётчик № 0123456, показания 15, заменён 18.11.2026');
-    expect(files.text).toContain('до 5 фото');
+    expect(flat(refused.text)).toContain('Счётчик заменили? Нажмите кнопку «Счётчик заменили»');
+    expect(buttonTexts(refused)).toEqual(['🔁 Счётчик заменили', '✖️ Отмена']);
+    await person.press(refused, '🔁 Счётчик заменили');
+    // No account, no topic to pick: the flow knows them, and the value typed.
+    expect(flat((await person.next()).text)).toContain(
+      `Вместо счётчика № R${number} поставили новый? Напишите заводской номер нового счётчика`,
+    );
+    const files = await person.say('0123456');
+    expect(files.text).toContain('Пришлите фото акта замены');
     await h.client.sendDocument(person.id, person.id, {
       filename: 'act.pdf',
       mimeType: 'application/pdf',
@@ -174,13 +179,24 @@ describe('/reading and /readings through the emulator', () => {
     await person.press(added, '✅ Готово');
     const confirm = await person.next();
     expect(confirm.text).toContain('Тема: Замена счётчика');
+    expect(confirm.text).toContain(`Лицевой счёт: ${number}`);
+    expect(flat(confirm.text)).toContain(
+      `Старый счётчик № R${number}: последнее принятое показание Т2 ночь — 40 000 кВт·ч.`,
+    );
+    expect(flat(confirm.text)).toContain(
+      'Новый счётчик № 0123456: первое показание Т2 ночь — 15 кВт·ч.',
+    );
     await person.press(confirm, '📨 Отправить');
     expect((await person.next()).text).toMatch(/^Обращение принято, номер А-\d{4}-\d{6}\./);
     const appeal = await h.database
       .db('appeals')
       .where({ telegram_user_id: person.id, topic: 'meter-replacement' })
       .first();
-    expect(appeal).toBeDefined();
+    expect(Number(appeal.account_id)).toBe(accountId);
+    const [message] = await h.database.db('appeal_messages').where({ appeal_id: appeal.id });
+    expect(flat(message.text)).toContain(
+      'Новый счётчик № 0123456: первое показание Т2 ночь — 15 кВт·ч.',
+    );
     const attachments = await h.database
       .db('appeal_attachments as t')
       .join('appeal_messages as m', 'm.id', 't.message_id')
@@ -190,12 +206,39 @@ describe('/reading and /readings through the emulator', () => {
     expect(readings).toEqual([]);
   });
 
+  it('when a value is taken as a rollover, then the summary offers «Счётчик заменили» and it files the appeal instead of the reading', async () => {
+    const { person, number, meterIds } = await residentWithRollover();
+    await person.say('/reading');
+    await person.say('120');
+    const summary = await person.say('40 080');
+    expect(flat(summary.text)).toContain(
+      'Если счётчик заменили — нажмите кнопку «Счётчик заменили» ниже.',
+    );
+    expect(buttonTexts(summary)).toContain('🔁 Счётчик заменили');
+    await person.press(summary, '🔁 Счётчик заменили');
+    await person.next();
+    const files = await person.say('7654321');
+    await person.press(files, '➡️ Без вложений');
+    const confirm = await person.next();
+    expect(flat(confirm.text)).toContain(
+      `Старый счётчик № R${number}: последнее принятое показание Т1 день — 99 950 кВт·ч.`,
+    );
+    expect(flat(confirm.text)).toContain(
+      'Новый счётчик № 7654321: первое показание Т1 день — 120 кВт·ч.',
+    );
+    await person.press(confirm, '📨 Отправить');
+    expect((await person.next()).text).toMatch(/^Обращение принято/);
+    expect(
+      await h.database.db('meter_readings').where({ meter_id: meterIds[0], period: '2026-11' }),
+    ).toEqual([]);
+  });
+
   it('when a value is below the last accepted one, then it is refused with the last value quoted and asked again', async () => {
     const { person } = await residentWithRollover();
     await person.say('/reading');
     const refused = await person.say('99 949');
     expect(flat(refused.text)).toBe(
-      'Показание меньше последнего принятого (99 950 кВт·ч от 20 октября 2026). Проверьте цифры и введите ещё раз. Счётчик заменили? Нажмите /replaced — оформим обращение о замене.',
+      'Показание меньше последнего принятого (99 950 кВт·ч от 20 октября 2026). Проверьте цифры и введите ещё раз. Счётчик заменили? Нажмите кнопку «Счётчик заменили» — оформим обращение о замене.',
     );
     const letters = await person.say('12a45');
     expect(letters.text).toContain('нужны только цифры');

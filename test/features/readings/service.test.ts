@@ -127,6 +127,7 @@ describe('ReadingsService', () => {
     expect(prepared.zones[0]).toEqual({
       zone: 'T1',
       status: 'below-previous',
+      valueMilli: 99_949_000,
       previousMilli: 99_950_000,
       previousDate: '2026-10-20',
     });
