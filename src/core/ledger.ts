@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { readRows } from './db/read-rows';
+import { readRows } from './db/prepared';
 
 /**
  * An account's balance in kopecks: charges and adjustments minus payments; positive is a debt,

@@ -1,6 +1,7 @@
 import type { StorageAdapter } from 'grammy';
 import type { Db } from './db/index';
 import { nowIso } from './db/index';
+import { readRows, runStatement } from './db/prepared';
 import type { Clock } from './clock';
 
 /**
@@ -56,10 +57,12 @@ export class KnexStorageAdapter<T> implements StorageAdapter<T> {
     if (this.cache?.get(key) === json) return this.remember(key, json);
     this.changes++;
     this.cache?.delete(key); // if the write fails, the next read goes to the table
-    await this.db('kv_store')
-      .insert({ key: this.prefix + key, value: json, updated_at: nowIso(this.clock) })
-      .onConflict('key')
-      .merge(['value', 'updated_at']);
+    // Every step of a flow writes here: a prepared statement, not the query builder (issue 12).
+    await runStatement(
+      this.db,
+      'insert into kv_store (key, value, updated_at) values (?, ?, ?) on conflict (key) do update set value = excluded.value, updated_at = excluded.updated_at',
+      [this.prefix + key, json, nowIso(this.clock)],
+    );
     this.remember(key, json);
   }
 
@@ -67,9 +70,7 @@ export class KnexStorageAdapter<T> implements StorageAdapter<T> {
     if (this.cache?.get(key) === null) return this.remember(key, null);
     this.changes++;
     this.cache?.delete(key);
-    await this.db('kv_store')
-      .where({ key: this.prefix + key })
-      .delete();
+    await runStatement(this.db, 'delete from kv_store where key = ?', [this.prefix + key]);
     this.remember(key, null);
   }
 
@@ -93,9 +94,11 @@ export class KnexStorageAdapter<T> implements StorageAdapter<T> {
       return cached;
     }
     const changesBefore = this.changes;
-    const row = (await this.db('kv_store')
-      .where({ key: this.prefix + key })
-      .first('value')) as { value: string } | undefined;
+    const [row] = await readRows<{ value: string }>(
+      this.db,
+      'select value from kv_store where key = ? limit 1',
+      [this.prefix + key],
+    );
     const json = row ? row.value : null;
     if (this.changes === changesBefore) this.remember(key, json);
     return json;

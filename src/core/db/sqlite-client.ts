@@ -20,7 +20,8 @@ export const STATEMENT_CACHE_SIZE = 1_000;
 /** Only data statements are kept: DDL and PRAGMAs run once and may change what others mean. */
 const CACHEABLE = /^\s*(select|insert|update|delete|with)\b/i;
 
-interface Statement {
+/** The part of a better-sqlite3 prepared statement used here. */
+export interface Statement {
   reader: boolean;
   all(bindings: unknown[]): unknown[];
   run(bindings: unknown[]): { lastInsertRowid: number | bigint; changes: number };

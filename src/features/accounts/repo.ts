@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { Db } from '../../core/db/index';
 import { accountBalanceKopecks } from '../../core/ledger';
-import { readRows } from '../../core/db/read-rows';
+import { readRows } from '../../core/db/prepared';
 
 /** An `accounts` row as the feature needs it. */
 export interface AccountRow {

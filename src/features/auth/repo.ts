@@ -1,7 +1,7 @@
 import type { Db } from '../../core/db/index';
 import { nowIso } from '../../core/db/index';
 import type { Clock } from '../../core/clock';
-import { readRows } from '../../core/db/read-rows';
+import { readRows } from '../../core/db/prepared';
 
 /** A cabinet's row as the auth use cases need it. */
 export interface UserRow {

@@ -4,7 +4,7 @@ import { nowIso } from '../../core/db/index';
 import type { Locale } from '../../core/i18n';
 import { CONSENT_VERSION, type RenderedConsent, renderConsent } from './consent';
 import type { Clock } from '../../core/clock';
-import { readRows } from '../../core/db/read-rows';
+import { readRows } from '../../core/db/prepared';
 
 /**
  * Consent to personal-data processing (152-ФЗ): what the current text is, who accepted which

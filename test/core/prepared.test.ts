@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readRows } from '../../src/core/db/read-rows';
+import { readRows } from '../../src/core/db/prepared';
 import { type TestDatabase, withTestDatabase } from '../support/database';
 
 describe('readRows (the hot paths’ prepared reads)', () => {
