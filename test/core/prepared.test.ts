@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readRows } from '../../src/core/db/prepared';
+import { readRows, runStatement } from '../../src/core/db/prepared';
 import { type TestDatabase, withTestDatabase } from '../support/database';
 
 describe('readRows (the hot paths’ prepared reads)', () => {
@@ -64,5 +64,26 @@ describe('readRows (the hot paths’ prepared reads)', () => {
         { value: '4' },
       ]);
     });
+  });
+
+  it('when a statement writes, then the row is there; when it fails, then the error names the SQL but not the values', async () => {
+    await runStatement(
+      t.db,
+      'insert into kv_store (key, value, updated_at) values (?, ?, ?) on conflict (key) do update set value = excluded.value, updated_at = excluded.updated_at',
+      ['rr:written', 'Евфросиния', '2026-11-20T00:00:00.000Z'],
+    );
+    expect(await t.db('kv_store').where({ key: 'rr:written' }).first('value')).toEqual({
+      value: 'Евфросиния',
+    });
+    const failure = await runStatement(
+      t.db,
+      'insert into kv_store (key, value, updated_at) values (?, ?, ?)',
+      ['rr:written', 'Евфросиния', '2026-11-20T00:00:00.000Z'],
+    ).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(Error);
+    expect((failure as Error).message).toContain('insert into kv_store');
+    expect((failure as Error).message).not.toContain('Евфросиния');
+    await runStatement(t.db, 'delete from kv_store where key = ?', ['rr:written']);
+    expect(await t.db('kv_store').where({ key: 'rr:written' }).first('value')).toBeUndefined();
   });
 });
