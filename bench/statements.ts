@@ -1,6 +1,6 @@
 /**
  * Statements per update, and a target for `node --cpu-prof --import tsx bench/statements.ts`:
- * `npx tsx bench/statements.ts balance|start|reading [updates or journeys]` runs one scenario on a small
+ * `npx tsx bench/statements.ts balance|start|accounts|reading [updates or journeys]` runs one scenario on a small
  * SQLite database (1 000 accounts) and prints the statements per update (the main database's and,
  * marked «state:», the state database's), most frequent first. `PROFILE=file.cpuprofile` writes a CPU profile of
  * the measured run (not the seeding). `NOSTATE=1` keeps conversation state in the main database (as before issue 12).
@@ -15,7 +15,7 @@ import { loadConfig } from '../src/config';
 import { createDatabase, migrateLatest, openStateDatabase } from '../src/core/db/index';
 import { createLogger } from '../src/core/logger';
 import { seedDemo } from '../src/demo/seed';
-import { drive, readingJourney, sayBalance, sayStart } from './drive';
+import { accountsJourney, drive, readingJourney, sayBalance, sayStart } from './drive';
 import { createResidents, GUEST_ID_BASE } from './residents';
 import { createTransport } from './transport';
 /** `PROFILE=out.cpuprofile`: a CPU profile of the measured run only (not the seeding). */
@@ -81,7 +81,14 @@ const people =
     : which === 'start'
       ? Array.from({ length: n }, (_, i) => GUEST_ID_BASE + i)
       : telegramIds.slice(0, n);
-const script = which === 'balance' ? sayBalance : which === 'start' ? sayStart : readingJourney;
+const script =
+  which === 'balance'
+    ? sayBalance
+    : which === 'start'
+      ? sayStart
+      : which === 'accounts'
+        ? accountsJourney
+        : readingJourney;
 for (const k of Object.keys(stmts)) delete stmts[k];
 const profiler = process.env.PROFILE ? await startProfile() : undefined;
 const m = await drive(bot, t, people, script);
