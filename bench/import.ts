@@ -2,11 +2,14 @@
  * Imports a 1,000,000-row charges file into a temporary SQLite database (or into
  * BENCH_DATABASE_URL when it names PostgreSQL) and reports rows, seconds and the peak RSS, to show
  * that `abonent import` streams in bounded memory: `npx tsx bench/import.ts [rows] [accounts]`.
+ * Meanwhile `bench/write-probe.ts`, in a process of its own, writes every 20 ms as a resident's
+ * reading would and reports its longest wait: on SQLite, the longest write-lock hold of the import.
  */
 import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
+import { spawn } from 'node:child_process';
 import { systemClock } from '../src/core/clock';
 import { createDatabase, migrateLatest } from '../src/core/db/index';
 import { importFile } from '../src/features/billing/exchange/import';
@@ -59,7 +62,8 @@ process.stdout.write(
   `generated ${rows} charges (${mib(statSync(chargesFile).size)}) for ${accounts} accounts; RSS now ${mib(process.memoryUsage().rss)}\n`,
 );
 
-const db = createDatabase(pgUrl ?? `sqlite:${join(dir, 'bench.db')}`);
+const url = pgUrl ?? `sqlite:${join(dir, 'bench.db')}`;
+const db = createDatabase(url);
 try {
   await migrateLatest(db);
   const accountsReport = await importFile(db, 'accounts', accountsFile, { clock: systemClock });
@@ -67,9 +71,30 @@ try {
     throw new Error(`accounts rejected: ${JSON.stringify(accountsReport.errors)}`);
   peakRss = process.memoryUsage().rss;
   const startRss = peakRss;
+  const probe = spawn(process.execPath, ['--import', 'tsx', 'bench/write-probe.ts'], {
+    env: { ...process.env, DATABASE_URL: url },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let probeOut = '';
+  probe.stdout?.on('data', (chunk) => {
+    probeOut += String(chunk);
+  });
+  await new Promise((resolve) => setTimeout(resolve, 3000)); // the probe is writing
   const started = performance.now();
-  const report = await importFile(db, 'charges', chargesFile, { clock: systemClock });
+  let longestHold = 0;
+  const report = await importFile(db, 'charges', chargesFile, {
+    clock: systemClock,
+    onWriteHeld: (ms) => {
+      longestHold = Math.max(longestHold, ms);
+    },
+  });
   const seconds = (performance.now() - started) / 1000;
+  probe.kill('SIGTERM');
+  await once(probe, 'exit');
+  process.stdout.write(
+    `longest write-lock hold of the import: ${Math.round(longestHold)} ms (SQLite; 0 on PostgreSQL); ` +
+      `a resident's writes meanwhile: ${probeOut.trim()}\n`,
+  );
   if (!report.applied)
     throw new Error(`charges rejected: ${JSON.stringify(report.errors.slice(0, 5))}`);
   const again = performance.now();

@@ -12,6 +12,8 @@ import * as broadcasts from './20261129220000_broadcasts';
 import * as checkoutClaim from './20261129230000_checkout_claim';
 import * as readingSubmissions from './20261129235000_reading_submissions';
 import * as staffNames from './20261130001000_staff_names';
+import * as rateLimitInFlight from './20261130010000_rate_limit_in_flight';
+import * as billingImportStaging from './20261130020000_billing_import_staging';
 
 /**
  * Migrations are listed here rather than discovered on disk, so they load the same way under
@@ -31,6 +33,8 @@ const migrations: Record<string, Knex.Migration> = {
   '20261129230000_checkout_claim': checkoutClaim,
   '20261129235000_reading_submissions': readingSubmissions,
   '20261130001000_staff_names': staffNames,
+  '20261130010000_rate_limit_in_flight': rateLimitInFlight,
+  '20261130020000_billing_import_staging': billingImportStaging,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

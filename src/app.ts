@@ -237,7 +237,10 @@ export function createApp(deps: AppDeps, options: BotOptions): App {
     const resident = await residents.user(telegramUserId);
     return resident ? { userId: resident.id } : undefined;
   };
-  const kit = createConversationKit({ gate, vault, whoIs, residentOf, leave });
+  const kit = createConversationKit({
+    ...{ gate, vault, whoIs, residentOf, leave },
+    ...{ outbox: services.outbox, residentMenu: mainMenuKeyboard },
+  });
 
   const downloadFile = async (fileId: string): Promise<Readable> => {
     const file = await bot.api.getFile(fileId);

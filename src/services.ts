@@ -141,6 +141,7 @@ export function createServices({ config, db, mailer, translate, clock }: Service
     latePolicy: config.readings.latePolicy,
     dailyCapKwh: config.readings.dailyCapKwh,
     clock,
+    outbox,
   });
   const staff = new StaffService(db, audit, clock);
   const adminChat = new AdminChat(db, config.adminChatId, clock);

@@ -32,6 +32,7 @@ accounts-link-text-only = Please type the answer as a message or press “Cancel
 accounts-link-invalid = The account number or the confirmation did not match. Please check the receipt and try again.
 accounts-link-invalid-last = The account number or the confirmation did not match. No attempts left — try again in { $minutes } min.
 accounts-link-limited = Too many attempts. Try again in { $minutes } min. If you need help, call us: { $phone }.
+accounts-link-busy = Another attempt to link this account is still being checked. Please wait a few seconds and try again: /link
 accounts-link-done = ✅ Personal account No. { $number } is linked and chosen as current.
 accounts-link-already = Personal account No. { $number } is already linked to your cabinet.
 accounts-link-too-many-tries = The account was not linked. Send /link when you have the receipt at hand.

@@ -35,6 +35,7 @@ auth-login-email = Enter the e-mail address you registered with.
 auth-login-password = Enter your password. I will delete the message with it from the chat at once.
 auth-login-invalid = Wrong address or password. Enter the e-mail address again or press “Forgot password?”.
 auth-limited = Too many unsuccessful tries. Please try again in { $minutes } min.
+auth-login-busy = Another login attempt is still being checked. Please wait a few seconds and send /login again.
 auth-logged-in = You are logged in.
 auth-logged-out = You have logged out.
 auth-not-logged-in = You are not logged in.

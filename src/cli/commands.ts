@@ -128,7 +128,9 @@ async function importCommand(args: string[], io: CliIo): Promise<number> {
   for (const run of report.interrupted) {
     io.stdout.write(
       `Note: an earlier import of ${report.kind} (${run.fileName ?? 'a file'}, started ${run.startedAt}) ` +
-        'was interrupted and nothing of it was applied; import that file again.\n',
+        (run.partial
+          ? 'was interrupted while it was being applied, so part of it is in; import that file again (re-importing is safe).\n'
+          : 'was interrupted and nothing of it was applied; import that file again.\n'),
     );
   }
   const counts = `${report.rows} rows read`;

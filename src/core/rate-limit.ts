@@ -10,9 +10,21 @@ export type TakeResult =
   | { blocked: false; remaining: number }
   | { blocked: true; retryAfterMs: number };
 
+/**
+ * The outcome of {@link RateLimiter.attempt}: like {@link TakeResult}, and when blocked, `busy`
+ * says the window is full only because attempts are still being checked (none of which has
+ * failed yet) — «try again in a moment», not «too many failed attempts».
+ */
+export type AttemptResult =
+  | { blocked: false; remaining: number }
+  | { blocked: true; retryAfterMs: number; busy: boolean };
+
 /** Thrown inside {@link RateLimiter.take}'s transaction to undo the slots already taken. */
 class Blocked extends Error {
-  constructor(readonly retryAfterMs: number) {
+  constructor(
+    readonly retryAfterMs: number,
+    readonly busy: boolean,
+  ) {
     super('rate limited');
   }
 }
@@ -71,6 +83,39 @@ export class RateLimiter {
    * Scopes are taken in sorted order, so two bursts over overlapping scopes cannot deadlock.
    */
   async take(scopes: string[]): Promise<TakeResult> {
+    const result = await this.takeAll(scopes, false);
+    return result.blocked ? { blocked: true, retryAfterMs: result.retryAfterMs } : result;
+  }
+
+  /**
+   * {@link take} for an attempt whose verdict comes later (a password being verified): the slot
+   * is also marked in flight until {@link settle}. When the window is full, `busy` tells whether
+   * settled failures fill it (locked out for `retryAfterMs`) or attempts still in flight do (a
+   * moment's wait: if they succeed they give their slots back). A process that dies mid-check
+   * leaves its mark until the window ends.
+   */
+  async attempt(scopes: string[]): Promise<AttemptResult> {
+    return this.takeAll(scopes, true);
+  }
+
+  /**
+   * Settles an {@link attempt}: `failed` keeps its slot (a counted failure); `succeeded` gives
+   * the slot back. Either way it is no longer in flight.
+   */
+  async settle(scopes: string[], outcome: 'failed' | 'succeeded'): Promise<void> {
+    if (scopes.length === 0) return;
+    await this.db('rate_limits')
+      .whereIn('scope', scopes)
+      .andWhere('in_flight', '>', 0)
+      .update({
+        in_flight: this.db.raw('in_flight - 1'),
+        ...(outcome === 'succeeded'
+          ? { count: this.db.raw('case when count > 0 then count - 1 else 0 end') }
+          : {}),
+      });
+  }
+
+  private async takeAll(scopes: string[], inFlight: boolean): Promise<AttemptResult> {
     if (scopes.length === 0) return { blocked: false, remaining: this.limit };
     const now = this.clock();
     const cutoff = new Date(now.getTime() - this.windowMs).toISOString();
@@ -78,19 +123,23 @@ export class RateLimiter {
     try {
       const remaining = await this.db.transaction(async (trx) => {
         let wait = 0;
+        let busy = true;
         let left = this.limit;
         for (const scope of sorted) {
-          const count = await this.takeOne(trx, scope, now.toISOString(), cutoff);
-          if (count === undefined)
-            wait = Math.max(wait, await this.waitOf(trx, scope, now.getTime()));
-          else left = Math.min(left, this.limit - count);
+          const count = await this.takeOne(trx, scope, now.toISOString(), cutoff, inFlight);
+          if (count === undefined) {
+            const full = await this.fullness(trx, scope, now.getTime());
+            wait = Math.max(wait, full.waitMs);
+            busy = busy && full.failures < this.limit;
+          } else left = Math.min(left, this.limit - count);
         }
-        if (wait > 0) throw new Blocked(wait);
+        if (wait > 0) throw new Blocked(wait, busy);
         return left;
       });
       return { blocked: false, remaining };
     } catch (error) {
-      if (error instanceof Blocked) return { blocked: true, retryAfterMs: error.retryAfterMs };
+      if (error instanceof Blocked)
+        return { blocked: true, retryAfterMs: error.retryAfterMs, busy: error.busy };
       throw error;
     }
   }
@@ -118,25 +167,37 @@ export class RateLimiter {
     scope: string,
     now: string,
     cutoff: string,
+    inFlight: boolean,
   ): Promise<number | undefined> {
+    const flight = inFlight ? 1 : 0;
     const result = await trx.raw(
-      `insert into rate_limits (scope, window_start, count) values (?, ?, 1)
+      `insert into rate_limits (scope, window_start, count, in_flight) values (?, ?, 1, ?)
        on conflict (scope) do update set
          count = case when rate_limits.window_start <= ? then 1 else rate_limits.count + 1 end,
+         in_flight = case when rate_limits.window_start <= ?
+           then excluded.in_flight else rate_limits.in_flight + excluded.in_flight end,
          window_start = case when rate_limits.window_start <= ?
            then excluded.window_start else rate_limits.window_start end
        where rate_limits.window_start <= ? or rate_limits.count < ?
        returning count`,
-      [scope, now, cutoff, cutoff, cutoff, this.limit],
+      [scope, now, flight, cutoff, cutoff, cutoff, cutoff, this.limit],
     );
     const row = rowsOf(result)[0];
     return row ? Number(row.count) : undefined;
   }
 
-  private async waitOf(trx: Knex.Transaction, scope: string, now: number): Promise<number> {
-    const row = await trx('rate_limits').where({ scope }).first('window_start');
+  /** A full scope: how long until its window ends, and how many of its slots are settled. */
+  private async fullness(
+    trx: Knex.Transaction,
+    scope: string,
+    now: number,
+  ): Promise<{ waitMs: number; failures: number }> {
+    const row = await trx('rate_limits')
+      .where({ scope })
+      .first('window_start', 'count', 'in_flight');
     const end = row ? new Date(row.window_start as string).getTime() + this.windowMs : now;
-    return Math.max(1, end - now);
+    const failures = row ? Number(row.count) - Number(row.in_flight) : 0;
+    return { waitMs: Math.max(1, end - now), failures };
   }
 
   /** Gives back the slot an attempt took (it succeeded and should not count). */

@@ -14,6 +14,7 @@ import {
 } from '../../src/core/conversation-kit/index';
 import { createExitPath, onFlowExit } from '../../src/core/conversation-kit/exit';
 import { createI18n } from '../../src/core/i18n';
+import { Outbox } from '../../src/core/outbox/outbox';
 import {
   SecretInputGate,
   SecretVault,
@@ -63,6 +64,8 @@ function kitBot(db: TestDatabase['db']) {
     whoIs,
     residentOf: async (telegramUserId) => ({ userId: telegramUserId }),
     leave,
+    residentMenu: () => ({ remove_keyboard: true }),
+    outbox: new Outbox(db, clock),
   });
   // The Bot API, answered in-process at the HTTP client: the bot's and every conversation's Api
   // go through it, but a conversation's replay does not (replayed calls are not sent again).

@@ -14,6 +14,7 @@ import {
 import { AccountsService } from '../../src/features/accounts/service';
 import {
   CODE_MAX_ATTEMPTS,
+  emailTag,
   LOGIN_MAX_FAILURES,
   PasswordPolicy,
   REGISTER_MAX_PER_WINDOW,
@@ -107,6 +108,54 @@ describe('limits under a burst', () => {
     expect(results.filter((r) => r.kind === 'limited')).toHaveLength(BURST - checked.length);
     const failed = await t.db('audit_log').where({ action: 'login.failed' }).count({ n: '*' });
     expect(Number(failed[0]?.n)).toBe(checked.length);
+  });
+
+  it('when 50 correct logins for one address arrive at once, then none is told «too many failed attempts»: each gets in or, at worst, «busy»', async () => {
+    const email = 'burst-right@example.org';
+    const password = 'верный длинный пароль семьи';
+    await activeCabinet(email, password);
+    const results = await Promise.all(
+      tgIds(BURST).map((telegramUserId) => auth.login({ email, password, telegramUserId })),
+    );
+    const kinds = results.map((r) => r.kind);
+    expect(kinds.filter((k) => k === 'limited' || k === 'invalid')).toEqual([]);
+    expect(kinds.filter((k) => k === 'ok').length).toBeGreaterThan(LOGIN_MAX_FAILURES);
+    // No failure was counted against the address.
+    const row = await t
+      .db('rate_limits')
+      .where({ scope: `login:email:${emailTag(email)}` })
+      .first();
+    expect(Number(row?.count ?? 0) - Number(row?.in_flight ?? 0)).toBe(0);
+  });
+
+  it('when one Telegram user sends the right password 10 times at once (double taps), then every attempt logs in', async () => {
+    const email = 'double-tap@example.org';
+    const password = 'верный длинный пароль деда';
+    await activeCabinet(email, password);
+    const [telegramUserId] = tgIds(1) as [number];
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () => auth.login({ email, password, telegramUserId })),
+    );
+    expect(results.map((r) => r.kind)).toEqual(Array(10).fill('ok'));
+  });
+
+  it('when a window is full of attempts still being checked, then the next is «busy»; once they failed, it is «locked out»', async () => {
+    const limiter = new RateLimiter(t.db, 5, 15 * 60_000, clock);
+    const scopes = ['busy-test:a'];
+    for (let i = 0; i < 5; i++) expect((await limiter.attempt(scopes)).blocked).toBe(false);
+    expect(await limiter.attempt(scopes)).toEqual({
+      blocked: true,
+      retryAfterMs: expect.any(Number),
+      busy: true,
+    });
+    await limiter.settle(scopes, 'succeeded');
+    expect((await limiter.attempt(scopes)).blocked).toBe(false);
+    for (let i = 0; i < 5; i++) await limiter.settle(scopes, 'failed');
+    expect(await limiter.attempt(scopes)).toEqual({
+      blocked: true,
+      retryAfterMs: expect.any(Number),
+      busy: false,
+    });
   });
 
   it('when 50 people start recovery for one address at once and then send one code each, the right one last, then at most 5 letters go and at most 5 codes are compared', async () => {

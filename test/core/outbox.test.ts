@@ -119,6 +119,32 @@ describe('outbox and its worker (on a real database, against the Bot API emulato
   const allSettled = (rows: OutboxRow[]) =>
     rows.every((row) => row.status === 'sent' || row.status === 'failed');
 
+  it('when a confirmation is held, then the worker leaves it for the hold, the handler claims it once, and a released one is delivered by the worker', async () => {
+    const chat = await user();
+    const id = await outbox.hold({
+      chatId: chat,
+      kind: 'reading-accepted',
+      payload: { text: 'Показания приняты, № 1' },
+    });
+    if (id === null) throw new Error('not held');
+    const w = worker();
+    // Within the hold the worker claims nothing of it.
+    expect(await w.claim(10)).toEqual([]);
+    expect(await outbox.claimHeld(id, 'reply:a')).toBe(true);
+    expect(await outbox.claimHeld(id, 'reply:b')).toBe(false);
+    // The direct send failed: back to the worker, due now, and it delivers it.
+    await outbox.releaseHeld(id, 'reply:a', 'network down');
+    w.start();
+    await waitUntil(
+      async () => (await rowsOf([id]))[0]?.status,
+      (status) => status === 'sent',
+    );
+    expect(await botTexts(chat)).toEqual(['Показания приняты, № 1']);
+    // Marked sent by a handler that does not hold the claim: nothing changes.
+    await outbox.heldSent(id, 'reply:a', 999);
+    expect((await rowsOf([id]))[0]?.telegram_message_id).not.toBe(999);
+  });
+
   it('when a message is enqueued, the worker delivers it and records Telegram’s message id', async () => {
     const chat = await user();
     const result = await outbox.enqueue({

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { RunnerHandle } from '@grammyjs/runner';
 import type { Bot } from 'grammy';
-import { type Background, createApp } from '../../src/app';
+import { type Background, type BotOptions, createApp } from '../../src/app';
 import type { RenderPool } from '../../src/core/render-pool/index';
 import { type Config, loadConfig } from '../../src/config';
 import { registerCommands } from '../../src/core/commands';
@@ -61,6 +61,8 @@ export async function startHarness(
     rateLimits?: boolean;
     /** The outbox worker's pacing (e.g. faster than the emulator allows, to provoke 429s). */
     outboxPacing?: Partial<PacingOptions>;
+    /** Every Bot API call of the bot goes through it (e.g. to fail one reply on purpose). */
+    fetch?: BotOptions['fetch'];
   } = {},
 ): Promise<Harness> {
   const database = await withTestDatabase();
@@ -106,6 +108,7 @@ export async function startHarness(
         token: TEST_BOT.token,
         apiRoot: emulator.apiRoot,
         ...(options.outboxPacing ? { outboxPacing: options.outboxPacing } : {}),
+        ...(options.fetch ? { fetch: options.fetch } : {}),
       },
     );
     bot = app.bot;

@@ -120,6 +120,7 @@ export function readingsService(
     latePolicy: options.latePolicy ?? 'next-period',
     dailyCapKwh: options.dailyCapKwh ?? 150,
     clock,
+    outbox: new Outbox(db, clock),
   });
 }
 

@@ -27,6 +27,7 @@
  * Rules of conversations v2 are kept: side effects only in `conversation.external`, plain JSON
  * results, no unbounded loops; bump `CONVERSATION_STATE_VERSION` when flow code changes shape.
  */
+import { randomBytes } from 'node:crypto';
 import type { Conversation } from '@grammyjs/conversations';
 import type { I18nFlavor } from '@grammyjs/i18n';
 import { type Context, InlineKeyboard } from 'grammy';
@@ -38,6 +39,7 @@ import type {
 } from 'grammy/types';
 import { callbackData } from '../callback-data';
 import type { LogFlavor } from '../context';
+import type { Outbox, TextPayload } from '../outbox/outbox';
 import type { SecretInputGate, SecretVault } from '../secret-input';
 import { secretFrom } from '../secret-input';
 
@@ -80,6 +82,10 @@ export type Input =
       file: { kind: 'photo' | 'document'; fileId: string; fileName?: string | null };
       caption?: string;
     };
+
+/** A held confirmation's own send gives up after this (the claim's lease is 60 s). */
+const HELD_SEND_TIMEOUT_MS = 20_000;
+type ReplySignal = Parameters<FlowContext['reply']>[2];
 
 /** The single source of the number of unusable answers a question takes before giving up. */
 export const DEFAULT_TRIES = 5;
@@ -170,6 +176,10 @@ export interface KitDeps {
     who: Who,
     extra?: { markup?: Markup; welcome?: boolean },
   ) => Promise<void>;
+  /** The resident's main-menu keyboard (what `leave` shows a resident), for held confirmations. */
+  residentMenu: (ctx: FlowContext) => Markup;
+  /** Held confirmations: the kit sends them itself and marks them sent (see `confirm`). */
+  outbox: Pick<Outbox, 'claimHeld' | 'heldSent' | 'releaseHeld'>;
 }
 
 export interface ConversationKit {
@@ -208,6 +218,24 @@ export interface ConversationKit {
     ctx: FlowContext,
     text: string,
     extra?: { markup?: Markup; who?: Who },
+  ): Promise<void>;
+  /**
+   * The payload of a confirmation the resident is left with (the text and the main menu), for a
+   * service to write to the outbox with its data (`ConfirmationRequest.render`).
+   */
+  confirmation(ctx: FlowContext, text: string): TextPayload;
+  /**
+   * The flow's last message when it confirms a commit: the service wrote it to the outbox in the
+   * same transaction (`Outbox.hold`, row `outboxId`). The kit claims the row and sends `text`
+   * with the main menu at once; a failed send goes back to the worker, which delivers it; a row
+   * the worker has already taken is left to it. So it arrives once, even if the process dies
+   * right after the commit. `outboxId` null (nothing held): sent like `finish`.
+   */
+  confirm(
+    conversation: FlowConversation,
+    ctx: FlowContext,
+    outboxId: number | null,
+    text: string,
   ): Promise<void>;
   /** A Cancel-only inline keyboard (the default markup of every question). */
   cancelKeyboard(ctx: Pick<FlowContext, 't'>): InlineKeyboard;
@@ -293,6 +321,42 @@ export function createConversationKit(deps: KitDeps): ConversationKit {
     const { userId } = ids(ctx);
     const who = extra?.who ?? (await conversation.external(() => deps.whoIs(userId)));
     await deps.leave(ctx, text, who, extra);
+  }
+
+  /** Who claims held rows in `outbox.locked_by`: this process (a dead one's claim lapses). */
+  const claimant = `reply:${process.pid}:${randomBytes(3).toString('hex')}`;
+
+  const confirmation = (ctx: FlowContext, text: string): TextPayload => ({
+    text,
+    reply_markup: deps.residentMenu(ctx),
+  });
+
+  async function confirm(
+    conversation: FlowConversation,
+    ctx: FlowContext,
+    outboxId: number | null,
+    text: string,
+  ) {
+    if (outboxId === null) {
+      await finish(conversation, ctx, text, { who: 'resident' });
+      return;
+    }
+    const claimed = await conversation.external(() => deps.outbox.claimHeld(outboxId, claimant));
+    // Taken by the worker already (a slow reply): it sends this very text and menu.
+    if (!claimed) return;
+    const { text: body, ...other } = confirmation(ctx, text);
+    // Bounded well inside the claim's lease: auto-retry would retry a network error for ever,
+    // and a late success after the worker took the row over would say it twice.
+    const signal = AbortSignal.timeout(HELD_SEND_TIMEOUT_MS) as unknown as ReplySignal;
+    const sent = await ctx.reply(body, other, signal).then(
+      (message) => ({ ok: true as const, messageId: message.message_id }),
+      (error: unknown) => ({ ok: false as const, error: String(error) }),
+    );
+    await conversation.external(() =>
+      sent.ok
+        ? deps.outbox.heldSent(outboxId, claimant, sent.messageId)
+        : deps.outbox.releaseHeld(outboxId, claimant, sent.error),
+    );
   }
 
   /**
@@ -452,6 +516,8 @@ export function createConversationKit(deps: KitDeps): ConversationKit {
     },
 
     finish,
+    confirmation,
+    confirm,
     cancelKeyboard,
     withCancel: (ctx, keyboard) => keyboard.row().text(ctx.t('button-cancel'), KIT_CANCEL),
     clearSecretMark: (chatId, userId) => deps.gate.clear(chatId, userId),

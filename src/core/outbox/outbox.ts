@@ -87,6 +87,16 @@ export const OUTBOX_PRIORITY = {
   urgent: -10,
 } as const;
 
+/**
+ * A confirmation a service writes to the outbox in the same transaction as its data (see
+ * {@link Outbox.hold}). The caller renders it — services hold no texts — from the outcome the
+ * transaction is about to commit (e.g. the new readings' ids).
+ */
+export interface ConfirmationRequest<T> {
+  chatId: number;
+  render: (outcome: T) => TextPayload;
+}
+
 /** One message to put in the outbox. */
 export interface OutboxMessage {
   chatId: number;
@@ -152,6 +162,15 @@ export interface OutboxRow {
   sent_at: string | null;
   telegram_message_id: number | null;
 }
+
+/**
+ * How long a confirmation written with {@link Outbox.hold} waits for the handler's own send
+ * before the worker may deliver it: longer than a commit-to-reply gap, short enough that a crash
+ * costs the person seconds, not the message.
+ */
+export const CONFIRMATION_HOLD_MS = 10_000;
+/** The handler's claim on a held row: if the process dies mid-send, the worker resends after it. */
+export const HELD_LEASE_MS = 60_000;
 
 const TEXT_LIMIT = 4096;
 const CAPTION_LIMIT = 1024;
@@ -246,6 +265,67 @@ export class Outbox {
       byKey.delete(m.dedupeKey);
       return { enqueued: id !== undefined, id: id ?? null, dedupeKey: m.dedupeKey };
     });
+  }
+
+  /**
+   * Writes a confirmation the bot is about to send itself (e.g. «Показания приняты» with the
+   * reading's number), in the caller's transaction, held back from the worker for
+   * {@link CONFIRMATION_HOLD_MS}: the handler then claims it ({@link claimHeld}) and sends it at
+   * once, in the conversation's order. If the process dies anywhere after the commit, the worker
+   * delivers it once the hold is over (or the handler's claim lapses), so a committed write is
+   * always confirmed. Returns the row id; null when the dedupe key was already taken.
+   */
+  async hold(message: OutboxMessage, options: EnqueueOptions = {}): Promise<number | null> {
+    const notBefore = new Date(this.clock().getTime() + CONFIRMATION_HOLD_MS);
+    const result = await this.enqueue({ ...message, notBefore }, options);
+    return result.id;
+  }
+
+  /**
+   * Takes a held row for a direct send by the handler: true when it was still pending (the worker
+   * has not taken it), and then it is `sending` under a {@link HELD_LEASE_MS} lease, so the worker
+   * leaves it alone. One conditional UPDATE: the handler and the worker never both send it.
+   */
+  async claimHeld(id: number, by: string): Promise<boolean> {
+    const count = await this.db('outbox')
+      .where({ id, status: 'pending' })
+      .update({
+        status: 'sending',
+        locked_by: by,
+        locked_until: new Date(this.clock().getTime() + HELD_LEASE_MS).toISOString(),
+      });
+    return count > 0;
+  }
+
+  /** The handler's direct send of a claimed held row went out: `sent`, with Telegram's message id. */
+  async heldSent(id: number, by: string, telegramMessageId: number): Promise<void> {
+    await this.db('outbox')
+      .where({ id, status: 'sending', locked_by: by })
+      .update({
+        status: 'sent',
+        sent_at: nowIso(this.clock),
+        telegram_message_id: telegramMessageId,
+        locked_until: null,
+        locked_by: null,
+        last_error: null,
+      });
+  }
+
+  /**
+   * The handler's direct send failed: the row goes back to `pending`, due now, and the worker
+   * delivers it with its retries (the person still gets the confirmation).
+   */
+  async releaseHeld(id: number, by: string, error: string): Promise<void> {
+    const count = await this.db('outbox')
+      .where({ id, status: 'sending', locked_by: by })
+      .update({
+        status: 'pending',
+        next_attempt_at: nowIso(this.clock),
+        last_error: error.slice(0, 500),
+        locked_until: null,
+        locked_by: null,
+      });
+    if (count > 0) this.notifyAfter(undefined);
   }
 
   /**

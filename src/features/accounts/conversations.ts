@@ -84,6 +84,8 @@ export function createLinkConversation(deps: LinkConversationDeps) {
                   vars: { minutes: minutesFrom(result.retryAfterMs), phone: deps.operatorPhone },
                 },
               };
+            case 'busy':
+              return { ok: false, final: true, say: { key: 'accounts-link-busy' } };
             case 'invalid':
               if (result.retryAfterMs !== undefined)
                 return {

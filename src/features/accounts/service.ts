@@ -61,7 +61,9 @@ export type LinkResult =
    * accounts exist. `retryAfterMs` is set when this failure used up the last attempt.
    */
   | { kind: 'invalid'; retryAfterMs?: number }
-  | { kind: 'limited'; retryAfterMs: number };
+  | { kind: 'limited'; retryAfterMs: number }
+  /** Other attempts (a double tap) are still being checked and did not settle in time. */
+  | { kind: 'busy' };
 
 /** One meter on the account card. */
 export interface MeterCard {
@@ -91,6 +93,8 @@ export interface AccountCard {
 }
 
 const NOTICE_KIND = 'account-linked';
+/** How long a link attempt waits for concurrent ones (a double tap) to be checked (monotonic). */
+const LINK_BUSY_WAIT_MS = 5_000;
 
 /**
  * Personal accounts of a cabinet: linking with proof of ownership, the list, the current
@@ -134,16 +138,44 @@ export class AccountsService {
         details: { proofPolicy: this.deps.proofPolicy, ...details },
       });
 
-    // Slots are taken before the proof is checked, so a burst gets at most the limit.
-    const blocked = await this.takeSlots(userScopes, numberScopes);
-    if (blocked) {
-      await audit('account.link.limited', null);
-      return { kind: 'limited', retryAfterMs: blocked };
+    // Slots are taken before the proof is checked, so a burst gets at most the limit; they are
+    // in flight until the verdict, and a proven link gives them back.
+    const slot = await this.takeSlots(userScopes, numberScopes);
+    if (slot.blocked) {
+      await audit('account.link.limited', null, slot.busy ? { busy: 'yes' } : undefined);
+      return slot.busy ? { kind: 'busy' } : { kind: 'limited', retryAfterMs: slot.retryAfterMs };
     }
+    try {
+      return await this.linkChecked(userId, telegramUserId, number, input.proof, audit, {
+        userScopes,
+        numberScopes,
+      });
+    } catch (error) {
+      // A storage error is not the person's failure.
+      await this.settleSlots(userScopes, numberScopes, 'succeeded').catch(() => {});
+      throw error;
+    }
+  }
+
+  private async linkChecked(
+    userId: number,
+    telegramUserId: number,
+    number: string,
+    proof: string,
+    audit: (
+      action: AuditAction,
+      subject: string | null,
+      details?: Record<string, string>,
+    ) => Promise<void>,
+    scopes: { userScopes: string[]; numberScopes: string[] },
+  ): Promise<LinkResult> {
+    const { userScopes, numberScopes } = scopes;
+    const input = { proof };
 
     const account = await this.repo.accountByNumber(number);
     const proven = account ? await this.proofHolds(account.id, input.proof) : false;
     if (!account || !proven) {
+      await this.settleSlots(userScopes, numberScopes, 'failed');
       await audit('account.link.failed', account ? String(account.id) : null, {
         reason: account ? 'wrong-proof' : 'unknown-number',
       });
@@ -152,8 +184,7 @@ export class AccountsService {
     }
 
     // A proven link is not a failure: its slots are given back.
-    await this.deps.userLimiter.release(userScopes);
-    await this.deps.accountLimiter.release(numberScopes);
+    await this.settleSlots(userScopes, numberScopes, 'succeeded');
     const recipients = await this.repo.otherHoldersTelegramIds(account.id, userId);
     const notice: LinkNotice = {
       key: 'accounts-notice-linked',
@@ -378,13 +409,38 @@ export class AccountsService {
   }
 
   /** Takes a slot per cabinet/Telegram user and per number, both or neither; the wait, or 0. */
-  private async takeSlots(userScopes: string[], numberScopes: string[]): Promise<number> {
-    const user = await this.deps.userLimiter.take(userScopes);
-    if (user.blocked) return user.retryAfterMs;
-    const account = await this.deps.accountLimiter.take(numberScopes);
-    if (!account.blocked) return 0;
-    await this.deps.userLimiter.release(userScopes);
-    return account.retryAfterMs;
+  /**
+   * A slot in every scope, all or none. When a window is full only of attempts still being
+   * checked (a double tap with the right proof), waits up to {@link LINK_BUSY_WAIT_MS} for their
+   * verdicts — a proven link frees its slots — and then says busy, not «too many attempts».
+   */
+  private async takeSlots(
+    userScopes: string[],
+    numberScopes: string[],
+  ): Promise<{ blocked: false } | { blocked: true; retryAfterMs: number; busy: boolean }> {
+    const deadline = performance.now() + LINK_BUSY_WAIT_MS;
+    for (;;) {
+      const user = await this.deps.userLimiter.attempt(userScopes);
+      let refused = user;
+      if (!user.blocked) {
+        const account = await this.deps.accountLimiter.attempt(numberScopes);
+        if (!account.blocked) return { blocked: false };
+        await this.deps.userLimiter.settle(userScopes, 'succeeded');
+        refused = account;
+      }
+      if (!refused.blocked) return { blocked: false };
+      if (!refused.busy || performance.now() >= deadline) return refused;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  private async settleSlots(
+    userScopes: string[],
+    numberScopes: string[],
+    outcome: 'failed' | 'succeeded',
+  ): Promise<void> {
+    await this.deps.userLimiter.settle(userScopes, outcome);
+    await this.deps.accountLimiter.settle(numberScopes, outcome);
   }
 
   /** The longest wait any scope imposes, or 0. */

@@ -13,7 +13,7 @@ import {
   MAX_APPEAL_TEXT,
   MAX_ATTACHMENTS,
 } from './rules';
-import type { AppealsService, CreateResult } from './service';
+import type { AppealsService, AppealView, CreateResult } from './service';
 import { dueDate, statusLabel, topicLabel } from './views';
 
 export const APPEAL_CONVERSATION = 'appeal';
@@ -202,23 +202,30 @@ export function createAppealConversation(deps: AppealConversationDeps) {
     if (!confirm) return;
     at = confirm.ctx;
     const input = { userId: user.id, telegramUserId, topic, accountId, text, attachments: files };
-    const result: CreateResult = await conversation.external(() => appeals.create(input));
+    const locale = (await conversation.external(() => at.i18n.getLocale())) ?? 'ru';
+    const confirmed = at;
+    const texts = { t: confirmed.t.bind(confirmed), locale, timeZone: deps.timeZone };
+    const createdText = (appeal: AppealView) =>
+      confirmed.t('appeals-created', {
+        number: appeal.number,
+        topic: topicLabel(texts, appeal.topic),
+        status: statusLabel(texts, appeal.status),
+        due: dueDate(texts, appeal.dueAt),
+      });
+    const chatId = at.chat?.id ?? telegramUserId;
+    // «Обращение принято» is written to the outbox with the appeal: a crash after the commit
+    // still delivers the number.
+    const result: CreateResult = await conversation.external(() =>
+      appeals.create(input, {
+        chatId,
+        render: (appeal) => kit.confirmation(confirmed, createdText(appeal)),
+      }),
+    );
     if (result.kind !== 'created') {
       await kit.finish(conversation, at, at.t(`appeals-create-${result.kind}`));
       return;
     }
-    const locale = (await conversation.external(() => at.i18n.getLocale())) ?? 'ru';
-    const texts = { t: at.t.bind(at), locale, timeZone: deps.timeZone };
-    await kit.finish(
-      conversation,
-      at,
-      at.t('appeals-created', {
-        number: result.appeal.number,
-        topic: topicLabel(texts, result.appeal.topic),
-        status: statusLabel(texts, result.appeal.status),
-        due: dueDate(texts, result.appeal.dueAt),
-      }),
-    );
+    await kit.confirm(conversation, at, result.outboxId, createdText(result.appeal));
   };
 }
 

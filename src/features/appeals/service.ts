@@ -1,7 +1,7 @@
 import type { AuditLog } from '../../core/audit';
 import type { Db } from '../../core/db/index';
 import type { Locale, Translate } from '../../core/i18n';
-import type { Outbox, OutboxMessage } from '../../core/outbox/outbox';
+import type { ConfirmationRequest, Outbox, OutboxMessage } from '../../core/outbox/outbox';
 import type { AccountsService } from '../accounts/service';
 import { localPartsOf } from '../readings/rules';
 import type { AdminChat, StaffService } from '../staff/service';
@@ -72,7 +72,8 @@ export interface AppealPage {
 }
 
 export type CreateResult =
-  | { kind: 'created'; appeal: AppealView }
+  /** `outboxId`: the held «принято» written with the appeal (null when none was asked for). */
+  | { kind: 'created'; appeal: AppealView; outboxId: number | null }
   /** The account is not linked to the cabinet (a forged id): refused and audited. */
   | { kind: 'account-denied' }
   | { kind: 'empty-text' }
@@ -137,16 +138,21 @@ export class AppealsService {
   /**
    * Files a new appeal: numbered `А-YYYY-NNNNNN` (year of receipt, local time), due by the
    * working-day deadline of its topic. Committed, with the card for the admin chat in the outbox,
-   * before it returns: the caller may then say «принято» and quote the number.
+   * before it returns: the caller may then say «принято» and quote the number. `confirmation`,
+   * rendered by the caller from the new appeal, is written to the outbox in the same transaction
+   * (`Outbox.hold`): a crash after the commit still delivers the number.
    */
-  async create(input: {
-    userId: number;
-    telegramUserId: number;
-    topic: AppealTopic;
-    accountId: number | null;
-    text: string;
-    attachments: readonly AttachmentInput[];
-  }): Promise<CreateResult> {
+  async create(
+    input: {
+      userId: number;
+      telegramUserId: number;
+      topic: AppealTopic;
+      accountId: number | null;
+      text: string;
+      attachments: readonly AttachmentInput[];
+    },
+    confirmation?: ConfirmationRequest<AppealView>,
+  ): Promise<CreateResult> {
     const text = input.text.trim();
     if (text === '') return { kind: 'empty-text' };
     if (text.length > MAX_APPEAL_TEXT) return { kind: 'too-long', max: MAX_APPEAL_TEXT };
@@ -172,7 +178,7 @@ export class AppealsService {
     const adminChatId = await this.deps.adminChat.id();
     const contact = await this.deps.contactOf(input.userId);
 
-    const id = await this.deps.db.transaction(async (trx) => {
+    const created = await this.deps.db.transaction(async (trx) => {
       const seq = await this.repo.nextSeq(trx, year);
       const appealId = await this.repo.insertAppeal(trx, {
         number: appealNumber(year, seq),
@@ -204,11 +210,23 @@ export class AppealsService {
           { trx },
         );
       }
-      return appealId;
+      const row = await this.repo.byId(appealId, trx);
+      if (!row) throw new Error('appeal vanished in its own transaction');
+      const appeal = this.view(row);
+      const outboxId = confirmation
+        ? await this.deps.outbox.hold(
+            {
+              chatId: confirmation.chatId,
+              kind: 'appeal-created',
+              dedupeKey: `appeal-created:${appealId}`,
+              payload: confirmation.render(appeal),
+            },
+            { trx },
+          )
+        : null;
+      return { appeal, outboxId };
     });
-    const appeal = await this.repo.byId(id);
-    if (!appeal) throw new Error('appeal vanished after commit');
-    return { kind: 'created', appeal: this.view(appeal) };
+    return { kind: 'created', ...created };
   }
 
   /** A page (0-based) of the cabinet's appeals, newest first. */

@@ -303,6 +303,11 @@ export function createLoginConversation(deps: AuthConversationDeps) {
         );
         return;
       }
+      // Another attempt (a double tap, a second phone) is still being checked: no failure counted.
+      if (outcome.kind === 'busy') {
+        await kit.finish(conversation, at, at.t('auth-login-busy'));
+        return;
+      }
       prompt = at.t('auth-login-invalid');
     }
     await kit.finish(conversation, at, at.t('kit-too-many-tries'));

@@ -42,6 +42,11 @@ export const ARGON2_OPTIONS = {
 
 /** A password typed once waits this long for its confirmation. */
 const DRAFT_TTL_MS = 15 * 60 * 1000;
+/**
+ * How long a login waits for concurrent attempts on the same address or chat to be checked
+ * (argon2: tens of ms each) before answering «busy»: a monotonic wait, not a date.
+ */
+const LOGIN_BUSY_WAIT_MS = 5_000;
 /** A registration left unconfirmed this long may be taken over by a new one for the same e-mail. */
 const ABANDONED_PENDING_MS = CODE_TTL_MS;
 
@@ -70,7 +75,9 @@ export type ResendResult = { kind: 'sent' } | { kind: 'wait'; retryAfterMs: numb
 export type LoginResult =
   | { kind: 'ok'; user: CurrentUser }
   | { kind: 'invalid' }
-  | { kind: 'limited'; retryAfterMs: number };
+  | { kind: 'limited'; retryAfterMs: number }
+  /** Other attempts for this address or chat are still being checked: try again in a moment. */
+  | { kind: 'busy' };
 
 export type RecoveryStarted =
   | { kind: 'sent'; ref: number | null }
@@ -408,46 +415,71 @@ export class AuthService {
     telegramUserId: number;
   }): Promise<LoginResult> {
     const scopes = this.loginScopes(input.email, input.telegramUserId);
-    // The slot is taken before the password is checked, so a burst gets at most the limit.
-    const limit = await this.deps.loginLimiter.take(scopes);
+    // The slot is taken before the password is checked, so a burst gets at most the limit; it
+    // is in flight until the verdict, and a success gives it back.
+    const limit = await this.takeLoginSlot(scopes);
     if (limit.blocked) {
       await this.deps.audit.record({
         action: 'login.limited',
         telegramUserId: input.telegramUserId,
-        details: { email: emailTag(input.email) },
+        details: { email: emailTag(input.email), ...(limit.busy ? { busy: true } : {}) },
       });
-      return { kind: 'limited', retryAfterMs: limit.retryAfterMs };
+      return limit.busy ? { kind: 'busy' } : { kind: 'limited', retryAfterMs: limit.retryAfterMs };
     }
-    const user = await this.repo.userByEmail(input.email);
-    const tooLong = [...input.password].length > 128;
-    let ok = false;
-    if (user?.status === 'active' && user.passwordHash && !tooLong) {
-      ok = await argon2.verify(user.passwordHash, input.password);
-    } else {
-      await argon2.verify(await this.dummy(), tooLong ? 'x' : input.password);
-    }
-    if (!ok || !user) {
+    let settled = false;
+    try {
+      const user = await this.repo.userByEmail(input.email);
+      const tooLong = [...input.password].length > 128;
+      let ok = false;
+      if (user?.status === 'active' && user.passwordHash && !tooLong) {
+        ok = await argon2.verify(user.passwordHash, input.password);
+      } else {
+        await argon2.verify(await this.dummy(), tooLong ? 'x' : input.password);
+      }
+      if (!ok || !user) {
+        await this.deps.loginLimiter.settle(scopes, 'failed');
+        settled = true;
+        await this.deps.audit.record({
+          action: 'login.failed',
+          userId: user?.id ?? null,
+          telegramUserId: input.telegramUserId,
+          details: user ? undefined : { email: emailTag(input.email) },
+        });
+        return { kind: 'invalid' };
+      }
+      if (user.passwordHash && argon2.needsRehash(user.passwordHash, ARGON2_OPTIONS)) {
+        await this.repo.updateUser(user.id, {
+          password_hash: await this.hashPassword(input.password),
+        });
+      }
+      // The right password: the failures of this address and chat are forgotten.
+      await this.deps.loginLimiter.reset(scopes);
+      settled = true;
+      await this.repo.linkIdentity(input.telegramUserId, user.id);
       await this.deps.audit.record({
-        action: 'login.failed',
-        userId: user?.id ?? null,
+        action: 'login.ok',
+        userId: user.id,
         telegramUserId: input.telegramUserId,
-        details: user ? undefined : { email: emailTag(input.email) },
       });
-      return { kind: 'invalid' };
+      return { kind: 'ok', user: { id: user.id, fullName: user.fullName, email: user.email } };
+    } finally {
+      // A storage error mid-check is not the person's failure.
+      if (!settled) await this.deps.loginLimiter.settle(scopes, 'succeeded').catch(() => {});
     }
-    if (user.passwordHash && argon2.needsRehash(user.passwordHash, ARGON2_OPTIONS)) {
-      await this.repo.updateUser(user.id, {
-        password_hash: await this.hashPassword(input.password),
-      });
+  }
+
+  /**
+   * A login slot; when the window is full only because other attempts are still being checked
+   * (two correct logins at once, a double tap), waits for their verdicts — a success frees the
+   * scopes — for up to {@link LOGIN_BUSY_WAIT_MS}, then says busy rather than «too many failed».
+   */
+  private async takeLoginSlot(scopes: string[]) {
+    const deadline = performance.now() + LOGIN_BUSY_WAIT_MS;
+    for (;;) {
+      const slot = await this.deps.loginLimiter.attempt(scopes);
+      if (!slot.blocked || !slot.busy || performance.now() >= deadline) return slot;
+      await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    await this.deps.loginLimiter.reset(scopes);
-    await this.repo.linkIdentity(input.telegramUserId, user.id);
-    await this.deps.audit.record({
-      action: 'login.ok',
-      userId: user.id,
-      telegramUserId: input.telegramUserId,
-    });
-    return { kind: 'ok', user: { id: user.id, fullName: user.fullName, email: user.email } };
   }
 
   private dummy(): Promise<string> {

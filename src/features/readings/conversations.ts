@@ -20,6 +20,7 @@ import {
 import type { ReplacedMeter, ZoneCode } from './rules';
 import { shortAddress } from '../accounts/rules';
 import {
+  type AcceptedReading,
   checkZoneOnForm,
   type MeterChoice,
   type PreparedReading,
@@ -464,10 +465,22 @@ export function createReadingConversation(deps: ReadingConversationDeps) {
         continue;
       }
 
-      // … and written here, once: the service checks the values and ownership again.
+      // … and written here, once: the service checks the values and ownership again, and
+      // writes «принято» to the outbox with the readings (delivered even if we die right after).
+      const confirmed = at;
+      const accepted = (outcome: AcceptedReading) => {
+        const lines = [confirmed.t('readings-accepted', { number: outcome.submissionId })];
+        if (outcome.replaced) lines.push(confirmed.t('readings-accepted-replaced'));
+        return lines.join('\n');
+      };
+      const chatId = at.chat?.id ?? telegramUserId;
       const result = await conversation.external(() =>
         deps.readings.submitOnForm(userId, form, values, {
           confirmedImplausible: prepared.implausible,
+          confirmation: {
+            chatId,
+            render: (outcome) => kit.confirmation(confirmed, accepted(outcome)),
+          },
         }),
       );
       if (!result.ok) {
@@ -479,10 +492,8 @@ export function createReadingConversation(deps: ReadingConversationDeps) {
         );
         return;
       }
-      const lines = [at.t('readings-accepted', { number: result.submissionId })];
-      if (result.replaced) lines.push(at.t('readings-accepted-replaced'));
-      // The submit has just re-checked the cabinet: the main menu needs no further read.
-      await kit.finish(conversation, at, lines.join('\n'), { who: 'resident' });
+      // The submit has just re-checked the cabinet: the resident gets the main menu with it.
+      await kit.confirm(conversation, at, result.outboxId, accepted(result));
       return;
     }
     await kit.finish(conversation, at, at.t('readings-too-many-tries'));

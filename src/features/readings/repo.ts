@@ -188,13 +188,19 @@ export class ReadingsRepo {
   }
 
   /**
-   * Takes the meter's row lock for the rest of the transaction (PostgreSQL `SELECT … FOR UPDATE`),
-   * so concurrent submissions for one meter run one after the other. SQLite needs nothing: its
-   * write transactions begin IMMEDIATE and so never overlap.
+   * Whether the meter is on an account linked to the user, read inside the submission's
+   * transaction; on PostgreSQL it also takes the meter's row lock (`SELECT … FOR UPDATE OF m`) for
+   * the rest of the transaction, so concurrent submissions for one meter run one after the other.
+   * SQLite needs no lock: its write transactions begin IMMEDIATE and so never overlap. One
+   * statement for both the ownership check and the lock.
    */
-  async lockMeter(meterId: number, trx: Knex.Transaction): Promise<void> {
-    if (trx.client.config.client !== 'pg') return;
-    await trx('meters').where({ id: meterId }).forUpdate().first('id');
+  async lockOwnedMeter(userId: number, meterId: number, trx: Knex.Transaction): Promise<boolean> {
+    const query = trx('meters as m')
+      .join('account_links as l', 'l.account_id', 'm.account_id')
+      .where({ 'm.id': meterId, 'l.user_id': userId })
+      .first('m.id');
+    const row: unknown = await (trx.client.config.client === 'pg' ? query.forUpdate('m') : query);
+    return row !== undefined;
   }
 
   /**

@@ -1,7 +1,7 @@
 import type { Db } from '../../core/db/index';
 import { nowIso } from '../../core/db/index';
 import type { Locale, Translate } from '../../core/i18n';
-import type { Outbox, OutboxMessage } from '../../core/outbox/outbox';
+import type { ConfirmationRequest, Outbox, OutboxMessage } from '../../core/outbox/outbox';
 import type { AccountsService } from '../accounts/service';
 import { type ReadingMeterRow, type ReadingRow, ReadingsRepo } from './repo';
 import {
@@ -37,6 +37,8 @@ export const FRACTION_DIGITS = 2;
 export const HISTORY_PAGE_SIZE = 8;
 /** Months of past consumption the "3× the average" rule looks at. */
 const RECENT_MONTHS = 6;
+/** The outbox kind of «Показания приняты». */
+export const READING_ACCEPTED_KIND = 'reading-accepted';
 /** Verification due within this many days gets one notice. */
 export const VERIFICATION_NOTICE_DAYS = 60;
 
@@ -154,6 +156,24 @@ export type PreparedReading =
       totalChargeKopecks: number | null;
     };
 
+/** What a submission committed, for the confirmation the caller renders. */
+export interface AcceptedReading {
+  /** The one number of the submission (all its zones): the number the confirmation quotes. */
+  submissionId: number;
+  /** The per-zone reading rows. */
+  ids: number[];
+  /** The period already had a reading, which the new one replaced. */
+  replaced: boolean;
+}
+
+/** Options of a submission. */
+export interface SubmitOptions {
+  /** The resident confirmed values the plausibility rules flagged. */
+  confirmedImplausible: boolean;
+  /** The confirmation to write to the outbox with the readings (one transaction). */
+  confirmation?: ConfirmationRequest<AcceptedReading>;
+}
+
 /**
  * `submitReading`: committed, or why not. `submissionId` is the one number of the submission (all
  * its zones); `ids` are the per-zone reading rows.
@@ -166,6 +186,8 @@ export type SubmitResult =
       period: string;
       replaced: boolean;
       flagged: boolean;
+      /** The held confirmation's outbox row; null when none was asked for. */
+      outboxId: number | null;
     }
   | {
       ok: false;
@@ -204,6 +226,8 @@ export interface ReadingsServiceDeps {
   latePolicy: LatePolicy;
   dailyCapKwh: number;
   clock: Clock;
+  /** «Показания приняты» is written here in the reading's transaction (see `Outbox.hold`). */
+  outbox: Pick<Outbox, 'hold'>;
 }
 
 /** `YYYY-MM-DD` of an instant in a zone. */
@@ -323,7 +347,7 @@ export class ReadingsService {
     userId: number,
     meterId: number,
     valuesByZone: Partial<Record<ZoneCode, string>>,
-    options: { confirmedImplausible: boolean },
+    options: SubmitOptions,
     now: Date = this.clock(),
   ): Promise<SubmitResult> {
     const prepared = await this.prepareReading(userId, meterId, valuesByZone, now);
@@ -332,13 +356,14 @@ export class ReadingsService {
     if (prepared.implausible && !options.confirmedImplausible) {
       return { ok: false, refusal: 'needs-confirmation', prepared };
     }
-    return this.write(userId, prepared, now);
+    return this.write(userId, prepared, now, options.confirmation);
   }
 
   private async write(
     userId: number,
     prepared: Extract<PreparedReading, { ok: true }>,
     now: Date,
+    confirmation: ConfirmationRequest<AcceptedReading> | undefined,
   ): Promise<SubmitResult> {
     const meterId = prepared.form.meterId;
     const { period } = prepared.form.window;
@@ -363,13 +388,32 @@ export class ReadingsService {
       // Two family members pressing «Отправить» for one meter at once: the second waits for the
       // first and then replaces it, exactly as if they had pressed one after the other — never a
       // unique-index error (SQLite's BEGIN IMMEDIATE serialises already; PostgreSQL locks the row).
-      await this.repo.lockMeter(meterId, trx);
+      // The same statement re-checks ownership where it counts: an account unlinked meanwhile
+      // takes no reading.
+      if (!(await this.repo.lockOwnedMeter(userId, meterId, trx))) return 'not-linked' as const;
       const existing = await this.repo.countedIn(meterId, period, trx);
       if (existing.some((r) => r.status === 'billed')) return undefined;
       const written = await this.repo.replaceAndInsert(trx, rows);
-      return { ...written, replaced: existing.length > 0 };
+      const accepted = { ...written, replaced: existing.length > 0 };
+      // «Принято» is promised with the commit: written here, it survives a crash after it.
+      const outboxId = confirmation
+        ? await this.deps.outbox.hold(
+            {
+              chatId: confirmation.chatId,
+              kind: READING_ACCEPTED_KIND,
+              dedupeKey: `reading-accepted:${written.submissionId}`,
+              payload: confirmation.render(accepted),
+            },
+            { trx },
+          )
+        : null;
+      return { ...accepted, outboxId };
     });
     if (!outcome) return { ok: false, refusal: 'already-billed' };
+    if (outcome === 'not-linked') {
+      await this.deps.accounts.ensureLinked(userId, prepared.form.accountId); // audits the denial
+      return { ok: false, refusal: 'not-linked' };
+    }
     return {
       ok: true,
       submissionId: outcome.submissionId,
@@ -377,6 +421,7 @@ export class ReadingsService {
       period,
       replaced: outcome.replaced,
       flagged: rows.some((r) => r.flagged),
+      outboxId: outcome.outboxId,
     };
   }
 
@@ -435,7 +480,7 @@ export class ReadingsService {
     userId: number,
     form: ReadingForm,
     valuesByZone: Partial<Record<ZoneCode, string>>,
-    options: { confirmedImplausible: boolean },
+    options: SubmitOptions,
     now: Date = this.clock(),
   ): Promise<SubmitResult> {
     const prepared = prepareOnForm(form, valuesByZone);
@@ -443,10 +488,8 @@ export class ReadingsService {
     if (prepared.implausible && !options.confirmedImplausible) {
       return { ok: false, refusal: 'needs-confirmation', prepared };
     }
-    if (!(await this.deps.accounts.ensureLinked(userId, form.accountId))) {
-      return { ok: false, refusal: 'not-linked' };
-    }
-    return this.write(userId, prepared, now);
+    // Ownership is checked inside the write's transaction (with the meter's lock).
+    return this.write(userId, prepared, now, options.confirmation);
   }
 
   /**

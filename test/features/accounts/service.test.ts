@@ -13,6 +13,7 @@ import {
 } from '../../../src/features/accounts/rules';
 import { AccountsService } from '../../../src/features/accounts/service';
 import { type TestDatabase, withTestDatabase } from '../../support/database';
+import { createAccountWithMeters, freshAccountNumber } from '../../support/readings';
 import { loginResident } from '../../support/residents';
 
 const NOW = new Date('2026-11-20T00:00:00Z');
@@ -90,6 +91,28 @@ describe('AccountsService', () => {
       .join(' ');
     expect(details).not.toContain('11111111');
     expect(details).not.toContain(one.meterSerial);
+  });
+
+  it('when one cabinet sends the right proof 10 times at once (double taps), then one link is made and every other answer is «already linked», never «too many attempts» or an error', async () => {
+    const accounts = service();
+    const anna = await resident();
+    const number = freshAccountNumber();
+    await createAccountWithMeters(database.db, {
+      number,
+      meters: [{ serial: `DT${number}`, zones: 1, digits: 6, readings: [] }],
+    });
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        accounts.linkAccount(anna.userId, anna.telegramUserId, {
+          number,
+          proof: `DT${number}`,
+        }),
+      ),
+    );
+    const kinds = results.map((r) => r.kind).sort();
+    expect(kinds).toEqual([...Array(9).fill('already-linked'), 'linked']);
+    const links = await database.db('account_links').where({ user_id: anna.userId });
+    expect(links).toHaveLength(1);
   });
 
   it('when the last charge from the receipt is given in rubles with a comma, then it proves ownership', async () => {

@@ -190,4 +190,30 @@ describe('an import killed midway', () => {
     const runs = await t.db('billing_exchanges').where({ kind: 'charges' }).orderBy('id');
     expect(runs.map((row) => row.status)).toEqual(['interrupted', 'applied']);
   }, 180_000);
+
+  it('when an earlier run died while applying its chunks, then the next import reports it as partly applied', async () => {
+    const at = clock().toISOString();
+    await t.db('billing_exchanges').insert({
+      direction: 'import',
+      kind: 'payments',
+      file_name: 'half.csv',
+      status: 'applying',
+      started_at: at,
+      finished_at: at,
+    });
+    const next = await importFile(
+      t.db,
+      'payments',
+      csvFile([
+        'external_id;account_number;period;amount;paid_on;source',
+        'after-half-1;770000301;2026-10;100,00;2026-10-31;Сбербанк',
+      ]),
+      { clock },
+    );
+    expect(next.interrupted).toEqual([
+      { fileName: 'half.csv', startedAt: expect.any(String), partial: true },
+    ]);
+    const runs = await t.db('billing_exchanges').where({ kind: 'payments' }).orderBy('id');
+    expect(runs.map((row) => row.status)).toEqual(['interrupted', 'applied']);
+  });
 });

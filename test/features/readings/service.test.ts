@@ -306,6 +306,29 @@ describe('ReadingsService', () => {
     expect(denied.length).toBeGreaterThanOrEqual(4);
   });
 
+  it('when the account is unlinked while the reading flow is open, then the submission is refused, nothing is written and the denial is audited', async () => {
+    const owner = await residentWithRolloverMeter();
+    const readings = readingsService(database.db, () => IN_WINDOW);
+    const opened = await readings.readingForm(owner.userId, owner.meterId);
+    if (!opened.ok) throw new Error(`the owner's form did not open: ${opened.refusal}`);
+    await database.db('account_links').where({ user_id: owner.userId }).delete();
+    expect(
+      await readings.submitOnForm(
+        owner.userId,
+        opened.form,
+        { T1: '99990', T2: '40010' },
+        { confirmedImplausible: true },
+      ),
+    ).toEqual({ ok: false, refusal: 'not-linked' });
+    expect(
+      await database.db('meter_readings').where({ meter_id: owner.meterId, period: '2026-11' }),
+    ).toEqual([]);
+    const denied = await database
+      .db('audit_log')
+      .where({ user_id: owner.userId, action: 'account.access.denied' });
+    expect(denied).toHaveLength(1);
+  });
+
   it('when a reading comes after the window, then it counts for the next period, or is refused under the refuse policy', async () => {
     const anna = await residentWithRolloverMeter();
     const late = readingsService(database.db, () => AFTER_WINDOW);

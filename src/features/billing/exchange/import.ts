@@ -27,10 +27,12 @@ import type { Clock } from '../../../core/clock';
 /**
  * `abonent import <kind> FILE.csv`: loads what the billing system sends, all or nothing.
  *
- * The file is streamed row by row (bounded memory for any size) inside ONE transaction: rows are
- * validated (zod, then referential checks against the database) and applied in batches; if any
- * row is bad the transaction is rolled back, so nothing of the file is applied, and the report
- * lists the bad lines. Keys make re-imports harmless: accounts by number, meters by (account,
+ * The file is streamed row by row (bounded memory for any size). On PostgreSQL it runs inside ONE
+ * transaction: rows are validated (zod, then referential checks against the database) and applied
+ * in batches; if any row is bad the transaction is rolled back, so nothing of the file is applied,
+ * and the report lists the bad lines. On SQLite (one writer) the same checks run on a staging
+ * copy, chunk by chunk, before anything is applied, and a good file is applied in short
+ * transactions, so residents' writes wait for one chunk only (see `staged` below). Keys make re-imports harmless: accounts by number, meters by (account,
  * serial) and tariffs by (plan, zones, zone, valid_from) are upserted; charges and payments by
  * `external_id` are inserted once and never rewritten — a known id with different money is a bad
  * row (a correction must come as a new document, not a silent edit of history).
@@ -64,7 +66,12 @@ export interface ImportReport {
    * Earlier imports of this kind that started and never finished (killed), found when this one
    * began: nothing of those files was applied; the operator should import them again.
    */
-  interrupted: Array<{ fileName: string | null; startedAt: string }>;
+  interrupted: Array<{
+    fileName: string | null;
+    startedAt: string;
+    /** SQLite: it died while applying its chunks, so part of it is in: import it again. */
+    partial?: boolean;
+  }>;
 }
 
 /** Tunables; the defaults suit production. */
@@ -74,6 +81,11 @@ export interface ImportOptions {
   batchSize?: number;
   /** How many bad rows the report lists (default 100); the count covers all. */
   maxListedErrors?: number;
+  /**
+   * SQLite: told how long (ms) each write transaction of the staged import held the write lock
+   * — the longest is what a resident's reading may wait (`bench/import.ts` reports it).
+   */
+  onWriteHeld?: (ms: number) => void;
 }
 
 interface Parsed<Row> {
@@ -91,13 +103,34 @@ class Tally {
 
   constructor(private readonly cap: number) {}
 
+  private readonly failedLines = new Set<number>();
+
+  /** Whether `line` was already reported bad (a line is reported once). */
+  failed(line: number): boolean {
+    return this.failedLines.has(line);
+  }
+
   fail(line: number, message: string): void {
+    this.failedLines.add(line);
     this.errorCount += 1;
     if (this.errors.length < this.cap) this.errors.push({ line, message });
   }
 
   warn(line: number, message: string): void {
     if (this.warnings.length < this.cap) this.warnings.push({ line, message });
+  }
+
+  /** The counts, to be put back after a check that applied nothing ({@link restore}). */
+  counts(): { inserted: number; updated: number; unchanged: number; warnings: number } {
+    const { inserted, updated, unchanged } = this;
+    return { inserted, updated, unchanged, warnings: this.warnings.length };
+  }
+
+  restore(counts: ReturnType<Tally['counts']>): void {
+    this.inserted = counts.inserted;
+    this.updated = counts.updated;
+    this.unchanged = counts.unchanged;
+    this.warnings.length = counts.warnings;
   }
 }
 
@@ -173,7 +206,8 @@ export async function importStream(
 
   // The run is on record before any row is read: a process killed mid-import leaves this row
   // `running`, and the next import of the kind marks it `interrupted` (see startRun).
-  const { runId, interrupted } = await startRun(db, kind, fileName, startedAt);
+  const { runId, interrupted, unfinishedIds } = await startRun(db, kind, fileName, startedAt);
+  await dropStaged(db, unfinishedIds);
 
   const record = async (trx: Trx, applied: boolean) => {
     const report = makeReport(applied);
@@ -241,8 +275,8 @@ export async function importStream(
     }
   };
 
-  try {
-    return await db.transaction(async (trx) => {
+  const oneTransaction = async (): Promise<ImportReport> =>
+    db.transaction(async (trx) => {
       let batch: Parsed<unknown>[] = [];
       for await (const item of readCsvRows(hashing, IMPORT_COLUMNS[kind])) {
         rows += 1;
@@ -265,9 +299,105 @@ export async function importStream(
       if (tally.errorCount > 0) throw new Rejected();
       return await record(trx, true);
     });
+
+  /**
+   * SQLite has one writer: one transaction over the whole file would hold the write lock for
+   * it all (a million rows: ~45 s) and residents' readings would time out. So the file goes to
+   * the staging table in short transactions, is checked chunk by chunk in transactions that are
+   * rolled back (nothing visible, the lock held for one chunk), and only a file with no bad row
+   * is applied — chunk by chunk, each its own short transaction, yielding in between. The run is
+   * `applying` meanwhile: a crash then leaves it partly applied, and the next import reports it
+   * (`partial`) so the operator imports the same file again (keys make that safe).
+   */
+  const staged = async (): Promise<ImportReport> => {
+    const held = async <T>(write: () => Promise<T>): Promise<T> => {
+      const started = performance.now();
+      try {
+        return await write();
+      } finally {
+        options.onWriteHeld?.(performance.now() - started);
+      }
+    };
+    let batch: Array<Record<string, unknown>> = [];
+    const flush = async () => {
+      const rows = batch;
+      batch = [];
+      if (rows.length) await held(() => db('billing_import_rows').insert(rows));
+      await pause();
+    };
+    for await (const item of readCsvRows(hashing, IMPORT_COLUMNS[kind])) {
+      rows += 1;
+      if ('message' in item) {
+        tally.fail(item.line, item.message);
+        continue;
+      }
+      const parsed = importer.schema.safeParse(item.values);
+      if (!parsed.success) {
+        tally.fail(item.line, describeIssues(parsed.error));
+        continue;
+      }
+      const row = JSON.stringify(parsed.data);
+      const externalId = (parsed.data as { external_id?: unknown }).external_id;
+      batch.push({
+        run_id: runId,
+        line: item.line,
+        row,
+        natural_key: typeof externalId === 'string' ? externalId.slice(0, 128) : null,
+        content:
+          typeof externalId === 'string' ? createHash('sha256').update(row).digest('hex') : null,
+      });
+      if (batch.length >= STAGE_CHUNK) await flush();
+    }
+    await flush();
+
+    // The check: every chunk applied in a transaction that is rolled back.
+    const counts = { ...tally.counts() };
+    await eachStagedChunk(db, runId, batchSize, async (chunk) => {
+      await held(() =>
+        db
+          .transaction(async (trx) => {
+            await applyBatch(trx, chunk).catch((error: unknown) => {
+              if (!(error instanceof Rejected)) throw error;
+            });
+            throw new DryRun();
+          })
+          .catch((error: unknown) => {
+            if (!(error instanceof DryRun)) throw error;
+          }),
+      );
+    });
+    await findRepeatedDocuments(db, runId, tally);
+    if (tally.errorCount > 0) throw new Rejected();
+    tally.restore(counts);
+
+    // Another import of this kind started meanwhile marked this run interrupted: two imports of
+    // one kind must not interleave their chunks, so the later one goes on and this one stops.
+    const ours = await db('billing_exchanges')
+      .where({ id: runId, status: 'running' })
+      .update({ status: 'applying' });
+    if (ours === 0) throw new Error('another import of this kind started; this one was stopped');
+    await eachStagedChunk(db, runId, batchSize, async (chunk) => {
+      await held(() => db.transaction((trx) => applyBatch(trx, chunk))).catch((error: unknown) => {
+        // Checked clean a moment ago, refused now (the data changed meanwhile): the chunks before
+        // are in. The run stays `applying`, so the next import reports it partly applied.
+        if (error instanceof Rejected)
+          throw new Error(
+            `the database refused a chunk while applying: ${tally.errors[0]?.message}`,
+          );
+        throw error;
+      });
+    });
+    const report = await db.transaction((trx) => record(trx, true));
+    await dropStaged(db, [runId]);
+    return report;
+  };
+
+  try {
+    return isSqlite(db) ? await staged() : await oneTransaction();
   } catch (error) {
     if (error instanceof CsvFileError) tally.fail(error.line, error.message);
     else if (!(error instanceof Rejected)) {
+      // A run that failed while applying stays `applying`: partly in, reported so by the next.
       await db('billing_exchanges')
         .where({ id: runId, status: 'running' })
         .update({ status: 'interrupted', finished_at: nowIso(clock) })
@@ -275,26 +405,117 @@ export async function importStream(
       throw error;
     }
     hashing.destroy();
-    return await db.transaction((trx) => record(trx, false));
+    const report = await db.transaction((trx) => record(trx, false));
+    await dropStaged(db, [runId]);
+    return report;
+  }
+}
+
+/** Rows staged per INSERT (knex writes a multi-row INSERT on SQLite as a compound SELECT: ≤ 500). */
+const STAGE_CHUNK = 500;
+/** Staged rows deleted per statement when a run's staging area is cleared. */
+const DROP_CHUNK = 2_000;
+
+/** Thrown to roll a checking transaction back. */
+class DryRun extends Error {}
+
+function isSqlite(db: Db): boolean {
+  return (db.client as { dialect?: string }).dialect !== 'postgresql';
+}
+
+/**
+ * The pause between two chunks' transactions, in ms. SQLite's busy handler is not fair: a
+ * writer of another process polls at growing intervals (1, 2, 5 … 100 ms), and an importer that
+ * takes the lock again at once would starve it. With 15 ms free between chunks a resident's
+ * write waited at most ~0.3 s in `bench/import.ts` (p99 ~0.1 s); without, over 1.5 s.
+ */
+const CHUNK_PAUSE_MS = 15;
+
+/** Leaves the write lock free for a moment (and gives the event loop a turn). */
+const pause = () => new Promise<void>((resolve) => setTimeout(resolve, CHUNK_PAUSE_MS));
+
+/** Calls `each` with the run's staged rows in file order, `size` at a time, pausing between. */
+async function eachStagedChunk(
+  db: Db,
+  runId: number,
+  size: number,
+  each: (chunk: Parsed<unknown>[]) => Promise<void>,
+): Promise<void> {
+  let after = 0;
+  for (;;) {
+    const staged: Array<{ id: number; line: number; row: string }> = await db('billing_import_rows')
+      .where('run_id', runId)
+      .andWhere('id', '>', after)
+      .orderBy('id')
+      .limit(size)
+      .select('id', 'line', 'row');
+    if (staged.length === 0) return;
+    after = Number(staged.at(-1)?.id);
+    await each(staged.map((r) => ({ line: Number(r.line), row: JSON.parse(r.row) as unknown })));
+    await pause();
+  }
+}
+
+/**
+ * A charge or payment id given twice in one file with different content is a bad row, as it is
+ * inside one chunk; across chunks the rolled-back check cannot see it, so one query finds it.
+ */
+async function findRepeatedDocuments(db: Db, runId: number, tally: Tally): Promise<void> {
+  const repeated = db('billing_import_rows')
+    .where('run_id', runId)
+    .whereNotNull('natural_key')
+    .groupBy('natural_key')
+    .havingRaw('count(distinct content) > 1')
+    .select('natural_key');
+  const rows: Array<{ natural_key: string; line: number; content: string }> = await db(
+    'billing_import_rows',
+  )
+    .where('run_id', runId)
+    .whereIn('natural_key', repeated)
+    .orderBy('id')
+    .select('natural_key', 'line', 'content');
+  const first = new Map<string, { line: number; content: string }>();
+  for (const row of rows) {
+    const earlier = first.get(row.natural_key);
+    if (!earlier) first.set(row.natural_key, { line: Number(row.line), content: row.content });
+    else if (earlier.content !== row.content && !tally.failed(Number(row.line))) {
+      tally.fail(
+        Number(row.line),
+        `external_id: "${row.natural_key}" is already on line ${earlier.line} of this file with different content; ` +
+          'imported money is never rewritten — send a correction under a new external_id',
+      );
+    }
+  }
+}
+
+/** Clears the staging rows of runs, a chunk per statement (no long write lock). */
+async function dropStaged(db: Db, runIds: number[]): Promise<void> {
+  if (runIds.length === 0) return;
+  for (;;) {
+    const ids = db('billing_import_rows').whereIn('run_id', runIds).limit(DROP_CHUNK).select('id');
+    const deleted = await db('billing_import_rows').whereIn('id', ids).delete();
+    if (deleted === 0) return;
+    await pause();
   }
 }
 
 /**
  * Records the start of an import (`running`). Earlier runs of the same kind still `running` are
- * marked `interrupted` first: on SQLite an import in progress holds the write lock for its whole
- * transaction, so a run still `running` when this update gets the lock has lost its process. On
- * PostgreSQL two imports of one kind at once would mark each other: run one at a time.
+ * marked `interrupted` first (and their staging rows dropped): run imports of one kind one at a
+ * time — a second one started while the first still runs marks it interrupted, and on SQLite the
+ * first then stops before applying anything.
  */
 async function startRun(
   db: Db,
   kind: ImportKind,
   fileName: string,
   at: string,
-): Promise<{ runId: number; interrupted: ImportReport['interrupted'] }> {
+): Promise<{ runId: number; interrupted: ImportReport['interrupted']; unfinishedIds: number[] }> {
   return db.transaction(async (trx) => {
     const unfinished = await trx('billing_exchanges')
-      .where({ direction: 'import', kind, status: 'running' })
-      .select('id', 'file_name', 'started_at');
+      .where({ direction: 'import', kind })
+      .whereIn('status', ['running', 'applying'])
+      .select('id', 'file_name', 'started_at', 'status');
     if (unfinished.length) {
       await trx('billing_exchanges')
         .whereIn(
@@ -315,10 +536,14 @@ async function startRun(
       .returning('id');
     return {
       runId: Number(typeof row === 'object' ? row.id : row),
-      interrupted: unfinished.map((run: { file_name: string | null; started_at: string }) => ({
-        fileName: run.file_name ?? null,
-        startedAt: String(run.started_at),
-      })),
+      unfinishedIds: unfinished.map((run: { id: number }) => Number(run.id)),
+      interrupted: unfinished.map(
+        (run: { file_name: string | null; started_at: string; status: string }) => ({
+          fileName: run.file_name ?? null,
+          startedAt: String(run.started_at),
+          ...(run.status === 'applying' ? { partial: true } : {}),
+        }),
+      ),
     };
   });
 }
