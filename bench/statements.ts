@@ -1,10 +1,12 @@
 /**
  * Statements per update, and a target for `node --cpu-prof --import tsx bench/statements.ts`:
- * `npx tsx bench/statements.ts balance|reading [updates or journeys]` runs one scenario on a small
- * SQLite database (1 000 accounts) and prints the main database's statements per update, most
- * frequent first. `NOSTATE=1` keeps conversation state in the main database (as before issue 12).
+ * `npx tsx bench/statements.ts balance|start|accounts|reading [updates or journeys]` runs one scenario on a small
+ * SQLite database (1 000 accounts) and prints the statements per update (the main database's and,
+ * marked «state:», the state database's), most frequent first. `PROFILE=file.cpuprofile` writes a CPU profile of
+ * the measured run (not the seeding). `NOSTATE=1` keeps conversation state in the main database (as before issue 12).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -13,9 +15,29 @@ import { loadConfig } from '../src/config';
 import { createDatabase, migrateLatest, openStateDatabase } from '../src/core/db/index';
 import { createLogger } from '../src/core/logger';
 import { seedDemo } from '../src/demo/seed';
-import { drive, sayBalance, readingJourney } from './drive';
-import { createResidents } from './residents';
+import { accountsJourney, drive, readingJourney, sayBalance, sayStart } from './drive';
+import { createResidents, GUEST_ID_BASE } from './residents';
 import { createTransport } from './transport';
+/** `PROFILE=out.cpuprofile`: a CPU profile of the measured run only (not the seeding). */
+async function startProfile() {
+  const session = new Session();
+  session.connect();
+  const post = (method: string, params?: object) =>
+    new Promise<unknown>((resolve, reject) =>
+      session.post(method, params, (error, result) => (error ? reject(error) : resolve(result))),
+    );
+  await post('Profiler.enable');
+  await post('Profiler.setSamplingInterval', { interval: 200 });
+  await post('Profiler.start');
+  return {
+    async stop(path: string) {
+      const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+      writeFileSync(path, JSON.stringify(profile));
+      session.disconnect();
+    },
+  };
+}
+
 const dir = mkdtempSync(join(tmpdir(), 'i12prof-'));
 const db = createDatabase(`sqlite:${join(dir, 'p.db')}`);
 await migrateLatest(db);
@@ -33,6 +55,13 @@ db.on('query', (q: { sql: string }) => {
 const stateDb = process.env.NOSTATE
   ? db
   : await openStateDatabase(`sqlite:${join(dir, 'p.db')}`, db);
+// The state database's statements too, marked as such.
+if (stateDb !== db) {
+  stateDb.on('query', (q: { sql: string }) => {
+    const sql = `state: ${q.sql}`;
+    stmts[sql] = (stmts[sql] ?? 0) + 1;
+  });
+}
 const { bot } = createApp(
   {
     config,
@@ -49,9 +78,21 @@ const n = Number(process.argv[3] ?? 1);
 const people =
   which === 'balance'
     ? Array.from({ length: n }, (_, i) => telegramIds[i % 400]!)
-    : telegramIds.slice(0, n);
+    : which === 'start'
+      ? Array.from({ length: n }, (_, i) => GUEST_ID_BASE + i)
+      : telegramIds.slice(0, n);
+const script =
+  which === 'balance'
+    ? sayBalance
+    : which === 'start'
+      ? sayStart
+      : which === 'accounts'
+        ? accountsJourney
+        : readingJourney;
 for (const k of Object.keys(stmts)) delete stmts[k];
-const m = await drive(bot, t, people, which === 'balance' ? sayBalance : readingJourney);
+const profiler = process.env.PROFILE ? await startProfile() : undefined;
+const m = await drive(bot, t, people, script);
+if (profiler) await profiler.stop(process.env.PROFILE ?? 'out.cpuprofile');
 if (stateDb !== db) await stateDb.destroy();
 process.stdout.write(`${JSON.stringify(m)}\n`);
 const total = Object.values(stmts).reduce((a, b) => a + b, 0);

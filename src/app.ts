@@ -14,7 +14,7 @@ import type { BotContext, ConversationContext, SessionData } from './core/contex
 import { createConversationKit, type KitDeps, type Who } from './core/conversation-kit/index';
 import { createExitPath, onFlowExit } from './core/conversation-kit/exit';
 import { conversationStorageKey } from './core/conversation-kit/storage-key';
-import { type Db, dialectOf } from './core/db/index';
+import { type Db, dialectOf, ownsItsState } from './core/db/index';
 import { type Feature, installStage, jobsOf } from './core/feature';
 import { createI18n, type Locale, type Translate } from './core/i18n';
 import type { Logger } from './core/logger';
@@ -137,8 +137,8 @@ export interface App {
   services: Services;
   background: Background;
   /**
-   * The render workers (PDFs, the chart): unstarted until `warm()` (main.ts, the sandbox) or the
-   * first render; `close()` on stop, after the bot and background stop.
+   * The render workers (PDFs, the chart): unstarted until the first render (or `warm()`, which
+   * only the sandbox calls); idle threads exit; `close()` on stop, after the bot and background.
    */
   renderPool: RenderPool;
 }
@@ -204,7 +204,11 @@ export function createApp(deps: AppDeps, options: BotOptions): App {
     }
   });
   // Lazy: the row is read only by a handler that asks for it, not on every update.
-  const sessionStorage = new KnexStorageAdapter<SessionData>(stateDb, 'session:', deps.clock);
+  // In memory too (write-through) where this process owns the state (issue 12).
+  const cached = ownsItsState(stateDb);
+  const sessionStorage = new KnexStorageAdapter<SessionData>(stateDb, 'session:', deps.clock, {
+    cached,
+  });
   bot.use(lazySession<SessionData, BotContext>({ initial: () => ({}), storage: sessionStorage }));
   bot.use(i18n);
 
@@ -232,7 +236,7 @@ export function createApp(deps: AppDeps, options: BotOptions): App {
   };
   // Passwords, codes and linking proofs are taken out of updates before any conversation can
   // store them (see core/secret-input); the conversation kit arms and clears the mark.
-  const gate = new SecretInputGate(stateDb, deps.clock);
+  const gate = new SecretInputGate(stateDb, deps.clock, { cached });
   const vault = new SecretVault(deps.clock);
   const residentOf = async (telegramUserId: number) => {
     const resident = await residents.user(telegramUserId);
@@ -264,7 +268,8 @@ export function createApp(deps: AppDeps, options: BotOptions): App {
         version: CONVERSATION_STATE_VERSION,
         prefix: 'conv:',
         getStorageKey: conversationStorageKey,
-        adapter: new KnexStorageAdapter(stateDb, '', deps.clock),
+        // Read on every update: from memory after the first, where this process owns the state.
+        adapter: new KnexStorageAdapter(stateDb, '', deps.clock, { cached }),
       },
       plugins: [
         (ctx, next) => {
@@ -294,6 +299,8 @@ export function createApp(deps: AppDeps, options: BotOptions): App {
 /**
  * Starts the render threads and makes one dummy render on each, in the background, so the first
  * resident's receipt or chart does not wait for the libraries and fonts to load (5–9 s cold).
+ * Only the sandbox does this: a production bot starts them on the first render (issue 12: RSS
+ * after start), and they exit again when idle.
  */
 export function warmRenderPool(renderPool: RenderPool, logger: Logger): void {
   renderPool

@@ -1,5 +1,5 @@
 import { config as loadDotenv } from 'dotenv';
-import { createApp, warmRenderPool } from './app';
+import { createApp } from './app';
 import { type Config, ConfigError, loadConfig } from './config';
 import { systemClock } from './core/clock';
 import { registerCommands } from './core/commands';
@@ -85,7 +85,7 @@ async function startMode(
       await registerCommands(bot.api, config, { adminChat: services.adminChat, logger });
       const runner = await startPolling(bot, logger);
       background.start();
-      warmRenderPool(renderPool, logger);
+      // The render pool is not warmed: its threads start on the first render (issue 12, RSS).
       // Stopped in reverse: the runner, the background, then the render threads.
       return [() => renderPool.close(), () => runner.stop(), () => background.stop()];
     }
@@ -100,7 +100,6 @@ async function startMode(
         adminChat: await services.adminChat.health(),
       }));
       background.start();
-      warmRenderPool(renderPool, logger);
       return [() => renderPool.close(), () => server.stop(), () => background.stop()];
     }
     case 'sandbox': {

@@ -4,7 +4,7 @@ import { AuditLog } from './core/audit';
 import type { Clock } from './core/clock';
 import type { BotContext } from './core/context';
 import type { ConversationKit } from './core/conversation-kit/index';
-import type { Db } from './core/db/index';
+import { type Db, ownsItsState } from './core/db/index';
 import type { Logger } from './core/logger';
 import type { Mailer } from './core/mail/mailer';
 import { Outbox } from './core/outbox/outbox';
@@ -107,7 +107,8 @@ export function createServices({ config, db, mailer, translate, clock }: Service
     timeZone: config.timeZone,
     clock,
   });
-  const languages = new LanguageService(db, clock);
+  // The bot's one instance: it both reads the choice on every update and writes it.
+  const languages = new LanguageService(db, clock, { cached: ownsItsState(db) });
   /** The language a notice is rendered in: the one chosen with /language, else the default. */
   const localeOf = async (telegramUserId: number) =>
     (await languages.chosenLocale(telegramUserId)) ?? config.defaultLocale;

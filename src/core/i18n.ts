@@ -58,5 +58,54 @@ export function createI18n<C extends Context>(
       (await chosenLocale(ctx)) ?? localeFromTelegram(ctx.from?.language_code, defaultLocale),
   });
   i18n.loadLocalesDirSync(LOCALES_DIR);
+  memoizeFluent(i18n.fluent as unknown as FluentInternals);
   return i18n;
+}
+
+/** The two methods of @grammyjs/i18n's `Fluent` (v1.1) that every `ctx.t` goes through. */
+interface FluentInternals {
+  translate(locales: string | string[], path: string, context?: Record<string, unknown>): string;
+  matchBundles(locales: string[]): Set<unknown>;
+}
+
+/** Memo entries at most: (locale, key) pairs are ~2 × 900 in practice; a bound, not a tuning knob. */
+const MEMO_LIMIT = 10_000;
+
+/**
+ * Makes translation cheap on the hot paths (issue 12). @grammyjs/i18n negotiates the bundles
+ * afresh on every `ctx.t` (`negotiateLanguages` was ~3 % of /balance's CPU), and `hears(key)` —
+ * the menu buttons, checked on every text message by each feature and the flows' exit path —
+ * formats the same variable-free message ~15 times an update. The bundles never change after
+ * loading, so both are remembered: the bundles per locale list, and the text of a message
+ * that takes no variables per (locale, key).
+ */
+function memoizeFluent(fluent: FluentInternals): void {
+  const matchBundles = fluent.matchBundles.bind(fluent);
+  const bundles = new Map<string, Set<unknown>>();
+  fluent.matchBundles = (locales) => {
+    const key = locales.join('\u0000');
+    let matched = bundles.get(key);
+    if (!matched) {
+      matched = matchBundles(locales);
+      if (bundles.size < MEMO_LIMIT) bundles.set(key, matched);
+    }
+    return matched;
+  };
+  const translate = fluent.translate.bind(fluent);
+  const texts = new Map<string, string>();
+  fluent.translate = (locales, path, context) => {
+    if (context && hasKeys(context)) return translate(locales, path, context);
+    const key = `${Array.isArray(locales) ? locales.join('\u0000') : locales}\u0001${path}`;
+    let text = texts.get(key);
+    if (text === undefined) {
+      text = translate(locales, path, context);
+      if (texts.size < MEMO_LIMIT) texts.set(key, text);
+    }
+    return text;
+  };
+}
+
+function hasKeys(object: object): boolean {
+  for (const _ in object) return true;
+  return false;
 }

@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import type { MiddlewareFn } from 'grammy';
 import type { BotContext } from './context';
 import type { Db } from './db/index';
-import { nowIso } from './db/index';
 import type { Clock } from './clock';
 import { isCancelWord } from './conversation-kit/cancel-words';
+import { KnexStorageAdapter, type StorageOptions } from './storage';
 
 /** What a conversation sees instead of a secret: this prefix and a one-time token. */
 const SECRET_TOKEN_PREFIX = 'secret:';
@@ -61,39 +61,43 @@ export class SecretVault {
  * so it holds across restarts and instances, like the conversation that set it.
  */
 export class SecretInputGate {
+  private readonly marks: KnexStorageAdapter<{ until: number }>;
+
+  /**
+   * `cached`: keep the marks in memory too (write-through), where this process is their one
+   * writer (SQLite, see `StorageOptions.cached`); then asking about a mark costs no read.
+   */
   constructor(
-    private readonly db: Db,
+    db: Db,
     private readonly clock: Clock,
-  ) {}
+    options: StorageOptions = {},
+  ) {
+    this.marks = new KnexStorageAdapter(db, 'secret-wait:', clock, options);
+  }
 
   private key(chatId: number, userId: number): string {
-    return `secret-wait:${chatId}:${userId}`;
+    return `${chatId}:${userId}`;
   }
 
   /** Called by a conversation (inside `external`) right before it waits for a password. */
   async expect(chatId: number, userId: number): Promise<void> {
-    const value = JSON.stringify({ until: this.clock().getTime() + EXPECT_TTL_MS });
-    await this.db('kv_store')
-      .insert({ key: this.key(chatId, userId), value, updated_at: nowIso(this.clock) })
-      .onConflict('key')
-      .merge(['value', 'updated_at']);
+    await this.marks.write(this.key(chatId, userId), {
+      until: this.clock().getTime() + EXPECT_TTL_MS,
+    });
   }
 
   /** Removes the mark (every way out of a flow calls this: a mark must not outlive its question). */
   async clear(chatId: number, userId: number): Promise<void> {
-    await this.db('kv_store')
-      .where({ key: this.key(chatId, userId) })
-      .delete();
+    await this.marks.delete(this.key(chatId, userId));
   }
 
   /** Whether a secret is expected now; the mark is used up either way. */
   async consume(chatId: number, userId: number): Promise<boolean> {
     const key = this.key(chatId, userId);
-    const row = await this.db('kv_store').where({ key }).first('value');
-    if (!row) return false;
-    await this.db('kv_store').where({ key }).delete();
-    const { until } = JSON.parse(row.value as string) as { until: number };
-    return until > this.clock().getTime();
+    const mark = await this.marks.read(key);
+    if (!mark) return false;
+    await this.marks.delete(key);
+    return mark.until > this.clock().getTime();
   }
 }
 

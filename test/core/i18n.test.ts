@@ -27,6 +27,16 @@ describe('translations', () => {
     expect(keysOf('en')).toEqual(keysOf('ru'));
   });
 
+  it('when the same message is translated again, then a text without variables is the same and one with variables follows each call', () => {
+    const i18n = createI18n('ru', async () => undefined);
+    expect(i18n.t('en', 'button-login')).toBe(i18n.t('en', 'button-login'));
+    expect(i18n.t('ru', 'button-login')).toBe('🔑 Войти');
+    expect(i18n.t('en', 'button-login')).not.toBe('🔑 Войти');
+    expect(i18n.t('ru', 'start-welcome-back', { name: 'Анна' })).toContain('Анна');
+    expect(i18n.t('ru', 'start-welcome-back', { name: 'Иван' })).toContain('Иван');
+    expect(i18n.t('ru', 'start-welcome-back', { name: 'Иван' })).not.toContain('Анна');
+  });
+
   it('when Telegram reports a language, picks Russian or English sensibly', () => {
     expect(localeFromTelegram('ru', 'ru')).toBe('ru');
     expect(localeFromTelegram('en-GB', 'ru')).toBe('en');

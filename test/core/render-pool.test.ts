@@ -83,6 +83,22 @@ describe('RenderPool', () => {
     expect(longestGapMs).toBeLessThan(250);
   }, 180_000);
 
+  it('when a pool is made, then it starts no thread until the first render, and an idle thread exits', async () => {
+    const lazy = new RenderPool({ threads: 1, idleTimeoutMs: 50 });
+    try {
+      expect(lazy.runningThreads).toBe(0);
+      const png = await lazy.renderChart(series, labels);
+      expect(png.subarray(0, 4)).toEqual(Buffer.from([137, 80, 78, 71]));
+      // Not a timing assertion: wait (bounded) for the idle thread to go.
+      for (let i = 0; i < 200 && lazy.runningThreads > 0; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(lazy.runningThreads).toBe(0);
+    } finally {
+      await lazy.close();
+    }
+  }, 180_000);
+
   it('when the pool is closed, then a render is refused instead of hanging', async () => {
     const closed = new RenderPool({ threads: 1 });
     await closed.close();

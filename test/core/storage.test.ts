@@ -53,4 +53,61 @@ describe('the session and conversation storage', () => {
     for await (const key of wild.readAllKeys()) keys.push(key);
     expect(keys).toEqual(['k']);
   });
+
+  describe('with a copy in memory (cached)', () => {
+    /** Counts the statements that touch kv_store while `action` runs. */
+    async function statementsDuring(action: () => Promise<unknown>): Promise<number> {
+      let count = 0;
+      const listener = (query: { sql: string }) => {
+        if (query.sql.includes('kv_store')) count++;
+      };
+      t.db.on('query', listener);
+      try {
+        await action();
+      } finally {
+        t.db.off('query', listener);
+      }
+      return count;
+    }
+
+    it('when a value is read twice, then the table is read once; a write of the same value writes nothing, a changed one is stored', async () => {
+      const store = new KnexStorageAdapter<{ step: number }>(t.db, 'cached_a:', systemClock, {
+        cached: true,
+      });
+      const plain = new KnexStorageAdapter<{ step: number }>(t.db, 'cached_a:', systemClock);
+      await plain.write('7', { step: 1 });
+      expect(await statementsDuring(() => store.read('7'))).toBe(1);
+      expect(await statementsDuring(() => store.read('7'))).toBe(0);
+      expect(await statementsDuring(() => store.write('7', { step: 1 }))).toBe(0);
+      expect(await statementsDuring(() => store.write('7', { step: 2 }))).toBe(1);
+      expect(await plain.read('7')).toEqual({ step: 2 }); // written through to the table
+      expect(await store.read('7')).toEqual({ step: 2 });
+    });
+
+    it('when a key is absent, then that is remembered too, and a delete of it writes nothing', async () => {
+      const store = new KnexStorageAdapter<number>(t.db, 'cached_b:', systemClock, {
+        cached: true,
+      });
+      expect(await statementsDuring(() => store.read('none'))).toBe(1);
+      expect(await statementsDuring(() => store.has('none'))).toBe(0);
+      expect(await statementsDuring(() => store.delete('none'))).toBe(0);
+      await store.write('none', 5);
+      expect(await store.read('none')).toBe(5);
+      expect(await statementsDuring(() => store.delete('none'))).toBe(1);
+      expect(await store.read('none')).toBeUndefined();
+      expect(await new KnexStorageAdapter<number>(t.db, 'cached_b:', systemClock).has('none')).toBe(
+        false,
+      );
+    });
+
+    it('when a reader changes what it read, then the next read is not changed with it', async () => {
+      const store = new KnexStorageAdapter<{ list: number[] }>(t.db, 'cached_c:', systemClock, {
+        cached: true,
+      });
+      await store.write('1', { list: [1] });
+      const first = await store.read('1');
+      first?.list.push(2);
+      expect(await store.read('1')).toEqual({ list: [1] });
+    });
+  });
 });

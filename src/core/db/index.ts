@@ -32,6 +32,16 @@ const pgTypes = {
   },
 };
 
+/**
+ * Whether this process is the one writer of `db`'s per-chat state: true on SQLite (one bot
+ * process per database file; the CLI never touches sessions, conversations or languages), false
+ * on PostgreSQL, which several bot instances may share. Decides whether that state may be cached
+ * in memory (`KnexStorageAdapter`'s `cached`).
+ */
+export function ownsItsState(db: Db): boolean {
+  return db.client.config.client !== 'pg';
+}
+
 /** Which database a URL names: `sqlite:path/to/file.db` (or `sqlite::memory:`) or `postgres://…`. */
 export function dialectOf(url: string): Dialect {
   return url.startsWith('sqlite:') ? 'sqlite' : 'postgres';

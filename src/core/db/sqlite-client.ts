@@ -20,7 +20,8 @@ export const STATEMENT_CACHE_SIZE = 1_000;
 /** Only data statements are kept: DDL and PRAGMAs run once and may change what others mean. */
 const CACHEABLE = /^\s*(select|insert|update|delete|with)\b/i;
 
-interface Statement {
+/** The part of a better-sqlite3 prepared statement used here. */
+export interface Statement {
   reader: boolean;
   all(bindings: unknown[]): unknown[];
   run(bindings: unknown[]): { lastInsertRowid: number | bigint; changes: number };
@@ -28,9 +29,27 @@ interface Statement {
 /** Where a connection keeps its statements: on itself, so they live and die with it. */
 const STATEMENTS = Symbol('abonent.statements');
 
-interface Connection {
+/** The part of a better-sqlite3 connection used here. */
+export interface Connection {
   prepare(sql: string): Statement;
+  readonly inTransaction: boolean;
   [STATEMENTS]?: Map<string, Statement>;
+}
+
+/** The connection's prepared statement for `sql`, prepared on first use and kept (bounded). */
+export function preparedOn(connection: Connection, sql: string): Statement {
+  let cache = connection[STATEMENTS];
+  if (!cache) {
+    cache = new Map();
+    connection[STATEMENTS] = cache;
+  }
+  let statement = cache.get(sql);
+  if (!statement) {
+    statement = connection.prepare(sql);
+    if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+    cache.set(sql, statement);
+  }
+  return statement;
 }
 interface QueryObject {
   sql?: string;
@@ -58,17 +77,7 @@ export class ImmediateSqliteClient extends BetterSqlite3Client {
     if (!sql || !connection || !CACHEABLE.test(sql) || options?.safeIntegers !== undefined) {
       return super._query(connection, obj) as Promise<QueryObject>;
     }
-    let cache = connection[STATEMENTS];
-    if (!cache) {
-      cache = new Map();
-      connection[STATEMENTS] = cache;
-    }
-    let statement = cache.get(sql);
-    if (!statement) {
-      statement = connection.prepare(sql);
-      if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
-      cache.set(sql, statement);
-    }
+    const statement = preparedOn(connection, sql);
     const bindings = this._formatBindings(obj.bindings) as unknown[];
     if (statement.reader) {
       obj.response = statement.all(bindings);

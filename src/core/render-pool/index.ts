@@ -17,9 +17,18 @@ export function renderThreads(cores = availableParallelism()): number {
   return Math.max(1, Math.min(2, cores - 1));
 }
 
+/**
+ * A render thread idle this long exits (ms). A thread holds pdfmake, echarts, resvg and fonts
+ * (~60–90 MB each), so a bot that rendered a receipt in the morning does not keep them all day
+ * (issue 12: RSS ≤ 120 MB after start); the next render after that waits for a cold start again.
+ */
+export const RENDER_IDLE_MS = 5 * 60_000;
+
 export interface RenderPoolOptions {
-  /** Worker threads (default `renderThreads()`). */
+  /** Worker threads at most (default `renderThreads()`). */
   threads?: number;
+  /** An idle thread exits after this many ms (default {@link RENDER_IDLE_MS}). */
+  idleTimeoutMs?: number;
   /** Waiting tasks allowed beyond the running ones (default `RENDER_QUEUE_LIMIT`). */
   maxQueue?: number;
 }
@@ -28,8 +37,10 @@ export interface RenderPoolOptions {
  * The one pool of render workers (piscina threads): PDFs from pdfmake document definitions and
  * the consumption chart as PNG, so a render never blocks the bot's event loop (issue 10,
  * "Rendering never blocks the bot"; issue 12: event-loop delay p99 ≤ 20 ms while rendering).
- * Created by `createApp`, warmed at start (`warm`, one dummy render per thread), closed on stop.
- * The threads are started on first use, so a process or test that renders nothing starts none.
+ * Created by `createApp`, closed on stop. Threads start on demand (the first render starts one, a
+ * second render at once another, up to `threads`) and exit after {@link RENDER_IDLE_MS} idle, so
+ * a process that renders nothing holds none: the bot does not warm the pool at start (issue 12,
+ * RSS after start); the sandbox does (`warm`), for a first chart without the cold start.
  * Workers load TypeScript through tsx (`--import tsx`), under `tsx`, vitest and `bin/abonent.js`.
  */
 export class RenderPool {
@@ -37,10 +48,17 @@ export class RenderPool {
   private closed = false;
   readonly threads: number;
   private readonly maxQueue: number;
+  private readonly idleTimeoutMs: number;
 
   constructor(options: RenderPoolOptions = {}) {
     this.threads = options.threads ?? renderThreads();
     this.maxQueue = options.maxQueue ?? RENDER_QUEUE_LIMIT;
+    this.idleTimeoutMs = options.idleTimeoutMs ?? RENDER_IDLE_MS;
+  }
+
+  /** Threads running now: 0 before the first render and again after they idle out. */
+  get runningThreads(): number {
+    return this.pool?.threads.length ?? 0;
   }
 
   /** PDF bytes from a pdfmake document definition (plain data; fonts are loaded in the worker). */
@@ -77,8 +95,9 @@ export class RenderPool {
     if (this.closed) throw new Error('render pool is closed');
     this.pool ??= new Piscina({
       filename: new URL('./worker.ts', import.meta.url).href,
-      minThreads: this.threads,
+      minThreads: 0,
       maxThreads: this.threads,
+      idleTimeout: this.idleTimeoutMs,
       maxQueue: this.maxQueue,
       // Workers start without the parent's loader; tsx lets them import the TypeScript sources.
       execArgv: ['--import', 'tsx'],

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { Db } from '../../core/db/index';
 import { accountBalanceKopecks } from '../../core/ledger';
+import { readRows } from '../../core/db/prepared';
 
 /** An `accounts` row as the feature needs it. */
 export interface AccountRow {
@@ -103,11 +104,12 @@ export class AccountsRepo {
 
   /** The user's linked accounts, oldest link first (a stable order for the list). */
   async linkedAccounts(userId: number): Promise<LinkRow[]> {
-    const rows = (await this.db('account_links as l')
-      .join('accounts as a', 'a.id', 'l.account_id')
-      .where('l.user_id', userId)
-      .orderBy([{ column: 'l.linked_at' }, { column: 'l.id' }])
-      .select([...ACCOUNT_COLUMNS, 'l.linked_at'])) as Record<string, unknown>[];
+    // On every /balance and /reading: a prepared statement, not the query builder (issue 12).
+    const rows = await readRows<Record<string, unknown>>(
+      this.db,
+      `select ${ACCOUNT_COLUMNS.join(', ')}, l.linked_at from account_links l join accounts a on a.id = l.account_id where l.user_id = ? order by l.linked_at, l.id`,
+      [userId],
+    );
     return rows.map((row) => ({ ...toAccount(row), linkedAt: String(row.linked_at) }));
   }
 
@@ -177,9 +179,11 @@ export class AccountsRepo {
   }
 
   async currentAccountId(telegramUserId: number): Promise<number | null> {
-    const row = (await this.db('telegram_identities')
-      .where({ telegram_user_id: telegramUserId })
-      .first('current_account_id')) as { current_account_id: number | string | null } | undefined;
+    const [row] = await readRows<{ current_account_id: number | string | null }>(
+      this.db,
+      'select current_account_id from telegram_identities where telegram_user_id = ? limit 1',
+      [telegramUserId],
+    );
     return row?.current_account_id == null ? null : Number(row.current_account_id);
   }
 

@@ -1,6 +1,7 @@
 import type { Db } from '../../core/db/index';
 import { nowIso } from '../../core/db/index';
 import type { Clock } from '../../core/clock';
+import { readRows } from '../../core/db/prepared';
 
 /** A cabinet's row as the auth use cases need it. */
 export interface UserRow {
@@ -100,11 +101,16 @@ export class AuthRepo {
   async activeUserOf(
     telegramUserId: number,
   ): Promise<{ id: number; fullName: string | null; email: string | null } | undefined> {
-    const row = await this.db('telegram_identities as ti')
-      .join('users as u', 'u.id', 'ti.user_id')
-      .where('ti.telegram_user_id', telegramUserId)
-      .andWhere('u.status', 'active')
-      .first('u.id', 'u.full_name', 'u.email');
+    // On every update of a resident: a prepared statement, not the query builder (issue 12).
+    const [row] = await readRows<{
+      id: number | string;
+      full_name: string | null;
+      email: string | null;
+    }>(
+      this.db,
+      "select u.id, u.full_name, u.email from telegram_identities ti join users u on u.id = ti.user_id where ti.telegram_user_id = ? and u.status = 'active' limit 1",
+      [telegramUserId],
+    );
     if (!row) return undefined;
     return { id: Number(row.id), fullName: row.full_name ?? null, email: row.email ?? null };
   }

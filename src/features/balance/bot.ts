@@ -4,7 +4,6 @@ import type { BotContext } from '../../core/context';
 import { formatLocale, formatPeriod, formatPeriodShort, zoneName } from '../../core/format';
 import type { RenderPool } from '../../core/render-pool/index';
 import { accountButtons } from '../accounts/keyboards';
-import type { AccountsService } from '../accounts/service';
 import { residentOrLoginHint } from '../help/guard';
 import { balanceButtons, balanceKeyboard, balancePatterns, historyKeyboard } from './keyboards';
 import { isPeriod } from './rules';
@@ -12,7 +11,6 @@ import type { BalanceService } from './service';
 import { balanceText, historyText } from './views';
 
 export interface BalanceFeatureDeps {
-  accounts: AccountsService;
   balance: BalanceService;
   /** The app's render pool: the chart is drawn off the event loop. */
   renderPool: Pick<RenderPool, 'renderChart'>;
@@ -31,7 +29,6 @@ function matchedArgs(ctx: BotContext): { accountId?: number; period?: string } {
 
 /** /balance, the monthly history (paged) and the consumption chart of the current account. */
 export function createBalanceFeature({
-  accounts,
   balance,
   renderPool,
 }: BalanceFeatureDeps): Composer<BotContext> {
@@ -57,14 +54,16 @@ export function createBalanceFeature({
   const balanceCommand = async (ctx: BotContext) => {
     const user = await residentOrLoginHint(ctx);
     if (!user || !ctx.from) return;
-    const current = await accounts.currentAccount(ctx.from.id, user.id);
-    if (!current) {
+    const summary = await balance.currentSummary(user.id, ctx.from.id);
+    if (!summary) {
       await ctx.reply(ctx.t('balance-no-accounts'), {
         reply_markup: new InlineKeyboard().text(ctx.t('button-account-link'), accountButtons.link),
       });
       return;
     }
-    await showBalance(ctx, current.id);
+    await ctx.reply(balanceText(ctx, summary, await localeOf(ctx)), {
+      reply_markup: balanceKeyboard(ctx, summary.accountId, accountButtons.list),
+    });
   };
   privateChat.command('balance', balanceCommand);
   privateChat.filter(hears('button-balance'), balanceCommand);

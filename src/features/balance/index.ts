@@ -7,7 +7,6 @@ export function balanceFeature({ services, renderPool }: FeatureDeps): Feature {
   return {
     name: 'balance',
     commands: createBalanceFeature({
-      accounts: services.accounts,
       balance: services.balance,
       renderPool,
     }),

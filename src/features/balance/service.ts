@@ -2,7 +2,6 @@ import type { Db } from '../../core/db/index';
 import { localDate } from '../../core/format';
 import type { AccountsService } from '../accounts/service';
 import { LedgerService } from '../ledger/service';
-import { BalanceRepo } from './repo';
 import { dueDateOf, periodsEndingWith } from './rules';
 import type { Clock } from '../../core/clock';
 
@@ -71,12 +70,10 @@ export interface ConsumptionSeries {
  * returns undefined when the account is not the cabinet's (the accounts service audits that).
  */
 export class BalanceService {
-  private readonly repo: BalanceRepo;
   private readonly ledger: LedgerService;
   private readonly clock: Clock;
 
   constructor(private readonly deps: BalanceServiceDeps) {
-    this.repo = new BalanceRepo(deps.db);
     this.ledger = deps.ledger ?? new LedgerService(deps.db);
     this.clock = deps.clock;
   }
@@ -86,8 +83,29 @@ export class BalanceService {
     accountId: number,
     telegramUserId?: number,
   ): Promise<BalanceSummary | undefined> {
-    const number = await this.ownedNumber(userId, accountId, telegramUserId);
-    if (number === undefined) return undefined;
+    const owned = await this.owned(userId, accountId, telegramUserId);
+    return owned && this.summaryOf(accountId, owned);
+  }
+
+  /**
+   * /balance: the summary of the Telegram user's current account (the one picked, else the first
+   * linked), or undefined when the cabinet has no accounts. Two statements fewer than
+   * `currentAccount` followed by `summary` (issue 12: /balance is the hottest path).
+   */
+  async currentSummary(
+    userId: number,
+    telegramUserId: number,
+  ): Promise<BalanceSummary | undefined> {
+    const current = (await this.deps.accounts.listAccounts(userId, telegramUserId)).find(
+      (account) => account.isCurrent,
+    );
+    return current && this.summaryOf(current.id, current);
+  }
+
+  private async summaryOf(
+    accountId: number,
+    { number, isCurrent }: { number: string; isCurrent: boolean },
+  ): Promise<BalanceSummary> {
     const [balanceKopecks, lastCharge, lastPayment] = [
       await this.ledger.balanceKopecks(accountId),
       await this.ledger.lastCharge(accountId),
@@ -96,7 +114,7 @@ export class BalanceService {
     return {
       accountId,
       number,
-      isCurrent: await this.isCurrent(userId, accountId, telegramUserId),
+      isCurrent,
       today: localDate(this.clock(), this.deps.timeZone),
       balanceKopecks,
       lastCharge: lastCharge && {
@@ -117,16 +135,16 @@ export class BalanceService {
     period?: string,
     telegramUserId?: number,
   ): Promise<HistoryPage | undefined> {
-    const number = await this.ownedNumber(userId, accountId, telegramUserId);
-    if (number === undefined) return undefined;
+    const owned = await this.owned(userId, accountId, telegramUserId);
+    if (!owned) return undefined;
     const periods = await this.ledger.periods(accountId);
     const found = period === undefined ? -1 : periods.indexOf(period);
     const index = found >= 0 ? found : 0;
     const shown = periods[index];
     const empty = {
       accountId,
-      number,
-      isCurrent: await this.isCurrent(userId, accountId, telegramUserId),
+      number: owned.number,
+      isCurrent: owned.isCurrent,
       page: 1,
       pages: 0,
       zoneCount: 1,
@@ -170,12 +188,12 @@ export class BalanceService {
     months = 12,
     telegramUserId?: number,
   ): Promise<ConsumptionSeries | undefined> {
-    const number = await this.ownedNumber(userId, accountId, telegramUserId);
-    if (number === undefined) return undefined;
+    const owned = await this.owned(userId, accountId, telegramUserId);
+    if (!owned) return undefined;
     const last = await this.ledger.lastCharge(accountId);
     const series: ConsumptionSeries = {
       accountId,
-      number,
+      number: owned.number,
       periods: [],
       zones: [],
       volumesMilli: {},
@@ -199,22 +217,21 @@ export class BalanceService {
     return series;
   }
 
-  private async isCurrent(
+  /**
+   * The account's number and whether it is the Telegram user's current one (false without a
+   * Telegram user), or undefined — and the attempt audited by the accounts service — when the
+   * account is not the cabinet's. One list of the cabinet's accounts answers both (two statements).
+   */
+  private async owned(
     userId: number,
     accountId: number,
     telegramUserId?: number,
-  ): Promise<boolean> {
-    if (telegramUserId === undefined) return false;
-    return (await this.deps.accounts.currentAccount(telegramUserId, userId))?.id === accountId;
-  }
-
-  private async ownedNumber(
-    userId: number,
-    accountId: number,
-    telegramUserId?: number,
-  ): Promise<string | undefined> {
-    if (!(await this.deps.accounts.ensureLinked(userId, accountId, telegramUserId)))
-      return undefined;
-    return this.repo.accountNumber(accountId);
+  ): Promise<{ number: string; isCurrent: boolean } | undefined> {
+    const accounts = await this.deps.accounts.listAccounts(userId, telegramUserId);
+    const account = accounts.find((a) => a.id === accountId);
+    if (account) return account;
+    // Not the cabinet's: the accounts service says so again and audits the attempt.
+    await this.deps.accounts.ensureLinked(userId, accountId, telegramUserId);
+    return undefined;
   }
 }

@@ -10,8 +10,12 @@ import { KnexStorageAdapter } from '../../core/storage';
 export class LanguageService {
   private readonly store: KnexStorageAdapter<string>;
 
-  constructor(db: Db, clock: Clock) {
-    this.store = new KnexStorageAdapter<string>(db, 'lang:', clock);
+  /**
+   * `cached`: answer from memory after the first read (asked on every update by i18n); only for
+   * the process's one instance that also writes the choice (see `StorageOptions.cached`).
+   */
+  constructor(db: Db, clock: Clock, options: { cached?: boolean } = {}) {
+    this.store = new KnexStorageAdapter<string>(db, 'lang:', clock, options);
   }
 
   async chosenLocale(telegramUserId: number): Promise<Locale | undefined> {

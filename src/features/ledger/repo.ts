@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { Db } from '../../core/db/index';
 import { accountBalanceKopecks } from '../../core/ledger';
+import { readRows } from '../../core/db/prepared';
 
 /** One `ledger` row as readers see it. */
 export interface LedgerRow {
@@ -84,24 +85,21 @@ export class LedgerRepo {
   async lastCharge(
     accountId: number,
   ): Promise<{ period: string; amountKopecks: number } | undefined> {
-    const row = (await this.db('ledger')
-      .where({ account_id: accountId, kind: 'charge' })
-      .groupBy('period')
-      .orderBy('period', 'desc')
-      .first('period', this.db.raw('sum(amount_kopecks) as total'))) as
-      | { period: string; total: number | string }
-      | undefined;
+    // On every /balance: a prepared statement, not the query builder (issue 12).
+    const [row] = await readRows<{ period: string; total: number | string }>(
+      this.db,
+      "select period, sum(amount_kopecks) as total from ledger where account_id = ? and kind = 'charge' group by period order by period desc limit 1",
+      [accountId],
+    );
     return row ? { period: row.period, amountKopecks: Number(row.total) } : undefined;
   }
 
   async lastPayment(accountId: number): Promise<LedgerRow | undefined> {
-    const row = (await this.db('ledger')
-      .where({ account_id: accountId, kind: 'payment' })
-      .orderBy([
-        { column: 'occurred_on', order: 'desc' },
-        { column: 'id', order: 'desc' },
-      ])
-      .first(COLUMNS)) as Record<string, unknown> | undefined;
+    const [row] = await readRows<Record<string, unknown>>(
+      this.db,
+      `select ${COLUMNS.join(', ')} from ledger where account_id = ? and kind = 'payment' order by occurred_on desc, id desc limit 1`,
+      [accountId],
+    );
     return row ? toLedger(row) : undefined;
   }
 

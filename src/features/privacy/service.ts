@@ -4,6 +4,7 @@ import { nowIso } from '../../core/db/index';
 import type { Locale } from '../../core/i18n';
 import { CONSENT_VERSION, type RenderedConsent, renderConsent } from './consent';
 import type { Clock } from '../../core/clock';
+import { readRows } from '../../core/db/prepared';
 
 /**
  * Consent to personal-data processing (152-ФЗ): what the current text is, who accepted which
@@ -39,11 +40,12 @@ export class ConsentService {
 
   /** Whether the user's last standing consent is for an older text (or there is none). */
   async needsAcceptance(userId: number): Promise<boolean> {
-    const row = await this.db('consents')
-      .where({ user_id: userId })
-      .whereNull('withdrawn_at')
-      .orderBy('id', 'desc')
-      .first('version');
+    // On every update of a resident (the consent gate): a prepared statement (issue 12).
+    const [row] = await readRows<{ version: string }>(
+      this.db,
+      'select version from consents where user_id = ? and withdrawn_at is null order by id desc limit 1',
+      [userId],
+    );
     return row?.version !== CONSENT_VERSION;
   }
 }

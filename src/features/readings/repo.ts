@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { Db } from '../../core/db/index';
+import { readRows } from '../../core/db/prepared';
 
 /** A meter with what the readings rules need about it and its account. */
 export interface ReadingMeterRow {
@@ -124,6 +125,8 @@ function toReading(row: Record<string, unknown>): ReadingRow {
 
 /** Statuses of readings that count: the resident's last value, consumption, "already sent". */
 export const COUNTED_STATUSES = ['accepted', 'billed'] as const;
+/** {@link COUNTED_STATUSES} as an SQL list (constants, not input). */
+const COUNTED_SQL = COUNTED_STATUSES.map((status) => `'${status}'`).join(', ');
 
 /** Queries of the readings feature: plain rows in and out, no rules, no authorization. */
 export class ReadingsRepo {
@@ -140,11 +143,12 @@ export class ReadingsRepo {
 
   /** The account's active meters, oldest first. */
   async meters(accountId: number): Promise<ReadingMeterRow[]> {
-    const rows = (await this.db('meters as m')
-      .join('accounts as a', 'a.id', 'm.account_id')
-      .where({ 'm.account_id': accountId, 'm.status': 'active' })
-      .orderBy('m.id')
-      .select(METER_COLUMNS)) as Record<string, unknown>[];
+    // The reading flow's hot reads: prepared statements, not the query builder (issue 12).
+    const rows = await readRows<Record<string, unknown>>(
+      this.db,
+      `select ${METER_COLUMNS.join(', ')} from meters m join accounts a on a.id = m.account_id where m.account_id = ? and m.status = 'active' order by m.id`,
+      [accountId],
+    );
     return rows.map(toMeter);
   }
 
@@ -153,37 +157,31 @@ export class ReadingsRepo {
    * first: the last one per zone is "the previous value", the rest give recent consumption.
    */
   async countedBefore(meterId: number, beforePeriod: string, limit: number): Promise<ReadingRow[]> {
-    const rows = (await this.db('meter_readings as r')
-      .where('r.meter_id', meterId)
-      .whereIn('r.status', COUNTED_STATUSES)
-      .andWhere('r.period', '<', beforePeriod)
-      .orderBy([
-        { column: 'r.period', order: 'desc' },
-        { column: 'r.submitted_at', order: 'desc' },
-        { column: 'r.id', order: 'desc' },
-      ])
-      .limit(limit)
-      .select(READING_COLUMNS)) as Record<string, unknown>[];
+    const rows = await readRows<Record<string, unknown>>(
+      this.db,
+      `select ${READING_COLUMNS.join(', ')} from meter_readings r where r.meter_id = ? and r.status in (${COUNTED_SQL}) and r.period < ? order by r.period desc, r.submitted_at desc, r.id desc limit ?`,
+      [meterId, beforePeriod, limit],
+    );
     return rows.map(toReading);
   }
 
   /** The meter's counted readings of one period (what a resubmission replaces). */
   async countedIn(meterId: number, period: string, db: Db = this.db): Promise<ReadingRow[]> {
-    const rows = (await db('meter_readings as r')
-      .where({ 'r.meter_id': meterId, 'r.period': period })
-      .whereIn('r.status', COUNTED_STATUSES)
-      .orderBy('r.id')
-      .select(READING_COLUMNS)) as Record<string, unknown>[];
+    const rows = await readRows<Record<string, unknown>>(
+      db,
+      `select ${READING_COLUMNS.join(', ')} from meter_readings r where r.meter_id = ? and r.period = ? and r.status in (${COUNTED_SQL}) order by r.id`,
+      [meterId, period],
+    );
     return rows.map(toReading);
   }
 
   /** The price per zone in force for a period: the latest `valid_from` not after it. */
   async prices(plan: string, zones: number, period: string): Promise<Record<string, number>> {
-    const rows = (await this.db('tariffs')
-      .where({ plan, zones })
-      .andWhere('valid_from', '<=', period)
-      .orderBy('valid_from', 'desc')
-      .select('zone', 'price_kopecks')) as { zone: string; price_kopecks: number | string }[];
+    const rows = await readRows<{ zone: string; price_kopecks: number | string }>(
+      this.db,
+      'select zone, price_kopecks from tariffs where plan = ? and zones = ? and valid_from <= ? order by valid_from desc',
+      [plan, zones, period],
+    );
     const prices: Record<string, number> = {};
     for (const row of rows) prices[row.zone] ??= Number(row.price_kopecks);
     return prices;

@@ -88,5 +88,35 @@ describe('BalanceService', () => {
     expect(await balance.summary(stranger.userId, accountId)).toBeUndefined();
     expect(await balance.history(stranger.userId, accountId, '2026-10')).toBeUndefined();
     expect(await balance.consumption(stranger.userId, accountId)).toBeUndefined();
+    const denied = await database
+      .db('audit_log')
+      .where({ user_id: stranger.userId, action: 'account.access.denied' })
+      .pluck('subject');
+    expect(denied).toEqual([String(accountId), String(accountId), String(accountId)]);
+  });
+
+  it('when /balance asks for the current account, then it is the one picked in this chat, else the first linked, and nothing without accounts', async () => {
+    const resident = await loginResident(database.db, 9_300_005);
+    expect(await balance.currentSummary(resident.userId, 9_300_005)).toBeUndefined();
+    const others = (await database
+      .db('accounts')
+      .whereNot({ number })
+      .orderBy('id')
+      .limit(2)
+      .pluck('number')) as string[];
+    const first = await linkDirectly(database.db, resident.userId, others[0]!);
+    const second = await linkDirectly(database.db, resident.userId, others[1]!);
+    expect(await balance.currentSummary(resident.userId, 9_300_005)).toMatchObject({
+      accountId: first,
+      number: others[0],
+      isCurrent: true,
+    });
+    await database
+      .db('telegram_identities')
+      .where({ telegram_user_id: 9_300_005 })
+      .update({ current_account_id: second });
+    const current = await balance.currentSummary(resident.userId, 9_300_005);
+    expect(current).toMatchObject({ accountId: second, number: others[1], isCurrent: true });
+    expect(current).toEqual(await balance.summary(resident.userId, second, 9_300_005));
   });
 });

@@ -275,21 +275,31 @@ export async function importStream(
     }
   };
 
+  /**
+   * The file's rows that parse and pass the schema, in order; every other row becomes a
+   * line-numbered error in the report (and `rows` counts them all).
+   */
+  async function* validRows(): AsyncGenerator<Parsed<unknown>> {
+    for await (const item of readCsvRows(hashing, IMPORT_COLUMNS[kind])) {
+      rows += 1;
+      if ('message' in item) {
+        tally.fail(item.line, item.message);
+        continue;
+      }
+      const parsed = importer.schema.safeParse(item.values);
+      if (!parsed.success) {
+        tally.fail(item.line, describeIssues(parsed.error));
+        continue;
+      }
+      yield { line: item.line, row: parsed.data };
+    }
+  }
+
   const oneTransaction = async (): Promise<ImportReport> =>
     db.transaction(async (trx) => {
       let batch: Parsed<unknown>[] = [];
-      for await (const item of readCsvRows(hashing, IMPORT_COLUMNS[kind])) {
-        rows += 1;
-        if ('message' in item) {
-          tally.fail(item.line, item.message);
-          continue;
-        }
-        const parsed = importer.schema.safeParse(item.values);
-        if (!parsed.success) {
-          tally.fail(item.line, describeIssues(parsed.error));
-          continue;
-        }
-        batch.push({ line: item.line, row: parsed.data });
+      for await (const item of validRows()) {
+        batch.push(item);
         if (batch.length >= batchSize) {
           await applyBatch(trx, batch);
           batch = [];
@@ -325,19 +335,9 @@ export async function importStream(
       if (rows.length) await held(() => db('billing_import_rows').insert(rows));
       await pause();
     };
-    for await (const item of readCsvRows(hashing, IMPORT_COLUMNS[kind])) {
-      rows += 1;
-      if ('message' in item) {
-        tally.fail(item.line, item.message);
-        continue;
-      }
-      const parsed = importer.schema.safeParse(item.values);
-      if (!parsed.success) {
-        tally.fail(item.line, describeIssues(parsed.error));
-        continue;
-      }
-      const row = JSON.stringify(parsed.data);
-      const externalId = (parsed.data as { external_id?: unknown }).external_id;
+    for await (const item of validRows()) {
+      const row = JSON.stringify(item.row);
+      const externalId = (item.row as { external_id?: unknown }).external_id;
       batch.push({
         run_id: runId,
         line: item.line,
