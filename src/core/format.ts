@@ -103,6 +103,15 @@ export function formatKwh(milli: number): string {
   return numberFormat('ru', 'kwh', { maximumFractionDigits: 3 }).format(scaledDecimal(milli, 3));
 }
 
+/**
+ * An identifier (a reading, a payment, a broadcast) as printed where people quote it and the bot
+ * may read it back: plain digits, never grouped — 5558 stays «5558», not «5 558» (a Fluent
+ * number variable would group it, and «#R5 558» then reads back as #R5).
+ */
+export function formatIdentifier(id: number): string {
+  return String(Math.trunc(id));
+}
+
 /** A whole number with grouped thousands, the same way in every language: 15233 → «15 233». */
 export function formatInteger(value: number): string {
   return numberFormat('ru', 'int', { maximumFractionDigits: 0 }).format(Math.trunc(value));

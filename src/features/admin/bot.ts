@@ -8,7 +8,7 @@ import { appealPatterns } from '../appeals/keyboards';
 import type { ActResult, AppealsService, AttachmentInput } from '../appeals/service';
 import { adminCardPayload, statusLabel, type Texts } from '../appeals/views';
 import type { ImportReport } from '../billing/exchange/import';
-import { formatInteger, formatMoney, formatPeriod } from '../../core/format';
+import { formatIdentifier, formatInteger, formatMoney, formatPeriod } from '../../core/format';
 import { IMPORT_KINDS, type ImportKind } from '../billing/exchange/formats';
 import { enterBroadcast } from './broadcast-flow';
 import { filterLabel, parseBroadcast, parseBroadcastFilter } from '../broadcast/rules';
@@ -381,7 +381,7 @@ export function createAdminFeature(deps: AdminFeatureDeps): Composer<BotContext>
     switch (result.kind) {
       case 'done':
         return texts.t(result.decision === 'accepted' ? 'review-accepted' : 'review-rejected', {
-          id,
+          id: formatIdentifier(id),
         });
       case 'already-reviewed':
         return texts.t('review-already');
@@ -411,8 +411,16 @@ export function createAdminFeature(deps: AdminFeatureDeps): Composer<BotContext>
       }
       return;
     }
+    // A reading already decided (or gone) is said so at once, not after the reason is typed.
+    const reading = await readingReviews.get(readingId);
+    if (!reading || reading.reviewed) {
+      await ctx.answerCallbackQuery({
+        text: texts.t(reading ? 'review-already' : 'review-not-found'),
+      });
+      return;
+    }
     await ctx.answerCallbackQuery();
-    await ctx.reply(texts.t('review-reject-prompt', { id: readingId }), {
+    await ctx.reply(texts.t('review-reject-prompt', { id: formatIdentifier(readingId) }), {
       ...(card ? { reply_parameters: { message_id: card.message_id } } : {}),
       reply_markup: { force_reply: true, selective: true },
     });
