@@ -79,7 +79,12 @@ export type Input =
    */
   | {
       kind: 'file';
-      file: { kind: 'photo' | 'document'; fileId: string; fileName?: string | null };
+      file: {
+        kind: 'photo' | 'document';
+        fileId: string;
+        fileName?: string | null;
+        mimeType?: string | null;
+      };
       caption?: string;
     };
 
@@ -282,6 +287,7 @@ function inputOf(ctx: FlowContext): Input | undefined {
         kind: 'document',
         fileId: message.document.file_id,
         fileName: message.document.file_name ?? null,
+        mimeType: message.document.mime_type ?? null,
       },
       ...(message.caption ? { caption: message.caption } : {}),
     };

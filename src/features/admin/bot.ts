@@ -6,7 +6,7 @@ import type { BotContext } from '../../core/context';
 import { stripInvisibleControls } from '../../core/untrusted-text';
 import { appealPatterns } from '../appeals/keyboards';
 import type { ActResult, AppealsService, AttachmentInput } from '../appeals/service';
-import { adminCardPayload, statusLabel, type Texts } from '../appeals/views';
+import { adminCardPayload, attachmentCaption, statusLabel, type Texts } from '../appeals/views';
 import type { ImportReport } from '../billing/exchange/import';
 import { formatIdentifier, formatInteger, formatMoney, formatPeriod } from '../../core/format';
 import { IMPORT_KINDS, type ImportKind } from '../billing/exchange/formats';
@@ -369,11 +369,13 @@ export function createAdminFeature(deps: AdminFeatureDeps): Composer<BotContext>
       });
       return;
     }
-    for (const message of card.messages) {
-      for (const file of message.attachments) {
-        if (file.kind === 'photo') await ctx.replyWithPhoto(file.fileId, replyTo);
-        else await ctx.replyWithDocument(file.fileId, replyTo);
-      }
+    // Sent on by file_id, a document keeps the name its sender gave it: the caption says what
+    // it really is (name without invisible controls, MIME type) and the sender's caption.
+    const files = card.messages.flatMap((m) => m.attachments);
+    for (const [index, file] of files.entries()) {
+      const caption = attachmentCaption(texts, card.number, file, { index, of: files.length });
+      if (file.kind === 'photo') await ctx.replyWithPhoto(file.fileId, { ...replyTo, caption });
+      else await ctx.replyWithDocument(file.fileId, { ...replyTo, caption });
     }
   });
 
@@ -465,6 +467,7 @@ export function createAdminFeature(deps: AdminFeatureDeps): Composer<BotContext>
         kind: 'document',
         fileId: message.document.file_id,
         fileName: message.document.file_name ?? null,
+        mimeType: message.document.mime_type ?? null,
       });
     }
     if (message.text === undefined && attachments.length === 0) {

@@ -191,6 +191,7 @@ export function createAppealsFeature({
         kind: 'document',
         fileId: ctx.message.document.file_id,
         fileName: ctx.message.document.file_name ?? null,
+        mimeType: ctx.message.document.mime_type ?? null,
       });
     }
     const result =

@@ -170,12 +170,16 @@ export function createAppealConversation(deps: AppealConversationDeps) {
       }
       const photo = next.message?.photo?.at(-1);
       const document = next.message?.document;
-      if (photo) files.push({ kind: 'photo', fileId: photo.file_id });
+      // The caption is kept with its file (shown on the card and in the thread), not dropped.
+      const caption = next.message?.caption?.trim() || null;
+      if (photo) files.push({ kind: 'photo', fileId: photo.file_id, caption });
       else if (document) {
         files.push({
           kind: 'document',
           fileId: document.file_id,
           fileName: document.file_name ?? null,
+          mimeType: document.mime_type ?? null,
+          caption,
         });
       } else {
         await next.reply(at.t('appeals-files-expected'), { reply_markup: doneKeyboard() });

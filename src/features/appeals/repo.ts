@@ -24,6 +24,10 @@ export interface AttachmentInput {
   kind: 'photo' | 'document';
   fileId: string;
   fileName?: string | null;
+  /** The MIME type Telegram reported for a document (the name alone can lie). */
+  mimeType?: string | null;
+  /** What the sender wrote under the photo or document. */
+  caption?: string | null;
 }
 
 export interface MessageRow {
@@ -154,6 +158,8 @@ export class AppealsRepo {
           kind: a.kind,
           file_id: a.fileId,
           file_name: a.fileName ?? null,
+          mime_type: a.mimeType ?? null,
+          caption: a.caption ?? null,
         })),
       );
     }
@@ -199,7 +205,7 @@ export class AppealsRepo {
       .join('appeal_messages as m', 'm.id', 't.message_id')
       .where('m.appeal_id', appealId)
       .orderBy('t.id')
-      .select('t.message_id', 't.kind', 't.file_id', 't.file_name');
+      .select('t.message_id', 't.kind', 't.file_id', 't.file_name', 't.mime_type', 't.caption');
     return rows.map((row) => ({
       id: Number(row.id),
       author: row.author === 'staff' ? 'staff' : 'resident',
@@ -212,6 +218,8 @@ export class AppealsRepo {
           kind: a.kind === 'photo' ? 'photo' : 'document',
           fileId: String(a.file_id),
           fileName: a.file_name == null ? null : String(a.file_name),
+          mimeType: a.mime_type == null ? null : String(a.mime_type),
+          caption: a.caption == null ? null : String(a.caption),
         })),
     }));
   }

@@ -21,6 +21,7 @@ import {
 } from './rules';
 import {
   adminCardPayload,
+  attachmentCaption,
   attachmentCopy,
   dueDate,
   residentAnswerCopy,
@@ -537,7 +538,13 @@ export class AppealsService {
           notices.push({
             chatId: row.telegramUserId,
             kind: 'appeal-answer-file',
-            payload: attachmentCopy(file, `${row.number} · ${i + 1}/${change.attachments?.length}`),
+            payload: attachmentCopy(
+              file,
+              attachmentCaption(this.texts(residentLocale), row.number, file, {
+                index: i,
+                of: change.attachments?.length ?? 0,
+              }),
+            ),
           });
         }
       }
@@ -560,7 +567,10 @@ export class AppealsService {
             kind: 'appeal-resident-file',
             payload: attachmentCopy(
               file,
-              `${row.number} · ${i + 1}/${change.attachments?.length}`,
+              attachmentCaption(this.texts(this.deps.staffLocale), row.number, file, {
+                index: i,
+                of: change.attachments?.length ?? 0,
+              }),
               cardMessageId,
             ),
           });

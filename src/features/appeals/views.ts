@@ -59,11 +59,55 @@ function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
+/** A caption as shown beside its file on cards and threads: long ones end visibly «…». */
+const CAPTION_SHOWN = 300;
+/** Telegram's limit on a photo's or document's caption (characters). */
+const CAPTION_LIMIT = 1024;
+
+/**
+ * A photo or document as people are told of it: «🖼 фото», or «📄 akt.pdf (application/pdf)» —
+ * the document's real name with invisible controls removed and the MIME type Telegram reported,
+ * because a file sent on by `file_id` shows the name its sender gave it («akt\u202Efdp.exe»
+ * reads «aktexe.pdf»); then the sender's caption, if any, after a colon.
+ */
+export function attachmentLabel(texts: Texts, file: AttachmentInput): string {
+  const base =
+    file.kind === 'photo'
+      ? texts.t('appeals-file-photo')
+      : texts.t('appeals-file-document', {
+          name: forStaff(file.fileName) ?? '—',
+          type: forStaff(file.mimeType) ?? '—',
+        });
+  const caption = forStaff(file.caption);
+  return caption ? `${base}: «${clip(caption, CAPTION_SHOWN)}»` : base;
+}
+
+/** The files of a turn, one line each, numbered: «1. 📄 akt.pdf (application/pdf)». */
+function attachmentLines(texts: Texts, files: readonly AttachmentInput[]): string[] {
+  return files.map((file, i) => `${i + 1}. ${attachmentLabel(texts, file)}`);
+}
+
+/**
+ * The caption of a file sent on by `file_id`: the appeal's number, its place among the turn's
+ * files, and what it really is ({@link attachmentLabel}) — within Telegram's 1 024 characters.
+ */
+export function attachmentCaption(
+  texts: Texts,
+  number: string,
+  file: AttachmentInput,
+  place: { index: number; of: number },
+): string {
+  return clip(
+    `${number} · ${place.index + 1}/${place.of}\n${attachmentLabel(texts, file)}`,
+    CAPTION_LIMIT,
+  );
+}
+
 /** The card in the admin chat: plain text (no parse mode: the resident's words cannot inject markup). */
 export function adminCardText(texts: Texts, card: AppealCard): string {
   const { t } = texts;
   const first = card.messages[0];
-  const attachments = card.messages.reduce((n, m) => n + m.attachments.length, 0);
+  const files = card.messages.flatMap((m) => m.attachments);
   const lines = [
     t('appeals-card-title', { number: card.number, topic: topicLabel(texts, card.topic) }),
     t('appeals-card-status', {
@@ -85,7 +129,10 @@ export function adminCardText(texts: Texts, card: AppealCard): string {
       phone: forStaff(card.resident.phone) ?? '—',
     }),
   );
-  if (attachments > 0) lines.push(t('appeals-card-attachments', { n: attachments }));
+  if (files.length > 0) {
+    lines.push(t('appeals-card-attachments', { n: files.length }));
+    lines.push(...attachmentLines(texts, files));
+  }
   const head = lines.join('\n');
   return `${head}\n\n${clip(forStaff(first?.text) ?? '', TEXT_LIMIT - head.length - 2)}`;
 }
@@ -195,7 +242,10 @@ export function threadPages(texts: Texts, thread: AppealThread): string[] {
     });
     const files =
       m.attachments.length > 0
-        ? `\n${t('appeals-card-attachments', { n: m.attachments.length })}`
+        ? `\n${[
+            t('appeals-card-attachments', { n: m.attachments.length }),
+            ...attachmentLines(texts, m.attachments),
+          ].join('\n')}`
         : '';
     const continued = t('appeals-thread-continued');
     const pieces = splitText(m.text, budget - who.length - continued.length - files.length - 4);

@@ -118,7 +118,7 @@ describe('appeals between a resident and the staff chat', () => {
     const card = await adminNext();
     expect(card.text).toContain(number);
     expect(card.text).toContain('Свет мигает каждый вечер');
-    expect(card.text).toContain('Вложений: 1');
+    expect(card.text).toContain('Вложений: 1\n1. 🖼 фото');
     expect(buttonTexts(card)).toEqual([
       '🛠 Взять в работу',
       '✍️ Ответить',
@@ -220,7 +220,7 @@ describe('appeals between a resident and the staff chat', () => {
     expect(answer.text).toContain('Вот так провод подняли.');
     const photo = await anna.next();
     expect(photo.photo?.length).toBeGreaterThan(0);
-    expect(photo.caption).toBe(`${number} · 1/1`);
+    expect(photo.caption).toBe(`${number} · 1/1\n🖼 фото`);
 
     // «Ответить», then something that is not text or a file: told what is accepted, still asked.
     await anna.press(answer, '✍️ Ответить');
@@ -242,7 +242,7 @@ describe('appeals between a resident and the staff chat', () => {
     expect(copy.reply_to_message_id).toBe(card.message_id);
     const file = await adminNext();
     expect(file.document?.file_name).toBe('act.pdf');
-    expect(file.caption).toBe(`${number} · 1/1`);
+    expect(file.caption).toBe(`${number} · 1/1\n📄 act.pdf (тип: application/pdf)`);
     expect(file.reply_to_message_id).toBe(card.message_id);
     const thread = await services.appeals.threadOwn(annaUserId, created.appeal.id, anna.id);
     expect(thread?.messages.map((m) => [m.author, m.attachments.map((a) => a.kind)])).toEqual([

@@ -1,0 +1,111 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServices, type Services } from '../../../src/app';
+import { AuditLog } from '../../../src/core/audit';
+import { systemClock } from '../../../src/core/clock';
+import { createI18n } from '../../../src/core/i18n';
+import { createLogger } from '../../../src/core/logger';
+import { createMailer } from '../../../src/core/mail/mailer';
+import { StaffService } from '../../../src/features/staff/service';
+import type { TranscriptEntry } from '../../../src/sandbox/client';
+import { type Harness, type Person, startHarness } from '../../support/harness';
+import { createAccountWithMeters, freshAccountNumber } from '../../support/readings';
+import { linkDirectly, loginResident } from '../../support/residents';
+
+/**
+ * What a fresh tester found in appeals and the staff chat (issue 11, second pass), each as the
+ * tester did it, through the emulator: a resident, two operators, the admin group.
+ */
+describe('appeals and the staff chat, as a tester tried them', () => {
+  let h: Harness;
+  let services: Services;
+  let adminChatId: number;
+  let anna: Person;
+  let annaUserId: number;
+  let accountNumber: string;
+  let olga: number;
+  let pavel: number;
+
+  beforeAll(async () => {
+    h = await startHarness();
+    const { client } = h;
+    olga = (
+      await client.createUser({ first_name: 'Ольга', last_name: 'Петрова', language_code: 'ru' })
+    ).id;
+    pavel = (await client.createUser({ first_name: 'Павел', language_code: 'ru' })).id;
+    adminChatId = (await client.createGroup('Абонент — сотрудники', [olga, pavel])).id;
+    await h.stopBot();
+    h.config.adminChatId = adminChatId;
+    await h.startBot();
+    const staff = new StaffService(
+      h.database.db,
+      new AuditLog(h.database.db, systemClock),
+      systemClock,
+    );
+    await staff.add(olga, 'operator');
+    await staff.add(pavel, 'admin');
+
+    anna = await h.person({ first_name: 'Анна' });
+    annaUserId = (await loginResident(h.database.db, anna.id)).userId;
+    accountNumber = freshAccountNumber();
+    await createAccountWithMeters(h.database.db, { number: accountNumber, meters: [] });
+    await linkDirectly(h.database.db, annaUserId, accountNumber);
+
+    const texts = createI18n(h.config.defaultLocale, async () => undefined);
+    services = createServices({
+      config: h.config,
+      db: h.database.db,
+      mailer: createMailer(h.config.mail, systemClock, createLogger('silent')),
+      translate: (locale, key, vars) => texts.t(locale, key, vars),
+      clock: systemClock,
+    });
+  });
+  afterAll(() => h.stop());
+
+  const adminNext = () => h.client.nextBotMessage(adminChatId, { timeoutMs: 8000 });
+  const cardNow = async (messageId: number): Promise<TranscriptEntry> => {
+    const card = (await h.client.transcript(adminChatId)).find((e) => e.message_id === messageId);
+    if (!card) throw new Error('card gone');
+    return card;
+  };
+
+  it('when a resident attaches a document with a right-to-left override in its name and a caption, then staff read the real name, its type and the caption on the card and under «Вложения»', async () => {
+    const topics = await anna.say('/appeal');
+    await anna.press(topics, 'Другое');
+    await anna.press(await anna.next(), `№ ${accountNumber}`);
+    await anna.next();
+    await anna.say('Прилагаю акт');
+    await h.client.sendDocument(
+      anna.id,
+      anna.id,
+      {
+        filename: 'akt\u202Efdp.exe',
+        mimeType: 'application/x-msdownload',
+        data: Buffer.from('MZ not a pdf'),
+      },
+      'Акт о замене счётчика',
+    );
+    const added = await anna.next();
+    await anna.press(added, '✅ Готово');
+    await anna.press(await anna.next(), '📨 Отправить');
+    const number = (await anna.next()).text?.match(/А-\d{4}-\d{6}/)?.[0] ?? '';
+
+    const card = await adminNext();
+    expect(card.text).toContain(
+      '1. 📄 aktfdp.exe (тип: application/x-msdownload): «Акт о замене счётчика»',
+    );
+    expect(card.text).not.toMatch(/[\u202A-\u202E]/);
+
+    await h.client.pressButton(adminChatId, olga, card, /Вложения/);
+    const file = await adminNext();
+    expect(file.caption).toBe(
+      `${number} · 1/1\n📄 aktfdp.exe (тип: application/x-msdownload): «Акт о замене счётчика»`,
+    );
+    expect(file.reply_to_message_id).toBe(card.message_id);
+
+    // The resident's own thread keeps the caption too.
+    const id = Number((await h.database.db('appeals').where({ number }).first('id')).id);
+    const thread = await services.appeals.threadOwn(annaUserId, id, anna.id);
+    expect(thread?.messages[0]?.attachments[0]?.caption).toBe('Акт о замене счётчика');
+    expect((await cardNow(card.message_id)).text).toContain('Прилагаю акт');
+  });
+});
