@@ -96,6 +96,7 @@ appeals-create-account-denied = Этот лицевой счёт не подкл
 appeals-create-empty-text = Пустое обращение не отправлено.
 appeals-create-too-long = Слишком длинное сообщение. Обращение не отправлено.
 appeals-create-too-many-attachments = Слишком много вложений. Обращение не отправлено.
+appeals-from-text-too-long = Это сообщение длиннее { $max } знаков — такое обращение не отправить. Сократите его, пожалуйста, и пришлите ещё раз.
 appeals-send-as-appeal = ✉️ Отправить это как обращение
 appeals-unhandled-hint = Я не понял сообщение. Если это вопрос к нам — его можно отправить как обращение, специалист ответит.
 appeals-thread-status = Статус: { $status }. Ответим до { $due } включительно.

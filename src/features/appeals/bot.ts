@@ -2,6 +2,7 @@ import { hears } from '@grammyjs/i18n';
 import { Composer } from 'grammy';
 import type { InlineKeyboardButton } from 'grammy/types';
 import type { BotContext } from '../../core/context';
+import { MAX_APPEAL_TEXT } from './rules';
 import { enterAppeal, enterAppealAnswer } from './conversations';
 import { appealCallbacks, appealPatterns, threadKeyboard } from './keyboards';
 import type { AttachmentInput } from './repo';
@@ -91,6 +92,11 @@ export function createAppealsFeature({
     if (!(await resident(ctx))) return;
     const quoted = ctx.callbackQuery.message?.reply_to_message;
     const text = quoted?.from?.id === ctx.from.id ? quoted.text : undefined;
+    // The same limit as /appeal, said with the limit: a longer text is refused whole, never cut.
+    if (text && text.trim().length > MAX_APPEAL_TEXT) {
+      await ctx.reply(ctx.t('appeals-from-text-too-long', { max: MAX_APPEAL_TEXT }));
+      return;
+    }
     await enterAppeal(ctx, text ? { text } : undefined);
   });
   privateChat.command('appeals', (ctx) => showList(ctx, 0));

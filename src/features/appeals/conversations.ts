@@ -94,7 +94,10 @@ export function createAppealConversation(deps: AppealConversationDeps) {
       at = picked.ctx;
     }
 
-    let text = args?.text?.trim().slice(0, MAX_APPEAL_TEXT);
+    // A text given from outside (the «send this as an appeal» offer) is taken whole or not at
+    // all: over the limit, the resident is asked for it like anybody else (never cut silently).
+    const given = args?.text?.trim();
+    let text = given && given.length <= MAX_APPEAL_TEXT ? given : undefined;
     if (replacement) {
       // What staff need for a replaced meter: the old one and its last value, the new one's serial
       // and first reading (the value just refused); the act or a photo comes next, as a file.

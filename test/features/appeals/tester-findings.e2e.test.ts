@@ -108,4 +108,16 @@ describe('appeals and the staff chat, as a tester tried them', () => {
     expect(thread?.messages[0]?.attachments[0]?.caption).toBe('Акт о замене счётчика');
     expect((await cardNow(card.message_id)).text).toContain('Прилагаю акт');
   });
+
+  it('when a resident sends a 4 096-character text as an appeal through the offer, then it is refused with the limit and nothing is saved cut', async () => {
+    const long = `Жалоба ${'о'.repeat(4096)}`.slice(0, 4096);
+    const before = await h.database.db('appeals').where({ user_id: annaUserId }).count({ n: '*' });
+    const hint = await anna.say(long);
+    await anna.press(hint, '✉️ Отправить это как обращение');
+    expect((await anna.next()).text).toMatch(
+      /^Это сообщение длиннее 3\s000 знаков — такое обращение не отправить\. Сократите его/,
+    );
+    const after = await h.database.db('appeals').where({ user_id: annaUserId }).count({ n: '*' });
+    expect(Number(after[0]?.n)).toBe(Number(before[0]?.n));
+  });
 });
