@@ -30,12 +30,17 @@ appeals-staff-resident-answer =
 appeals-staff-resident-closed = The resident closed appeal { $number }.
 appeals-staff-answer-prompt = Answer to appeal { $number }: write it (or send a photo or a document) as a reply to this message.
 appeals-staff-kinds-accepted = Text, photos and documents are accepted (not voice, video or stickers). Reply to the card again.
+appeals-staff-correction-sent = The corrected answer on appeal { $number } was sent to the resident.
 appeals-staff-answer-sent = The answer on appeal { $number } was sent to the resident.
 appeals-staff-taken = Appeal { $number } is taken.
 appeals-staff-closed = Appeal { $number } is closed.
 appeals-staff-not-allowed = Appeal { $number } cannot be changed that way: it is “{ $status }”.
 appeals-staff-not-found = There is no such appeal.
 appeals-notice-status = Appeal { $number }: status “{ $status }”.
+appeals-notice-corrected =
+    ✏️ Corrected. The answer to your appeal { $number } now reads:
+
+    { $answer }
 appeals-notice-answer =
     The answer to your appeal { $number }:
 

@@ -30,12 +30,17 @@ appeals-staff-resident-answer =
 appeals-staff-resident-closed = Житель закрыл обращение { $number }.
 appeals-staff-answer-prompt = Ответ на обращение { $number }: напишите его (или пришлите фото, документ) ответом (reply) на это сообщение.
 appeals-staff-kinds-accepted = Принимаются текст, фото и документы (голосовые, видео и стикеры — нет). Ответьте (reply) на карточку ещё раз.
+appeals-staff-correction-sent = Исправленный ответ по обращению { $number } отправлен жителю.
 appeals-staff-answer-sent = Ответ по обращению { $number } отправлен жителю.
 appeals-staff-taken = Обращение { $number } взято в работу.
 appeals-staff-closed = Обращение { $number } закрыто.
 appeals-staff-not-allowed = С обращением { $number } так нельзя: сейчас оно «{ $status }».
 appeals-staff-not-found = Такого обращения нет.
 appeals-notice-status = Обращение { $number }: статус «{ $status }».
+appeals-notice-corrected =
+    ✏️ Исправлено. Ответ на ваше обращение { $number } теперь такой:
+
+    { $answer }
 appeals-notice-answer =
     Ответ на ваше обращение { $number }:
 

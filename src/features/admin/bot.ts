@@ -484,9 +484,23 @@ export function createAdminFeature(deps: AdminFeatureDeps): Composer<BotContext>
       appealId,
       text.trim() || texts.t('appeals-attachment-only'),
       attachments,
+      message.message_id,
     );
     await ctx.reply(outcome(result, number, 'appeals-staff-answer-sent'), replyHere);
     await refreshCard(ctx, ctx.from.id, appealId);
+  });
+  // A staff member edited their answer after it went out: the resident gets the corrected text,
+  // marked «Исправлено». Edits of anything else (not an answer of theirs) change nothing.
+  inAdminChat.on('edited_message', async (ctx) => {
+    const edited = ctx.editedMessage;
+    const text = edited.text ?? edited.caption;
+    if (text === undefined || text.startsWith('/')) return;
+    const result = await appeals.correctAnswer(ctx.from.id, edited.message_id, text);
+    if (result.kind === 'not-found' || result.kind === 'not-staff') return;
+    const number = 'appeal' in result ? result.appeal.number : undefined;
+    await ctx.reply(outcome(result, number, 'appeals-staff-correction-sent'), {
+      reply_parameters: { message_id: edited.message_id, allow_sending_without_reply: true },
+    });
   });
   return feature;
 }

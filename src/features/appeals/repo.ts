@@ -139,6 +139,8 @@ export class AppealsRepo {
       text: string;
       attachments: readonly AttachmentInput[];
       now: string;
+      /** A staff answer's own message in the admin chat (its later edits are corrections). */
+      adminMessageId?: number | null;
     },
   ): Promise<number> {
     const [inserted] = (await trx('appeal_messages')
@@ -147,6 +149,7 @@ export class AppealsRepo {
         author: row.author,
         staff_telegram_id: row.staffTelegramId ?? null,
         text: row.text,
+        admin_message_id: row.adminMessageId ?? null,
         created_at: row.now,
       })
       .returning('id')) as ({ id: number } | number)[];
@@ -164,6 +167,27 @@ export class AppealsRepo {
       );
     }
     return messageId;
+  }
+
+  /**
+   * The staff answer that was the admin chat's message `adminMessageId`, written by
+   * `staffTelegramId` (only its author can edit a Telegram message).
+   */
+  async staffAnswerByAdminMessage(
+    adminMessageId: number,
+    staffTelegramId: number,
+  ): Promise<{ id: number; appealId: number; text: string } | undefined> {
+    const row = await this.db('appeal_messages')
+      .where({
+        admin_message_id: adminMessageId,
+        staff_telegram_id: staffTelegramId,
+        author: 'staff',
+      })
+      .orderBy('id', 'desc')
+      .first('id', 'appeal_id', 'text');
+    return row
+      ? { id: Number(row.id), appealId: Number(row.appeal_id), text: String(row.text) }
+      : undefined;
   }
 
   async byId(id: number, db: Db = this.db): Promise<AppealRow | undefined> {

@@ -22,6 +22,7 @@ import {
 import {
   adminCardPayload,
   attachmentCaption,
+  correctedNotice,
   attachmentCopy,
   dueDate,
   residentAnswerCopy,
@@ -300,14 +301,69 @@ export class AppealsService {
     appealId: number,
     text: string,
     attachments: readonly AttachmentInput[] = [],
+    adminMessageId?: number,
   ): Promise<ActResult> {
     const trimmed = text.trim();
     if (trimmed === '') return { kind: 'empty-text' };
     if (trimmed.length > MAX_APPEAL_TEXT) return { kind: 'too-long', max: MAX_APPEAL_TEXT };
     return this.staffAct(staffTelegramId, appealId, 'staff-answer', {
-      message: { author: 'staff', text: trimmed },
+      message: { author: 'staff', text: trimmed, adminMessageId },
       attachments: attachments.slice(0, MAX_ATTACHMENTS),
     });
+  }
+
+  /**
+   * A staff member edited the admin-chat message that was their answer (`adminMessageId`): the
+   * thread keeps the corrected text and the resident is sent it, marked «Исправлено», through the
+   * outbox in the same transaction. `not-found` when that message was no answer of theirs (an
+   * edit of anything else changes nothing); `too-long` over {@link MAX_APPEAL_TEXT}.
+   */
+  async correctAnswer(
+    staffTelegramId: number,
+    adminMessageId: number,
+    text: string,
+  ): Promise<ActResult> {
+    if (!(await this.deps.staff.member(staffTelegramId))) return { kind: 'not-staff' };
+    const answer = await this.repo.staffAnswerByAdminMessage(adminMessageId, staffTelegramId);
+    if (!answer) return { kind: 'not-found' };
+    const row = await this.repo.byId(answer.appealId);
+    if (!row) return { kind: 'not-found' };
+    const trimmed = text.trim();
+    if (trimmed === '') return { kind: 'empty-text' };
+    if (trimmed.length > MAX_APPEAL_TEXT) return { kind: 'too-long', max: MAX_APPEAL_TEXT };
+    if (trimmed === answer.text) return { kind: 'done', appeal: this.view(row) };
+    const residentLocale =
+      row.telegramUserId === null ? undefined : await this.deps.localeOf(row.telegramUserId);
+    await this.deps.db.transaction(async (trx) => {
+      await trx('appeal_messages').where({ id: answer.id }).update({ text: trimmed });
+      if (row.telegramUserId !== null && residentLocale) {
+        await this.deps.outbox.enqueue(
+          [
+            {
+              chatId: row.telegramUserId,
+              kind: 'appeal-answer',
+              payload: correctedNotice(this.texts(residentLocale), {
+                id: row.id,
+                number: row.number,
+                status: row.status,
+                answer: trimmed,
+              }),
+            },
+          ],
+          { trx },
+        );
+      }
+      await this.deps.audit.record(
+        {
+          action: 'appeal.staff-correct',
+          telegramUserId: staffTelegramId,
+          subject: row.number,
+          details: { message: answer.id },
+        },
+        trx,
+      );
+    });
+    return { kind: 'done', appeal: this.view(row) };
   }
 
   async close(staffTelegramId: number, appealId: number): Promise<ActResult> {
@@ -462,7 +518,7 @@ export class AppealsService {
     appealId: number,
     event: AppealEvent,
     change: {
-      message?: { author: 'staff'; text: string };
+      message?: { author: 'staff'; text: string; adminMessageId?: number };
       attachments?: readonly AttachmentInput[];
     },
   ): Promise<ActResult> {
@@ -487,7 +543,7 @@ export class AppealsService {
     row: AppealRow,
     event: AppealEvent,
     change: {
-      message?: { author: 'resident' | 'staff'; text: string };
+      message?: { author: 'resident' | 'staff'; text: string; adminMessageId?: number };
       attachments?: readonly AttachmentInput[];
       staffTelegramId?: number;
     },
@@ -518,6 +574,7 @@ export class AppealsService {
           text: change.message.text,
           attachments: change.attachments ?? [],
           now,
+          adminMessageId: change.message.adminMessageId ?? null,
         });
       }
       const notices: OutboxMessage[] = [];

@@ -161,6 +161,21 @@ export function residentNotice(
   return { text, reply_markup: residentAppealKeyboard(t, notice.id, notice.status) };
 }
 
+/** A staff answer corrected after it was sent, to the resident: marked «✏️ Исправлено». */
+export function correctedNotice(
+  texts: Texts,
+  notice: { id: number; number: string; status: AppealStatus; answer: string },
+): TextPayload {
+  const { t } = texts;
+  return {
+    text: t('appeals-notice-corrected', {
+      number: notice.number,
+      answer: clip(notice.answer, 3500),
+    }),
+    reply_markup: residentAppealKeyboard(t, notice.id, notice.status),
+  };
+}
+
 /** The resident's answer (or closing), copied to the admin chat under the appeal's card. */
 export function residentAnswerCopy(
   texts: Texts,

@@ -120,4 +120,48 @@ describe('appeals and the staff chat, as a tester tried them', () => {
     const after = await h.database.db('appeals').where({ user_id: annaUserId }).count({ n: '*' });
     expect(Number(after[0]?.n)).toBe(Number(before[0]?.n));
   });
+
+  it('when a staff member edits the reply that answered a card, then the resident gets the corrected answer marked «Исправлено» and the thread keeps it', async () => {
+    const created = await services.appeals.create({
+      userId: annaUserId,
+      telegramUserId: anna.id,
+      topic: 'billing',
+      accountId: null,
+      text: 'Почему начислили за два месяца?',
+      attachments: [],
+    });
+    if (created.kind !== 'created') throw new Error(created.kind);
+    const { number, id } = created.appeal;
+    const card = await adminNext();
+    const sent = await h.client.reply(adminChatId, pavel, card.message_id, 'Перерасчёт в январе.');
+    expect((await adminNext()).text).toBe(`Ответ по обращению ${number} отправлен жителю.`);
+    expect((await anna.next()).text).toContain('Перерасчёт в январе.');
+
+    await h.client.editText(adminChatId, pavel, sent.message_id, 'Перерасчёт в феврале.');
+    expect((await adminNext()).text).toBe(
+      `Исправленный ответ по обращению ${number} отправлен жителю.`,
+    );
+    const corrected = await anna.next();
+    expect(corrected.text).toBe(
+      `✏️ Исправлено. Ответ на ваше обращение ${number} теперь такой:\n\nПерерасчёт в феврале.`,
+    );
+    const thread = await services.appeals.threadOwn(annaUserId, id, anna.id);
+    expect(thread?.messages.map((m) => m.text)).toEqual([
+      'Почему начислили за два месяца?',
+      'Перерасчёт в феврале.',
+    ]);
+
+    // Someone else's edit of an ordinary chat message changes nothing and says nothing.
+    const chatter = await h.client.sendText(adminChatId, olga, 'Коллеги, обед в 13:00');
+    await h.client.editText(adminChatId, olga, chatter.message_id, 'Коллеги, обед в 14:00');
+    // Updates of one chat are handled in order: the answer to /find comes after the edit's (none).
+    await h.client.sendText(adminChatId, olga, '/find');
+    const answers = await h.client.waitForTranscript(adminChatId, (entries) =>
+      entries.some((e) => e.direction === 'out' && e.text?.startsWith('Напишите так: /find')),
+    );
+    const after = answers.slice(answers.findIndex((e) => e.message_id === chatter.message_id));
+    expect(after.filter((e) => e.direction === 'out').map((e) => e.text)).toEqual([
+      expect.stringMatching(/^Напишите так: \/find/),
+    ]);
+  });
 });
