@@ -16,6 +16,8 @@ export interface AppealRow {
   takenBy: number | null;
   firstAnsweredAt: string | null;
   closedAt: string | null;
+  /** The staff member who closed it (Telegram id); null when open or closed by the resident. */
+  closedBy: number | null;
   overdueFlaggedAt: string | null;
   createdAt: string;
 }
@@ -56,6 +58,7 @@ const COLUMNS = [
   'a.taken_by',
   'a.first_answered_at',
   'a.closed_at',
+  'a.closed_by',
   'a.overdue_flagged_at',
   'a.created_at',
 ];
@@ -74,6 +77,7 @@ function toRow(row: Record<string, unknown>): AppealRow {
     takenBy: num(row.taken_by),
     firstAnsweredAt: iso(row.first_answered_at),
     closedAt: iso(row.closed_at),
+    closedBy: num(row.closed_by),
     overdueFlaggedAt: iso(row.overdue_flagged_at),
     createdAt: iso(row.created_at) ?? '',
   };

@@ -65,6 +65,10 @@ export interface AppealCard extends AppealThread {
   resident: { fullName: string | null; email: string | null; phone: string | null };
   /** The name of the staff member who took it (from the staff registry), null if unknown. */
   takenByName: string | null;
+  /** Who wrote the latest staff answer (name, or the Telegram id as text), null if none yet. */
+  answeredByName: string | null;
+  /** Who closed it: a staff member's name, `resident`, or null while it is open. */
+  closedByName: string | null;
 }
 
 export interface AppealPage {
@@ -563,7 +567,10 @@ export class AppealsService {
         updates.first_answered_at = row.firstAnsweredAt ?? now;
         if (row.takenBy === null) updates.taken_by = change.staffTelegramId ?? null;
       }
-      if (to === 'closed') updates.closed_at = now;
+      if (to === 'closed') {
+        updates.closed_at = now;
+        updates.closed_by = change.staffTelegramId ?? null;
+      }
       if (!(await this.repo.transition(trx, row.id, [row.status], updates))) return false;
       let messageId: number | undefined;
       if (change.message) {
@@ -666,9 +673,20 @@ export class AppealsService {
       (row.userId === null
         ? { fullName: null, email: null, phone: null }
         : await this.deps.contactOf(row.userId));
-    const takenByName =
-      row.takenBy === null ? null : ((await this.deps.staff.member(row.takenBy))?.name ?? null);
-    return { ...this.view(row), messages, resident, takenByName };
+    const nameOf = async (telegramId: number | null): Promise<string | null> =>
+      telegramId === null
+        ? null
+        : ((await this.deps.staff.member(telegramId))?.name ?? String(telegramId));
+    const takenByName = row.takenBy === null ? null : await nameOf(row.takenBy);
+    const lastAnswer = messages.filter((m) => m.author === 'staff').at(-1);
+    const answeredByName = lastAnswer ? await nameOf(lastAnswer.staffTelegramId) : null;
+    const closedByName =
+      row.status !== 'closed'
+        ? null
+        : row.closedBy === null
+          ? 'resident'
+          : await nameOf(row.closedBy);
+    return { ...this.view(row), messages, resident, takenByName, answeredByName, closedByName };
   }
 
   private texts(locale: Locale): Texts {

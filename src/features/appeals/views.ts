@@ -110,16 +110,27 @@ export function adminCardText(texts: Texts, card: AppealCard): string {
   const files = card.messages.flatMap((m) => m.attachments);
   const lines = [
     t('appeals-card-title', { number: card.number, topic: topicLabel(texts, card.topic) }),
-    t('appeals-card-status', {
-      status: statusLabel(texts, card.status),
-      due: dueDate(texts, card.dueAt),
-    }),
+    // A closed appeal has no deadline left to show.
+    card.status === 'closed'
+      ? t('appeals-card-status-closed', { status: statusLabel(texts, card.status) })
+      : t('appeals-card-status', {
+          status: statusLabel(texts, card.status),
+          due: dueDate(texts, card.dueAt),
+        }),
   ];
-  if (card.overdue) lines.push(t('appeals-card-overdue'));
+  if (card.overdue && card.status !== 'closed') lines.push(t('appeals-card-overdue'));
+  // Who handled it, by name: took, answered, closed (neutral forms, whoever it was).
   if (card.takenBy !== null) {
     lines.push(
       t('appeals-card-taken', { staff: forStaff(card.takenByName) ?? String(card.takenBy) }),
     );
+  }
+  if (card.answeredByName !== null) {
+    lines.push(t('appeals-card-answered-by', { staff: forStaff(card.answeredByName) ?? '—' }));
+  }
+  if (card.closedByName === 'resident') lines.push(t('appeals-card-closed-by-resident'));
+  else if (card.closedByName !== null) {
+    lines.push(t('appeals-card-closed-by', { staff: forStaff(card.closedByName) ?? '—' }));
   }
   lines.push(t('appeals-card-account', { account: card.accountNumber ?? '—' }));
   lines.push(
@@ -243,10 +254,12 @@ export function threadPages(texts: Texts, thread: AppealThread): string[] {
   const { t } = texts;
   const head = [
     t('appeals-thread-title', { number: thread.number, topic: topicLabel(texts, thread.topic) }),
-    t('appeals-thread-status', {
-      status: statusLabel(texts, thread.status),
-      due: dueDate(texts, thread.dueAt),
-    }),
+    thread.status === 'closed'
+      ? t('appeals-thread-status-closed', { status: statusLabel(texts, thread.status) })
+      : t('appeals-thread-status', {
+          status: statusLabel(texts, thread.status),
+          due: dueDate(texts, thread.dueAt),
+        }),
   ].join('\n');
   const budget = TEXT_LIMIT - head.length - PAGE_MARGIN;
   // Each turn as blocks that fit a page: its header with the first piece, then continuations.

@@ -147,7 +147,7 @@ describe('appeals between a resident and the staff chat', () => {
       Boolean(e.find((m) => m.message_id === card.message_id)?.text?.includes('в работе')),
     );
     // The card names who took it (the name they go by in Telegram), not a Telegram id.
-    expect((await cardNow(card.message_id)).text).toContain('Взял в работу: Ольга Петрова');
+    expect((await cardNow(card.message_id)).text).toContain('В работе у: Ольга Петрова');
     expect((await cardNow(card.message_id)).text).not.toContain(String(olga));
     expect((await anna.next()).text).toBe(`Обращение ${number}: статус «в работе».`);
 
@@ -184,6 +184,12 @@ describe('appeals between a resident and the staff chat', () => {
       Boolean(e.find((m) => m.message_id === card.message_id)?.text?.includes('Статус: закрыто')),
     );
     expect(buttonTexts(await cardNow(card.message_id))).not.toContain('🛠 Взять в работу');
+    // The closed card names who handled it and no longer shows a deadline.
+    const closedCard = (await cardNow(card.message_id)).text ?? '';
+    expect(closedCard).toContain('В работе у: Ольга Петрова');
+    expect(closedCard).toContain('Автор ответа: Павел');
+    expect(closedCard).toContain('Закрыл житель');
+    expect(closedCard).not.toContain('Ответить до');
     const closed = await services.appeals.threadOwn(annaUserId, id, anna.id);
     expect(closed?.status).toBe('closed');
     expect(closed?.messages.map((m) => m.author)).toEqual(['resident', 'staff', 'resident']);
@@ -194,6 +200,8 @@ describe('appeals between a resident and the staff chat', () => {
     await anna.press(list, number);
     const shown = await anna.next();
     expect(shown.text).toContain('Заменим ввод до пятницы.');
+    expect(shown.text).toContain('Статус: закрыто.');
+    expect(shown.text).not.toContain('Ответим до');
     expect(shown.text).toContain('А до пятницы свет будет?');
   });
 
