@@ -106,6 +106,7 @@ appeals-create-empty-text = An empty appeal was not sent.
 appeals-create-too-long = The message is too long. The appeal was not sent.
 appeals-create-too-many-attachments = Too many attachments. The appeal was not sent.
 appeals-from-text-too-long = This message is longer than { $max } characters, too long for an appeal. Please shorten it and send it again.
+appeals-closed-offer-new = Appeal { $number } is already closed, so the reply was not sent there. Send your message as a new appeal?
 appeals-send-as-appeal = ✉️ Send this as an appeal
 appeals-unhandled-hint = I did not understand the message. If it is a question for us, you can send it as an appeal and a specialist will answer.
 appeals-thread-status = Status: { $status }. We will answer by { $due } inclusive.

@@ -210,6 +210,19 @@ export function createAppealsFeature({
             text: text || ctx.t('appeals-attachment-only'),
             attachments,
           });
+    // An answer to an appeal already closed is not lost: offered as a new appeal (the offer quotes
+    // this message, the way «Отправить это как обращение» works for free text).
+    if (result.kind === 'not-allowed' && result.appeal.status === 'closed') {
+      await ctx.reply(ctx.t('appeals-closed-offer-new', { number: result.appeal.number }), {
+        reply_parameters: { message_id: ctx.message.message_id },
+        reply_markup: {
+          inline_keyboard: [
+            [{ text: ctx.t('appeals-send-as-appeal'), callback_data: appealCallbacks.fromText }],
+          ],
+        },
+      });
+      return;
+    }
     await answerOutcome(ctx, result, 'appeals-answer-sent');
     if (result.kind === 'done') await redrawStaffCard(ctx, result.appeal.id);
   });

@@ -5,6 +5,7 @@ import type { ConversationKit } from '../../core/conversation-kit/index';
 import type { AccountsService } from '../accounts/service';
 import { formatKwh } from '../../core/format';
 import type { ReplacedMeter } from '../readings/rules';
+import { appealCallbacks } from './keyboards';
 import type { AttachmentInput } from './repo';
 import {
   APPEAL_TOPICS,
@@ -338,6 +339,18 @@ export function createAppealAnswerConversation(deps: AppealAnswerDeps) {
           ? at.t('appeals-text-too-long', { max: result.max })
           : at.t(result.kind === 'not-allowed' ? 'appeals-not-allowed' : 'appeals-not-found'),
       );
+      // Closed while the resident was writing: the words are not lost, they may go as a new appeal.
+      const typed = at.message;
+      if (result.kind === 'not-allowed' && typed?.text) {
+        await at.reply(at.t('appeals-closed-offer-new', { number: appeal.number }), {
+          reply_parameters: { message_id: typed.message_id },
+          reply_markup: {
+            inline_keyboard: [
+              [{ text: at.t('appeals-send-as-appeal'), callback_data: appealCallbacks.fromText }],
+            ],
+          },
+        });
+      }
       return;
     }
     // The staff's card shows the status the answer left («в работе»), with its buttons.
