@@ -208,6 +208,17 @@ export function createAdminFeature(deps: AdminFeatureDeps): Composer<BotContext>
       if (cancelled) await ctx.editMessageReplyMarkup().catch(() => undefined);
       return;
     }
+    // A press on a preview already sent or cancelled (a repeated tap): answered in the button's
+    // popup only, no new message in the group.
+    if (!(await broadcasts.mayBroadcast(ctx.from.id))) {
+      await ctx.answerCallbackQuery({ text: texts.t('broadcast-admin-only') });
+      return;
+    }
+    if (!(await broadcasts.isDraft(id))) {
+      await ctx.answerCallbackQuery({ text: texts.t('broadcast-not-found') });
+      await ctx.editMessageReplyMarkup().catch(() => undefined);
+      return;
+    }
     // The progress line is posted first, so the confirm stores where it is in its transaction.
     const line = await ctx.reply(texts.t('broadcast-starting'));
     const result = await broadcasts.confirm({
@@ -221,7 +232,8 @@ export function createAdminFeature(deps: AdminFeatureDeps): Composer<BotContext>
         result.kind === 'not-allowed' ? 'broadcast-admin-only' : 'broadcast-not-found',
       );
       await ctx.answerCallbackQuery({ text });
-      await ctx.api.editMessageText(line.chat.id, line.message_id, text).catch(() => undefined);
+      // Two presses at once: the one that lost takes its line back instead of leaving it.
+      await ctx.api.deleteMessage(line.chat.id, line.message_id).catch(() => undefined);
       return;
     }
     await ctx.answerCallbackQuery();

@@ -203,4 +203,26 @@ describe('appeals and the staff chat, as a tester tried them', () => {
     expect((await anna.next()).text).toMatch(/^Обращение принято, номер А-\d{4}-\d{6}\./);
     expect((await adminNext()).text).toContain('А за декабрь тоже дошла?');
   });
+
+  it('when an admin presses «Отправить» under a broadcast preview again and again, then only the first starts it and the repeats are answered in the popup, not in the group', async () => {
+    await h.client.sendText(adminChatId, pavel, '/broadcast Завтра плановые работы.');
+    const preview = await adminNext();
+    await h.client.pressButton(adminChatId, pavel, preview, 'Отправить');
+    const line = await adminNext();
+    expect(line.text).toMatch(/Рассылка/);
+    const before = (await h.client.transcript(adminChatId)).filter((e) => e.direction === 'out');
+    for (let i = 0; i < 3; i++) {
+      const press = await h.client.sendCallback(
+        adminChatId,
+        pavel,
+        preview.message_id,
+        JSON.stringify(preview.reply_markup).match(/v1\|bcast\|send\|\d+/)?.[0] ?? '',
+      );
+      expect((await h.client.callbackAnswer(press)).text).toBe(
+        'Эта рассылка уже отправлена или отменена.',
+      );
+    }
+    const after = (await h.client.transcript(adminChatId)).filter((e) => e.direction === 'out');
+    expect(after.map((e) => e.message_id)).toEqual(before.map((e) => e.message_id));
+  });
 });
