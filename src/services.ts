@@ -17,6 +17,7 @@ import {
 } from './features/accounts/rules';
 import { AccountsService } from './features/accounts/service';
 import { AppealsService } from './features/appeals/service';
+import { APPEAL_FILING_WINDOW_MS, APPEALS_PER_WINDOW } from './features/appeals/rules';
 import { LOGIN_MAX_FAILURES, LOGIN_WINDOW_MS, PasswordPolicy } from './features/auth/rules';
 import { AuthService, createAuthLimiters } from './features/auth/service';
 import { SessionEndedNotices } from './features/auth/session-ended';
@@ -166,6 +167,7 @@ export function createServices({ config, db, mailer, translate, clock }: Service
     },
     calendar: config.calendar,
     clock,
+    filingLimiter: new RateLimiter(db, APPEALS_PER_WINDOW, APPEAL_FILING_WINDOW_MS, clock),
   });
   const readingReviews = new ReadingReviews({
     db,

@@ -101,6 +101,7 @@ appeals-created =
     Your appeal is accepted, number { $number }.
     Topic: { $topic }. Status: “{ $status }”.
     We will answer by { $due } inclusive. Follow it: /appeals
+appeals-create-rate-limited = You have sent several appeals in the last hour. You can send a new one in { $minutes } min. We will answer the ones already sent.
 appeals-create-account-denied = This account is not linked to your cabinet. The appeal was not sent.
 appeals-create-empty-text = An empty appeal was not sent.
 appeals-create-too-long = The message is too long. The appeal was not sent.

@@ -3,7 +3,7 @@ import { callbackData } from '../../core/callback-data';
 import type { BotContext, BotConversation, ConversationContext } from '../../core/context';
 import type { ConversationKit } from '../../core/conversation-kit/index';
 import type { AccountsService } from '../accounts/service';
-import { formatKwh } from '../../core/format';
+import { formatInteger, formatKwh } from '../../core/format';
 import type { ReplacedMeter } from '../readings/rules';
 import { appealCallbacks } from './keyboards';
 import type { AttachmentInput } from './repo';
@@ -36,7 +36,7 @@ const SERIAL_MAX = 32;
 
 export interface AppealConversationDeps {
   accounts: Pick<AccountsService, 'listAccounts'>;
-  appeals: Pick<AppealsService, 'create'>;
+  appeals: Pick<AppealsService, 'create' | 'filingWaitMs'>;
   kit: ConversationKit;
   timeZone: string;
 }
@@ -63,6 +63,12 @@ export function createAppealConversation(deps: AppealConversationDeps) {
     const { telegramUserId } = resident;
     const user = { id: resident.userId };
     let at = ctx;
+    // Over the per-cabinet limit: said before anything is typed, with when the next one may go.
+    const waitMs = await conversation.external(() => appeals.filingWaitMs(user.id));
+    if (waitMs > 0) {
+      await kit.finish(conversation, at, limitedText(at, waitMs));
+      return;
+    }
 
     const replacement = args?.replacement;
     let topic: AppealTopic | undefined = replacement ? 'meter-replacement' : args?.topic;
@@ -230,11 +236,24 @@ export function createAppealConversation(deps: AppealConversationDeps) {
       }),
     );
     if (result.kind !== 'created') {
-      await kit.finish(conversation, at, at.t(`appeals-create-${result.kind}`));
+      await kit.finish(
+        conversation,
+        at,
+        result.kind === 'rate-limited'
+          ? limitedText(at, result.retryAfterMs)
+          : at.t(`appeals-create-${result.kind}`),
+      );
       return;
     }
     await kit.confirm(conversation, at, result.outboxId, createdText(result.appeal));
   };
+}
+
+/** «Too many appeals this hour; the next in N min», the wait rounded up to whole minutes. */
+function limitedText(at: { t: BotContext['t'] }, waitMs: number): string {
+  return at.t('appeals-create-rate-limited', {
+    minutes: formatInteger(Math.max(1, Math.ceil(waitMs / 60_000))),
+  });
 }
 
 export function enterAppeal(ctx: BotContext, args?: AppealArgs) {

@@ -1,4 +1,5 @@
 import type { AuditLog } from '../../core/audit';
+import type { RateLimiter } from '../../core/rate-limit';
 import type { Db } from '../../core/db/index';
 import type { Locale, Translate } from '../../core/i18n';
 import type { ConfirmationRequest, Outbox, OutboxMessage } from '../../core/outbox/outbox';
@@ -84,7 +85,9 @@ export type CreateResult =
   | { kind: 'account-denied' }
   | { kind: 'empty-text' }
   | { kind: 'too-long'; max: number }
-  | { kind: 'too-many-attachments'; max: number };
+  | { kind: 'too-many-attachments'; max: number }
+  /** The cabinet filed {@link APPEALS_PER_WINDOW} appeals this hour; the next after `retryAfterMs`. */
+  | { kind: 'rate-limited'; retryAfterMs: number };
 
 export type ActResult =
   | { kind: 'done'; appeal: AppealView }
@@ -118,6 +121,11 @@ export interface AppealsServiceDeps {
   deadlines: { workingDays: number; byTopic: Record<string, number> };
   calendar: CalendarTransfers;
   clock: () => Date;
+  /**
+   * The per-cabinet limit on new appeals (atomic, in the database): {@link APPEALS_PER_WINDOW}
+   * per {@link APPEAL_FILING_WINDOW_MS}. Without it, no limit (unit tests of other rules).
+   */
+  filingLimiter?: RateLimiter;
 }
 
 /**
@@ -139,6 +147,15 @@ export class AppealsService {
   /** Working days to answer an appeal of `topic` (ПП 354 п. 31 «к»: 3 by default). */
   workingDaysFor(topic: AppealTopic): number {
     return this.deps.deadlines.byTopic[topic] ?? this.deps.deadlines.workingDays;
+  }
+
+  /**
+   * How long (milliseconds) before this cabinet may file another appeal; 0 when it may now. Read
+   * only, to say so before the resident writes it; {@link create} is the gate.
+   */
+  async filingWaitMs(userId: number): Promise<number> {
+    const state = await this.deps.filingLimiter?.check([filingScope(userId)]);
+    return state?.blocked ? state.retryAfterMs : 0;
   }
 
   /**
@@ -171,6 +188,9 @@ export class AppealsService {
     ) {
       return { kind: 'account-denied' };
     }
+    // The slot is taken last, after every check that can refuse: a refused draft costs nothing.
+    const gate = await this.deps.filingLimiter?.take([filingScope(input.userId)]);
+    if (gate?.blocked) return { kind: 'rate-limited', retryAfterMs: gate.retryAfterMs };
     const now = this.deps.clock();
     const year = Number(
       new Intl.DateTimeFormat('en', { timeZone: this.deps.timeZone, year: 'numeric' }).format(now),
@@ -719,4 +739,9 @@ function cardKey(appealId: number): string {
 
 async function messagesIn(db: Db, appealId: number): Promise<MessageRow[]> {
   return new AppealsRepo(db).messages(appealId);
+}
+
+/** The rate-limit scope of a cabinet's new appeals. */
+function filingScope(userId: number): string {
+  return `appeal-file:user:${userId}`;
 }

@@ -225,4 +225,28 @@ describe('appeals and the staff chat, as a tester tried them', () => {
     const after = (await h.client.transcript(adminChatId)).filter((e) => e.direction === 'out');
     expect(after.map((e) => e.message_id)).toEqual(before.map((e) => e.message_id));
   });
+
+  it('when a resident files appeal after appeal, then over 5 an hour the next is refused politely with the wait and not filed', async () => {
+    const dora = await h.person({ first_name: 'Дора' });
+    const { userId } = await loginResident(h.database.db, dora.id);
+    const file = (text: string) =>
+      services.appeals.create({
+        userId,
+        telegramUserId: dora.id,
+        topic: 'other',
+        accountId: null,
+        text,
+        attachments: [],
+      });
+    for (let i = 1; i <= 5; i++) {
+      expect((await file(`Вопрос ${i}`)).kind).toBe('created');
+    }
+    expect(await file('Вопрос 6')).toMatchObject({ kind: 'rate-limited' });
+    const refused = await dora.say('/appeal');
+    expect(refused.text).toMatch(
+      /^За последний час вы уже отправили несколько обращений\. Новое можно будет отправить через \d+ мин\./,
+    );
+    const [count] = await h.database.db('appeals').where({ user_id: userId }).count({ n: '*' });
+    expect(Number(count?.n)).toBe(5);
+  });
 });
