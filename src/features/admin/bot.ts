@@ -285,9 +285,19 @@ export function createAdminFeature(deps: AdminFeatureDeps): Composer<BotContext>
     }
     const lines = report.errors
       .slice(0, IMPORT_LISTED_ERRORS)
-      .map((e) => `${e.line}: ${e.message}`.slice(0, 200));
+      .map((e) =>
+        texts
+          .t('import-error-line', { line: formatIdentifier(e.line), message: e.message })
+          .slice(0, 200),
+      );
     if (report.errorCount > lines.length) lines.push(`… (${report.errorCount})`);
     await ctx.reply([texts.t('import-errors'), ...lines].join('\n').slice(0, 4000));
+  });
+
+  // `/import accounts` typed as text, without the file: say what to attach instead of silence.
+  inAdminChat.command('import', async (ctx) => {
+    if (ctx.message?.document) return;
+    await ctx.reply(texts.t('import-attach'));
   });
 
   inAdminChat.command('stats', async (ctx) => {
