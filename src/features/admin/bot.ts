@@ -14,7 +14,7 @@ import { enterBroadcast } from './broadcast-flow';
 import { filterLabel, parseBroadcast, parseBroadcastFilter } from '../broadcast/rules';
 import type { BroadcastService } from '../broadcast/service';
 import { broadcastCallbacks, previewMessage, progressText } from '../broadcast/views';
-import type { ReadingReviews, ReviewResult } from '../readings/review';
+import { type ReadingReviews, type ReviewResult, readingMarkIn } from '../readings/review';
 import type { StaffLookup } from '../staff/lookup';
 import type { AdminChat, StaffService } from '../staff/service';
 import type { Translate } from '../../core/i18n';
@@ -47,8 +47,6 @@ const IMPORT_LISTED_ERRORS = 10;
 
 /** An appeal number as printed on cards and prompts. */
 const APPEAL_NUMBER = /А-\d{4}-\d{6}/;
-/** A flagged reading's mark on review cards and prompts. */
-const READING_MARK = /#R(\d{1,15})/;
 const REVIEW_PATTERN = /^v1\|review\|(accept|reject)\|(\d{1,15})$/;
 
 /**
@@ -453,10 +451,9 @@ export function createAdminFeature(deps: AdminFeatureDeps): Composer<BotContext>
   // A staff member's Telegram reply to a card, a prompt or a resident's answer: the answer.
   inAdminChat.on('message:text', async (ctx, next) => {
     const repliedTo = ctx.message.reply_to_message;
-    const mark =
-      repliedTo?.from?.id === ctx.me.id ? (repliedTo.text ?? '').match(READING_MARK) : null;
-    if (mark && !ctx.message.text.startsWith('/')) {
-      const readingId = Number(mark[1]);
+    const readingId =
+      repliedTo?.from?.id === ctx.me.id ? readingMarkIn(repliedTo.text ?? '') : undefined;
+    if (readingId !== undefined && !ctx.message.text.startsWith('/')) {
       const result = await readingReviews.review({
         staffTelegramId: ctx.from.id,
         readingId,

@@ -45,6 +45,18 @@ export interface ReadingReviewsDeps {
 }
 
 /**
+ * The reading a review card or reject prompt names by its mark «#R5558». Prompts sent before ids
+ * were printed plainly grouped them («#R5 558», with a space or a no-break space): read whole, so
+ * a reason typed under an old prompt never lands on reading 5. Undefined when there is no mark.
+ */
+export function readingMarkIn(text: string): number | undefined {
+  const match = /#R(\d{1,3}(?:[ \u00A0\u202F]\d{3})+|\d{1,15})(?!\d)/.exec(text);
+  if (!match?.[1]) return undefined;
+  const id = Number(match[1].replace(/\D/g, ''));
+  return Number.isSafeInteger(id) ? id : undefined;
+}
+
+/**
  * Readings flagged as implausible (the resident confirmed a value over 3× the average or over the
  * daily cap; see rules.ts) go to staff before billing: a card in the admin chat with «Принять» /
  * «Отклонить с причиной»; the resident is told the outcome; the billing export leaves unreviewed
