@@ -1,5 +1,6 @@
 import type { ConversationKit, Verdict } from '../../core/conversation-kit/index';
 import type { BotContext, BotConversation, ConversationContext } from '../../core/context';
+import { formatPhone } from '../../core/format';
 import { isLocale, type Locale } from '../../core/i18n';
 import { minutesToWait, normalizeEmail, parseCode } from '../auth/rules';
 import { type EditableField, phoneKeyboard, profileKeyboard, profileText } from './keyboards';
@@ -111,7 +112,7 @@ export function createProfileEditConversation(deps: ProfileConversationDeps) {
     if (!saved) return;
     const text =
       field === 'phone'
-        ? saved.ctx.t('profile-phone-saved', { phone: saved.value })
+        ? saved.ctx.t('profile-phone-saved', { phone: formatPhone(saved.value) })
         : saved.ctx.t(`profile-${field}-saved`);
     await finishWithCard(conversation, saved.ctx, deps, actor.userId, text);
   };

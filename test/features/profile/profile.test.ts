@@ -78,7 +78,10 @@ describe('/profile and /security', () => {
     const ask = await person.next();
     expect(replyButtonTexts(ask)).toEqual(['📱 Отправить мой номер', '✖️ Отмена']);
     expect((await person.say('позвоните мне')).text).toContain('Не получилось распознать номер');
-    expect((await person.say('8 (914) 123-45-67')).text).toBe('Телефон сохранён: +79141234567.');
+    expect((await person.say('-79147770011')).text).toContain('Не получилось распознать номер');
+    expect((await person.say('8 (914) 123-45-67')).text).toBe(
+      'Телефон сохранён: +7 (914) 123-45-67.',
+    );
     expect((await user(userId)).phone).toBe('+79141234567');
   });
 
@@ -98,7 +101,7 @@ describe('/profile and /security', () => {
       user_id: person.id,
     });
     const saved = await person.next();
-    expect(saved.text).toBe('Телефон сохранён: +79145556677.');
+    expect(saved.text).toBe('Телефон сохранён: +7 (914) 555-66-77.');
     expect((await user(userId)).phone).toBe('+79145556677');
     const refused = await h.database
       .db('audit_log')

@@ -33,6 +33,11 @@ describe('profile rules', () => {
     '8 914 123 45 6x',
     '٩١٤١٢٣٤٥٦٧',
     '1'.repeat(40),
+    '-79147770011',
+    '−79147770011',
+    '79147770011-',
+    '8 914 123--45-67',
+    '(8914)1234567)',
   ])('when the phone is garbage (%s), it is refused', (typed) => {
     expect(normalizePhone(typed)).toBeUndefined();
   });
