@@ -207,6 +207,21 @@ export function formatPhone(phone: string): string {
 }
 
 /**
+ * How the bot addresses a resident by their ФИО, the polite Russian way: «Иванова Анна Петровна»
+ * (фамилия, имя, отчество) → «Анна Петровна»; two words «Иванова Анна» → «Анна» (the given name);
+ * one word or four and more (a name of another shape, «Мамедов Рашид Али оглы») → as typed, spaces
+ * tidied. Empty or blank → `undefined`, so the caller can fall back (Telegram's first name).
+ * @param fullName the ФИО as the resident typed it in /profile
+ */
+export function formatGreetingName(fullName: string | null | undefined): string | undefined {
+  const words = (fullName ?? '').trim().split(/\s+/).filter(Boolean);
+  if (words.length === 0) return undefined;
+  if (words.length === 3) return `${words[1]} ${words[2]}`;
+  if (words.length === 2) return words[1];
+  return words.join(' ');
+}
+
+/**
  * The consent document's version. Versions are the date the text took effect (`YYYY-MM-DD`),
  * shown as a date: «редакция от 24 ноября 2026».
  */

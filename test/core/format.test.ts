@@ -10,6 +10,7 @@ import {
   formatMoney,
   formatPeriod,
   formatPeriodShort,
+  formatGreetingName,
   formatPhone,
   formatZone,
   localDate,
@@ -77,6 +78,15 @@ describe('the formatting module', () => {
     expect(formatPhone('+79147770011')).toBe('+7 (914) 777-00-11');
     expect(formatPhone('+74152123456')).toBe('+7 (415) 212-34-56');
     expect(formatPhone('112')).toBe('112');
+  });
+
+  it('when a resident is greeted, then by name and patronymic from a three-part ФИО, by the given name from two, else as typed', () => {
+    expect(formatGreetingName('Иванова Анна Петровна')).toBe('Анна Петровна');
+    expect(formatGreetingName('  Иванова   Анна  ')).toBe('Анна');
+    expect(formatGreetingName('Галина')).toBe('Галина');
+    expect(formatGreetingName('Мамедов Рашид Али оглы')).toBe('Мамедов Рашид Али оглы');
+    expect(formatGreetingName('   ')).toBeUndefined();
+    expect(formatGreetingName(null)).toBeUndefined();
   });
 
   it('when the consent version is shown, then it is the date the text took effect', () => {

@@ -3,6 +3,7 @@ import { Composer } from 'grammy';
 import type { Config } from '../../config';
 import { PRIVATE_COMMANDS } from '../../core/commands';
 import type { BotContext } from '../../core/context';
+import { formatGreetingName } from '../../core/format';
 import { mainMenuKeyboard } from '../auth/keyboards';
 import { guestKeyboard, startButtons } from './keyboards';
 
@@ -18,8 +19,9 @@ export function createHelpFeature({ config }: HelpDeps): Composer<BotContext> {
   const showStart = async (ctx: BotContext) => {
     const user = await ctx.resident();
     if (user) {
-      // Without a ФИО, Telegram's first name: never the e-mail, which is not a name to greet by.
-      const name = user.fullName ?? ctx.from?.first_name ?? '';
+      // By name and patronymic from the ФИО; without one, Telegram's first name: never the
+      // e-mail, which is not a name to greet by.
+      const name = formatGreetingName(user.fullName) ?? ctx.from?.first_name ?? '';
       await ctx.reply(ctx.t('start-welcome-back', { name }), {
         reply_markup: mainMenuKeyboard(ctx),
       });
