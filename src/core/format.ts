@@ -127,6 +127,21 @@ export function formatPeriod(period: string, language: FormatLocale | string = '
   return `${month} ${match[1]}`;
 }
 
+/**
+ * The month of a billing period `YYYY-MM` in words, without the year: «декабрь» (ru, nominative,
+ * which after «за» is also the accusative every month takes), «December» (en). For sentences about
+ * the period at hand («За декабрь вы уже передали…»). Anything not a period is returned as it is.
+ */
+export function formatMonth(period: string, language: FormatLocale | string = 'ru'): string {
+  const match = PERIOD.exec(period);
+  if (!match) return period;
+  const date = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, 15));
+  return dateFormat(formatLocale(language), 'standalone-month', {
+    month: 'long',
+    timeZone: 'UTC',
+  }).format(date);
+}
+
 /** A short month label for chart axes: «ноя 26» (ru), «Nov 26» (en). */
 export function formatPeriodShort(period: string, locale: FormatLocale = 'ru'): string {
   const match = PERIOD.exec(period);

@@ -255,7 +255,7 @@ describe('/reading and /readings through the emulator', () => {
     await person.next();
     const t1 = await person.say('/reading');
     expect(flat(t1.text)).toContain(
-      'В этом месяце вы уже передали 99 990 кВт·ч. Если введёте новое значение, оно заменит переданное.',
+      'За ноябрь вы уже передали показание 99 990 кВт·ч — новое заменит его.',
     );
     await person.say('0100');
     const second = await person.say('40 070');
