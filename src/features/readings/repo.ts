@@ -263,10 +263,14 @@ export class ReadingsRepo {
         .join('meters as m', 'm.id', 'r.meter_id')
         .where('m.account_id', accountId);
     const counted = (await base().count<{ n: number | string }[]>({ n: '*' }))[0];
+    // Newest submission first; inside one submission (one meter, one moment) the zones in their
+    // order Т1, Т2, Т3 as on the meter and the receipt, not in the order the rows were written.
     const rows = (await base()
       .orderBy([
         { column: 'r.period', order: 'desc' },
         { column: 'r.submitted_at', order: 'desc' },
+        { column: 'r.meter_id', order: 'asc' },
+        { column: 'r.zone', order: 'asc' },
         { column: 'r.id', order: 'desc' },
       ])
       .offset(offset)

@@ -269,6 +269,12 @@ describe('/reading and /readings through the emulator', () => {
     expect(lines).toContain('Т1 день: 100 — принято');
     expect(lines).toContain('Т2 ночь: 40 050 — заменено новым');
     expect(lines).toContain('Т1 день: 99 990 — заменено новым');
+    // Within one submission the zones read Т1, Т2 (the rows are written in either order).
+    const at = (text: string) => lines.indexOf(text);
+    expect(at('Т1 день: 100 — принято')).toBeLessThan(at('Т2 ночь: 40 070 — принято'));
+    expect(at('Т1 день: 99 990 — заменено новым')).toBeLessThan(
+      at('Т2 ночь: 40 050 — заменено новым'),
+    );
     expect(buttonTexts(history)).toContain('◀ Раньше');
     await person.press(history, '◀ Раньше');
     const older = await person.next();

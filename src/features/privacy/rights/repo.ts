@@ -68,7 +68,13 @@ export class RightsRepo {
       .join('meters as m', 'm.id', 'r.meter_id')
       .join('accounts as a', 'a.id', 'm.account_id')
       .where('r.submitted_by_user_id', userId)
-      .orderBy('r.id')
+      // In the order they were sent; one submission's zones Т1, Т2, Т3.
+      .orderBy([
+        { column: 'r.submitted_at', order: 'asc' },
+        { column: 'r.meter_id', order: 'asc' },
+        { column: 'r.zone', order: 'asc' },
+        { column: 'r.id', order: 'asc' },
+      ])
       .select(
         'a.number as account',
         'm.serial as meter',
