@@ -83,9 +83,15 @@ export class RightsRepo {
         'r.value_milli',
         'r.source',
         'r.status',
+        'r.reject_reason',
+        'r.flagged',
         'r.submitted_at',
       );
-    return rows.map(({ value_milli, ...rest }) => ({ ...plain(rest), value: milli(value_milli) }));
+    return rows.map(({ value_milli, flagged, ...rest }) => ({
+      ...plain(rest),
+      value: milli(value_milli),
+      flagged: Boolean(flagged),
+    }));
   }
 
   /** The person's appeals: number, topic, status and their dates (staff bookkeeping left out). */
