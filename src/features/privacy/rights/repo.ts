@@ -69,12 +69,8 @@ export class RightsRepo {
       .join('accounts as a', 'a.id', 'm.account_id')
       .where('r.submitted_by_user_id', userId)
       // In the order they were sent; one submission's zones Т1, Т2, Т3.
-      .orderBy([
-        { column: 'r.submitted_at', order: 'asc' },
-        { column: 'r.meter_id', order: 'asc' },
-        { column: 'r.zone', order: 'asc' },
-        { column: 'r.id', order: 'asc' },
-      ])
+      .orderBy('r.submitted_at', 'asc')
+      .orderByRaw('coalesce(r.submission_id, 0) asc, r.meter_id asc, r.zone asc, r.id asc')
       .select(
         'a.number as account',
         'm.serial as meter',
