@@ -68,7 +68,8 @@ export function checkAddress(input: string): AddressVerdict {
  * or has two in a row is junk, not a phone (issue 14).
  */
 export function normalizePhone(input: string): string | undefined {
-  const trimmed = input.trim();
+  // A full stop typed after the number, as at the end of a sentence, is not part of it.
+  const trimmed = input.trim().replace(/(\d)[.,;]$/, '$1');
   if (trimmed.length === 0 || trimmed.length > 32) return undefined;
   if (!/^\+?\(?\d[\d\s().-]*\d$/.test(trimmed)) return undefined;
   if (/[.-]\s*[.-]/.test(trimmed) || trimmed.indexOf('+') > 0) return undefined;

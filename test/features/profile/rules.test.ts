@@ -17,6 +17,7 @@ describe('profile rules', () => {
     ['7 914 123 45 67', '+79141234567'],
     ['8-4152-12-34-56', '+74152123456'],
     ['  8 (914) 123.45.67 ', '+79141234567'],
+    ['8 914 777-00-11.', '+79147770011'],
   ])('when a phone is typed as %s, it is normalised to %s', (typed, normal) => {
     expect(normalizePhone(typed)).toBe(normal);
   });
