@@ -124,8 +124,9 @@ export class RightsService {
 
   /**
    * `/mydata`: everything held, as the JSON file's bytes and the files' base name (the resident's
-   * local date), each reading's status also in words when `readingStatus` is given. The readable PDF of the same data is rendered by the front end
-   * (`views.ts#myDataDocument`, in the render pool). Audited as `privacy.export`.
+   * local date), each reading's status also in words when `readingStatus` is given. The readable
+   * PDF of the same data is rendered by the front end (`views.ts#myDataDocument`, in the render
+   * pool). Audited as `privacy.export`.
    */
   async export(
     userId: number,
