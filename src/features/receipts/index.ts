@@ -14,6 +14,7 @@ export function receiptsFeature({
   clock,
   services,
   translate,
+  kit,
   renderPool,
 }: FeatureDeps): Feature {
   const delivery = new ReceiptDelivery({
@@ -35,6 +36,7 @@ export function receiptsFeature({
       accounts: services.accounts,
       receipts: services.receipts,
       cancelData: KIT_CANCEL,
+      kit,
       renderPdf: renderPool.renderPdf,
     }),
     jobs: [
