@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TranscriptEntry } from '../../src/sandbox/client';
-import { buttonTexts, type Harness, type Person, startHarness } from '../support/harness';
+import {
+  buttonTexts,
+  type Harness,
+  type Person,
+  replyButtonTexts,
+  startHarness,
+} from '../support/harness';
 import { loggedInResident } from '../support/logged-in';
 import { createAccountWithMeters, freshAccountNumber } from '../support/readings';
 import { linkDirectly, loginResident } from '../support/residents';
@@ -174,5 +180,20 @@ describe('flows: every exit closes the buttons, a done flow says so quietly', ()
     const quiet = answers.filter((a) => a.text?.startsWith('Уже сделано. Согласие отозвано'));
     expect(quiet).toHaveLength(9);
     expect(quiet.every((a) => !a.show_alert)).toBe(true);
+  });
+
+  it('when the language is changed from the profile, then the main menu comes in the new language, and the old menu’s buttons still work', async () => {
+    const { person } = await residentWithMeter();
+    await person.press(await person.say('/profile'), '🌐 Язык');
+    await person.press(await person.next(), /English/);
+    const saved = await person.next();
+    expect(saved.text).toBe('Language changed.');
+    expect(replyButtonTexts(saved)).toContain('💰 Balance');
+    await person.next(); // the profile card
+    // A Russian keyboard can still be on screen (another device, an old chat): it still works.
+    expect((await person.say('💰 Баланс')).text).toContain('💰 Balance on');
+    await person.press(await person.say('/language'), /Русский/);
+    expect(replyButtonTexts(await person.next())).toContain('💰 Баланс');
+    expect((await person.say('💰 Balance')).text).toContain('💰 Баланс на');
   });
 });

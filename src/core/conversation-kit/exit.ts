@@ -1,4 +1,4 @@
-import { hears } from '@grammyjs/i18n';
+import { hearsButton } from '../i18n';
 import { Composer, type Context } from 'grammy';
 import type { BotContext } from '../context';
 import { isCancelWord } from './cancel-words';
@@ -139,8 +139,8 @@ export function createExitPath(deps: ExitPathDeps): Composer<BotContext> {
       (entity) => entity.type === 'bot_command' && entity.offset === 0,
     );
     // Button texts in any language: a keyboard sent before a language change still works.
-    const isCancelText = hears('button-cancel')(ctx) || isCancelWord(ctx.message.text);
-    const isMenuButton = deps.menuButtonKeys.some((key) => hears(key)(ctx));
+    const isCancelText = hearsButton('button-cancel')(ctx) || isCancelWord(ctx.message.text);
+    const isMenuButton = deps.menuButtonKeys.some((key) => hearsButton(key)(ctx));
     if (!isCommand && !isCancelText && !isMenuButton) return next();
     if (!(await activeFlow(ctx))) {
       // No flow, but maybe a picker's buttons on screen (/pay, /receipt): they go first, so the

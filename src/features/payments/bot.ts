@@ -1,4 +1,4 @@
-import { hears } from '@grammyjs/i18n';
+import { hearsButton } from '../../core/i18n';
 import { Composer, InlineKeyboard, InputFile } from 'grammy';
 import type { BotContext } from '../../core/context';
 import { residentOrLoginHint } from '../help/guard';
@@ -70,7 +70,7 @@ export function createPaymentsFeature(deps: PaymentsFeatureDeps): Composer<BotCo
     await deps.kit.pickerShown(ctx, shown.message_id);
   };
   privateChat.command('pay', payCommand);
-  privateChat.filter(hears('button-pay'), payCommand);
+  privateChat.filter(hearsButton('button-pay'), payCommand);
 
   privateChat.callbackQuery(payPatterns.account, async (ctx) => {
     const user = await residentOrLoginHint(ctx);

@@ -1,4 +1,4 @@
-import { hears } from '@grammyjs/i18n';
+import { hearsButton } from '../../core/i18n';
 import { Composer, InlineKeyboard, InputFile } from 'grammy';
 import type { BotContext } from '../../core/context';
 import type { ConversationKit } from '../../core/conversation-kit/index';
@@ -81,7 +81,7 @@ export function createReceiptsFeature(deps: ReceiptsFeatureDeps): Composer<BotCo
     await deps.kit.pickerShown(ctx, shown.message_id);
   };
   privateChat.command('receipt', receiptCommand);
-  privateChat.filter(hears('button-receipt'), receiptCommand);
+  privateChat.filter(hearsButton('button-receipt'), receiptCommand);
 
   privateChat.callbackQuery(receiptPatterns.account, async (ctx) => {
     const user = await residentOrLoginHint(ctx);
