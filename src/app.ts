@@ -17,7 +17,7 @@ import { FlowMessages } from './core/conversation-kit/flow-messages';
 import { conversationStorageKey } from './core/conversation-kit/storage-key';
 import { type Db, dialectOf, ownsItsState } from './core/db/index';
 import { type Feature, installStage, jobsOf } from './core/feature';
-import { createI18n, type Locale, type Translate } from './core/i18n';
+import { createI18n, type Locale, localeFromTelegram, type Translate } from './core/i18n';
 import type { Logger } from './core/logger';
 import { createMailer } from './core/mail/mailer';
 import type { OutboxMail } from './core/mail/outbox';
@@ -163,8 +163,16 @@ export function createApp(deps: AppDeps, options: BotOptions): App {
     },
     locale: (telegramUserId) => services.languages.chosenLocale(telegramUserId),
   });
-  const chosenLocale = async (ctx: Context): Promise<Locale | undefined> =>
-    ctx.from ? residents.locale(ctx.from.id) : undefined;
+  // The chosen language, else Telegram's — remembered, so notices to this chat caused by someone
+  // else (a logout everywhere, a co-holder) are rendered in it too (LanguageService#localeOf).
+  const chosenLocale = async (ctx: Context): Promise<Locale | undefined> => {
+    if (!ctx.from) return undefined;
+    const chosen = await residents.locale(ctx.from.id);
+    if (chosen) return chosen;
+    const telegram = localeFromTelegram(ctx.from.language_code, config.defaultLocale);
+    await services.languages.noteTelegramLocale(ctx.from.id, telegram);
+    return telegram;
+  };
   const i18n = createI18n<BotContext>(config.defaultLocale, chosenLocale);
 
   // One chat's updates strictly in order (the runner handles chats concurrently).

@@ -196,4 +196,22 @@ describe('flows: every exit closes the buttons, a done flow says so quietly', ()
     expect(replyButtonTexts(await person.next())).toContain('💰 Баланс');
     expect((await person.say('💰 Balance')).text).toContain('💰 Баланс на');
   });
+
+  it('when Anna (Russian) logs out everywhere, then the English Telegram user in her cabinet is told in English', async () => {
+    const anna = await h.person({ first_name: 'Анна' });
+    const { userId } = await loginResident(h.database.db, anna.id);
+    const john = await h.person({ first_name: 'John', language_code: 'en' });
+    await loggedInResident(h.database.db, john.id, { userId });
+    expect((await john.say('/help')).text).toContain('What this bot can do');
+    const list = await anna.say('/security');
+    await anna.press(list, '🚪 Выйти на всех устройствах');
+    await anna.press(await anna.next(), '✅ Да, выйти везде');
+    expect((await anna.next()).text).toContain('Готово: выход выполнен');
+    const told = await h.client.waitForTranscript(john.id, (all) =>
+      all.some((e) => e.direction === 'out' && e.text?.includes('logged out on all devices')),
+    );
+    expect(told.filter((e) => e.direction === 'out' && /выход|Вход/.test(e.text ?? ''))).toEqual(
+      [],
+    );
+  });
 });

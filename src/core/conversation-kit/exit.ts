@@ -91,7 +91,7 @@ export function createExitPath(deps: ExitPathDeps): Composer<BotContext> {
   privateChat.on('callback_query:data', async (ctx, next) => {
     const messageId = ctx.callbackQuery.message?.message_id;
     if (messageId === undefined || (await activeFlow(ctx))) return next();
-    const outcome = await deps.kit.outcomeOf(ctx, messageId);
+    const outcome = await deps.kit.outcomeOf(ctx, messageId, ctx.callbackQuery.data);
     if (outcome === undefined) return next();
     const text = ctx.t('kit-already-done', { outcome });
     await ctx

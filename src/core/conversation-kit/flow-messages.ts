@@ -10,6 +10,8 @@ interface OpenQuestion {
 /** How a flow ended on a button press: the pressed message and what the flow said. */
 export interface FlowOutcome {
   messageId: number;
+  /** The pressed button's callback data: only a press of that very button is "already done". */
+  data: string;
   /** The flow's last message, already rendered in the person's language. */
   text: string;
 }
@@ -59,13 +61,14 @@ export class FlowMessages {
     await this.open.delete(this.key(chatId, userId));
   }
 
-  /** What the flow that ended on `messageId`'s buttons said, or undefined. */
+  /** What the flow that ended on this button (message and data) said, or undefined. */
   async outcomeOf(
     chatId: number,
     userId: number,
     messageId: number,
+    data: string,
   ): Promise<FlowOutcome | undefined> {
     const outcome = await this.done.read(this.key(chatId, userId));
-    return outcome?.messageId === messageId ? outcome : undefined;
+    return outcome?.messageId === messageId && outcome.data === data ? outcome : undefined;
   }
 }

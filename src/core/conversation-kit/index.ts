@@ -262,10 +262,11 @@ export interface ConversationKit {
    */
   pickerShown(ctx: Context, messageId: number): Promise<void>;
   /**
-   * How the flow that ended on a press of this message's buttons ended (its last message), or
-   * undefined: a late or repeated press of a confirm button is answered with it, quietly.
+   * How the flow that ended on a press of this button (message and callback data) ended (its
+   * last message), or undefined: a late or repeated press of a confirm button is answered with
+   * it, quietly.
    */
-  outcomeOf(ctx: Context, messageId: number): Promise<string | undefined>;
+  outcomeOf(ctx: Context, messageId: number, data: string): Promise<string | undefined>;
 }
 
 const plainText = (input: Input): Verdict<string> =>
@@ -333,9 +334,12 @@ export function createConversationKit(deps: KitDeps): ConversationKit {
    */
   async function remember(conversation: FlowConversation, ctx: FlowContext, text: string) {
     const messageId = ctx.callbackQuery?.message?.message_id;
-    if (messageId === undefined || !ctx.chat || !ctx.from) return;
+    const data = ctx.callbackQuery?.data;
+    if (messageId === undefined || data === undefined || !ctx.chat || !ctx.from) return;
     const { chatId, userId } = ids(ctx);
-    await conversation.external(() => deps.flowMessages.ended(chatId, userId, { messageId, text }));
+    await conversation.external(() =>
+      deps.flowMessages.ended(chatId, userId, { messageId, data, text }),
+    );
   }
 
   /** The question's message has buttons that answer it: the exit path must close them. */
@@ -593,9 +597,9 @@ export function createConversationKit(deps: KitDeps): ConversationKit {
       if (!ctx.chat || !ctx.from) return;
       await deps.flowMessages.opened(ctx.chat.id, ctx.from.id, messageId);
     },
-    async outcomeOf(ctx, messageId) {
+    async outcomeOf(ctx, messageId, data) {
       if (!ctx.chat || !ctx.from) return undefined;
-      return (await deps.flowMessages.outcomeOf(ctx.chat.id, ctx.from.id, messageId))?.text;
+      return (await deps.flowMessages.outcomeOf(ctx.chat.id, ctx.from.id, messageId, data))?.text;
     },
   };
 }

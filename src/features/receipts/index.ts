@@ -25,7 +25,7 @@ export function receiptsFeature({
     outbox: services.outbox,
     translate,
     localeOf: async (telegramUserId) =>
-      (await services.languages.chosenLocale(telegramUserId)) ?? config.defaultLocale,
+      (await services.languages.localeOf(telegramUserId)) ?? config.defaultLocale,
     dir: config.payments.receiptsDir,
     clock,
     renderPdf: renderPool.renderPdf,
