@@ -9,6 +9,7 @@ import {
 } from '../support/harness';
 import { loggedInResident } from '../support/logged-in';
 import { createAccountWithMeters, freshAccountNumber } from '../support/readings';
+import { residentWithTwoZoneMeter } from '../support/meter-resident';
 import { linkDirectly, loginResident } from '../support/residents';
 
 /**
@@ -36,30 +37,7 @@ describe('flows: every exit closes the buttons, a done flow says so quietly', ()
     return found;
   };
 
-  /** A logged-in resident whose current account has a two-zone meter. */
-  async function residentWithMeter(): Promise<{ person: Person; userId: number; serial: string }> {
-    const person = await h.person();
-    const { userId } = await loginResident(h.database.db, person.id);
-    const number = freshAccountNumber();
-    const serial = `X${number}`;
-    await createAccountWithMeters(h.database.db, {
-      number,
-      meters: [
-        {
-          serial,
-          zones: 2,
-          digits: 6,
-          readings: [3, 2, 1, 0].map((back) => ({
-            period: `2026-${String(10 - back).padStart(2, '0')}`,
-            at: `2026-${String(10 - back).padStart(2, '0')}-20T00:00:00.000Z`,
-            kwh: { T1: 10_000 - back * 150, T2: 5_000 - back * 80 },
-          })),
-        },
-      ],
-    });
-    await linkDirectly(h.database.db, userId, number);
-    return { person, userId, serial };
-  }
+  const residentWithMeter = () => residentWithTwoZoneMeter(h, 'X');
 
   async function summaryOf(person: Person): Promise<TranscriptEntry> {
     await person.say('/reading');
