@@ -1,4 +1,4 @@
-import { hears } from '@grammyjs/i18n';
+import { hearsButton } from '../../core/i18n';
 import { Composer } from 'grammy';
 import type { Config } from '../../config';
 import { PRIVATE_COMMANDS } from '../../core/commands';
@@ -50,7 +50,7 @@ export function createHelpFeature({ config }: HelpDeps): Composer<BotContext> {
     await showHelp(ctx);
   });
   // The main menu's big «Помощь» button (a reply keyboard sends its text).
-  privateChat.filter(hears('button-help'), showHelp);
+  privateChat.filter(hearsButton('button-help'), showHelp);
   return feature;
 }
 

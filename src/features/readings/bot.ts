@@ -1,5 +1,5 @@
 import { formatDate, formatKwh, localeOf as formatLocaleOf } from '../../core/format';
-import { hears } from '@grammyjs/i18n';
+import { hearsButton } from '../../core/i18n';
 import { Composer } from 'grammy';
 import type { BotContext } from '../../core/context';
 import { enterReading, zoneLabel } from './conversations';
@@ -102,7 +102,7 @@ export function createReadingsFeature({ readings }: ReadingsFeatureDeps): Compos
   privateChat.command('reading', async (ctx) => {
     if (await resident(ctx)) await enterReading(ctx);
   });
-  privateChat.filter(hears('button-reading'), async (ctx) => {
+  privateChat.filter(hearsButton('button-reading'), async (ctx) => {
     if (await resident(ctx)) await enterReading(ctx);
   });
   privateChat.callbackQuery(readingsPatterns.start, async (ctx) => {
