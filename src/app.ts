@@ -79,6 +79,11 @@ export interface BotOptions {
   fetch?: ApiClientOptions['fetch'];
   /** The outbox worker's pacing; default Telegram's limits (tests raise it to provoke 429s). */
   outboxPacing?: Partial<PacingOptions>;
+  /**
+   * The render workers; default a new `RenderPool`. The benchmark passes one that renders on the
+   * main thread, its baseline for the pool (bench/render.ts).
+   */
+  renderPool?: RenderPool;
 }
 
 /**
@@ -145,7 +150,7 @@ export function createApp(deps: AppDeps, options: BotOptions): App {
   const texts = createI18n(config.defaultLocale, async () => undefined);
   const translate: Translate = (locale, key, vars) => texts.t(locale, key, vars);
   const mailer = createMailer(config.mail, deps.clock, logger, options.onMailSent);
-  const renderPool = new RenderPool();
+  const renderPool = options.renderPool ?? new RenderPool();
   const services = createServices({ ...deps, mailer, translate });
   const bot = new Bot<BotContext>(options.token, {
     botInfo: options.botInfo,
