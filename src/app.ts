@@ -308,16 +308,3 @@ export function createApp(deps: AppDeps, options: BotOptions): App {
   const background = createBackground(deps, options, { ...services, jobs: jobsOf(features) });
   return { bot, services, background, renderPool };
 }
-
-/**
- * Starts the render threads and makes one dummy render on each, in the background, so the first
- * resident's receipt or chart does not wait for the libraries and fonts to load (5–9 s cold).
- * Only the sandbox does this: a production bot starts them on the first render (issue 12: RSS
- * after start), and they exit again when idle.
- */
-export function warmRenderPool(renderPool: RenderPool, logger: Logger): void {
-  renderPool
-    .warm()
-    .then(() => logger.info({ threads: renderPool.threads }, 'render pool warm'))
-    .catch((error: unknown) => logger.warn({ err: error }, 'render pool warm-up failed'));
-}
