@@ -23,6 +23,8 @@ export interface PersonDriver {
 
 export interface Measurement {
   updates: number;
+  /** Scripts (journeys) run to their end, failed ones included. */
+  journeys: number;
   seconds: number;
   perSecond: number;
   p50: number;
@@ -38,7 +40,11 @@ export async function drive(
   transport: Transport,
   people: number[],
   script: Script,
-  options: { inFlight?: number } = {},
+  options: {
+    inFlight?: number;
+    /** Checked before each new script: when true the run ends (the scripts under way finish). */
+    stop?: () => boolean;
+  } = {},
 ): Promise<Measurement> {
   const inFlight = options.inFlight ?? 50;
   const latencies: number[] = [];
@@ -46,15 +52,21 @@ export async function drive(
   let firstFailure: string | undefined;
   const send = async (update: Update, chatId: number): Promise<SentMessage[]> => {
     const started = performance.now();
+    // An update arrives as I/O does, in a turn of the event loop of its own (its latency counts
+    // the wait for that turn). Without this the in-process transport chains every update into one
+    // run of microtasks (better-sqlite3 is synchronous): timers and worker messages never get a
+    // turn, and a render never comes back.
+    await new Promise((resolve) => setImmediate(resolve));
     await bot.handleUpdate(update);
     latencies.push(performance.now() - started);
     return transport.take(chatId);
   };
   let next = 0;
+  let journeys = 0;
   const cpuBefore = process.cpuUsage();
   const started = performance.now();
   const worker = async () => {
-    while (next < people.length) {
+    while (next < people.length && !options.stop?.()) {
       const id = people[next++]!;
       let last: SentMessage[] = [];
       const person: PersonDriver = {
@@ -80,6 +92,7 @@ export async function drive(
       } catch (error) {
         last = [{ message_id: 0, chat_id: id, text: `threw: ${String(error)}` }];
       }
+      journeys++;
       if (!ok) {
         failures++;
         firstFailure ??= last.map((m) => `${m.text} [${buttonsOf(m).join(' | ')}]`).join(' / ');
@@ -94,6 +107,7 @@ export async function drive(
     latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
   return {
     updates: latencies.length,
+    journeys,
     seconds,
     perSecond: latencies.length / seconds,
     p50: at(0.5),
@@ -122,6 +136,20 @@ export const accountsJourney: Script = async (p) => {
     last = pressed;
   }
   return last.length > 0;
+};
+
+/** /receipt (one account: straight to the months) → the newest month → the receipt's PDF. */
+export const receiptJourney: Script = async (p) => {
+  const months = await p.say('/receipt');
+  const sent = await p.press(months, /\d{4}$/);
+  return sent?.some((m) => m.file?.kind === 'pdf') ?? false;
+};
+
+/** /balance → «📊 График» → the consumption chart as a PNG photo. */
+export const chartJourney: Script = async (p) => {
+  const card = await p.say('/balance');
+  const sent = await p.press(card, /График/);
+  return sent?.some((m) => m.file?.kind === 'png') ?? false;
 };
 
 /** Parses a figure as the bot prints it: «12 345,6» → 12345.6. */

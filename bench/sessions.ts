@@ -3,7 +3,7 @@
  * same process, so the figures compare like with like on whatever machine runs them.
  *
  *   session storage — a session read + write per update (what an update that uses its session costs; sessions are lazy, so others pay nothing) through the
- *   knex adapter on SQLite (and PostgreSQL when BENCH_DATABASE_URL is set), against grammY's
+ *   knex adapter on SQLite (and PostgreSQL when the benchmark runs there), against grammY's
  *   in-memory storage, which loses everything on restart.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -14,7 +14,7 @@ import { createDatabase, type Db, migrateLatest } from '../src/core/db/index';
 import { KnexStorageAdapter } from '../src/core/storage';
 import { systemClock } from '../src/core/clock';
 
-interface Result {
+export interface Result {
   name: string;
   ops: number;
   seconds: number;
@@ -37,17 +37,6 @@ async function sessionRoundTrips(
   return { name, ops, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
 }
 
-function print(results: Result[]): void {
-  const baseline = results[0]!;
-  for (const r of results) {
-    const perOp = (r.seconds / r.ops) * 1e6;
-    const ratio = r.seconds / baseline.seconds;
-    process.stdout.write(
-      `  ${r.name.padEnd(34)} ${String(Math.round(r.ops / r.seconds)).padStart(8)} updates/s  ${perOp.toFixed(1).padStart(8)} µs/update  ×${ratio.toFixed(1)}\n`,
-    );
-  }
-}
-
 async function withDb<T>(
   url: string,
   run: (db: Db) => Promise<T>,
@@ -62,14 +51,15 @@ async function withDb<T>(
   }
 }
 
-/** Prints the session storage comparison (`BENCH_OPS` updates, default 5 000). */
-export async function sessionStorageBench(): Promise<void> {
+/**
+ * The session storage comparison (`BENCH_OPS` updates, default 5 000, over 500 chats): grammY's
+ * memory storage first (the baseline), then knex on SQLite with and without the state database's
+ * `synchronous=NORMAL`, and on PostgreSQL when `pgUrl` (a scratch database) is given.
+ */
+export async function sessionStorageBench(pgUrl?: string): Promise<Result[]> {
   const ops = Number(process.env.BENCH_OPS ?? 5000);
   const dir = mkdtempSync(join(tmpdir(), 'abonent-bench-'));
   try {
-    process.stdout.write(
-      `session storage: read + write per update, ${ops} updates over 500 chats\n`,
-    );
     const results: Result[] = [
       await sessionRoundTrips(
         'memory (baseline, not durable)',
@@ -94,20 +84,18 @@ export async function sessionStorageBench(): Promise<void> {
         { synchronous: 'NORMAL' },
       ),
     ];
-    const pg = process.env.BENCH_DATABASE_URL;
-    if (pg) {
+    if (pgUrl) {
       results.push(
-        await withDb(pg, async (db) => {
-          await db('kv_store').where('key', 'like', 'bench:%').delete();
-          return sessionRoundTrips(
+        await withDb(pgUrl, (db) =>
+          sessionRoundTrips(
             'knex + PostgreSQL',
-            new KnexStorageAdapter(db, 'bench:', systemClock),
+            new KnexStorageAdapter(db, 's:', systemClock),
             ops,
-          );
-        }),
+          ),
+        ),
       );
     }
-    print(results);
+    return results;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -5,12 +5,17 @@
  * both go through it, so the transport costs the same on both sides.
  */
 import type { InlineKeyboardMarkup, Update } from 'grammy/types';
+import { ApiError } from '../src/sandbox/emulator/api-error';
+import { multipartBoundary, parseMultipart } from '../src/sandbox/emulator/multipart';
+import { RateLimiter } from '../src/sandbox/emulator/rate-limiter';
 
 export interface SentMessage {
   message_id: number;
   chat_id: number;
   text: string;
   reply_markup?: unknown;
+  /** A file sent with its bytes (multipart: a receipt, a chart): its size and kind. */
+  file?: { bytes: number; kind: 'pdf' | 'png' | 'other' };
 }
 
 export interface Transport {
@@ -19,7 +24,21 @@ export interface Transport {
   take(chatId: number): SentMessage[];
   /** Bot API calls answered so far, by method. */
   calls: Map<string, number>;
+  /** Sends refused with 429 (only with `rateLimits`). */
+  refused: number;
 }
+
+export interface TransportOptions {
+  /**
+   * Telegram's flood limits as the sandbox emulator enforces them (src/sandbox/emulator/
+   * rate-limiter.ts): 30 messages/s overall, ~1/s per private chat (burst 3), 20/min per group;
+   * beyond them a send is answered 429 with `retry_after`, as Telegram does. Default off.
+   */
+  rateLimits?: boolean;
+}
+
+/** Methods that post a message: the ones Telegram's flood limits count. */
+const SENDS = new Set(['sendMessage', 'sendPhoto', 'sendDocument']);
 
 const BOT_USER = {
   id: 7000000001,
@@ -28,13 +47,20 @@ const BOT_USER = {
   username: 'abonent_bench_bot',
 };
 
-export function createTransport(): Transport {
+export function createTransport(options: TransportOptions = {}): Transport {
   const inbox = new Map<number, SentMessage[]>();
   const calls = new Map<string, number>();
+  const limiter = new RateLimiter(options.rateLimits ?? false);
+  let refused = 0;
   let nextMessageId = 1;
-  const answer = (method: string, payload: Record<string, unknown>): unknown => {
+  const answer = (
+    method: string,
+    payload: Record<string, unknown>,
+    file?: SentMessage['file'],
+  ): unknown => {
     calls.set(method, (calls.get(method) ?? 0) + 1);
     const chatId = Number(payload.chat_id);
+    if (SENDS.has(method)) limiter.check(chatId, chatId < 0);
     switch (method) {
       case 'sendMessage':
       case 'sendPhoto':
@@ -51,6 +77,7 @@ export function createTransport(): Transport {
           chat_id: chatId,
           text,
           reply_markup: payload.reply_markup,
+          ...(file ? { file } : {}),
         };
         if (method !== 'editMessageReplyMarkup' || text) {
           const list = inbox.get(chatId) ?? [];
@@ -72,15 +99,50 @@ export function createTransport(): Transport {
         return true;
     }
   };
-  const fakeFetch = (async (input: unknown, init?: { body?: unknown }) => {
+  const fakeFetch = (async (
+    input: unknown,
+    init?: { body?: unknown; headers?: Record<string, string> },
+  ) => {
     const url = String(input);
     const method = url.slice(url.lastIndexOf('/') + 1);
-    const body = typeof init?.body === 'string' ? init.body : '{}';
-    const result = answer(method, JSON.parse(body) as Record<string, unknown>);
-    return { json: async () => ({ ok: true, result }) };
+    let payload: Record<string, unknown>;
+    let file: SentMessage['file'];
+    if (typeof init?.body === 'string') {
+      payload = JSON.parse(init.body) as Record<string, unknown>;
+    } else if (init?.body && Symbol.asyncIterator in (init.body as object)) {
+      // A file upload: grammY streams multipart/form-data; read it all, as Telegram would.
+      const chunks: Buffer[] = [];
+      for await (const chunk of init.body as AsyncIterable<Uint8Array>) {
+        chunks.push(Buffer.from(chunk));
+      }
+      const boundary = multipartBoundary(init.headers?.['content-type'] ?? '') ?? '';
+      const parts = parseMultipart(Buffer.concat(chunks), boundary);
+      payload = parts.fields;
+      const upload = [...parts.files.values()][0];
+      if (upload) {
+        const head = upload.data.subarray(0, 5).toString('latin1');
+        file = {
+          bytes: upload.data.length,
+          kind: head === '%PDF-' ? 'pdf' : head.slice(1, 4) === 'PNG' ? 'png' : 'other',
+        };
+      }
+    } else {
+      payload = {};
+    }
+    try {
+      const result = answer(method, payload, file);
+      return { json: async () => ({ ok: true, result }) };
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      refused++;
+      return { json: async () => error.toJSON() };
+    }
   }) as unknown as typeof fetch;
   return {
     fetch: fakeFetch,
+    get refused() {
+      return refused;
+    },
     take(chatId) {
       const list = inbox.get(chatId) ?? [];
       inbox.delete(chatId);

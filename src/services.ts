@@ -110,9 +110,9 @@ export function createServices({ config, db, mailer, translate, clock }: Service
   });
   // The bot's one instance: it both reads the choice on every update and writes it.
   const languages = new LanguageService(db, clock, { cached: ownsItsState(db) });
-  /** The language a notice is rendered in: the one chosen with /language, else the default. */
+  /** The language a notice is rendered in: chosen, else Telegram's as last seen, else the default. */
   const localeOf = async (telegramUserId: number) =>
-    (await languages.chosenLocale(telegramUserId)) ?? config.defaultLocale;
+    (await languages.localeOf(telegramUserId)) ?? config.defaultLocale;
   const accounts = new AccountsService({
     db,
     audit,
@@ -230,7 +230,7 @@ export function createServices({ config, db, mailer, translate, clock }: Service
     sessionEnded: new SessionEndedNotices({
       outbox,
       translate,
-      chosenLocale: (telegramUserId) => languages.chosenLocale(telegramUserId),
+      localeOf: (telegramUserId) => languages.localeOf(telegramUserId),
       defaultLocale: config.defaultLocale,
     }),
   };

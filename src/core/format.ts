@@ -136,6 +136,21 @@ export function formatPeriod(period: string, language: FormatLocale | string = '
   return `${month} ${match[1]}`;
 }
 
+/**
+ * The month of a billing period `YYYY-MM` in words, without the year: «декабрь» (ru, nominative,
+ * which after «за» is also the accusative every month takes), «December» (en). For sentences about
+ * the period at hand («За декабрь вы уже передали…»). Anything not a period is returned as it is.
+ */
+export function formatMonth(period: string, language: FormatLocale | string = 'ru'): string {
+  const match = PERIOD.exec(period);
+  if (!match) return period;
+  const date = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, 15));
+  return dateFormat(formatLocale(language), 'standalone-month', {
+    month: 'long',
+    timeZone: 'UTC',
+  }).format(date);
+}
+
 /** A short month label for chart axes: «ноя 26» (ru), «Nov 26» (en). */
 export function formatPeriodShort(period: string, locale: FormatLocale = 'ru'): string {
   const match = PERIOD.exec(period);
@@ -213,6 +228,21 @@ export function localDate(instant: Date | string, timeZone: string): string {
 export function formatPhone(phone: string): string {
   const match = /^\+7(\d{3})(\d{3})(\d{2})(\d{2})$/.exec(phone);
   return match ? `+7 (${match[1]}) ${match[2]}-${match[3]}-${match[4]}` : phone;
+}
+
+/**
+ * How the bot addresses a resident by their ФИО, the polite Russian way: «Иванова Анна Петровна»
+ * (фамилия, имя, отчество) → «Анна Петровна»; two words «Иванова Анна» → «Анна» (the given name);
+ * one word or four and more (a name of another shape, «Мамедов Рашид Али оглы») → as typed, spaces
+ * tidied. Empty or blank → `undefined`, so the caller can fall back (Telegram's first name).
+ * @param fullName the ФИО as the resident typed it in /profile
+ */
+export function formatGreetingName(fullName: string | null | undefined): string | undefined {
+  const words = (fullName ?? '').trim().split(/\s+/).filter(Boolean);
+  if (words.length === 0) return undefined;
+  if (words.length === 3) return `${words[1]} ${words[2]}`;
+  if (words.length === 2) return words[1];
+  return words.join(' ');
 }
 
 /**

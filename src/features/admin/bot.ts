@@ -8,7 +8,13 @@ import { appealPatterns } from '../appeals/keyboards';
 import type { ActResult, AppealsService, AttachmentInput } from '../appeals/service';
 import { adminCardPayload, attachmentCaption, statusLabel, type Texts } from '../appeals/views';
 import type { ImportReport } from '../billing/exchange/import';
-import { formatIdentifier, formatInteger, formatMoney, formatPeriod } from '../../core/format';
+import {
+  formatIdentifier,
+  formatInteger,
+  formatMoney,
+  formatPeriod,
+  formatPhone,
+} from '../../core/format';
 import { IMPORT_KINDS, type ImportKind } from '../billing/exchange/formats';
 import { enterBroadcast } from './broadcast-flow';
 import { filterLabel, parseBroadcast, parseBroadcastFilter } from '../broadcast/rules';
@@ -126,7 +132,7 @@ export function createAdminFeature(deps: AdminFeatureDeps): Composer<BotContext>
               texts.t('admin-find-resident', {
                 name: stripInvisibleControls(r.fullName ?? '') || '—',
                 email: stripInvisibleControls(r.email ?? '') || '—',
-                phone: stripInvisibleControls(r.phone ?? '') || '—',
+                phone: r.phone ? formatPhone(stripInvisibleControls(r.phone)) : '—',
               }),
             )),
       ].join('\n'),

@@ -1,4 +1,4 @@
-import { hears } from '@grammyjs/i18n';
+import { hearsButton } from '../../core/i18n';
 import { Composer } from 'grammy';
 import type { InlineKeyboardButton } from 'grammy/types';
 import type { BotContext } from '../../core/context';
@@ -80,7 +80,7 @@ export function createAppealsFeature({
   privateChat.command('replaced', async (ctx) => {
     if (await resident(ctx)) await enterAppeal(ctx, { topic: 'meter-replacement' });
   });
-  privateChat.filter(hears('button-appeal'), startAppeal);
+  privateChat.filter(hearsButton('button-appeal'), startAppeal);
   privateChat.callbackQuery(appealPatterns.start, async (ctx) => {
     await ctx.answerCallbackQuery();
     await startAppeal(ctx);

@@ -31,7 +31,7 @@ import {
   statusLabel,
   type Texts,
 } from './views';
-import { formatDate } from '../../core/format';
+import { formatDate, formatLocale } from '../../core/format';
 
 export type { AttachmentInput } from './repo';
 
@@ -502,7 +502,7 @@ export class AppealsService {
       payload: {
         text: [
           texts.t('admin-summary-title', {
-            date: formatDate(date),
+            date: formatDate(date, formatLocale(this.deps.staffLocale)),
             open: open.length,
             overdue: overdue.length,
           }),

@@ -1,3 +1,10 @@
+import {
+  formatDate,
+  formatDateTime,
+  formatLocale,
+  formatPhone,
+  localDate,
+} from '../../core/format';
 import type { DocumentPayload, PhotoPayload, TextPayload } from '../../core/outbox/outbox';
 import { splitText, TELEGRAM_TEXT_LIMIT } from '../../core/paging';
 import { stripInvisibleControls } from '../../core/untrusted-text';
@@ -15,26 +22,23 @@ export interface Texts {
 
 const TEXT_LIMIT = TELEGRAM_TEXT_LIMIT;
 
-/** A UTC instant as local date and time, with the month in words («12 марта 2026, 00:00»). */
+/**
+ * A UTC instant as local date and time, with the month in words («12 марта 2026, 00:00»): the one
+ * style of {@link formatDateTime}, as on every other screen.
+ */
 export function localDateTime(texts: Texts, instant: string): string {
-  return new Intl.DateTimeFormat(texts.locale === 'en' ? 'en-GB' : 'ru-RU', {
-    timeZone: texts.timeZone,
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-  }).format(new Date(instant));
+  return formatDateTime(instant, texts.timeZone, formatLocale(texts.locale));
 }
 
-/** The last moment of the deadline: due_at is exclusive (local midnight), so show the day before. */
+/**
+ * The last day of the deadline, local, month in words («12 марта 2026»): due_at is exclusive
+ * (local midnight), so the day before it is shown.
+ */
 export function dueDate(texts: Texts, dueAt: string): string {
-  return new Intl.DateTimeFormat(texts.locale === 'en' ? 'en-GB' : 'ru-RU', {
-    timeZone: texts.timeZone,
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-  }).format(new Date(Date.parse(dueAt) - 1));
+  return formatDate(
+    localDate(new Date(Date.parse(dueAt) - 1), texts.timeZone),
+    formatLocale(texts.locale),
+  );
 }
 
 export function statusLabel(texts: Texts, status: AppealStatus): string {
@@ -137,7 +141,7 @@ export function adminCardText(texts: Texts, card: AppealCard): string {
     t('appeals-card-resident', {
       name: forStaff(card.resident.fullName) ?? '—',
       email: forStaff(card.resident.email) ?? '—',
-      phone: forStaff(card.resident.phone) ?? '—',
+      phone: card.resident.phone ? formatPhone(forStaff(card.resident.phone) ?? '') : '—',
     }),
   );
   if (files.length > 0) {

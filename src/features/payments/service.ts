@@ -411,6 +411,7 @@ export class PaymentsService {
         purpose: input.period
           ? `Л/с ${input.number} за ${input.period.slice(5)}.${input.period.slice(0, 4)}`
           : `Л/с ${input.number}`,
+        purposeShort: `Л/с ${input.number}`,
         period: input.period,
         ...names,
         payerAddress: this.deps.qr.payerDetails ? input.address : undefined,
