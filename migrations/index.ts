@@ -14,6 +14,7 @@ import * as readingSubmissions from './20261129235000_reading_submissions';
 import * as staffNames from './20261130001000_staff_names';
 import * as rateLimitInFlight from './20261130010000_rate_limit_in_flight';
 import * as billingImportStaging from './20261130020000_billing_import_staging';
+import * as appealAttachmentDetails from './20261130030000_appeal_details';
 
 /**
  * Migrations are listed here rather than discovered on disk, so they load the same way under
@@ -35,6 +36,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261130001000_staff_names': staffNames,
   '20261130010000_rate_limit_in_flight': rateLimitInFlight,
   '20261130020000_billing_import_staging': billingImportStaging,
+  '20261130030000_appeal_details': appealAttachmentDetails,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -12,11 +12,12 @@ import type { Clock } from './core/clock';
 import { PRIVATE_COMMANDS } from './core/commands';
 import type { BotContext, ConversationContext, SessionData } from './core/context';
 import { createConversationKit, type KitDeps, type Who } from './core/conversation-kit/index';
-import { createExitPath, onFlowExit } from './core/conversation-kit/exit';
+import { afterFailedUpdate, createExitPath, onFlowExit } from './core/conversation-kit/exit';
+import { FlowMessages } from './core/conversation-kit/flow-messages';
 import { conversationStorageKey } from './core/conversation-kit/storage-key';
 import { type Db, dialectOf, ownsItsState } from './core/db/index';
 import { type Feature, installStage, jobsOf } from './core/feature';
-import { createI18n, type Locale, type Translate } from './core/i18n';
+import { createI18n, type Locale, localeFromTelegram, type Translate } from './core/i18n';
 import type { Logger } from './core/logger';
 import { createMailer } from './core/mail/mailer';
 import type { OutboxMail } from './core/mail/outbox';
@@ -89,7 +90,7 @@ export interface BotOptions {
  * Bumped whenever conversation code changes shape, so state saved by an older release is
  * discarded instead of being replayed against different code.
  */
-export const CONVERSATION_STATE_VERSION = 5;
+export const CONVERSATION_STATE_VERSION = 7;
 
 /**
  * The features, in the order their commands are tried (stage by stage: see `core/feature.ts`).
@@ -167,8 +168,16 @@ export function createApp(deps: AppDeps, options: BotOptions): App {
     },
     locale: (telegramUserId) => services.languages.chosenLocale(telegramUserId),
   });
-  const chosenLocale = async (ctx: Context): Promise<Locale | undefined> =>
-    ctx.from ? residents.locale(ctx.from.id) : undefined;
+  // The chosen language, else Telegram's — remembered, so notices to this chat caused by someone
+  // else (a logout everywhere, a co-holder) are rendered in it too (LanguageService#localeOf).
+  const chosenLocale = async (ctx: Context): Promise<Locale | undefined> => {
+    if (!ctx.from) return undefined;
+    const chosen = await residents.locale(ctx.from.id);
+    if (chosen) return chosen;
+    const telegram = localeFromTelegram(ctx.from.language_code, config.defaultLocale);
+    await services.languages.noteTelegramLocale(ctx.from.id, telegram);
+    return telegram;
+  };
   const i18n = createI18n<BotContext>(config.defaultLocale, chosenLocale);
 
   // One chat's updates strictly in order (the runner handles chats concurrently).
@@ -195,6 +204,9 @@ export function createApp(deps: AppDeps, options: BotOptions): App {
       'update handling failed',
     );
     if (!ctx.chat) return;
+    await afterFailedUpdate(kit, ctx).catch((closeError: unknown) => {
+      logger.warn({ err: closeError }, 'could not close the failed flow');
+    });
     try {
       const text = ctx.t ? ctx.t('error-apology') : i18n.t(config.defaultLocale, 'error-apology');
       if (ctx.callbackQuery) await ctx.answerCallbackQuery().catch(() => {});
@@ -242,8 +254,9 @@ export function createApp(deps: AppDeps, options: BotOptions): App {
     const resident = await residents.user(telegramUserId);
     return resident ? { userId: resident.id } : undefined;
   };
+  const flowMessages = new FlowMessages(stateDb, deps.clock, { cached });
   const kit = createConversationKit({
-    ...{ gate, vault, whoIs, residentOf, leave },
+    ...{ gate, vault, whoIs, residentOf, leave, flowMessages },
     ...{ outbox: services.outbox, residentMenu: mainMenuKeyboard },
   });
 
@@ -294,17 +307,4 @@ export function createApp(deps: AppDeps, options: BotOptions): App {
 
   const background = createBackground(deps, options, { ...services, jobs: jobsOf(features) });
   return { bot, services, background, renderPool };
-}
-
-/**
- * Starts the render threads and makes one dummy render on each, in the background, so the first
- * resident's receipt or chart does not wait for the libraries and fonts to load (5–9 s cold).
- * Only the sandbox does this: a production bot starts them on the first render (issue 12: RSS
- * after start), and they exit again when idle.
- */
-export function warmRenderPool(renderPool: RenderPool, logger: Logger): void {
-  renderPool
-    .warm()
-    .then(() => logger.info({ threads: renderPool.threads }, 'render pool warm'))
-    .catch((error: unknown) => logger.warn({ err: error }, 'render pool warm-up failed'));
 }

@@ -52,7 +52,7 @@ export function createBackground(
     chatId: number,
     key: string,
     vars: Record<string, string | number> | undefined,
-  ) => texts.t((await languages.chosenLocale(chatId)) ?? deps.config.defaultLocale, key, vars);
+  ) => texts.t((await languages.localeOf(chatId)) ?? deps.config.defaultLocale, key, vars);
   // The admin chat's broadcast progress lines follow the worker's outcomes (after a restart too).
   const progressLine = parts.broadcasts
     ? new BroadcastProgressLine(

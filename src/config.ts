@@ -87,7 +87,9 @@ export const configSchema = z
     PAYMENT_QR_PAYER_DETAILS: z.stringbool().default(true),
     // Monthly receipts wait here as PDFs until the outbox worker has sent them.
     RECEIPTS_DIR: z.string().min(1).default('data/receipts'),
-    OPERATOR_NAME: z.string().min(1).default('АО «Камчатская энергосбытовая компания» (демо)'),
+    // Short names, as on a bank transfer: with the account numbers they must leave room in the
+    // payment QR's 300 UTF-8 bytes for the purpose (a warning at start says when they do not).
+    OPERATOR_NAME: z.string().min(1).default('АО «КЭСК» (демо)'),
     OPERATOR_INN: z
       .string()
       .regex(/^\d{10}$/, 'must be 10 digits')
@@ -100,7 +102,7 @@ export const configSchema = z
       .string()
       .regex(/^\d{20}$/, 'must be 20 digits (расчётный счёт)')
       .default('40702810000000000001'),
-    OPERATOR_BANK: z.string().min(1).default('Камчатское отделение (демо-банк)'),
+    OPERATOR_BANK: z.string().min(1).default('Демо-банк'),
     OPERATOR_BIC: z
       .string()
       .regex(/^\d{9}$/, 'must be 9 digits')

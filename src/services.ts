@@ -17,6 +17,7 @@ import {
 } from './features/accounts/rules';
 import { AccountsService } from './features/accounts/service';
 import { AppealsService } from './features/appeals/service';
+import { APPEAL_FILING_WINDOW_MS, APPEALS_PER_WINDOW } from './features/appeals/rules';
 import { LOGIN_MAX_FAILURES, LOGIN_WINDOW_MS, PasswordPolicy } from './features/auth/rules';
 import { AuthService, createAuthLimiters } from './features/auth/service';
 import { SessionEndedNotices } from './features/auth/session-ended';
@@ -109,9 +110,9 @@ export function createServices({ config, db, mailer, translate, clock }: Service
   });
   // The bot's one instance: it both reads the choice on every update and writes it.
   const languages = new LanguageService(db, clock, { cached: ownsItsState(db) });
-  /** The language a notice is rendered in: the one chosen with /language, else the default. */
+  /** The language a notice is rendered in: chosen, else Telegram's as last seen, else the default. */
   const localeOf = async (telegramUserId: number) =>
-    (await languages.chosenLocale(telegramUserId)) ?? config.defaultLocale;
+    (await languages.localeOf(telegramUserId)) ?? config.defaultLocale;
   const accounts = new AccountsService({
     db,
     audit,
@@ -166,6 +167,7 @@ export function createServices({ config, db, mailer, translate, clock }: Service
     },
     calendar: config.calendar,
     clock,
+    filingLimiter: new RateLimiter(db, APPEALS_PER_WINDOW, APPEAL_FILING_WINDOW_MS, clock),
   });
   const readingReviews = new ReadingReviews({
     db,
@@ -228,7 +230,7 @@ export function createServices({ config, db, mailer, translate, clock }: Service
     sessionEnded: new SessionEndedNotices({
       outbox,
       translate,
-      chosenLocale: (telegramUserId) => languages.chosenLocale(telegramUserId),
+      localeOf: (telegramUserId) => languages.localeOf(telegramUserId),
       defaultLocale: config.defaultLocale,
     }),
   };

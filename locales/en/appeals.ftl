@@ -11,10 +11,16 @@ appeals-status-answered = answered
 appeals-status-closed = closed
 appeals-card-title = 📨 Appeal { $number } — { $topic }
 appeals-card-status = Status: { $status }. Answer by { $due } inclusive.
+appeals-card-status-closed = Status: { $status }.
 appeals-card-overdue = ⏰ The answer is overdue
-appeals-card-taken = Taken by: { $staff }
+appeals-card-taken = Handled by: { $staff }
+appeals-card-answered-by = Answered by: { $staff }
+appeals-card-closed-by = Closed by: { $staff }
+appeals-card-closed-by-resident = Closed by the resident
 appeals-card-account = Account: { $account }
 appeals-card-resident = Resident: { $name }, { $email }, phone { $phone }
+appeals-file-photo = 🖼 photo
+appeals-file-document = 📄 { $name } (type: { $type })
 appeals-card-attachments = Attachments: { $n }
 appeals-staff-take = 🛠 Take
 appeals-staff-answer = ✍️ Answer
@@ -28,12 +34,17 @@ appeals-staff-resident-answer =
 appeals-staff-resident-closed = The resident closed appeal { $number }.
 appeals-staff-answer-prompt = Answer to appeal { $number }: write it (or send a photo or a document) as a reply to this message.
 appeals-staff-kinds-accepted = Text, photos and documents are accepted (not voice, video or stickers). Reply to the card again.
+appeals-staff-correction-sent = The corrected answer on appeal { $number } was sent to the resident.
 appeals-staff-answer-sent = The answer on appeal { $number } was sent to the resident.
 appeals-staff-taken = Appeal { $number } is taken.
 appeals-staff-closed = Appeal { $number } is closed.
 appeals-staff-not-allowed = Appeal { $number } cannot be changed that way: it is “{ $status }”.
 appeals-staff-not-found = There is no such appeal.
 appeals-notice-status = Appeal { $number }: status “{ $status }”.
+appeals-notice-corrected =
+    ✏️ Corrected. The answer to your appeal { $number } now reads:
+
+    { $answer }
 appeals-notice-answer =
     The answer to your appeal { $number }:
 
@@ -90,10 +101,14 @@ appeals-created =
     Your appeal is accepted, number { $number }.
     Topic: { $topic }. Status: “{ $status }”.
     We will answer by { $due } inclusive. Follow it: /appeals
+appeals-create-rate-limited = You have sent several appeals in the last hour. You can send a new one in { $minutes } min. We will answer the ones already sent.
 appeals-create-account-denied = This account is not linked to your cabinet. The appeal was not sent.
 appeals-create-empty-text = An empty appeal was not sent.
 appeals-create-too-long = The message is too long. The appeal was not sent.
 appeals-create-too-many-attachments = Too many attachments. The appeal was not sent.
+appeals-from-text-too-long = This message is longer than { $max } characters, too long for an appeal. Please shorten it and send it again.
+appeals-closed-offer-new = Appeal { $number } is already closed, so the reply was not sent there. Send your message as a new appeal?
 appeals-send-as-appeal = ✉️ Send this as an appeal
 appeals-unhandled-hint = I did not understand the message. If it is a question for us, you can send it as an appeal and a specialist will answer.
 appeals-thread-status = Status: { $status }. We will answer by { $due } inclusive.
+appeals-thread-status-closed = Status: { $status }.

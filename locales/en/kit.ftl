@@ -7,3 +7,4 @@ kit-button-stale = This button belongs to an earlier question. Answer the latest
 kit-edit-ignored = Editing an earlier message does not change an answer already taken. Answer the latest question with a new message or press /cancel.
 kit-too-many-tries = Too many attempts. Start again when you are ready.
 kit-secret-flow-ended = The time to answer ran out; the message was deleted from the chat. Please start again.
+kit-already-done = Already done. { $outcome }

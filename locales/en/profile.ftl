@@ -102,6 +102,7 @@ security-action-appeal-resident-answer = reply to an appeal
 security-action-appeal-resident-close = appeal closed by you
 security-action-appeal-staff-answer = staff answered an appeal
 security-action-appeal-staff-close = appeal closed by staff
+security-action-appeal-staff-correct = answer to an appeal corrected by staff
 security-action-appeal-staff-take = appeal taken up by staff
 security-action-billing-export-chat = data exported to billing from the staff chat
 security-action-reading-review-accepted = reading accepted after review

@@ -35,7 +35,7 @@ readings-ask-zone =
 readings-ask-zone-first =
     { $zone } — meter No. { $serial }.
     Type the digits from the display (e.g. 12345 or 12345,6):
-readings-sent-this-period = This month you already sent { $value } kWh. A new value you type will replace it.
+readings-sent-this-period = For { $month } you already sent the meter reading { $value } kWh — a new one will replace it.
 readings-bad-empty = Please send the reading as digits.
 readings-bad-not-a-number = That does not look like a reading: digits only, e.g. 12345 or 12345,6.
 readings-bad-negative = A reading cannot be negative.

@@ -54,6 +54,7 @@ rights-pdf-readings = Meter readings sent
 rights-pdf-meter = Meter
 rights-pdf-period = Period
 rights-pdf-value = Reading
+rights-pdf-reading-status = Status
 rights-pdf-submitted = Sent
 rights-pdf-appeals = Appeals
 rights-pdf-appeal = Appeal

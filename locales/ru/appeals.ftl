@@ -11,10 +11,16 @@ appeals-status-answered = есть ответ
 appeals-status-closed = закрыто
 appeals-card-title = 📨 Обращение { $number } — { $topic }
 appeals-card-status = Статус: { $status }. Ответить до { $due } включительно.
+appeals-card-status-closed = Статус: { $status }.
 appeals-card-overdue = ⏰ Срок ответа прошёл
-appeals-card-taken = Взял в работу: { $staff }
+appeals-card-taken = В работе у: { $staff }
+appeals-card-answered-by = Автор ответа: { $staff }
+appeals-card-closed-by = Кто закрыл: { $staff }
+appeals-card-closed-by-resident = Закрыл житель
 appeals-card-account = Лицевой счёт: { $account }
 appeals-card-resident = Житель: { $name }, { $email }, тел. { $phone }
+appeals-file-photo = 🖼 фото
+appeals-file-document = 📄 { $name } (тип: { $type })
 appeals-card-attachments = Вложений: { $n }
 appeals-staff-take = 🛠 Взять в работу
 appeals-staff-answer = ✍️ Ответить
@@ -28,12 +34,17 @@ appeals-staff-resident-answer =
 appeals-staff-resident-closed = Житель закрыл обращение { $number }.
 appeals-staff-answer-prompt = Ответ на обращение { $number }: напишите его (или пришлите фото, документ) ответом (reply) на это сообщение.
 appeals-staff-kinds-accepted = Принимаются текст, фото и документы (голосовые, видео и стикеры — нет). Ответьте (reply) на карточку ещё раз.
+appeals-staff-correction-sent = Исправленный ответ по обращению { $number } отправлен жителю.
 appeals-staff-answer-sent = Ответ по обращению { $number } отправлен жителю.
 appeals-staff-taken = Обращение { $number } взято в работу.
 appeals-staff-closed = Обращение { $number } закрыто.
 appeals-staff-not-allowed = С обращением { $number } так нельзя: сейчас оно «{ $status }».
 appeals-staff-not-found = Такого обращения нет.
 appeals-notice-status = Обращение { $number }: статус «{ $status }».
+appeals-notice-corrected =
+    ✏️ Исправлено. Ответ на ваше обращение { $number } теперь такой:
+
+    { $answer }
 appeals-notice-answer =
     Ответ на ваше обращение { $number }:
 
@@ -90,10 +101,14 @@ appeals-created =
     Обращение принято, номер { $number }.
     Тема: { $topic }. Статус: «{ $status }».
     Ответим до { $due } включительно. Следить за ответом: /appeals
+appeals-create-rate-limited = За последний час вы уже отправили несколько обращений. Новое можно будет отправить через { $minutes } мин. На отправленные мы обязательно ответим.
 appeals-create-account-denied = Этот лицевой счёт не подключён к вашему кабинету. Обращение не отправлено.
 appeals-create-empty-text = Пустое обращение не отправлено.
 appeals-create-too-long = Слишком длинное сообщение. Обращение не отправлено.
 appeals-create-too-many-attachments = Слишком много вложений. Обращение не отправлено.
+appeals-from-text-too-long = Это сообщение длиннее { $max } знаков — такое обращение не отправить. Сократите его, пожалуйста, и пришлите ещё раз.
+appeals-closed-offer-new = Обращение { $number } уже закрыто, и ответ в нём не отправлен. Отправить ваше сообщение как новое обращение?
 appeals-send-as-appeal = ✉️ Отправить это как обращение
 appeals-unhandled-hint = Я не понял сообщение. Если это вопрос к нам — его можно отправить как обращение, специалист ответит.
 appeals-thread-status = Статус: { $status }. Ответим до { $due } включительно.
+appeals-thread-status-closed = Статус: { $status }.

@@ -102,6 +102,7 @@ security-action-appeal-resident-answer = ответ на обращение
 security-action-appeal-resident-close = обращение закрыто вами
 security-action-appeal-staff-answer = ответ специалиста на обращение
 security-action-appeal-staff-close = обращение закрыто специалистом
+security-action-appeal-staff-correct = ответ на обращение исправлен специалистом
 security-action-appeal-staff-take = обращение взято в работу
 security-action-billing-export-chat = выгрузка данных в биллинг из чата сотрудников
 security-action-reading-review-accepted = показание принято после проверки

@@ -35,7 +35,7 @@ readings-ask-zone =
 readings-ask-zone-first =
     { $zone } — счётчик № { $serial }.
     Введите цифры с табло (например, 12345 или 12345,6):
-readings-sent-this-period = В этом месяце вы уже передали { $value } кВт·ч. Если введёте новое значение, оно заменит переданное.
+readings-sent-this-period = За { $month } вы уже передали показание { $value } кВт·ч — новое заменит его.
 readings-bad-empty = Пришлите показание цифрами.
 readings-bad-not-a-number = Это не похоже на показание: нужны только цифры, например 12345 или 12345,6.
 readings-bad-negative = Показание не может быть отрицательным.

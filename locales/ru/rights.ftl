@@ -54,6 +54,7 @@ rights-pdf-readings = Переданные показания
 rights-pdf-meter = Счётчик
 rights-pdf-period = Период
 rights-pdf-value = Показание
+rights-pdf-reading-status = Статус
 rights-pdf-submitted = Передано
 rights-pdf-appeals = Обращения
 rights-pdf-appeal = Обращение

@@ -44,6 +44,7 @@ export const AUDIT_ACTIONS = [
   'appeal.resident-close',
   'appeal.staff-answer',
   'appeal.staff-close',
+  'appeal.staff-correct',
   'appeal.staff-take',
   'billing.export.chat',
   'reading.review.accepted',

@@ -103,6 +103,15 @@ export function formatKwh(milli: number): string {
   return numberFormat('ru', 'kwh', { maximumFractionDigits: 3 }).format(scaledDecimal(milli, 3));
 }
 
+/**
+ * An identifier (a reading, a payment, a broadcast) as printed where people quote it and the bot
+ * may read it back: plain digits, never grouped — 5558 stays «5558», not «5 558» (a Fluent
+ * number variable would group it, and «#R5 558» then reads back as #R5).
+ */
+export function formatIdentifier(id: number): string {
+  return String(Math.trunc(id));
+}
+
 /** A whole number with grouped thousands, the same way in every language: 15233 → «15 233». */
 export function formatInteger(value: number): string {
   return numberFormat('ru', 'int', { maximumFractionDigits: 0 }).format(Math.trunc(value));
@@ -125,6 +134,21 @@ export function formatPeriod(period: string, language: FormatLocale | string = '
     timeZone: 'UTC',
   }).format(date);
   return `${month} ${match[1]}`;
+}
+
+/**
+ * The month of a billing period `YYYY-MM` in words, without the year: «декабрь» (ru, nominative,
+ * which after «за» is also the accusative every month takes), «December» (en). For sentences about
+ * the period at hand («За декабрь вы уже передали…»). Anything not a period is returned as it is.
+ */
+export function formatMonth(period: string, language: FormatLocale | string = 'ru'): string {
+  const match = PERIOD.exec(period);
+  if (!match) return period;
+  const date = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, 15));
+  return dateFormat(formatLocale(language), 'standalone-month', {
+    month: 'long',
+    timeZone: 'UTC',
+  }).format(date);
 }
 
 /** A short month label for chart axes: «ноя 26» (ru), «Nov 26» (en). */
@@ -204,6 +228,21 @@ export function localDate(instant: Date | string, timeZone: string): string {
 export function formatPhone(phone: string): string {
   const match = /^\+7(\d{3})(\d{3})(\d{2})(\d{2})$/.exec(phone);
   return match ? `+7 (${match[1]}) ${match[2]}-${match[3]}-${match[4]}` : phone;
+}
+
+/**
+ * How the bot addresses a resident by their ФИО, the polite Russian way: «Иванова Анна Петровна»
+ * (фамилия, имя, отчество) → «Анна Петровна»; two words «Иванова Анна» → «Анна» (the given name);
+ * one word or four and more (a name of another shape, «Мамедов Рашид Али оглы») → as typed, spaces
+ * tidied. Empty or blank → `undefined`, so the caller can fall back (Telegram's first name).
+ * @param fullName the ФИО as the resident typed it in /profile
+ */
+export function formatGreetingName(fullName: string | null | undefined): string | undefined {
+  const words = (fullName ?? '').trim().split(/\s+/).filter(Boolean);
+  if (words.length === 0) return undefined;
+  if (words.length === 3) return `${words[1]} ${words[2]}`;
+  if (words.length === 2) return words[1];
+  return words.join(' ');
 }
 
 /**

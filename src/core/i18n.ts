@@ -109,3 +109,34 @@ function hasKeys(object: object): boolean {
   for (const _ in object) return true;
   return false;
 }
+
+/** Every supported locale's text of each button key, read once from the locale files. */
+const buttonTexts = new Map<string, string[]>();
+let allLocales: I18n | undefined;
+
+/**
+ * The texts `key` has in every supported locale (e.g. «💰 Баланс» and «💰 Balance»), remembered.
+ */
+export function textsInEveryLocale(key: string): string[] {
+  let texts = buttonTexts.get(key);
+  if (!texts) {
+    if (!allLocales) {
+      allLocales = new I18n({ defaultLocale: 'ru', fluentBundleOptions: { useIsolating: false } });
+      allLocales.loadLocalesDirSync(LOCALES_DIR);
+    }
+    const i18n = allLocales;
+    texts = [...new Set(SUPPORTED_LOCALES.map((locale) => i18n.t(locale, key)))];
+    buttonTexts.set(key, texts);
+  }
+  return texts;
+}
+
+/**
+ * A filter for a reply-keyboard button by its locale key, matching its text in ANY supported
+ * language: the keyboard on screen may have been sent before a language change (or by another
+ * device's choice), and a press of it must still work. Use it instead of @grammyjs/i18n's
+ * `hears`, which matches the current language only.
+ */
+export function hearsButton(key: string): (ctx: Context) => boolean {
+  return (ctx) => ctx.hasText(textsInEveryLocale(key));
+}

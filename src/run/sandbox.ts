@@ -1,5 +1,5 @@
 import { dirname, join } from 'node:path';
-import { type AppDeps, createApp, warmRenderPool } from '../app';
+import { type AppDeps, createApp } from '../app';
 import type { RunMode } from '../config';
 import { registerCommands } from '../core/commands';
 import { formatMoney } from '../core/format';
@@ -104,7 +104,7 @@ export async function startSandbox(
   await registerCommands(bot.api, config, { adminChat: services.adminChat, logger });
   const runner = await startPolling(bot, logger);
   background.start();
-  warmRenderPool(renderPool, logger);
+  renderPool.warmInBackground(logger);
 
   const lines = demoAccounts.map(
     (account) =>

@@ -12,7 +12,12 @@ import {
   KIT_CANCEL,
   type Who,
 } from '../../src/core/conversation-kit/index';
-import { createExitPath, onFlowExit } from '../../src/core/conversation-kit/exit';
+import {
+  afterFailedUpdate,
+  createExitPath,
+  onFlowExit,
+} from '../../src/core/conversation-kit/exit';
+import { FlowMessages } from '../../src/core/conversation-kit/flow-messages';
 import { createI18n } from '../../src/core/i18n';
 import { Outbox } from '../../src/core/outbox/outbox';
 import {
@@ -32,6 +37,8 @@ const ru = (key: string, vars?: Record<string, string | number>) => texts.t('ru'
 interface Call {
   method: string;
   payload: Record<string, unknown>;
+  /** The message id a sendMessage got. */
+  messageId?: number;
 }
 
 /** A digit-only answer, or what to say instead. */
@@ -66,17 +73,19 @@ function kitBot(db: TestDatabase['db']) {
     leave,
     residentMenu: () => ({ remove_keyboard: true }),
     outbox: new Outbox(db, clock),
+    flowMessages: new FlowMessages(db, clock),
   });
   // The Bot API, answered in-process at the HTTP client: the bot's and every conversation's Api
   // go through it, but a conversation's replay does not (replayed calls are not sent again).
   const fetch = async (url: unknown, init?: { body?: unknown }): Promise<Response> => {
     const method = String(url).split('/').at(-1) ?? '';
     const payload = JSON.parse(String(init?.body ?? '{}')) as Record<string, unknown>;
-    calls.push({ method, payload });
+    const messageId = method === 'sendMessage' ? chatMessageId() : undefined;
+    calls.push({ method, payload, ...(messageId ? { messageId } : {}) });
     const result =
       method === 'sendMessage'
         ? {
-            message_id: chatMessageId(),
+            message_id: messageId,
             date: 0,
             chat: { id: payload.chat_id, type: 'private', first_name: 'Анна' },
             text: payload.text,
@@ -91,6 +100,15 @@ function kitBot(db: TestDatabase['db']) {
     botInfo: TEST_BOT_INFO,
     // biome-ignore lint/suspicious/noExplicitAny: grammY types its fetch with node-fetch's shapes
     client: { apiRoot: 'http://kit.invalid', fetch: fetch as any },
+  });
+  // As the app's error handler (bot.catch): a failed update closes the flow's open question.
+  bot.use(async (ctx, next) => {
+    try {
+      await next();
+    } catch (error) {
+      await afterFailedUpdate(kit, ctx);
+      throw error;
+    }
   });
   const i18n = createI18n<BotContext>('ru', async () => undefined);
   bot.use(i18n);
@@ -373,10 +391,16 @@ describe('the conversation kit', () => {
       it(`when the flow is left by ${how}, then the secret mark is cleared and the next text is not swapped`, async () => {
         const b = kitBot(t.db);
         await b.say('/secret');
+        const question = b.lastSent()?.messageId;
         expect(await b.secretMarked()).toBe(true);
         expect(await b.active()).toBe(true);
         await leave(b);
         expect(await b.secretMarked()).toBe(false);
+        // The open question's buttons are edited away on every exit, not only by its own Cancel.
+        const closed = b.calls.filter(
+          (c) => c.method === 'editMessageReplyMarkup' && c.payload.message_id === question,
+        );
+        expect(closed.length).toBeGreaterThan(0);
         // Nothing typed at the secret step reaches other handlers as text (not even a token).
         expect(b.passedOn.join('\n')).not.toContain('secret:');
         expect(await b.active()).toBe(false);

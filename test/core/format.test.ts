@@ -10,6 +10,8 @@ import {
   formatMoney,
   formatPeriod,
   formatPeriodShort,
+  formatGreetingName,
+  formatMonth,
   formatPhone,
   formatZone,
   localDate,
@@ -77,6 +79,21 @@ describe('the formatting module', () => {
     expect(formatPhone('+79147770011')).toBe('+7 (914) 777-00-11');
     expect(formatPhone('+74152123456')).toBe('+7 (415) 212-34-56');
     expect(formatPhone('112')).toBe('112');
+  });
+
+  it('when the month of a period is named in a sentence, then it is the month in words without the year', () => {
+    expect(formatMonth('2026-12')).toBe('декабрь');
+    expect(formatMonth('2026-05', 'en')).toBe('May');
+    expect(formatMonth('12.2026')).toBe('12.2026');
+  });
+
+  it('when a resident is greeted, then by name and patronymic from a three-part ФИО, by the given name from two, else as typed', () => {
+    expect(formatGreetingName('Иванова Анна Петровна')).toBe('Анна Петровна');
+    expect(formatGreetingName('  Иванова   Анна  ')).toBe('Анна');
+    expect(formatGreetingName('Галина')).toBe('Галина');
+    expect(formatGreetingName('Мамедов Рашид Али оглы')).toBe('Мамедов Рашид Али оглы');
+    expect(formatGreetingName('   ')).toBeUndefined();
+    expect(formatGreetingName(null)).toBeUndefined();
   });
 
   it('when the consent version is shown, then it is the date the text took effect', () => {

@@ -3,6 +3,7 @@ import { AuditLog } from '../../src/core/audit';
 import { systemClock } from '../../src/core/clock';
 import { StaffService } from '../../src/features/staff/service';
 import { type Harness, startHarness } from '../support/harness';
+import { linkDirectly, loginResident } from '../support/residents';
 
 describe('the staff chat', () => {
   let h: Harness;
@@ -28,6 +29,29 @@ describe('the staff chat', () => {
     ).add(staffId, 'operator');
   });
   afterAll(() => h.stop());
+
+  it('when staff /find a resident by phone, then the phone reads «+7 (914) 777-00-11» as everywhere', async () => {
+    const db = h.database.db;
+    const now = new Date().toISOString();
+    const number = '77700011';
+    await db('accounts').insert({
+      number,
+      holder_name: 'Иванова Анна Петровна',
+      settlement: 'Елизово',
+      address: 'г. Елизово, ул. Ленина, д. 1, кв. 2',
+      tariff_plan: 'urban',
+      created_at: now,
+      updated_at: now,
+    });
+    const person = await h.client.createUser({ first_name: 'Анна', language_code: 'ru' });
+    const { userId } = await loginResident(db, person.id);
+    await db('users').where({ id: userId }).update({ phone: '+79147770011' });
+    await linkDirectly(db, userId, number);
+    await h.client.sendText(adminChatId, staffId, '/find 9147770011');
+    const found = await h.client.nextBotMessage(adminChatId);
+    expect(found.text).toContain('тел. +7 (914) 777-00-11');
+    expect(found.text).not.toContain('+79147770011');
+  });
 
   it('when /chatid is sent in a group, tells the id needed for ADMIN_CHAT_ID', async () => {
     await h.client.sendText(adminChatId, staffId, '/chatid');

@@ -4,12 +4,12 @@ import {
   buttonTexts,
   type Harness,
   MAIN_MENU_RU,
-  type Person,
   replyButtonTexts,
   startHarness,
 } from '../support/harness';
 import { KNOWN_PASSWORD, loggedInResident } from '../support/logged-in';
 import { createAccountWithMeters, freshAccountNumber } from '../support/readings';
+import { residentWithTwoZoneMeter } from '../support/meter-resident';
 import { linkDirectly, loginResident } from '../support/residents';
 import { codeFrom, startTestSmtp, type TestSmtp } from '../support/smtp';
 
@@ -48,30 +48,7 @@ describe('flows: one way to ask, one way out (issue 9 defects)', () => {
   const transcriptEntry = async (chatId: number, messageId: number) =>
     (await h.client.transcript(chatId)).find((e) => e.message_id === messageId);
 
-  /** A logged-in resident whose current account has a two-zone meter; the meter's serial. */
-  async function residentWithMeter(): Promise<{ person: Person; serial: string; number: string }> {
-    const person = await h.person();
-    const { userId } = await loginResident(h.database.db, person.id);
-    const number = freshAccountNumber();
-    const serial = `F${number}`;
-    await createAccountWithMeters(h.database.db, {
-      number,
-      meters: [
-        {
-          serial,
-          zones: 2,
-          digits: 6,
-          readings: [3, 2, 1, 0].map((back) => ({
-            period: `2026-${String(10 - back).padStart(2, '0')}`,
-            at: `2026-${String(10 - back).padStart(2, '0')}-20T00:00:00.000Z`,
-            kwh: { T1: 10_000 - back * 150, T2: 5_000 - back * 80 },
-          })),
-        },
-      ],
-    });
-    await linkDirectly(h.database.db, userId, number);
-    return { person, serial, number };
-  }
+  const residentWithMeter = () => residentWithTwoZoneMeter(h, 'F');
 
   it('defect 1: when /cancel is sent at the password prompt and login starts again, then the e-mail is taken as an e-mail and the password never lands in storage', async () => {
     const email = await cabinet();

@@ -52,14 +52,14 @@ describe('/start and /help', () => {
     expect((await h.client.callbackAnswer(callback)).answered).toBe(true);
   });
 
-  it('when a logged-in resident sends /start, greets them by name instead of offering to log in', async () => {
+  it('when a logged-in resident with a three-part ФИО sends /start, greets them by name and patronymic (no surname) instead of offering to log in', async () => {
     const anna = await h.person();
     const now = new Date().toISOString();
     const [row] = await h.database
       .db('users')
       .insert({
         email: `anna-${anna.id}@example.org`,
-        full_name: 'Анна Петровна',
+        full_name: 'Иванова Анна Петровна',
         status: 'active',
         created_at: now,
         updated_at: now,

@@ -42,6 +42,7 @@ import type { LogFlavor } from '../context';
 import type { Outbox, TextPayload } from '../outbox/outbox';
 import type { SecretInputGate, SecretVault } from '../secret-input';
 import { secretFrom } from '../secret-input';
+import type { FlowMessages } from './flow-messages';
 
 /** A flow's context (the conversation's own): translation and the logger. */
 export type FlowContext = Context & I18nFlavor & LogFlavor;
@@ -79,7 +80,12 @@ export type Input =
    */
   | {
       kind: 'file';
-      file: { kind: 'photo' | 'document'; fileId: string; fileName?: string | null };
+      file: {
+        kind: 'photo' | 'document';
+        fileId: string;
+        fileName?: string | null;
+        mimeType?: string | null;
+      };
       caption?: string;
     };
 
@@ -180,6 +186,8 @@ export interface KitDeps {
   residentMenu: (ctx: FlowContext) => Markup;
   /** Held confirmations: the kit sends them itself and marks them sent (see `confirm`). */
   outbox: Pick<Outbox, 'claimHeld' | 'heldSent' | 'releaseHeld'>;
+  /** The open question's message and the last outcome, for the exit path (see flow-messages). */
+  flowMessages: FlowMessages;
 }
 
 export interface ConversationKit {
@@ -246,6 +254,24 @@ export interface ConversationKit {
    * `onExit`, the exit path, errors) and when a flow that asks secrets starts.
    */
   clearSecretMark(chatId: number, userId: number): Promise<void>;
+  /**
+   * Edits away the buttons of the flow's open question (best effort): every exit that is not an
+   * answer calls this (a command, a main-menu button, /cancel, the idle timeout, an error), so no
+   * button of a flow outlives it. Works on any context of the chat. True when there was one.
+   */
+  closeOpenQuestion(ctx: Context): Promise<boolean>;
+  /**
+   * A picker shown outside a flow (the /pay or /receipt account and period buttons, with their
+   * Cancel) is an open question too: the next command, main-menu button or /cancel edits its
+   * buttons away, like a flow's.
+   */
+  pickerShown(ctx: Context, messageId: number): Promise<void>;
+  /**
+   * How the flow that ended on a press of this button (message and callback data) ended (its
+   * last message), or undefined: a late or repeated press of a confirm button is answered with
+   * it, quietly.
+   */
+  outcomeOf(ctx: Context, messageId: number, data: string): Promise<string | undefined>;
 }
 
 const plainText = (input: Input): Verdict<string> =>
@@ -282,6 +308,7 @@ function inputOf(ctx: FlowContext): Input | undefined {
         kind: 'document',
         fileId: message.document.file_id,
         fileName: message.document.file_name ?? null,
+        mimeType: message.document.mime_type ?? null,
       },
       ...(message.caption ? { caption: message.caption } : {}),
     };
@@ -307,7 +334,43 @@ export function createConversationKit(deps: KitDeps): ConversationKit {
     await ctx.api.editMessageReplyMarkup(ctx.chat.id, messageId).catch(() => {});
   }
 
+  /**
+   * A flow that ends on a button press remembers it: a second press of that message (a double
+   * tap, a late press) is answered quietly with what was done (see the exit path).
+   */
+  async function remember(conversation: FlowConversation, ctx: FlowContext, text: string) {
+    const messageId = ctx.callbackQuery?.message?.message_id;
+    const data = ctx.callbackQuery?.data;
+    if (messageId === undefined || data === undefined || !ctx.chat || !ctx.from) return;
+    const { chatId, userId } = ids(ctx);
+    await conversation.external(() =>
+      deps.flowMessages.ended(chatId, userId, { messageId, data, text }),
+    );
+  }
+
+  /** The question's message has buttons that answer it: the exit path must close them. */
+  async function opened(
+    conversation: FlowConversation,
+    ctx: FlowContext,
+    messageId: number,
+    markup: Markup,
+  ) {
+    if (!('inline_keyboard' in markup) || !ctx.chat || !ctx.from) return;
+    const { chatId, userId } = ids(ctx);
+    await conversation.external(() => deps.flowMessages.opened(chatId, userId, messageId));
+  }
+
   async function finish(
+    conversation: FlowConversation,
+    ctx: FlowContext,
+    text: string,
+    extra?: { markup?: Markup; who?: Who },
+  ) {
+    await remember(conversation, ctx, text);
+    await leaveWith(conversation, ctx, text, extra);
+  }
+
+  async function leaveWith(
     conversation: FlowConversation,
     ctx: FlowContext,
     text: string,
@@ -341,6 +404,7 @@ export function createConversationKit(deps: KitDeps): ConversationKit {
       await finish(conversation, ctx, text, { who: 'resident' });
       return;
     }
+    await remember(conversation, ctx, text);
     const claimed = await conversation.external(() => deps.outbox.claimHeld(outboxId, claimant));
     // Taken by the worker already (a slow reply): it sends this very text and menu.
     if (!claimed) return;
@@ -372,6 +436,7 @@ export function createConversationKit(deps: KitDeps): ConversationKit {
     const parse = options.parse ?? (plainText as unknown as (input: Input) => Verdict<T>);
     const tries = options.tries ?? DEFAULT_TRIES;
     let asked = await ctx.reply(options.prompt, { reply_markup: markup });
+    await opened(conversation, ctx, asked.message_id, markup);
     const firstAsked = asked.message_id;
     let used = 0;
     // Each pass waits for one update; the bound counts unusable answers, and the total number of
@@ -390,7 +455,9 @@ export function createConversationKit(deps: KitDeps): ConversationKit {
         await closeQuestion(next, asked.message_id, markup);
         const explanation = next.t(say.key, say.vars);
         const text = options.repeatPrompt ? `${explanation}\n\n${options.prompt}` : explanation;
-        asked = await next.reply(text, { reply_markup: options.refusalMarkup?.(say) ?? markup });
+        const buttons = options.refusalMarkup?.(say) ?? markup;
+        asked = await next.reply(text, { reply_markup: buttons });
+        await opened(conversation, next, asked.message_id, buttons);
       };
 
       if (input?.kind === 'button') {
@@ -415,7 +482,10 @@ export function createConversationKit(deps: KitDeps): ConversationKit {
         // An edit answers this question only if the edited message came after it was first asked
         // (the step is still open); an edit of an earlier answer is explained, nothing changes.
         if (options.secret || edited.message_id < firstAsked) {
-          await next.reply(next.t('kit-edit-ignored'), { reply_markup: markup });
+          // The hint carries the question's buttons: it becomes the open question (one at a time).
+          await closeQuestion(next, asked.message_id, markup);
+          asked = await next.reply(next.t('kit-edit-ignored'), { reply_markup: markup });
+          await opened(conversation, next, asked.message_id, markup);
           continue;
         }
       }
@@ -449,13 +519,14 @@ export function createConversationKit(deps: KitDeps): ConversationKit {
         return { value: verdict.value, ctx: next };
       }
       if ('final' in verdict) {
-        await finish(conversation, next, next.t(verdict.say.key, verdict.say.vars));
+        await closeQuestion(next, asked.message_id, markup);
+        await leaveWith(conversation, next, next.t(verdict.say.key, verdict.say.vars));
         return undefined;
       }
       await again(verdict.say);
     }
     await closeQuestion(ctx, asked.message_id, markup);
-    await finish(conversation, ctx, ctx.t('kit-too-many-tries'));
+    await leaveWith(conversation, ctx, ctx.t('kit-too-many-tries'));
     return undefined;
   }
 
@@ -503,7 +574,7 @@ export function createConversationKit(deps: KitDeps): ConversationKit {
         return resident ? { userId: resident.userId } : null;
       });
       if (!found) {
-        await finish(conversation, ctx, ctx.t(loginFirstKey));
+        await leaveWith(conversation, ctx, ctx.t(loginFirstKey));
         return undefined;
       }
       return { userId: found.userId, telegramUserId };
@@ -521,5 +592,20 @@ export function createConversationKit(deps: KitDeps): ConversationKit {
     cancelKeyboard,
     withCancel: (ctx, keyboard) => keyboard.row().text(ctx.t('button-cancel'), KIT_CANCEL),
     clearSecretMark: (chatId, userId) => deps.gate.clear(chatId, userId),
+    async closeOpenQuestion(ctx) {
+      if (!ctx.chat || !ctx.from) return false;
+      const messageId = await deps.flowMessages.takeOpen(ctx.chat.id, ctx.from.id);
+      if (messageId === undefined) return false;
+      await ctx.api.editMessageReplyMarkup(ctx.chat.id, messageId).catch(() => {});
+      return true;
+    },
+    async pickerShown(ctx, messageId) {
+      if (!ctx.chat || !ctx.from) return;
+      await deps.flowMessages.opened(ctx.chat.id, ctx.from.id, messageId);
+    },
+    async outcomeOf(ctx, messageId, data) {
+      if (!ctx.chat || !ctx.from) return undefined;
+      return (await deps.flowMessages.outcomeOf(ctx.chat.id, ctx.from.id, messageId, data))?.text;
+    },
   };
 }

@@ -3,6 +3,7 @@ import { Piscina } from 'piscina';
 import type { ChartLabels } from '../../features/balance/chart';
 import type { ConsumptionSeries } from '../../features/balance/service';
 import type { PdfDocDefinition, RenderTask } from './tasks';
+import type { Logger } from '../logger';
 
 export type { PdfDocDefinition } from './tasks';
 
@@ -76,6 +77,18 @@ export class RenderPool {
   async warm(): Promise<void> {
     const pool = this.open();
     await Promise.all(Array.from({ length: this.threads }, () => pool.run({ kind: 'warm' })));
+  }
+
+  /**
+   * Warms the pool without waiting (the sandbox, so the first chart has no cold start); logs when
+   * it is warm. A warm-up cut short by {@link close} (Ctrl+C right after start) is not a failure.
+   */
+  warmInBackground(logger: Logger): void {
+    this.warm()
+      .then(() => logger.info({ threads: this.threads }, 'render pool warm'))
+      .catch((error: unknown) => {
+        if (!this.closed) logger.warn({ err: error }, 'render pool warm-up failed');
+      });
   }
 
   /** Lets renders in flight finish, then stops the threads. Safe to call twice or unstarted. */

@@ -1,5 +1,5 @@
 import { pageOf } from '../../core/paging';
-import { hears } from '@grammyjs/i18n';
+import { hearsButton } from '../../core/i18n';
 import { Composer, InlineKeyboard } from 'grammy';
 import type { BotContext } from '../../core/context';
 import { residentOrLoginHint } from '../help/guard';
@@ -60,7 +60,7 @@ export function createAccountsFeature({
     };
 
   privateChat.command('accounts', showList);
-  privateChat.filter(hears('button-accounts'), showList);
+  privateChat.filter(hearsButton('button-accounts'), showList);
   privateChat.callbackQuery(accountPatterns.list, showList);
   privateChat.callbackQuery(accountPatterns.listPage, showList);
 

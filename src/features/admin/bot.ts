@@ -6,15 +6,21 @@ import type { BotContext } from '../../core/context';
 import { stripInvisibleControls } from '../../core/untrusted-text';
 import { appealPatterns } from '../appeals/keyboards';
 import type { ActResult, AppealsService, AttachmentInput } from '../appeals/service';
-import { adminCardPayload, statusLabel, type Texts } from '../appeals/views';
+import { adminCardPayload, attachmentCaption, statusLabel, type Texts } from '../appeals/views';
 import type { ImportReport } from '../billing/exchange/import';
-import { formatInteger, formatMoney, formatPeriod } from '../../core/format';
+import {
+  formatIdentifier,
+  formatInteger,
+  formatMoney,
+  formatPeriod,
+  formatPhone,
+} from '../../core/format';
 import { IMPORT_KINDS, type ImportKind } from '../billing/exchange/formats';
 import { enterBroadcast } from './broadcast-flow';
 import { filterLabel, parseBroadcast, parseBroadcastFilter } from '../broadcast/rules';
 import type { BroadcastService } from '../broadcast/service';
 import { broadcastCallbacks, previewMessage, progressText } from '../broadcast/views';
-import type { ReadingReviews, ReviewResult } from '../readings/review';
+import { type ReadingReviews, type ReviewResult, readingMarkIn } from '../readings/review';
 import type { StaffLookup } from '../staff/lookup';
 import type { AdminChat, StaffService } from '../staff/service';
 import type { Translate } from '../../core/i18n';
@@ -47,8 +53,6 @@ const IMPORT_LISTED_ERRORS = 10;
 
 /** An appeal number as printed on cards and prompts. */
 const APPEAL_NUMBER = /А-\d{4}-\d{6}/;
-/** A flagged reading's mark on review cards and prompts. */
-const READING_MARK = /#R(\d{1,15})/;
 const REVIEW_PATTERN = /^v1\|review\|(accept|reject)\|(\d{1,15})$/;
 
 /**
@@ -128,7 +132,7 @@ export function createAdminFeature(deps: AdminFeatureDeps): Composer<BotContext>
               texts.t('admin-find-resident', {
                 name: stripInvisibleControls(r.fullName ?? '') || '—',
                 email: stripInvisibleControls(r.email ?? '') || '—',
-                phone: stripInvisibleControls(r.phone ?? '') || '—',
+                phone: r.phone ? formatPhone(stripInvisibleControls(r.phone)) : '—',
               }),
             )),
       ].join('\n'),
@@ -208,6 +212,17 @@ export function createAdminFeature(deps: AdminFeatureDeps): Composer<BotContext>
       if (cancelled) await ctx.editMessageReplyMarkup().catch(() => undefined);
       return;
     }
+    // A press on a preview already sent or cancelled (a repeated tap): answered in the button's
+    // popup only, no new message in the group.
+    if (!(await broadcasts.mayBroadcast(ctx.from.id))) {
+      await ctx.answerCallbackQuery({ text: texts.t('broadcast-admin-only') });
+      return;
+    }
+    if (!(await broadcasts.isDraft(id))) {
+      await ctx.answerCallbackQuery({ text: texts.t('broadcast-not-found') });
+      await ctx.editMessageReplyMarkup().catch(() => undefined);
+      return;
+    }
     // The progress line is posted first, so the confirm stores where it is in its transaction.
     const line = await ctx.reply(texts.t('broadcast-starting'));
     const result = await broadcasts.confirm({
@@ -221,7 +236,8 @@ export function createAdminFeature(deps: AdminFeatureDeps): Composer<BotContext>
         result.kind === 'not-allowed' ? 'broadcast-admin-only' : 'broadcast-not-found',
       );
       await ctx.answerCallbackQuery({ text });
-      await ctx.api.editMessageText(line.chat.id, line.message_id, text).catch(() => undefined);
+      // Two presses at once: the one that lost takes its line back instead of leaving it.
+      await ctx.api.deleteMessage(line.chat.id, line.message_id).catch(() => undefined);
       return;
     }
     await ctx.answerCallbackQuery();
@@ -273,9 +289,19 @@ export function createAdminFeature(deps: AdminFeatureDeps): Composer<BotContext>
     }
     const lines = report.errors
       .slice(0, IMPORT_LISTED_ERRORS)
-      .map((e) => `${e.line}: ${e.message}`.slice(0, 200));
+      .map((e) =>
+        texts
+          .t('import-error-line', { line: formatIdentifier(e.line), message: e.message })
+          .slice(0, 200),
+      );
     if (report.errorCount > lines.length) lines.push(`… (${report.errorCount})`);
     await ctx.reply([texts.t('import-errors'), ...lines].join('\n').slice(0, 4000));
+  });
+
+  // `/import accounts` typed as text, without the file: say what to attach instead of silence.
+  inAdminChat.command('import', async (ctx) => {
+    if (ctx.message?.document) return;
+    await ctx.reply(texts.t('import-attach'));
   });
 
   inAdminChat.command('stats', async (ctx) => {
@@ -369,11 +395,13 @@ export function createAdminFeature(deps: AdminFeatureDeps): Composer<BotContext>
       });
       return;
     }
-    for (const message of card.messages) {
-      for (const file of message.attachments) {
-        if (file.kind === 'photo') await ctx.replyWithPhoto(file.fileId, replyTo);
-        else await ctx.replyWithDocument(file.fileId, replyTo);
-      }
+    // Sent on by file_id, a document keeps the name its sender gave it: the caption says what
+    // it really is (name without invisible controls, MIME type) and the sender's caption.
+    const files = card.messages.flatMap((m) => m.attachments);
+    for (const [index, file] of files.entries()) {
+      const caption = attachmentCaption(texts, card.number, file, { index, of: files.length });
+      if (file.kind === 'photo') await ctx.replyWithPhoto(file.fileId, { ...replyTo, caption });
+      else await ctx.replyWithDocument(file.fileId, { ...replyTo, caption });
     }
   });
 
@@ -381,7 +409,7 @@ export function createAdminFeature(deps: AdminFeatureDeps): Composer<BotContext>
     switch (result.kind) {
       case 'done':
         return texts.t(result.decision === 'accepted' ? 'review-accepted' : 'review-rejected', {
-          id,
+          id: formatIdentifier(id),
         });
       case 'already-reviewed':
         return texts.t('review-already');
@@ -411,8 +439,16 @@ export function createAdminFeature(deps: AdminFeatureDeps): Composer<BotContext>
       }
       return;
     }
+    // A reading already decided (or gone) is said so at once, not after the reason is typed.
+    const reading = await readingReviews.get(readingId);
+    if (!reading || reading.reviewed) {
+      await ctx.answerCallbackQuery({
+        text: texts.t(reading ? 'review-already' : 'review-not-found'),
+      });
+      return;
+    }
     await ctx.answerCallbackQuery();
-    await ctx.reply(texts.t('review-reject-prompt', { id: readingId }), {
+    await ctx.reply(texts.t('review-reject-prompt', { id: formatIdentifier(readingId) }), {
       ...(card ? { reply_parameters: { message_id: card.message_id } } : {}),
       reply_markup: { force_reply: true, selective: true },
     });
@@ -421,10 +457,9 @@ export function createAdminFeature(deps: AdminFeatureDeps): Composer<BotContext>
   // A staff member's Telegram reply to a card, a prompt or a resident's answer: the answer.
   inAdminChat.on('message:text', async (ctx, next) => {
     const repliedTo = ctx.message.reply_to_message;
-    const mark =
-      repliedTo?.from?.id === ctx.me.id ? (repliedTo.text ?? '').match(READING_MARK) : null;
-    if (mark && !ctx.message.text.startsWith('/')) {
-      const readingId = Number(mark[1]);
+    const readingId =
+      repliedTo?.from?.id === ctx.me.id ? readingMarkIn(repliedTo.text ?? '') : undefined;
+    if (readingId !== undefined && !ctx.message.text.startsWith('/')) {
       const result = await readingReviews.review({
         staffTelegramId: ctx.from.id,
         readingId,
@@ -457,6 +492,7 @@ export function createAdminFeature(deps: AdminFeatureDeps): Composer<BotContext>
         kind: 'document',
         fileId: message.document.file_id,
         fileName: message.document.file_name ?? null,
+        mimeType: message.document.mime_type ?? null,
       });
     }
     if (message.text === undefined && attachments.length === 0) {
@@ -473,9 +509,23 @@ export function createAdminFeature(deps: AdminFeatureDeps): Composer<BotContext>
       appealId,
       text.trim() || texts.t('appeals-attachment-only'),
       attachments,
+      message.message_id,
     );
     await ctx.reply(outcome(result, number, 'appeals-staff-answer-sent'), replyHere);
     await refreshCard(ctx, ctx.from.id, appealId);
+  });
+  // A staff member edited their answer after it went out: the resident gets the corrected text,
+  // marked «Исправлено». Edits of anything else (not an answer of theirs) change nothing.
+  inAdminChat.on('edited_message', async (ctx) => {
+    const edited = ctx.editedMessage;
+    const text = edited.text ?? edited.caption;
+    if (text === undefined || text.startsWith('/')) return;
+    const result = await appeals.correctAnswer(ctx.from.id, edited.message_id, text);
+    if (result.kind === 'not-found' || result.kind === 'not-staff') return;
+    const number = 'appeal' in result ? result.appeal.number : undefined;
+    await ctx.reply(outcome(result, number, 'appeals-staff-correction-sent'), {
+      reply_parameters: { message_id: edited.message_id, allow_sending_without_reply: true },
+    });
   });
   return feature;
 }

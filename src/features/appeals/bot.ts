@@ -1,7 +1,8 @@
-import { hears } from '@grammyjs/i18n';
+import { hearsButton } from '../../core/i18n';
 import { Composer } from 'grammy';
 import type { InlineKeyboardButton } from 'grammy/types';
 import type { BotContext } from '../../core/context';
+import { MAX_APPEAL_TEXT } from './rules';
 import { enterAppeal, enterAppealAnswer } from './conversations';
 import { appealCallbacks, appealPatterns, threadKeyboard } from './keyboards';
 import type { AttachmentInput } from './repo';
@@ -79,7 +80,7 @@ export function createAppealsFeature({
   privateChat.command('replaced', async (ctx) => {
     if (await resident(ctx)) await enterAppeal(ctx, { topic: 'meter-replacement' });
   });
-  privateChat.filter(hears('button-appeal'), startAppeal);
+  privateChat.filter(hearsButton('button-appeal'), startAppeal);
   privateChat.callbackQuery(appealPatterns.start, async (ctx) => {
     await ctx.answerCallbackQuery();
     await startAppeal(ctx);
@@ -91,6 +92,11 @@ export function createAppealsFeature({
     if (!(await resident(ctx))) return;
     const quoted = ctx.callbackQuery.message?.reply_to_message;
     const text = quoted?.from?.id === ctx.from.id ? quoted.text : undefined;
+    // The same limit as /appeal, said with the limit: a longer text is refused whole, never cut.
+    if (text && text.trim().length > MAX_APPEAL_TEXT) {
+      await ctx.reply(ctx.t('appeals-from-text-too-long', { max: MAX_APPEAL_TEXT }));
+      return;
+    }
     await enterAppeal(ctx, text ? { text } : undefined);
   });
   privateChat.command('appeals', (ctx) => showList(ctx, 0));
@@ -191,6 +197,7 @@ export function createAppealsFeature({
         kind: 'document',
         fileId: ctx.message.document.file_id,
         fileName: ctx.message.document.file_name ?? null,
+        mimeType: ctx.message.document.mime_type ?? null,
       });
     }
     const result =
@@ -203,6 +210,19 @@ export function createAppealsFeature({
             text: text || ctx.t('appeals-attachment-only'),
             attachments,
           });
+    // An answer to an appeal already closed is not lost: offered as a new appeal (the offer quotes
+    // this message, the way «Отправить это как обращение» works for free text).
+    if (result.kind === 'not-allowed' && result.appeal.status === 'closed') {
+      await ctx.reply(ctx.t('appeals-closed-offer-new', { number: result.appeal.number }), {
+        reply_parameters: { message_id: ctx.message.message_id },
+        reply_markup: {
+          inline_keyboard: [
+            [{ text: ctx.t('appeals-send-as-appeal'), callback_data: appealCallbacks.fromText }],
+          ],
+        },
+      });
+      return;
+    }
     await answerOutcome(ctx, result, 'appeals-answer-sent');
     if (result.kind === 'done') await redrawStaffCard(ctx, result.appeal.id);
   });

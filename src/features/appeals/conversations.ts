@@ -3,8 +3,9 @@ import { callbackData } from '../../core/callback-data';
 import type { BotContext, BotConversation, ConversationContext } from '../../core/context';
 import type { ConversationKit } from '../../core/conversation-kit/index';
 import type { AccountsService } from '../accounts/service';
-import { formatKwh } from '../../core/format';
+import { formatInteger, formatKwh } from '../../core/format';
 import type { ReplacedMeter } from '../readings/rules';
+import { appealCallbacks } from './keyboards';
 import type { AttachmentInput } from './repo';
 import {
   APPEAL_TOPICS,
@@ -35,7 +36,7 @@ const SERIAL_MAX = 32;
 
 export interface AppealConversationDeps {
   accounts: Pick<AccountsService, 'listAccounts'>;
-  appeals: Pick<AppealsService, 'create'>;
+  appeals: Pick<AppealsService, 'create' | 'filingWaitMs'>;
   kit: ConversationKit;
   timeZone: string;
 }
@@ -62,6 +63,12 @@ export function createAppealConversation(deps: AppealConversationDeps) {
     const { telegramUserId } = resident;
     const user = { id: resident.userId };
     let at = ctx;
+    // Over the per-cabinet limit: said before anything is typed, with when the next one may go.
+    const waitMs = await conversation.external(() => appeals.filingWaitMs(user.id));
+    if (waitMs > 0) {
+      await kit.finish(conversation, at, limitedText(at, waitMs));
+      return;
+    }
 
     const replacement = args?.replacement;
     let topic: AppealTopic | undefined = replacement ? 'meter-replacement' : args?.topic;
@@ -94,7 +101,10 @@ export function createAppealConversation(deps: AppealConversationDeps) {
       at = picked.ctx;
     }
 
-    let text = args?.text?.trim().slice(0, MAX_APPEAL_TEXT);
+    // A text given from outside (the «send this as an appeal» offer) is taken whole or not at
+    // all: over the limit, the resident is asked for it like anybody else (never cut silently).
+    const given = args?.text?.trim();
+    let text = given && given.length <= MAX_APPEAL_TEXT ? given : undefined;
     if (replacement) {
       // What staff need for a replaced meter: the old one and its last value, the new one's serial
       // and first reading (the value just refused); the act or a photo comes next, as a file.
@@ -170,12 +180,16 @@ export function createAppealConversation(deps: AppealConversationDeps) {
       }
       const photo = next.message?.photo?.at(-1);
       const document = next.message?.document;
-      if (photo) files.push({ kind: 'photo', fileId: photo.file_id });
+      // The caption is kept with its file (shown on the card and in the thread), not dropped.
+      const caption = next.message?.caption?.trim() || null;
+      if (photo) files.push({ kind: 'photo', fileId: photo.file_id, caption });
       else if (document) {
         files.push({
           kind: 'document',
           fileId: document.file_id,
           fileName: document.file_name ?? null,
+          mimeType: document.mime_type ?? null,
+          caption,
         });
       } else {
         await next.reply(at.t('appeals-files-expected'), { reply_markup: doneKeyboard() });
@@ -222,11 +236,24 @@ export function createAppealConversation(deps: AppealConversationDeps) {
       }),
     );
     if (result.kind !== 'created') {
-      await kit.finish(conversation, at, at.t(`appeals-create-${result.kind}`));
+      await kit.finish(
+        conversation,
+        at,
+        result.kind === 'rate-limited'
+          ? limitedText(at, result.retryAfterMs)
+          : at.t(`appeals-create-${result.kind}`),
+      );
       return;
     }
     await kit.confirm(conversation, at, result.outboxId, createdText(result.appeal));
   };
+}
+
+/** «Too many appeals this hour; the next in N min», the wait rounded up to whole minutes. */
+function limitedText(at: { t: BotContext['t'] }, waitMs: number): string {
+  return at.t('appeals-create-rate-limited', {
+    minutes: formatInteger(Math.max(1, Math.ceil(waitMs / 60_000))),
+  });
 }
 
 export function enterAppeal(ctx: BotContext, args?: AppealArgs) {
@@ -331,6 +358,18 @@ export function createAppealAnswerConversation(deps: AppealAnswerDeps) {
           ? at.t('appeals-text-too-long', { max: result.max })
           : at.t(result.kind === 'not-allowed' ? 'appeals-not-allowed' : 'appeals-not-found'),
       );
+      // Closed while the resident was writing: the words are not lost, they may go as a new appeal.
+      const typed = at.message;
+      if (result.kind === 'not-allowed' && typed?.text) {
+        await at.reply(at.t('appeals-closed-offer-new', { number: appeal.number }), {
+          reply_parameters: { message_id: typed.message_id },
+          reply_markup: {
+            inline_keyboard: [
+              [{ text: at.t('appeals-send-as-appeal'), callback_data: appealCallbacks.fromText }],
+            ],
+          },
+        });
+      }
       return;
     }
     // The staff's card shows the status the answer left («в работе»), with its buttons.

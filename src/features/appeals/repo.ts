@@ -16,6 +16,8 @@ export interface AppealRow {
   takenBy: number | null;
   firstAnsweredAt: string | null;
   closedAt: string | null;
+  /** The staff member who closed it (Telegram id); null when open or closed by the resident. */
+  closedBy: number | null;
   overdueFlaggedAt: string | null;
   createdAt: string;
 }
@@ -24,6 +26,10 @@ export interface AttachmentInput {
   kind: 'photo' | 'document';
   fileId: string;
   fileName?: string | null;
+  /** The MIME type Telegram reported for a document (the name alone can lie). */
+  mimeType?: string | null;
+  /** What the sender wrote under the photo or document. */
+  caption?: string | null;
 }
 
 export interface MessageRow {
@@ -52,6 +58,7 @@ const COLUMNS = [
   'a.taken_by',
   'a.first_answered_at',
   'a.closed_at',
+  'a.closed_by',
   'a.overdue_flagged_at',
   'a.created_at',
 ];
@@ -70,6 +77,7 @@ function toRow(row: Record<string, unknown>): AppealRow {
     takenBy: num(row.taken_by),
     firstAnsweredAt: iso(row.first_answered_at),
     closedAt: iso(row.closed_at),
+    closedBy: num(row.closed_by),
     overdueFlaggedAt: iso(row.overdue_flagged_at),
     createdAt: iso(row.created_at) ?? '',
   };
@@ -135,6 +143,8 @@ export class AppealsRepo {
       text: string;
       attachments: readonly AttachmentInput[];
       now: string;
+      /** A staff answer's own message in the admin chat (its later edits are corrections). */
+      adminMessageId?: number | null;
     },
   ): Promise<number> {
     const [inserted] = (await trx('appeal_messages')
@@ -143,6 +153,7 @@ export class AppealsRepo {
         author: row.author,
         staff_telegram_id: row.staffTelegramId ?? null,
         text: row.text,
+        admin_message_id: row.adminMessageId ?? null,
         created_at: row.now,
       })
       .returning('id')) as ({ id: number } | number)[];
@@ -154,10 +165,33 @@ export class AppealsRepo {
           kind: a.kind,
           file_id: a.fileId,
           file_name: a.fileName ?? null,
+          mime_type: a.mimeType ?? null,
+          caption: a.caption ?? null,
         })),
       );
     }
     return messageId;
+  }
+
+  /**
+   * The staff answer that was the admin chat's message `adminMessageId`, written by
+   * `staffTelegramId` (only its author can edit a Telegram message).
+   */
+  async staffAnswerByAdminMessage(
+    adminMessageId: number,
+    staffTelegramId: number,
+  ): Promise<{ id: number; appealId: number; text: string } | undefined> {
+    const row = await this.db('appeal_messages')
+      .where({
+        admin_message_id: adminMessageId,
+        staff_telegram_id: staffTelegramId,
+        author: 'staff',
+      })
+      .orderBy('id', 'desc')
+      .first('id', 'appeal_id', 'text');
+    return row
+      ? { id: Number(row.id), appealId: Number(row.appeal_id), text: String(row.text) }
+      : undefined;
   }
 
   async byId(id: number, db: Db = this.db): Promise<AppealRow | undefined> {
@@ -199,7 +233,7 @@ export class AppealsRepo {
       .join('appeal_messages as m', 'm.id', 't.message_id')
       .where('m.appeal_id', appealId)
       .orderBy('t.id')
-      .select('t.message_id', 't.kind', 't.file_id', 't.file_name');
+      .select('t.message_id', 't.kind', 't.file_id', 't.file_name', 't.mime_type', 't.caption');
     return rows.map((row) => ({
       id: Number(row.id),
       author: row.author === 'staff' ? 'staff' : 'resident',
@@ -212,6 +246,8 @@ export class AppealsRepo {
           kind: a.kind === 'photo' ? 'photo' : 'document',
           fileId: String(a.file_id),
           fileName: a.file_name == null ? null : String(a.file_name),
+          mimeType: a.mime_type == null ? null : String(a.mime_type),
+          caption: a.caption == null ? null : String(a.caption),
         })),
     }));
   }

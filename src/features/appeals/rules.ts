@@ -58,6 +58,14 @@ export const MAX_ATTACHMENTS = 5;
 /** Telegram allows 4 096 characters in a message; the card adds a header, so the text is bounded. */
 export const MAX_APPEAL_TEXT = 3000;
 
+/**
+ * New appeals one cabinet may file per {@link APPEAL_FILING_WINDOW_MS} (our rule, not a law's: a
+ * tester filed 9 in a minute). Answers inside an appeal are not counted.
+ */
+export const APPEALS_PER_WINDOW = 5;
+/** The window of {@link APPEALS_PER_WINDOW}: one hour, in milliseconds. */
+export const APPEAL_FILING_WINDOW_MS = 60 * 60 * 1000;
+
 /** Default answer deadline in working days: ПП РФ №354 п. 31 «к» (3 working days). */
 export const DEFAULT_ANSWER_WORKING_DAYS = 3;
 

@@ -1,4 +1,5 @@
 import type { AuditLog } from '../../core/audit';
+import type { RateLimiter } from '../../core/rate-limit';
 import type { Db } from '../../core/db/index';
 import type { Locale, Translate } from '../../core/i18n';
 import type { ConfirmationRequest, Outbox, OutboxMessage } from '../../core/outbox/outbox';
@@ -21,6 +22,8 @@ import {
 } from './rules';
 import {
   adminCardPayload,
+  attachmentCaption,
+  correctedNotice,
   attachmentCopy,
   dueDate,
   residentAnswerCopy,
@@ -28,7 +31,7 @@ import {
   statusLabel,
   type Texts,
 } from './views';
-import { formatDate } from '../../core/format';
+import { formatDate, formatLocale } from '../../core/format';
 
 export type { AttachmentInput } from './repo';
 
@@ -63,6 +66,10 @@ export interface AppealCard extends AppealThread {
   resident: { fullName: string | null; email: string | null; phone: string | null };
   /** The name of the staff member who took it (from the staff registry), null if unknown. */
   takenByName: string | null;
+  /** Who wrote the latest staff answer (name, or the Telegram id as text), null if none yet. */
+  answeredByName: string | null;
+  /** Who closed it: a staff member's name, `resident`, or null while it is open. */
+  closedByName: string | null;
 }
 
 export interface AppealPage {
@@ -78,7 +85,9 @@ export type CreateResult =
   | { kind: 'account-denied' }
   | { kind: 'empty-text' }
   | { kind: 'too-long'; max: number }
-  | { kind: 'too-many-attachments'; max: number };
+  | { kind: 'too-many-attachments'; max: number }
+  /** The cabinet filed {@link APPEALS_PER_WINDOW} appeals this hour; the next after `retryAfterMs`. */
+  | { kind: 'rate-limited'; retryAfterMs: number };
 
 export type ActResult =
   | { kind: 'done'; appeal: AppealView }
@@ -112,6 +121,11 @@ export interface AppealsServiceDeps {
   deadlines: { workingDays: number; byTopic: Record<string, number> };
   calendar: CalendarTransfers;
   clock: () => Date;
+  /**
+   * The per-cabinet limit on new appeals (atomic, in the database): {@link APPEALS_PER_WINDOW}
+   * per {@link APPEAL_FILING_WINDOW_MS}. Without it, no limit (unit tests of other rules).
+   */
+  filingLimiter?: RateLimiter;
 }
 
 /**
@@ -133,6 +147,15 @@ export class AppealsService {
   /** Working days to answer an appeal of `topic` (ПП 354 п. 31 «к»: 3 by default). */
   workingDaysFor(topic: AppealTopic): number {
     return this.deps.deadlines.byTopic[topic] ?? this.deps.deadlines.workingDays;
+  }
+
+  /**
+   * How long (milliseconds) before this cabinet may file another appeal; 0 when it may now. Read
+   * only, to say so before the resident writes it; {@link create} is the gate.
+   */
+  async filingWaitMs(userId: number): Promise<number> {
+    const state = await this.deps.filingLimiter?.check([filingScope(userId)]);
+    return state?.blocked ? state.retryAfterMs : 0;
   }
 
   /**
@@ -165,6 +188,9 @@ export class AppealsService {
     ) {
       return { kind: 'account-denied' };
     }
+    // The slot is taken last, after every check that can refuse: a refused draft costs nothing.
+    const gate = await this.deps.filingLimiter?.take([filingScope(input.userId)]);
+    if (gate?.blocked) return { kind: 'rate-limited', retryAfterMs: gate.retryAfterMs };
     const now = this.deps.clock();
     const year = Number(
       new Intl.DateTimeFormat('en', { timeZone: this.deps.timeZone, year: 'numeric' }).format(now),
@@ -299,14 +325,69 @@ export class AppealsService {
     appealId: number,
     text: string,
     attachments: readonly AttachmentInput[] = [],
+    adminMessageId?: number,
   ): Promise<ActResult> {
     const trimmed = text.trim();
     if (trimmed === '') return { kind: 'empty-text' };
     if (trimmed.length > MAX_APPEAL_TEXT) return { kind: 'too-long', max: MAX_APPEAL_TEXT };
     return this.staffAct(staffTelegramId, appealId, 'staff-answer', {
-      message: { author: 'staff', text: trimmed },
+      message: { author: 'staff', text: trimmed, adminMessageId },
       attachments: attachments.slice(0, MAX_ATTACHMENTS),
     });
+  }
+
+  /**
+   * A staff member edited the admin-chat message that was their answer (`adminMessageId`): the
+   * thread keeps the corrected text and the resident is sent it, marked «Исправлено», through the
+   * outbox in the same transaction. `not-found` when that message was no answer of theirs (an
+   * edit of anything else changes nothing); `too-long` over {@link MAX_APPEAL_TEXT}.
+   */
+  async correctAnswer(
+    staffTelegramId: number,
+    adminMessageId: number,
+    text: string,
+  ): Promise<ActResult> {
+    if (!(await this.deps.staff.member(staffTelegramId))) return { kind: 'not-staff' };
+    const answer = await this.repo.staffAnswerByAdminMessage(adminMessageId, staffTelegramId);
+    if (!answer) return { kind: 'not-found' };
+    const row = await this.repo.byId(answer.appealId);
+    if (!row) return { kind: 'not-found' };
+    const trimmed = text.trim();
+    if (trimmed === '') return { kind: 'empty-text' };
+    if (trimmed.length > MAX_APPEAL_TEXT) return { kind: 'too-long', max: MAX_APPEAL_TEXT };
+    if (trimmed === answer.text) return { kind: 'done', appeal: this.view(row) };
+    const residentLocale =
+      row.telegramUserId === null ? undefined : await this.deps.localeOf(row.telegramUserId);
+    await this.deps.db.transaction(async (trx) => {
+      await trx('appeal_messages').where({ id: answer.id }).update({ text: trimmed });
+      if (row.telegramUserId !== null && residentLocale) {
+        await this.deps.outbox.enqueue(
+          [
+            {
+              chatId: row.telegramUserId,
+              kind: 'appeal-answer',
+              payload: correctedNotice(this.texts(residentLocale), {
+                id: row.id,
+                number: row.number,
+                status: row.status,
+                answer: trimmed,
+              }),
+            },
+          ],
+          { trx },
+        );
+      }
+      await this.deps.audit.record(
+        {
+          action: 'appeal.staff-correct',
+          telegramUserId: staffTelegramId,
+          subject: row.number,
+          details: { message: answer.id },
+        },
+        trx,
+      );
+    });
+    return { kind: 'done', appeal: this.view(row) };
   }
 
   async close(staffTelegramId: number, appealId: number): Promise<ActResult> {
@@ -421,7 +502,7 @@ export class AppealsService {
       payload: {
         text: [
           texts.t('admin-summary-title', {
-            date: formatDate(date),
+            date: formatDate(date, formatLocale(this.deps.staffLocale)),
             open: open.length,
             overdue: overdue.length,
           }),
@@ -461,7 +542,7 @@ export class AppealsService {
     appealId: number,
     event: AppealEvent,
     change: {
-      message?: { author: 'staff'; text: string };
+      message?: { author: 'staff'; text: string; adminMessageId?: number };
       attachments?: readonly AttachmentInput[];
     },
   ): Promise<ActResult> {
@@ -486,7 +567,7 @@ export class AppealsService {
     row: AppealRow,
     event: AppealEvent,
     change: {
-      message?: { author: 'resident' | 'staff'; text: string };
+      message?: { author: 'resident' | 'staff'; text: string; adminMessageId?: number };
       attachments?: readonly AttachmentInput[];
       staffTelegramId?: number;
     },
@@ -506,7 +587,10 @@ export class AppealsService {
         updates.first_answered_at = row.firstAnsweredAt ?? now;
         if (row.takenBy === null) updates.taken_by = change.staffTelegramId ?? null;
       }
-      if (to === 'closed') updates.closed_at = now;
+      if (to === 'closed') {
+        updates.closed_at = now;
+        updates.closed_by = change.staffTelegramId ?? null;
+      }
       if (!(await this.repo.transition(trx, row.id, [row.status], updates))) return false;
       let messageId: number | undefined;
       if (change.message) {
@@ -517,6 +601,7 @@ export class AppealsService {
           text: change.message.text,
           attachments: change.attachments ?? [],
           now,
+          adminMessageId: change.message.adminMessageId ?? null,
         });
       }
       const notices: OutboxMessage[] = [];
@@ -537,7 +622,13 @@ export class AppealsService {
           notices.push({
             chatId: row.telegramUserId,
             kind: 'appeal-answer-file',
-            payload: attachmentCopy(file, `${row.number} · ${i + 1}/${change.attachments?.length}`),
+            payload: attachmentCopy(
+              file,
+              attachmentCaption(this.texts(residentLocale), row.number, file, {
+                index: i,
+                of: change.attachments?.length ?? 0,
+              }),
+            ),
           });
         }
       }
@@ -560,7 +651,10 @@ export class AppealsService {
             kind: 'appeal-resident-file',
             payload: attachmentCopy(
               file,
-              `${row.number} · ${i + 1}/${change.attachments?.length}`,
+              attachmentCaption(this.texts(this.deps.staffLocale), row.number, file, {
+                index: i,
+                of: change.attachments?.length ?? 0,
+              }),
               cardMessageId,
             ),
           });
@@ -599,9 +693,20 @@ export class AppealsService {
       (row.userId === null
         ? { fullName: null, email: null, phone: null }
         : await this.deps.contactOf(row.userId));
-    const takenByName =
-      row.takenBy === null ? null : ((await this.deps.staff.member(row.takenBy))?.name ?? null);
-    return { ...this.view(row), messages, resident, takenByName };
+    const nameOf = async (telegramId: number | null): Promise<string | null> =>
+      telegramId === null
+        ? null
+        : ((await this.deps.staff.member(telegramId))?.name ?? String(telegramId));
+    const takenByName = row.takenBy === null ? null : await nameOf(row.takenBy);
+    const lastAnswer = messages.filter((m) => m.author === 'staff').at(-1);
+    const answeredByName = lastAnswer ? await nameOf(lastAnswer.staffTelegramId) : null;
+    const closedByName =
+      row.status !== 'closed'
+        ? null
+        : row.closedBy === null
+          ? 'resident'
+          : await nameOf(row.closedBy);
+    return { ...this.view(row), messages, resident, takenByName, answeredByName, closedByName };
   }
 
   private texts(locale: Locale): Texts {
@@ -634,4 +739,9 @@ function cardKey(appealId: number): string {
 
 async function messagesIn(db: Db, appealId: number): Promise<MessageRow[]> {
   return new AppealsRepo(db).messages(appealId);
+}
+
+/** The rate-limit scope of a cabinet's new appeals. */
+function filingScope(userId: number): string {
+  return `appeal-file:user:${userId}`;
 }

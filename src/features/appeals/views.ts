@@ -1,3 +1,10 @@
+import {
+  formatDate,
+  formatDateTime,
+  formatLocale,
+  formatPhone,
+  localDate,
+} from '../../core/format';
 import type { DocumentPayload, PhotoPayload, TextPayload } from '../../core/outbox/outbox';
 import { splitText, TELEGRAM_TEXT_LIMIT } from '../../core/paging';
 import { stripInvisibleControls } from '../../core/untrusted-text';
@@ -15,26 +22,23 @@ export interface Texts {
 
 const TEXT_LIMIT = TELEGRAM_TEXT_LIMIT;
 
-/** A UTC instant as local date and time, with the month in words («12 марта 2026, 00:00»). */
+/**
+ * A UTC instant as local date and time, with the month in words («12 марта 2026, 00:00»): the one
+ * style of {@link formatDateTime}, as on every other screen.
+ */
 export function localDateTime(texts: Texts, instant: string): string {
-  return new Intl.DateTimeFormat(texts.locale === 'en' ? 'en-GB' : 'ru-RU', {
-    timeZone: texts.timeZone,
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-  }).format(new Date(instant));
+  return formatDateTime(instant, texts.timeZone, formatLocale(texts.locale));
 }
 
-/** The last moment of the deadline: due_at is exclusive (local midnight), so show the day before. */
+/**
+ * The last day of the deadline, local, month in words («12 марта 2026»): due_at is exclusive
+ * (local midnight), so the day before it is shown.
+ */
 export function dueDate(texts: Texts, dueAt: string): string {
-  return new Intl.DateTimeFormat(texts.locale === 'en' ? 'en-GB' : 'ru-RU', {
-    timeZone: texts.timeZone,
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-  }).format(new Date(Date.parse(dueAt) - 1));
+  return formatDate(
+    localDate(new Date(Date.parse(dueAt) - 1), texts.timeZone),
+    formatLocale(texts.locale),
+  );
 }
 
 export function statusLabel(texts: Texts, status: AppealStatus): string {
@@ -59,33 +63,91 @@ function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
+/** A caption as shown beside its file on cards and threads: long ones end visibly «…». */
+const CAPTION_SHOWN = 300;
+/** Telegram's limit on a photo's or document's caption (characters). */
+const CAPTION_LIMIT = 1024;
+
+/**
+ * A photo or document as people are told of it: «🖼 фото», or «📄 akt.pdf (application/pdf)» —
+ * the document's real name with invisible controls removed and the MIME type Telegram reported,
+ * because a file sent on by `file_id` shows the name its sender gave it («akt\u202Efdp.exe»
+ * reads «aktexe.pdf»); then the sender's caption, if any, after a colon.
+ */
+export function attachmentLabel(texts: Texts, file: AttachmentInput): string {
+  const base =
+    file.kind === 'photo'
+      ? texts.t('appeals-file-photo')
+      : texts.t('appeals-file-document', {
+          name: forStaff(file.fileName) ?? '—',
+          type: forStaff(file.mimeType) ?? '—',
+        });
+  const caption = forStaff(file.caption);
+  return caption ? `${base}: «${clip(caption, CAPTION_SHOWN)}»` : base;
+}
+
+/** The files of a turn, one line each, numbered: «1. 📄 akt.pdf (application/pdf)». */
+function attachmentLines(texts: Texts, files: readonly AttachmentInput[]): string[] {
+  return files.map((file, i) => `${i + 1}. ${attachmentLabel(texts, file)}`);
+}
+
+/**
+ * The caption of a file sent on by `file_id`: the appeal's number, its place among the turn's
+ * files, and what it really is ({@link attachmentLabel}) — within Telegram's 1 024 characters.
+ */
+export function attachmentCaption(
+  texts: Texts,
+  number: string,
+  file: AttachmentInput,
+  place: { index: number; of: number },
+): string {
+  return clip(
+    `${number} · ${place.index + 1}/${place.of}\n${attachmentLabel(texts, file)}`,
+    CAPTION_LIMIT,
+  );
+}
+
 /** The card in the admin chat: plain text (no parse mode: the resident's words cannot inject markup). */
 export function adminCardText(texts: Texts, card: AppealCard): string {
   const { t } = texts;
   const first = card.messages[0];
-  const attachments = card.messages.reduce((n, m) => n + m.attachments.length, 0);
+  const files = card.messages.flatMap((m) => m.attachments);
   const lines = [
     t('appeals-card-title', { number: card.number, topic: topicLabel(texts, card.topic) }),
-    t('appeals-card-status', {
-      status: statusLabel(texts, card.status),
-      due: dueDate(texts, card.dueAt),
-    }),
+    // A closed appeal has no deadline left to show.
+    card.status === 'closed'
+      ? t('appeals-card-status-closed', { status: statusLabel(texts, card.status) })
+      : t('appeals-card-status', {
+          status: statusLabel(texts, card.status),
+          due: dueDate(texts, card.dueAt),
+        }),
   ];
-  if (card.overdue) lines.push(t('appeals-card-overdue'));
+  if (card.overdue && card.status !== 'closed') lines.push(t('appeals-card-overdue'));
+  // Who handled it, by name: took, answered, closed (neutral forms, whoever it was).
   if (card.takenBy !== null) {
     lines.push(
       t('appeals-card-taken', { staff: forStaff(card.takenByName) ?? String(card.takenBy) }),
     );
+  }
+  if (card.answeredByName !== null) {
+    lines.push(t('appeals-card-answered-by', { staff: forStaff(card.answeredByName) ?? '—' }));
+  }
+  if (card.closedByName === 'resident') lines.push(t('appeals-card-closed-by-resident'));
+  else if (card.closedByName !== null) {
+    lines.push(t('appeals-card-closed-by', { staff: forStaff(card.closedByName) ?? '—' }));
   }
   lines.push(t('appeals-card-account', { account: card.accountNumber ?? '—' }));
   lines.push(
     t('appeals-card-resident', {
       name: forStaff(card.resident.fullName) ?? '—',
       email: forStaff(card.resident.email) ?? '—',
-      phone: forStaff(card.resident.phone) ?? '—',
+      phone: card.resident.phone ? formatPhone(forStaff(card.resident.phone) ?? '') : '—',
     }),
   );
-  if (attachments > 0) lines.push(t('appeals-card-attachments', { n: attachments }));
+  if (files.length > 0) {
+    lines.push(t('appeals-card-attachments', { n: files.length }));
+    lines.push(...attachmentLines(texts, files));
+  }
   const head = lines.join('\n');
   return `${head}\n\n${clip(forStaff(first?.text) ?? '', TEXT_LIMIT - head.length - 2)}`;
 }
@@ -112,6 +174,21 @@ export function residentNotice(
           status: statusLabel(texts, notice.status),
         });
   return { text, reply_markup: residentAppealKeyboard(t, notice.id, notice.status) };
+}
+
+/** A staff answer corrected after it was sent, to the resident: marked «✏️ Исправлено». */
+export function correctedNotice(
+  texts: Texts,
+  notice: { id: number; number: string; status: AppealStatus; answer: string },
+): TextPayload {
+  const { t } = texts;
+  return {
+    text: t('appeals-notice-corrected', {
+      number: notice.number,
+      answer: clip(notice.answer, 3500),
+    }),
+    reply_markup: residentAppealKeyboard(t, notice.id, notice.status),
+  };
 }
 
 /** The resident's answer (or closing), copied to the admin chat under the appeal's card. */
@@ -181,10 +258,12 @@ export function threadPages(texts: Texts, thread: AppealThread): string[] {
   const { t } = texts;
   const head = [
     t('appeals-thread-title', { number: thread.number, topic: topicLabel(texts, thread.topic) }),
-    t('appeals-thread-status', {
-      status: statusLabel(texts, thread.status),
-      due: dueDate(texts, thread.dueAt),
-    }),
+    thread.status === 'closed'
+      ? t('appeals-thread-status-closed', { status: statusLabel(texts, thread.status) })
+      : t('appeals-thread-status', {
+          status: statusLabel(texts, thread.status),
+          due: dueDate(texts, thread.dueAt),
+        }),
   ].join('\n');
   const budget = TEXT_LIMIT - head.length - PAGE_MARGIN;
   // Each turn as blocks that fit a page: its header with the first piece, then continuations.
@@ -195,7 +274,10 @@ export function threadPages(texts: Texts, thread: AppealThread): string[] {
     });
     const files =
       m.attachments.length > 0
-        ? `\n${t('appeals-card-attachments', { n: m.attachments.length })}`
+        ? `\n${[
+            t('appeals-card-attachments', { n: m.attachments.length }),
+            ...attachmentLines(texts, m.attachments),
+          ].join('\n')}`
         : '';
     const continued = t('appeals-thread-continued');
     const pieces = splitText(m.text, budget - who.length - continued.length - files.length - 4);

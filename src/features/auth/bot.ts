@@ -1,4 +1,4 @@
-import { hears } from '@grammyjs/i18n';
+import { hearsButton } from '../../core/i18n';
 import { Composer } from 'grammy';
 import type { BotContext } from '../../core/context';
 import { startButtons } from '../help/keyboards';
@@ -37,6 +37,6 @@ export function createAuthFeature({ auth, afterLogout }: AuthFeatureDeps): Compo
     await afterLogout(ctx);
   };
   privateChat.command('logout', logout);
-  privateChat.filter(hears('button-logout'), logout);
+  privateChat.filter(hearsButton('button-logout'), logout);
   return feature;
 }

@@ -39,7 +39,7 @@ export function codeKeyboard(ctx: Translatable): InlineKeyboard {
 
 /**
  * The logged-in resident's main menu: big reply-keyboard buttons, two to a row, always on screen.
- * Each button's text is matched in its feature (`hears`), in both languages.
+ * Each button's text is matched in its feature (`hearsButton`), in every language.
  */
 export function mainMenuKeyboard(ctx: Translatable): Keyboard {
   return new Keyboard()

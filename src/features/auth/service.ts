@@ -299,7 +299,20 @@ export class AuthService {
       salt,
       expiresAt,
     });
+    // A code just went out: the next «Отправить код ещё раз» waits a minute (every purpose).
+    await this.deps.resendLimiter.open(`resend:${purpose}:${userId}`, 1);
     return code;
+  }
+
+  /**
+   * Takes the «send the code again» slot of a code another feature mails itself (the profile's
+   * change of e-mail goes to the new address, with its own letter): the same one-a-minute wait as
+   * registration and recovery, taken atomically so a burst of presses passes once.
+   * @returns `sent` when the caller may send, or `wait` with milliseconds to wait
+   */
+  async takeResendSlot(purpose: CodePurpose, userId: number): Promise<ResendResult> {
+    const slot = await this.deps.resendLimiter.take([`resend:${purpose}:${userId}`]);
+    return slot.blocked ? { kind: 'wait', retryAfterMs: slot.retryAfterMs } : { kind: 'sent' };
   }
 
   private async sendCode(
@@ -309,7 +322,6 @@ export class AuthService {
     locale: Locale,
   ): Promise<void> {
     const code = await this.issueCode(userId, email, purpose);
-    await this.deps.resendLimiter.open(`resend:${purpose}:${userId}`, 1);
     const kind = purpose === 'reset_password' ? 'reset' : 'verify';
     await this.deps.mailer.send({
       to: email,

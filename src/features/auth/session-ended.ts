@@ -4,8 +4,8 @@ import { OUTBOX_PRIORITY, type Outbox } from '../../core/outbox/outbox';
 export interface SessionEndedDeps {
   outbox: Pick<Outbox, 'enqueue'>;
   translate: Translate;
-  /** The recipient's chosen language, if any (`LanguageService#chosenLocale`). */
-  chosenLocale: (telegramUserId: number) => Promise<Locale | undefined>;
+  /** The recipient's language, if known (`LanguageService#localeOf`). */
+  localeOf: (telegramUserId: number) => Promise<Locale | undefined>;
   defaultLocale: Locale;
 }
 
@@ -23,10 +23,10 @@ export class SessionEndedNotices {
    * an empty list.
    */
   async notify(telegramUserIds: number[], key: string): Promise<void> {
-    const { outbox, translate, chosenLocale, defaultLocale } = this.deps;
+    const { outbox, translate, localeOf, defaultLocale } = this.deps;
     const notices = await Promise.all(
       telegramUserIds.map(async (chatId) => {
-        const locale = (await chosenLocale(chatId)) ?? defaultLocale;
+        const locale = (await localeOf(chatId)) ?? defaultLocale;
         return {
           chatId,
           kind: 'security-notice',

@@ -1,4 +1,4 @@
-import { hears } from '@grammyjs/i18n';
+import { hearsButton } from '../../core/i18n';
 import { Composer, InlineKeyboard, InputFile } from 'grammy';
 import type { BotContext } from '../../core/context';
 import { formatLocale, formatPeriod, formatPeriodShort, zoneName } from '../../core/format';
@@ -66,7 +66,7 @@ export function createBalanceFeature({
     });
   };
   privateChat.command('balance', balanceCommand);
-  privateChat.filter(hears('button-balance'), balanceCommand);
+  privateChat.filter(hearsButton('button-balance'), balanceCommand);
 
   privateChat.callbackQuery(balancePatterns.show, async (ctx) => {
     const { accountId } = matchedArgs(ctx);

@@ -181,6 +181,12 @@ export class BroadcastService {
     return result;
   }
 
+  /** Whether the broadcast is still a draft waiting for «Отправить» (false: sent, cancelled, gone). */
+  async isDraft(broadcastId: number): Promise<boolean> {
+    const row = await this.db('broadcasts').where({ id: broadcastId }).first('status');
+    return row?.status === 'draft';
+  }
+
   /** Drops a draft (admins only); false when it was not a draft any more. */
   async cancel(staffTelegramId: number, broadcastId: number): Promise<boolean> {
     if (!(await this.isAdmin(staffTelegramId))) return false;

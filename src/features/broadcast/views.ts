@@ -1,5 +1,6 @@
 import type { InlineKeyboardMarkup } from 'grammy/types';
 import { shorten, TELEGRAM_TEXT_LIMIT } from '../../core/paging';
+import { formatIdentifier } from '../../core/format';
 import type { BroadcastProgress } from './service';
 
 type T = (key: string, vars?: Record<string, string | number>) => string;
@@ -7,7 +8,7 @@ type T = (key: string, vars?: Record<string, string | number>) => string;
 /** The progress line the bot keeps editing in the admin chat. */
 export function progressText(t: T, p: BroadcastProgress): string {
   const vars = {
-    id: p.id,
+    id: formatIdentifier(p.id),
     sent: p.sent,
     total: p.recipients,
     blocked: p.blocked,

@@ -1,8 +1,9 @@
-import { hears } from '@grammyjs/i18n';
+import { hearsButton } from '../../core/i18n';
 import { Composer } from 'grammy';
 import type { Config } from '../../config';
 import { PRIVATE_COMMANDS } from '../../core/commands';
 import type { BotContext } from '../../core/context';
+import { formatGreetingName } from '../../core/format';
 import { mainMenuKeyboard } from '../auth/keyboards';
 import { guestKeyboard, startButtons } from './keyboards';
 
@@ -18,8 +19,9 @@ export function createHelpFeature({ config }: HelpDeps): Composer<BotContext> {
   const showStart = async (ctx: BotContext) => {
     const user = await ctx.resident();
     if (user) {
-      // Without a ФИО, Telegram's first name: never the e-mail, which is not a name to greet by.
-      const name = user.fullName ?? ctx.from?.first_name ?? '';
+      // By name and patronymic from the ФИО; without one, Telegram's first name: never the
+      // e-mail, which is not a name to greet by.
+      const name = formatGreetingName(user.fullName) ?? ctx.from?.first_name ?? '';
       await ctx.reply(ctx.t('start-welcome-back', { name }), {
         reply_markup: mainMenuKeyboard(ctx),
       });
@@ -48,7 +50,7 @@ export function createHelpFeature({ config }: HelpDeps): Composer<BotContext> {
     await showHelp(ctx);
   });
   // The main menu's big «Помощь» button (a reply keyboard sends its text).
-  privateChat.filter(hears('button-help'), showHelp);
+  privateChat.filter(hearsButton('button-help'), showHelp);
   return feature;
 }
 

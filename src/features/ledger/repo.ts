@@ -82,6 +82,27 @@ export class LedgerRepo {
     return Number(row?.balance ?? 0);
   }
 
+  /**
+   * Payments booked to periods after `period` (received after that month's charge): their sum in
+   * kopecks and the local date (`YYYY-MM-DD`) of the latest, null when there is none.
+   */
+  async paymentsAfter(
+    accountId: number,
+    period: string,
+  ): Promise<{ amountKopecks: number; lastOn: string | null }> {
+    const row = (await this.db('ledger')
+      .where({ account_id: accountId, kind: 'payment' })
+      .andWhere('period', '>', period)
+      .first(
+        this.db.raw('coalesce(sum(amount_kopecks), 0) as total'),
+        this.db.raw('max(occurred_on) as last_on'),
+      )) as { total: number | string; last_on: string | null } | undefined;
+    return {
+      amountKopecks: Number(row?.total ?? 0),
+      lastOn: row?.last_on ? String(row.last_on) : null,
+    };
+  }
+
   async lastCharge(
     accountId: number,
   ): Promise<{ period: string; amountKopecks: number } | undefined> {

@@ -22,6 +22,13 @@ export interface PeriodStatement {
   paymentsKopecks: number;
   /** The balance of the account now (all periods): what is due; positive is a debt. */
   dueKopecks: number;
+  /**
+   * Payments received after the period (booked to later months), kopecks: what a receipt printed
+   * after a payment shows as paid since (ЕПД 43/пр: «учтены платежи, поступившие до …»).
+   */
+  paidAfterKopecks: number;
+  /** Local date (`YYYY-MM-DD`) of the latest of those payments; null when there is none. */
+  paidAfterLastOn: string | null;
 }
 
 /**
@@ -78,6 +85,7 @@ export class LedgerService {
     const charges = rows.filter((r) => r.kind === 'charge');
     if (charges.length === 0) return undefined;
     const sum = (list: LedgerRow[]) => list.reduce((s, r) => s + r.amountKopecks, 0);
+    const after = await this.repo.paymentsAfter(accountId, period);
     return {
       period,
       openingKopecks: await this.repo.balanceBefore(accountId, period),
@@ -91,6 +99,8 @@ export class LedgerService {
       adjustmentsKopecks: sum(rows.filter((r) => r.kind === 'adjustment')),
       paymentsKopecks: sum(rows.filter((r) => r.kind === 'payment')),
       dueKopecks: await this.repo.balance(accountId),
+      paidAfterKopecks: after.amountKopecks,
+      paidAfterLastOn: after.lastOn,
     };
   }
 

@@ -1,4 +1,4 @@
-import { hears } from '@grammyjs/i18n';
+import { hearsButton } from '../../core/i18n';
 import { Composer, InlineKeyboard, InputFile } from 'grammy';
 import type { BotContext } from '../../core/context';
 import { residentOrLoginHint } from '../help/guard';
@@ -38,13 +38,14 @@ export function createPaymentsFeature(deps: PaymentsFeatureDeps): Composer<BotCo
     const options = await payments.payOptions(userId, accountId, ctx.from?.id);
     if (!options) return false;
     if (ctx.callbackQuery) await ctx.answerCallbackQuery();
-    await ctx.reply(payOptionsText(ctx, options, canPayInTelegram), {
+    const shown = await ctx.reply(payOptionsText(ctx, options, canPayInTelegram), {
       reply_markup: payOptionsKeyboard(
         ctx,
         { accountId, debtKopecks: options.balanceKopecks, canPayInTelegram },
         deps.cancelData,
       ),
     });
+    await deps.kit.pickerShown(ctx, shown.message_id);
     return true;
   };
 
@@ -63,12 +64,13 @@ export function createPaymentsFeature(deps: PaymentsFeatureDeps): Composer<BotCo
       await showOptions(ctx, user.id, list[0].id);
       return;
     }
-    await ctx.reply(ctx.t('payments-choose-account'), {
+    const shown = await ctx.reply(ctx.t('payments-choose-account'), {
       reply_markup: payAccountsKeyboard(ctx, list, deps.cancelData),
     });
+    await deps.kit.pickerShown(ctx, shown.message_id);
   };
   privateChat.command('pay', payCommand);
-  privateChat.filter(hears('button-pay'), payCommand);
+  privateChat.filter(hearsButton('button-pay'), payCommand);
 
   privateChat.callbackQuery(payPatterns.account, async (ctx) => {
     const user = await residentOrLoginHint(ctx);
@@ -105,15 +107,16 @@ export function createPaymentsFeature(deps: PaymentsFeatureDeps): Composer<BotCo
       options.balanceKopecks,
     );
     if (created.kind === 'ok') await sendInvoice(ctx, created.invoice, deps);
-    else if (created.kind === 'amount')
-      await ctx.reply(amountProblemText(ctx, created.problem, created.limits), {
+    else if (created.kind === 'amount') {
+      const shown = await ctx.reply(amountProblemText(ctx, created.problem, created.limits), {
         reply_markup: payOptionsKeyboard(
           ctx,
           { accountId, debtKopecks: 0, canPayInTelegram },
           deps.cancelData,
         ),
       });
-    else await refuse(ctx);
+      await deps.kit.pickerShown(ctx, shown.message_id);
+    } else await refuse(ctx);
   });
 
   privateChat.callbackQuery(payPatterns.other, async (ctx) => {

@@ -87,6 +87,11 @@ export interface QrPayment {
   /** Kopecks; omitted when nothing is due (the bank app asks the payer). */
   sumKopecks?: number;
   purpose: string;
+  /**
+   * A shorter purpose to fall back on when `purpose` does not fit whole (e.g. «Л/с 4100123456»
+   * for «Л/с 4100123456 за 11.2026»: the month is in `PaymPeriod` anyway).
+   */
+  purposeShort?: string;
   /** `YYYY-MM`. */
   period?: string;
   /** Payer details banks read for housing and utility payments (optional; dropped first). */
@@ -123,8 +128,10 @@ export function qrValue(value: string): string {
  * `Purpose`, `PaymPeriod` (MMYYYY), `TechCode=02` (housing and utilities), then the payer's
  * `LastName`, `FirstName`, `MiddleName`, `PayerAddress`.
  *
- * Kept within `maxBytes` (default {@link QR_MAX_BYTES}): the payer's address and names are dropped
- * first (address, then middle, first and last name), then the purpose is shortened, then left out.
+ * Kept within `maxBytes` (default {@link QR_MAX_BYTES}), counted in UTF-8 bytes (the header's
+ * code set `2`: a Cyrillic letter is 2 bytes): the payer's address and names are dropped first
+ * (address, then middle, first and last name), then the purpose falls back to `purposeShort` and
+ * is cut by whole words, then left out.
  * The payee's requisites, the account, the sum, the period and TechCode are never cut: when they
  * alone exceed the budget (a long operator name in Cyrillic), the code is a little larger and
  * {@link qrPayeeOverBudget} reports it at start.
@@ -176,23 +183,37 @@ export function gostQrPayload(
     if (fits()) break;
     extras = extras.filter(([key]) => key !== drop);
   }
-  while (!fits() && purpose.length > 0) purpose = [...purpose].slice(0, -1).join('').trimEnd();
+  // A purpose is cut by whole words, never inside a number or a date («за 11.» reads as nonsense):
+  // the short form first, then words off the end.
+  if (!fits() && payment.purposeShort && qrValue(payment.purposeShort))
+    purpose = qrValue(payment.purposeShort);
+  while (!fits() && purpose.includes(' '))
+    purpose = purpose.slice(0, purpose.lastIndexOf(' ')).replace(/[\s,.;:—–-]+$/, '');
   if (!fits()) includePurpose = false;
   return build();
 }
 
 /**
- * Bytes by which the payee's requisites with the longest account number, a sum and a period exceed
- * the budget (0 when they fit): a start-up warning, since banks read larger codes but the ГОСТ
- * asks for at most 300 bytes.
+ * UTF-8 bytes of the part of every payload that is never cut: the payee's requisites with the
+ * longest account number (20 digits), an 8-digit sum and a period (the purpose and payer fields
+ * left out). Compare with the budget: the room left is what the purpose and payer fields get.
  */
-export function qrPayeeOverBudget(payee: QrPayee, maxBytes: number = QR_MAX_BYTES): number {
+export function qrPayeeBytes(payee: QrPayee): number {
   const payload = gostQrPayload(
     payee,
     { persAcc: '0'.repeat(20), sumKopecks: 99_999_999, purpose: '', period: '2000-01' },
     Number.MAX_SAFE_INTEGER,
   ).replace('|Purpose=', '');
-  return Math.max(0, Buffer.byteLength(payload, 'utf8') - maxBytes);
+  return Buffer.byteLength(payload, 'utf8');
+}
+
+/**
+ * Bytes by which the payee's requisites alone ({@link qrPayeeBytes}) exceed the budget (0 when
+ * they fit): a start-up warning, since banks read larger codes but the ГОСТ asks for at most 300
+ * bytes — and then no purpose or payer field fits.
+ */
+export function qrPayeeOverBudget(payee: QrPayee, maxBytes: number = QR_MAX_BYTES): number {
+  return Math.max(0, qrPayeeBytes(payee) - maxBytes);
 }
 
 /** Splits a full name «Фамилия Имя Отчество» into the QR's parts (anything after the third word

@@ -6,7 +6,12 @@ import { nowIso } from '../../core/db/index';
 import type { Locale, Translate } from '../../core/i18n';
 import type { Outbox, OutboxMessage } from '../../core/outbox/outbox';
 import type { OperatorRequisites } from '../../config';
-import { formatMoney, formatPeriod as periodName, localDate } from '../../core/format';
+import {
+  formatIdentifier,
+  formatMoney,
+  formatPeriod as periodName,
+  localDate,
+} from '../../core/format';
 import type { AccountsService } from '../accounts/service';
 import type { LedgerService } from '../ledger/service';
 import { type InvoiceRow, type PaymentRow, PaymentsRepo } from './repo';
@@ -330,7 +335,7 @@ export class PaymentsService {
             dedupeKey: `payment-orphaned:${paymentId}`,
             payload: {
               text: this.deps.translate('ru', 'payments-staff-orphaned', {
-                id: paymentId,
+                id: formatIdentifier(paymentId),
                 number,
                 amount: formatMoney(input.totalAmount),
               }),
@@ -406,6 +411,7 @@ export class PaymentsService {
         purpose: input.period
           ? `Л/с ${input.number} за ${input.period.slice(5)}.${input.period.slice(0, 4)}`
           : `Л/с ${input.number}`,
+        purposeShort: `Л/с ${input.number}`,
         period: input.period,
         ...names,
         payerAddress: this.deps.qr.payerDetails ? input.address : undefined,
@@ -437,7 +443,7 @@ export class PaymentsService {
       t('payments-confirmed', {
         amount: formatMoney(vars.amountKopecks),
         number: vars.number,
-        id: vars.paymentId,
+        id: formatIdentifier(vars.paymentId),
       }),
       ...(balance === undefined ? [] : [balance]),
     ].join('\n');

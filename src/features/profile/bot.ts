@@ -1,9 +1,9 @@
 import { auditActionKey } from '../../core/audit';
-import { hears } from '@grammyjs/i18n';
 import { Composer } from 'grammy';
 import type { BotContext } from '../../core/context';
+import type { ConversationKit } from '../../core/conversation-kit/index';
 import { residentOrLoginHint } from '../help/guard';
-import { isLocale } from '../../core/i18n';
+import { hearsButton, isLocale } from '../../core/i18n';
 import { guestKeyboard } from '../help/keyboards';
 import type { LanguageService } from '../language/service';
 import { enterProfileEdit } from './conversations';
@@ -26,6 +26,8 @@ export interface ProfileFeatureDeps {
   languages: LanguageService;
   timeZone: string;
   notifySessionEnded: (telegramUserIds: number[], key: string) => Promise<void>;
+  /** The text with the resident's main menu (a language change sends it in the new language). */
+  kit: Pick<ConversationKit, 'confirmation'>;
 }
 
 /**
@@ -91,7 +93,7 @@ export function createProfileFeature(deps: ProfileFeatureDeps): Composer<BotCont
     const actor = await requireActor(ctx);
     if (actor) await showProfile(ctx, actor);
   });
-  privateChat.filter(hears('button-profile'), async (ctx) => {
+  privateChat.filter(hearsButton('button-profile'), async (ctx) => {
     const actor = await requireActor(ctx);
     if (actor) await showProfile(ctx, actor);
   });
@@ -122,7 +124,9 @@ export function createProfileFeature(deps: ProfileFeatureDeps): Composer<BotCont
     ctx.i18n.useLocale(chosen);
     await ctx.answerCallbackQuery();
     await ctx.editMessageReplyMarkup().catch(() => {});
-    await ctx.reply(ctx.t('profile-language-saved'));
+    // The reply keyboard on screen is in the old language: the main menu comes again in the new.
+    const { text, ...menu } = deps.kit.confirmation(ctx, ctx.t('profile-language-saved'));
+    await ctx.reply(text, menu);
     await showProfile(ctx, actor);
   });
 

@@ -1,6 +1,8 @@
 import type { ConversationKit, Verdict } from '../../core/conversation-kit/index';
 import type { BotContext, BotConversation, ConversationContext } from '../../core/context';
+import { formatPhone } from '../../core/format';
 import { isLocale, type Locale } from '../../core/i18n';
+import { codeKeyboard, resendPattern } from '../auth/keyboards';
 import { minutesToWait, normalizeEmail, parseCode } from '../auth/rules';
 import { type EditableField, phoneKeyboard, profileKeyboard, profileText } from './keyboards';
 import type { Actor, ProfileService } from './service';
@@ -111,7 +113,7 @@ export function createProfileEditConversation(deps: ProfileConversationDeps) {
     if (!saved) return;
     const text =
       field === 'phone'
-        ? saved.ctx.t('profile-phone-saved', { phone: saved.value })
+        ? saved.ctx.t('profile-phone-saved', { phone: formatPhone(saved.value) })
         : saved.ctx.t(`profile-${field}-saved`);
     await finishWithCard(conversation, saved.ctx, deps, actor.userId, text);
   };
@@ -193,9 +195,34 @@ export function createProfileEmailConversation(deps: ProfileConversationDeps) {
     if (!started) return;
     const at = started.ctx;
     // The code is a secret: deleted from the chat, never in the conversation's stored updates.
+    // «Отправить код ещё раз», as registration and recovery offer, with the same wait.
     const confirmed = await kit.askSecret(conversation, at, {
       prompt: at.t('profile-email-code-sent', { email: started.value }),
+      markup: codeKeyboard(at),
       otherwise: { key: 'profile-code-format' },
+      actions: [
+        {
+          pattern: resendPattern,
+          run: async (here) => {
+            const resent = await conversation.external(() =>
+              deps.profile.resendEmailCode(actor, locale),
+            );
+            const text =
+              resent.kind === 'wait'
+                ? here.t('auth-code-resend-wait', {
+                    seconds: Math.max(1, Math.ceil(resent.retryAfterMs / 1000)),
+                  })
+                : resent.kind === 'limited'
+                  ? here.t('profile-email-limited', {
+                      minutes: minutesToWait(resent.retryAfterMs),
+                    })
+                  : resent.kind === 'none'
+                    ? here.t('profile-code-expired')
+                    : here.t('auth-code-resent');
+            await here.reply(text, { reply_markup: codeKeyboard(here) });
+          },
+        },
+      ],
       check: async (typed): Promise<Verdict<string>> => {
         const code = parseCode(typed);
         if (!code) return { ok: false, say: { key: 'profile-code-format' } };

@@ -27,6 +27,7 @@ export function profileFeature({ config, services, kit }: FeatureDeps): Feature 
       languages: services.languages,
       timeZone: config.timeZone,
       notifySessionEnded,
+      kit,
     }),
   };
 }

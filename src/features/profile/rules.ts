@@ -63,13 +63,16 @@ export function checkAddress(input: string): AddressVerdict {
 /**
  * A Russian phone number as people type it — `8 914 123-45-67`, `+7(914)1234567`, `9141234567`,
  * `8-4152-12-34-56` — normalised to `+7XXXXXXXXXX`; `undefined` when it is not one. A national
- * number starts with 3–9 (mobile 9xx, landlines by area code), never 0–2.
+ * number starts with 3–9 (mobile 9xx, landlines by area code), never 0–2. Separators only go
+ * between digits: a number that starts or ends with one (`-79147770011`, a minus typed before it)
+ * or has two in a row is junk, not a phone (issue 14).
  */
 export function normalizePhone(input: string): string | undefined {
-  const trimmed = input.trim();
+  // A full stop typed after the number, as at the end of a sentence, is not part of it.
+  const trimmed = input.trim().replace(/(\d)[.,;]$/, '$1');
   if (trimmed.length === 0 || trimmed.length > 32) return undefined;
-  if (!/^\+?[\d\s().-]+$/.test(trimmed)) return undefined;
-  if (trimmed.indexOf('+') > 0) return undefined;
+  if (!/^\+?\(?\d[\d\s().-]*\d$/.test(trimmed)) return undefined;
+  if (/[.-]\s*[.-]/.test(trimmed) || trimmed.indexOf('+') > 0) return undefined;
   const digits = trimmed.replace(/\D/g, '');
   let national: string | undefined;
   if (digits.length === 10) national = digits;

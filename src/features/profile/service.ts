@@ -200,6 +200,44 @@ export class ProfileService {
       userId: actor.userId,
       telegramUserId: actor.telegramUserId,
     });
+    return this.mailChangeCode(actor, email, locale);
+  }
+
+  /**
+   * «Отправить код ещё раз» in a change of e-mail: a fresh code to the same new address, with the
+   * waits of registration and recovery — once a minute (AUTH's resend slot, taken atomically) —
+   * and within the change's own budget of letters (5 an hour per cabinet). The earlier code stops
+   * working (the latest one counts). Nothing started → `none`.
+   */
+  async resendEmailCode(
+    actor: Actor,
+    locale: Locale,
+  ): Promise<
+    | { kind: 'sent' }
+    | { kind: 'none' }
+    | { kind: 'wait'; retryAfterMs: number }
+    | { kind: 'limited'; retryAfterMs: number }
+  > {
+    const latest = await this.repo.latestEmailCode(actor.userId);
+    if (!latest) return { kind: 'none' };
+    const slot = await this.deps.auth.takeResendSlot('change_email', actor.userId);
+    if (slot.kind === 'wait') return slot;
+    const limit = await this.deps.emailLimiter.take([`email-change:user:${actor.userId}`]);
+    if (limit.blocked) return { kind: 'limited', retryAfterMs: limit.retryAfterMs };
+    await this.deps.audit.record({
+      action: 'email-change.requested',
+      userId: actor.userId,
+      telegramUserId: actor.telegramUserId,
+    });
+    return this.mailChangeCode(actor, latest.email, locale);
+  }
+
+  /** Stores a change-of-address code and mails it (or, for a taken address, the notice). */
+  private async mailChangeCode(
+    actor: Actor,
+    email: string,
+    locale: Locale,
+  ): Promise<{ kind: 'sent' }> {
     if (await this.repo.emailTaken(email, actor.userId)) {
       await this.deps.mailer.send({
         to: email,

@@ -1,6 +1,5 @@
 import { formatDate, formatKwh, localeOf as formatLocaleOf } from '../../core/format';
-import { hears } from '@grammyjs/i18n';
-import { shorten } from '../../core/paging';
+import { hearsButton } from '../../core/i18n';
 import { Composer } from 'grammy';
 import type { BotContext } from '../../core/context';
 import { enterReading, zoneLabel } from './conversations';
@@ -13,6 +12,7 @@ import {
 } from './keyboards';
 import type { ZoneCode } from './rules';
 import type { HistoryItem, HistoryPage, ReadingsService } from './service';
+import { readingStatusText } from './views';
 
 export interface ReadingsFeatureDeps {
   readings: ReadingsService;
@@ -24,25 +24,8 @@ const ROLE_OF: Record<ZoneCode, Record<number, Parameters<typeof zoneLabel>[1]>>
   T3: { 3: 'half-peak' },
 };
 
-/**
- * A staff reason in the history is cut to this many characters (the column holds 500, and the
- * resident got it whole when the reading was rejected): 8 rows of the longest kind stay far under
- * Telegram's 4 096 characters.
- */
-const HISTORY_REASON_MAX = 240;
-
 function statusText(ctx: BotContext, item: HistoryItem): string {
-  const status =
-    item.status === 'rejected'
-      ? ctx.t('readings-status-rejected', {
-          reason: item.rejectReason
-            ? shorten(item.rejectReason, HISTORY_REASON_MAX)
-            : ctx.t('readings-reject-unknown'),
-        })
-      : ctx.t(`readings-status-${item.status}`);
-  return item.flagged && item.status === 'accepted'
-    ? `${status} (${ctx.t('readings-status-flagged')})`
-    : status;
+  return readingStatusText((key, vars) => ctx.t(key, vars), item);
 }
 
 function historyText(ctx: BotContext, page: HistoryPage): string {
@@ -119,7 +102,7 @@ export function createReadingsFeature({ readings }: ReadingsFeatureDeps): Compos
   privateChat.command('reading', async (ctx) => {
     if (await resident(ctx)) await enterReading(ctx);
   });
-  privateChat.filter(hears('button-reading'), async (ctx) => {
+  privateChat.filter(hearsButton('button-reading'), async (ctx) => {
     if (await resident(ctx)) await enterReading(ctx);
   });
   privateChat.callbackQuery(readingsPatterns.start, async (ctx) => {

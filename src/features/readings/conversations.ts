@@ -12,6 +12,7 @@ import {
   formatKwh,
   formatLocale,
   formatMoney,
+  formatMonth,
   formatPeriod,
   formatZone,
   localeOf as formatLocaleOf,
@@ -171,7 +172,10 @@ function zoneQuestion(ctx: Translating, zone: ZoneForm, form: ReadingForm): stri
     : ctx.t('readings-ask-zone-first', { zone: label, serial: form.serial });
   return zone.sentThisPeriodMilli === null
     ? question
-    : `${ctx.t('readings-sent-this-period', { value: formatKwh(zone.sentThisPeriodMilli) })}\n\n${question}`;
+    : `${ctx.t('readings-sent-this-period', {
+        value: formatKwh(zone.sentThisPeriodMilli),
+        month: formatMonth(form.window.period, formatLocaleOf(ctx)),
+      })}\n\n${question}`;
 }
 
 /** The summary before saving: per zone previous → new, consumption, estimated charge; total. */

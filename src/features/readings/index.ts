@@ -75,7 +75,7 @@ export function readingReminders(
     outbox,
     translate: (locale, key, vars) => texts.t(locale, key, vars),
     localeOf: async (telegramUserId) =>
-      (await languages.chosenLocale(telegramUserId)) ?? config.defaultLocale,
+      (await languages.localeOf(telegramUserId)) ?? config.defaultLocale,
     timeZone: config.timeZone,
     window: config.readingsWindow,
     latePolicy: config.readings.latePolicy,

@@ -263,12 +263,17 @@ export class ReadingsRepo {
         .join('meters as m', 'm.id', 'r.meter_id')
         .where('m.account_id', accountId);
     const counted = (await base().count<{ n: number | string }[]>({ n: '*' }))[0];
+    // Newest submission first (two at the same moment told apart by their number); inside one
+    // submission the zones in their order Т1, Т2, Т3 as on the meter and the receipt, not in the
+    // order the rows were written.
+    // (knex's `nulls` option drops the column itself on SQLite: coalesce instead; rows from before
+    // submissions were numbered count as 0.)
     const rows = (await base()
       .orderBy([
         { column: 'r.period', order: 'desc' },
         { column: 'r.submitted_at', order: 'desc' },
-        { column: 'r.id', order: 'desc' },
       ])
+      .orderByRaw('coalesce(r.submission_id, 0) desc, r.meter_id asc, r.zone asc, r.id desc')
       .offset(offset)
       .limit(limit)
       .select([...READING_COLUMNS, 'm.serial'])) as Record<string, unknown>[];

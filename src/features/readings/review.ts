@@ -1,4 +1,5 @@
 import type { AuditLog } from '../../core/audit';
+import { formatIdentifier, formatKwh, formatPeriod, zoneName } from '../../core/format';
 import type { Clock } from '../../core/clock';
 import type { Db } from '../../core/db/index';
 import type { Locale, Translate } from '../../core/i18n';
@@ -10,12 +11,16 @@ export interface FlaggedReading {
   accountNumber: string;
   serial: string;
   zone: string;
+  /** How many tariff zones the meter has (names the zone: «Т1 день»). */
+  zones: number;
   period: string;
   valueMilli: number;
   /** The last accepted or billed value of that meter and zone before this one, if any. */
   previousMilli: number | null;
   flagReason: string | null;
   submittedByUserId: number | null;
+  /** Whether staff have already decided (accepted or rejected) this reading. */
+  reviewed: boolean;
 }
 
 export type ReviewResult =
@@ -39,11 +44,16 @@ export interface ReadingReviewsDeps {
   clock: Clock;
 }
 
-/** Kilowatt-hours from thousandths, for cards and notices (ru-RU grouping). */
-function kwh(milli: number, locale: string): string {
-  return new Intl.NumberFormat(locale === 'en' ? 'en-GB' : 'ru-RU', {
-    maximumFractionDigits: 3,
-  }).format(milli / 1000);
+/**
+ * The reading a review card or reject prompt names by its mark «#R5558». Prompts sent before ids
+ * were printed plainly grouped them («#R5 558», with a space or a no-break space): read whole, so
+ * a reason typed under an old prompt never lands on reading 5. Undefined when there is no mark.
+ */
+export function readingMarkIn(text: string): number | undefined {
+  const match = /#R(\d{1,3}(?:[ \u00A0\u202F]\d{3})+|\d{1,15})(?!\d)/.exec(text);
+  if (!match?.[1]) return undefined;
+  const id = Number(match[1].replace(/\D/g, ''));
+  return Number.isSafeInteger(id) ? id : undefined;
 }
 
 /**
@@ -77,16 +87,13 @@ export class ReadingReviews {
         dedupeKey: `reading-review:${reading.id}`,
         payload: {
           text: t('review-card', {
-            id: reading.id,
+            id: formatIdentifier(reading.id),
             account: reading.accountNumber,
             serial: reading.serial,
-            zone: reading.zone,
-            period: reading.period,
-            value: kwh(reading.valueMilli, this.deps.staffLocale),
-            previous:
-              reading.previousMilli === null
-                ? '—'
-                : kwh(reading.previousMilli, this.deps.staffLocale),
+            zone: zoneName(t, reading.zones, reading.zone),
+            period: formatPeriod(reading.period, this.deps.staffLocale),
+            value: formatKwh(reading.valueMilli),
+            previous: reading.previousMilli === null ? '—' : formatKwh(reading.previousMilli),
             reason: t(`review-reason-${reading.flagReason ?? 'unknown'}`),
           }),
           reply_markup: {
@@ -158,8 +165,8 @@ export class ReadingReviews {
             input.decision === 'accepted' ? 'review-notice-accepted' : 'review-notice-rejected',
             {
               serial: reading.serial,
-              period: reading.period,
-              value: kwh(reading.valueMilli, locale),
+              period: formatPeriod(reading.period, locale),
+              value: formatKwh(reading.valueMilli),
               reason: input.reason ?? '',
             },
           ),
@@ -210,10 +217,12 @@ export class ReadingReviews {
         'm.serial',
         'r.meter_id',
         'r.zone',
+        'm.zones',
         'r.period',
         'r.value_milli',
         'r.flag_reason',
         'r.submitted_by_user_id',
+        'r.review',
       );
   }
 
@@ -230,11 +239,13 @@ export class ReadingReviews {
       accountNumber: String(row.account_number),
       serial: String(row.serial),
       zone: String(row.zone),
+      zones: Number(row.zones),
       period: String(row.period),
       valueMilli: Number(row.value_milli),
       previousMilli: previous ? Number(previous.value_milli) : null,
       flagReason: row.flag_reason == null ? null : String(row.flag_reason),
       submittedByUserId: row.submitted_by_user_id == null ? null : Number(row.submitted_by_user_id),
+      reviewed: row.review != null,
     };
   }
 }

@@ -1,6 +1,7 @@
-import { hears } from '@grammyjs/i18n';
+import { hearsButton } from '../../core/i18n';
 import { Composer, InlineKeyboard, InputFile } from 'grammy';
 import type { BotContext } from '../../core/context';
+import type { ConversationKit } from '../../core/conversation-kit/index';
 import { residentOrLoginHint } from '../help/guard';
 import { accountButtons } from '../accounts/keyboards';
 import type { AccountsService } from '../accounts/service';
@@ -14,6 +15,8 @@ export interface ReceiptsFeatureDeps {
   accounts: AccountsService;
   receipts: ReceiptsService;
   cancelData: string;
+  /** The kit: the pickers' buttons are closed by the exit path like a flow's open question. */
+  kit: Pick<ConversationKit, 'pickerShown'>;
   /** The app's render pool: the PDF is made off the event loop. */
   renderPdf: RenderPdf;
 }
@@ -45,7 +48,7 @@ export function createReceiptsFeature(deps: ReceiptsFeatureDeps): Composer<BotCo
       await ctx.reply(ctx.t('receipts-none', { number }));
       return true;
     }
-    await ctx.reply(ctx.t('receipts-choose-period', { number }), {
+    const shown = await ctx.reply(ctx.t('receipts-choose-period', { number }), {
       reply_markup: receiptPeriodsKeyboard(
         ctx,
         accountId,
@@ -54,6 +57,7 @@ export function createReceiptsFeature(deps: ReceiptsFeatureDeps): Composer<BotCo
         deps.cancelData,
       ),
     });
+    await deps.kit.pickerShown(ctx, shown.message_id);
     return true;
   };
 
@@ -71,12 +75,13 @@ export function createReceiptsFeature(deps: ReceiptsFeatureDeps): Composer<BotCo
       await showPeriods(ctx, user.id, list[0].id);
       return;
     }
-    await ctx.reply(ctx.t('receipts-choose-account'), {
+    const shown = await ctx.reply(ctx.t('receipts-choose-account'), {
       reply_markup: receiptAccountsKeyboard(ctx, list, deps.cancelData),
     });
+    await deps.kit.pickerShown(ctx, shown.message_id);
   };
   privateChat.command('receipt', receiptCommand);
-  privateChat.filter(hears('button-receipt'), receiptCommand);
+  privateChat.filter(hearsButton('button-receipt'), receiptCommand);
 
   privateChat.callbackQuery(receiptPatterns.account, async (ctx) => {
     const user = await residentOrLoginHint(ctx);

@@ -14,6 +14,7 @@ export function receiptsFeature({
   clock,
   services,
   translate,
+  kit,
   renderPool,
 }: FeatureDeps): Feature {
   const delivery = new ReceiptDelivery({
@@ -24,7 +25,7 @@ export function receiptsFeature({
     outbox: services.outbox,
     translate,
     localeOf: async (telegramUserId) =>
-      (await services.languages.chosenLocale(telegramUserId)) ?? config.defaultLocale,
+      (await services.languages.localeOf(telegramUserId)) ?? config.defaultLocale,
     dir: config.payments.receiptsDir,
     clock,
     renderPdf: renderPool.renderPdf,
@@ -35,6 +36,7 @@ export function receiptsFeature({
       accounts: services.accounts,
       receipts: services.receipts,
       cancelData: KIT_CANCEL,
+      kit,
       renderPdf: renderPool.renderPdf,
     }),
     jobs: [

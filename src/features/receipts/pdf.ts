@@ -50,6 +50,9 @@ export interface ReceiptLabels {
   chargedInPeriod: string;
   recalculations: string;
   paid: string;
+  /** «Оплачено после периода (по 03.12.2026), ₽»: null when nothing was paid since. */
+  paidAfter: string | null;
+  leftToPay: string;
   due: string;
   advance: string;
   dueBy: string;
@@ -155,6 +158,25 @@ export function receiptDocument(receipt: ReceiptContent, l: ReceiptLabels): PdfD
           { text: due >= 0 ? l.due : l.advance, bold: true, fontSize: 12 },
           { text: rubles(Math.abs(due)), alignment: 'right', bold: true, fontSize: 12 },
         ],
+        // Paid after the period: the payments since and what is left (or the advance).
+        ...(l.paidAfter !== null && receipt.paidAfterKopecks !== 0
+          ? [
+              [l.paidAfter, { text: rubles(receipt.paidAfterKopecks), alignment: 'right' }],
+              [
+                {
+                  text: receipt.leftToPayKopecks >= 0 ? l.leftToPay : l.advance,
+                  bold: true,
+                  fontSize: 12,
+                },
+                {
+                  text: rubles(Math.abs(receipt.leftToPayKopecks)),
+                  alignment: 'right',
+                  bold: true,
+                  fontSize: 12,
+                },
+              ],
+            ]
+          : []),
         [l.dueBy, { text: formatDate(receipt.dueOn), alignment: 'right' }],
       ],
     },

@@ -44,6 +44,16 @@ export interface ReceiptContent {
   paymentsKopecks: number;
   /** Opening + charges + recalculations − payments: the amount due (positive) or advance. */
   totalDueKopecks: number;
+  /**
+   * Payments received after the period (booked to later months), kopecks; 0 when none. A receipt
+   * printed after paying shows them and what is left (ЕПД, Приказ Минстроя №43/пр: «учтены
+   * платежи, поступившие до …»), so nobody pays the same month twice.
+   */
+  paidAfterKopecks: number;
+  /** `YYYY-MM-DD`, local: the day of the latest of those payments; null when none. */
+  paidAfterLastOn: string | null;
+  /** The amount due less the payments since: what is left to pay (positive) or an advance. */
+  leftToPayKopecks: number;
   /** `YYYY-MM-DD`. */
   dueOn: string;
   meters: {
@@ -107,6 +117,7 @@ export class ReceiptsService {
       statement.chargesTotalKopecks +
       statement.adjustmentsKopecks -
       statement.paymentsKopecks;
+    const leftToPayKopecks = totalDueKopecks - statement.paidAfterKopecks;
     const zones = Math.max(1, new Set(statement.charges.map((c) => c.zone)).size);
     const receipt: ReceiptContent = {
       accountId,
@@ -120,13 +131,17 @@ export class ReceiptsService {
       openingKopecks: statement.openingKopecks,
       paymentsKopecks: statement.paymentsKopecks,
       totalDueKopecks,
+      paidAfterKopecks: statement.paidAfterKopecks,
+      paidAfterLastOn: statement.paidAfterLastOn,
+      leftToPayKopecks,
       dueOn: dueDateOf(period, this.deps.paymentDueDay),
       meters,
       qrPayload: this.deps.payments.qrPayload({
         number: payer.number,
         holderName: payer.holderName,
         address: payer.address,
-        dueKopecks: Math.max(0, totalDueKopecks),
+        // What is left: a QR for the full amount after a payment would have it paid twice.
+        dueKopecks: Math.max(0, leftToPayKopecks),
         period,
       }),
       fileName: receiptFileName(payer.number, period),

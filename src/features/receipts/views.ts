@@ -1,5 +1,12 @@
 import type { I18nFlavor } from '@grammyjs/i18n';
-import { formatMoney, formatPeriod as periodName, zoneName } from '../../core/format';
+import {
+  formatDate,
+  formatDateNumeric,
+  formatLocale,
+  formatMoney,
+  formatPeriod as periodName,
+  zoneName,
+} from '../../core/format';
 import type { ReceiptLabels } from './pdf';
 import type { ReceiptContent } from './service';
 
@@ -62,6 +69,11 @@ export function receiptLabels(
     chargedInPeriod: t('charged-in-period'),
     recalculations: t('recalculations'),
     paid: t('paid'),
+    paidAfter:
+      receipt.paidAfterKopecks !== 0 && receipt.paidAfterLastOn
+        ? ctx.t('receipt-paid-after', { date: formatDateNumeric(receipt.paidAfterLastOn) })
+        : null,
+    leftToPay: t('left-to-pay'),
     due: t('due'),
     advance: t('advance'),
     dueBy: t('due-by'),
@@ -72,9 +84,20 @@ export function receiptLabels(
 /** The caption under the document: the month, the account, what is due. */
 export function receiptCaption(ctx: Translatable, receipt: ReceiptContent, locale: string): string {
   const due = receipt.totalDueKopecks;
-  return ctx.t(due >= 0 ? 'receipts-caption' : 'receipts-caption-advance', {
+  const caption = ctx.t(due >= 0 ? 'receipts-caption' : 'receipts-caption-advance', {
     period: periodName(receipt.period, locale),
     number: receipt.number,
     amount: formatMoney(Math.abs(due)),
   });
+  if (receipt.paidAfterKopecks === 0) return caption;
+  // Paid since the charge: say so, and what is left, so nobody pays the month twice.
+  const left = receipt.leftToPayKopecks;
+  return `${caption}\n${ctx.t(
+    left > 0 ? 'receipts-caption-paid-since' : 'receipts-caption-paid-since-nothing-left',
+    {
+      paid: formatMoney(receipt.paidAfterKopecks),
+      date: formatDate(receipt.paidAfterLastOn ?? '', formatLocale(locale)),
+      left: formatMoney(Math.abs(left)),
+    },
+  )}`;
 }

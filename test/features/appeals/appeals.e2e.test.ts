@@ -118,7 +118,7 @@ describe('appeals between a resident and the staff chat', () => {
     const card = await adminNext();
     expect(card.text).toContain(number);
     expect(card.text).toContain('Свет мигает каждый вечер');
-    expect(card.text).toContain('Вложений: 1');
+    expect(card.text).toContain('Вложений: 1\n1. 🖼 фото');
     expect(buttonTexts(card)).toEqual([
       '🛠 Взять в работу',
       '✍️ Ответить',
@@ -147,7 +147,7 @@ describe('appeals between a resident and the staff chat', () => {
       Boolean(e.find((m) => m.message_id === card.message_id)?.text?.includes('в работе')),
     );
     // The card names who took it (the name they go by in Telegram), not a Telegram id.
-    expect((await cardNow(card.message_id)).text).toContain('Взял в работу: Ольга Петрова');
+    expect((await cardNow(card.message_id)).text).toContain('В работе у: Ольга Петрова');
     expect((await cardNow(card.message_id)).text).not.toContain(String(olga));
     expect((await anna.next()).text).toBe(`Обращение ${number}: статус «в работе».`);
 
@@ -184,6 +184,12 @@ describe('appeals between a resident and the staff chat', () => {
       Boolean(e.find((m) => m.message_id === card.message_id)?.text?.includes('Статус: закрыто')),
     );
     expect(buttonTexts(await cardNow(card.message_id))).not.toContain('🛠 Взять в работу');
+    // The closed card names who handled it and no longer shows a deadline.
+    const closedCard = (await cardNow(card.message_id)).text ?? '';
+    expect(closedCard).toContain('В работе у: Ольга Петрова');
+    expect(closedCard).toContain('Автор ответа: Павел');
+    expect(closedCard).toContain('Закрыл житель');
+    expect(closedCard).not.toContain('Ответить до');
     const closed = await services.appeals.threadOwn(annaUserId, id, anna.id);
     expect(closed?.status).toBe('closed');
     expect(closed?.messages.map((m) => m.author)).toEqual(['resident', 'staff', 'resident']);
@@ -194,6 +200,8 @@ describe('appeals between a resident and the staff chat', () => {
     await anna.press(list, number);
     const shown = await anna.next();
     expect(shown.text).toContain('Заменим ввод до пятницы.');
+    expect(shown.text).toContain('Статус: закрыто.');
+    expect(shown.text).not.toContain('Ответим до');
     expect(shown.text).toContain('А до пятницы свет будет?');
   });
 
@@ -220,7 +228,7 @@ describe('appeals between a resident and the staff chat', () => {
     expect(answer.text).toContain('Вот так провод подняли.');
     const photo = await anna.next();
     expect(photo.photo?.length).toBeGreaterThan(0);
-    expect(photo.caption).toBe(`${number} · 1/1`);
+    expect(photo.caption).toBe(`${number} · 1/1\n🖼 фото`);
 
     // «Ответить», then something that is not text or a file: told what is accepted, still asked.
     await anna.press(answer, '✍️ Ответить');
@@ -242,7 +250,7 @@ describe('appeals between a resident and the staff chat', () => {
     expect(copy.reply_to_message_id).toBe(card.message_id);
     const file = await adminNext();
     expect(file.document?.file_name).toBe('act.pdf');
-    expect(file.caption).toBe(`${number} · 1/1`);
+    expect(file.caption).toBe(`${number} · 1/1\n📄 act.pdf (тип: application/pdf)`);
     expect(file.reply_to_message_id).toBe(card.message_id);
     const thread = await services.appeals.threadOwn(annaUserId, created.appeal.id, anna.id);
     expect(thread?.messages.map((m) => [m.author, m.attachments.map((a) => a.kind)])).toEqual([

@@ -88,7 +88,7 @@ describe('AppealsService', () => {
     expect(JSON.stringify(payload.reply_markup)).toContain(`appeal-staff|take|${result.appeal.id}`);
     const thread = await appeals.threadOwn(anna.userId, result.appeal.id, anna.telegramUserId);
     expect(thread?.messages[0]?.attachments).toEqual([
-      { kind: 'photo', fileId: 'photo-1', fileName: null },
+      { kind: 'photo', fileId: 'photo-1', fileName: null, mimeType: null, caption: null },
     ]);
   });
 

@@ -102,8 +102,15 @@ describe('/import in the admin chat', () => {
     );
     const answer = await h.client.nextBotMessage(adminChatId, { timeoutMs: 8000 });
     expect(answer.text).toContain('ничего не изменено');
-    expect(answer.text).toMatch(/^3: /m);
+    expect(answer.text).toMatch(/^Строка 3: /m);
     expect(await h.database.db('accounts').where('number', '4100000003')).toHaveLength(0);
+  });
+
+  it('when staff type /import accounts without a file, then the bot says what to attach', async () => {
+    await h.client.sendText(adminChatId, olga, '/import accounts');
+    expect((await h.client.nextBotMessage(adminChatId, { timeoutMs: 8000 })).text).toBe(
+      'Пришлите CSV-файл документом (📎 → Файл) и в подписи к нему напишите /import и вид файла: accounts, meters, tariffs, charges или payments. Например: /import accounts',
+    );
   });
 
   it('when the kind is unknown, then the usage is answered; a non-staff member gets nothing imported', async () => {

@@ -185,7 +185,35 @@ describe('personal-data rights: /privacy, /mydata, withdrawal', () => {
 
   it('when /mydata is read, then it shows what the card shows: masked holder, words not codes, local formats', async () => {
     const { person, userId } = await resident();
-    await meterWithReading(userId, '0000003');
+    const accountId = await meterWithReading(userId, '0000003');
+    const meter = await h.database
+      .db('meters')
+      .where({ account_id: accountId })
+      .first<{ id: number }>('id');
+    const earlier = new Date(Date.now() - 86_400_000).toISOString();
+    await h.database.db('meter_readings').insert([
+      {
+        meter_id: meter?.id,
+        zone: 'T1',
+        period: '2026-10',
+        value_milli: 12_000_000,
+        source: 'bot',
+        status: 'replaced',
+        submitted_by_user_id: userId,
+        submitted_at: earlier,
+      },
+      {
+        meter_id: meter?.id,
+        zone: 'T1',
+        period: '2026-09',
+        value_milli: 11_000_000,
+        source: 'bot',
+        status: 'rejected',
+        reject_reason: 'фото не читается',
+        submitted_by_user_id: userId,
+        submitted_at: earlier,
+      },
+    ]);
     await h.database.db('audit_log').insert({
       at: new Date().toISOString(),
       user_id: userId,
@@ -211,6 +239,19 @@ describe('personal-data rights: /privacy, /mydata, withdrawal', () => {
     expect(text).not.toContain('account.link.failed');
     expect(text).not.toContain('login.ok');
     expect(text).toMatch(/Т1: 12.345,678/);
+    // Every reading's status in words, in the PDF and beside the code in the JSON.
+    expect(text).toContain('заменено новым');
+    expect(text).toContain('отклонено: фото не читается');
+    expect(text).toContain('принято');
+    expect(
+      json.readings.map((r: { status: string; status_text: string }) => [r.status, r.status_text]),
+    ).toEqual(
+      expect.arrayContaining([
+        ['accepted', 'принято'],
+        ['replaced', 'заменено новым'],
+        ['rejected', 'отклонено: фото не читается'],
+      ]),
+    );
     expect(text).toContain('ноябрь 2026');
     expect(text).toContain('+7 (914) 123-45-67');
     expect(text).toContain('Русский');

@@ -78,7 +78,10 @@ describe('/profile and /security', () => {
     const ask = await person.next();
     expect(replyButtonTexts(ask)).toEqual(['📱 Отправить мой номер', '✖️ Отмена']);
     expect((await person.say('позвоните мне')).text).toContain('Не получилось распознать номер');
-    expect((await person.say('8 (914) 123-45-67')).text).toBe('Телефон сохранён: +79141234567.');
+    expect((await person.say('-79147770011')).text).toContain('Не получилось распознать номер');
+    expect((await person.say('8 (914) 123-45-67')).text).toBe(
+      'Телефон сохранён: +7 (914) 123-45-67.',
+    );
     expect((await user(userId)).phone).toBe('+79141234567');
   });
 
@@ -98,7 +101,7 @@ describe('/profile and /security', () => {
       user_id: person.id,
     });
     const saved = await person.next();
-    expect(saved.text).toBe('Телефон сохранён: +79145556677.');
+    expect(saved.text).toBe('Телефон сохранён: +7 (914) 555-66-77.');
     expect((await user(userId)).phone).toBe('+79145556677');
     const refused = await h.database
       .db('audit_log')
@@ -175,6 +178,35 @@ describe('/profile and /security', () => {
       .db('audit_log')
       .where({ user_id: userId, action: 'profile.email' });
     expect(audited).toHaveLength(1);
+  });
+
+  it('when the e-mail code is awaited, then «Отправить код ещё раз» is offered, waits a minute like registration, then mails a fresh code that works', async () => {
+    const { person, userId } = await resident();
+    const newEmail = `again-${person.id}@example.org`;
+    await person.press(await person.say('/profile'), '✉️ Эл. почта');
+    await person.next();
+    await person.say(KNOWN_PASSWORD);
+    const asked = await person.say(newEmail);
+    expect(asked.text).toContain(`Мы отправили письмо на ${newEmail}`);
+    expect(buttonTexts(asked)).toEqual(['✉️ Отправить код ещё раз', '✖️ Отмена']);
+    const first = codeFrom(await smtp.nextMail(newEmail));
+    await person.press(asked, '✉️ Отправить код ещё раз');
+    const wait = await person.next();
+    expect(wait.text).toMatch(/^Новый код можно запросить через \d+ с\.$/);
+    // A minute later (the resend window moved back rather than waited for).
+    const past = new Date(Date.now() - 61_000).toISOString();
+    await h.database
+      .db('rate_limits')
+      .where({ scope: `resend:change_email:${userId}` })
+      .update({ window_start: past });
+    await person.press(wait, '✉️ Отправить код ещё раз');
+    expect((await person.next()).text).toBe('Новый код отправлен. Проверьте почту.');
+    const second = codeFrom(await smtp.nextMail(newEmail));
+    if (second !== first) {
+      expect((await person.say(first)).text).toContain('Неверный код');
+    }
+    expect((await person.say(second)).text).toContain(`изменён на ${newEmail}`);
+    expect((await user(userId)).email).toBe(newEmail);
   });
 
   it('when the new e-mail is on a Cyrillic domain or its punycode, then it is accepted as one address and the code arrives', async () => {

@@ -17,6 +17,7 @@ describe('profile rules', () => {
     ['7 914 123 45 67', '+79141234567'],
     ['8-4152-12-34-56', '+74152123456'],
     ['  8 (914) 123.45.67 ', '+79141234567'],
+    ['8 914 777-00-11.', '+79147770011'],
   ])('when a phone is typed as %s, it is normalised to %s', (typed, normal) => {
     expect(normalizePhone(typed)).toBe(normal);
   });
@@ -33,6 +34,11 @@ describe('profile rules', () => {
     '8 914 123 45 6x',
     '٩١٤١٢٣٤٥٦٧',
     '1'.repeat(40),
+    '-79147770011',
+    '−79147770011',
+    '79147770011-',
+    '8 914 123--45-67',
+    '(8914)1234567)',
   ])('when the phone is garbage (%s), it is refused', (typed) => {
     expect(normalizePhone(typed)).toBeUndefined();
   });

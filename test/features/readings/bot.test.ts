@@ -255,7 +255,7 @@ describe('/reading and /readings through the emulator', () => {
     await person.next();
     const t1 = await person.say('/reading');
     expect(flat(t1.text)).toContain(
-      'В этом месяце вы уже передали 99 990 кВт·ч. Если введёте новое значение, оно заменит переданное.',
+      'За ноябрь вы уже передали показание 99 990 кВт·ч — новое заменит его.',
     );
     await person.say('0100');
     const second = await person.say('40 070');
@@ -269,6 +269,12 @@ describe('/reading and /readings through the emulator', () => {
     expect(lines).toContain('Т1 день: 100 — принято');
     expect(lines).toContain('Т2 ночь: 40 050 — заменено новым');
     expect(lines).toContain('Т1 день: 99 990 — заменено новым');
+    // Within one submission the zones read Т1, Т2 (the rows are written in either order).
+    const at = (text: string) => lines.indexOf(text);
+    expect(at('Т1 день: 100 — принято')).toBeLessThan(at('Т2 ночь: 40 070 — принято'));
+    expect(at('Т1 день: 99 990 — заменено новым')).toBeLessThan(
+      at('Т2 ночь: 40 050 — заменено новым'),
+    );
     expect(buttonTexts(history)).toContain('◀ Раньше');
     await person.press(history, '◀ Раньше');
     const older = await person.next();

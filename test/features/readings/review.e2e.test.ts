@@ -57,9 +57,11 @@ describe('flagged readings reviewed by staff', () => {
     });
     meterId = created.meterIds[0] ?? 0;
     await linkDirectly(db, userId, accountNumber);
-    const insert = async (zone: string, kwh: number, flagged: boolean) => {
+    // Ids of four digits and more: a grouped «#R5 558» once read back as reading 5 (issue 11).
+    const insert = async (id: number, zone: string, kwh: number, flagged: boolean) => {
       const [row] = (await db('meter_readings')
         .insert({
+          id,
           meter_id: meterId,
           zone,
           period: '2026-11',
@@ -74,8 +76,8 @@ describe('flagged readings reviewed by staff', () => {
         .returning('id')) as ({ id: number } | number)[];
       return Number(typeof row === 'object' ? row.id : row);
     };
-    flaggedId = await insert('T1', 4_080, true);
-    otherFlaggedId = await insert('T2', 95_150, true);
+    flaggedId = await insert(5_558, 'T1', 4_080, true);
+    otherFlaggedId = await insert(12_345, 'T2', 95_150, true);
 
     const texts = createI18n('ru', async () => undefined);
     services = createServices({
@@ -97,6 +99,8 @@ describe('flagged readings reviewed by staff', () => {
     if (!card) throw new Error('no card for the flagged reading');
     expect(card.text).toMatch(/Передано: 4\s080 кВт·ч \(прошлое: 95\s000 кВт·ч\)/);
     expect(card.text).toContain('втрое выше среднего');
+    expect(card.text).toContain(`#R${flaggedId}\n`);
+    expect(card.text).toContain('зона Т1 день, период ноябрь 2026');
 
     await h.client.pressButton(adminChatId, olga, card, '❌ Отклонить с причиной');
     const prompt = await h.client.nextBotMessage(adminChatId);
@@ -106,14 +110,21 @@ describe('flagged readings reviewed by staff', () => {
       `Показания #R${flaggedId} отклонены.`,
     );
     const notice = await anna.next();
+    expect(notice.text).toContain('за ноябрь 2026');
     expect(notice.text).toContain('отклонены специалистом');
     expect(notice.text).toContain('Причина: Перепутаны зоны день/ночь');
 
     const history = await anna.say('/readings');
     expect(history.text).toContain('отклонено: Перепутаны зоны день/ночь');
 
-    // A second decision on the same reading is refused.
-    await h.client.pressButton(adminChatId, olga, card, '✅ Принять');
+    // A second decision on the same reading is refused; «Отклонить» again says so at once
+    // instead of asking for a reason.
+    const accept = await h.client.pressButton(adminChatId, olga, card, '✅ Принять');
+    expect((await h.client.callbackAnswer(accept)).text).toBe('Эти показания уже проверены.');
+    const before = (await h.client.transcript(adminChatId)).length;
+    const again = await h.client.pressButton(adminChatId, olga, card, '❌ Отклонить с причиной');
+    expect((await h.client.callbackAnswer(again)).text).toBe('Эти показания уже проверены.');
+    expect((await h.client.transcript(adminChatId)).length).toBe(before);
     const row = await h.database.db('meter_readings').where({ id: flaggedId }).first();
     expect(row.status).toBe('rejected');
 

@@ -227,10 +227,11 @@ describe('ReadingsService', () => {
     ]);
     const history = await readings.history(anna.userId, anna.accountId, 0);
     expect(history?.items.slice(0, 4).map((i) => [i.zone, i.valueMilli, i.status])).toEqual([
-      ['T2', 40_070_000, 'accepted'],
+      // Newest submission first, each one's zones in order Т1, Т2 (issue 14).
       ['T1', 100_000, 'accepted'],
-      ['T2', 40_050_000, 'replaced'],
+      ['T2', 40_070_000, 'accepted'],
       ['T1', 99_990_000, 'replaced'],
+      ['T2', 40_050_000, 'replaced'],
     ]);
     expect(history?.items[4]).toMatchObject({
       period: '2026-10',

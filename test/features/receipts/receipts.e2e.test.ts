@@ -268,6 +268,54 @@ describe('/receipt: the ЕПД as a PDF', () => {
     expect(third.caption).toContain(`К оплате: ${rub(100000)}`);
   });
 
+  it('when the resident paid after the period, then the receipt shows the payments since and what is left, and its QR asks only for that', async () => {
+    const { person, accountId, number } = await resident();
+    await h.database.db('ledger').insert({
+      account_id: accountId,
+      period: '2026-04',
+      kind: 'payment',
+      amount_kopecks: 100000,
+      occurred_on: '2026-04-05',
+      source: 'bot',
+      created_at: new Date().toISOString(),
+    });
+    const periods = await person.say('/receipt');
+    await person.press(periods, 'март 2026');
+    const message = await person.next();
+    expect(message.caption?.replace(/\u00a0/g, ' ')).toBe(
+      `🧾 Квитанция за март 2026, лицевой счёт № ${number}. К оплате: 1 500,00 ₽.\n` +
+        'Учтена оплата 1 000,00 ₽ от 5 апреля 2026. Осталось оплатить: 500,00 ₽.',
+    );
+    const pdf = await h.client.downloadFile(message.document?.file_id ?? '');
+    const { text, qr } = inspectPdf(pdf);
+    const flat = text.replace(/\u00a0/g, ' ').replace(/[ \t]+/g, ' ');
+    expect(flat).toContain('ИТОГО К ОПЛАТЕ, ₽ 1 500,00');
+    expect(flat).toMatch(
+      /Оплачено после периода \(учтены платежи, 1 000,00\s+поступившие по 05\.04\.2026\), ₽/,
+    );
+    expect(flat).toContain('ОСТАЛОСЬ ОПЛАТИТЬ, ₽ 500,00');
+    expect(qr).toContain('|Sum=50000|');
+
+    // Paid in full since: nothing left, and the QR carries no sum.
+    await h.database.db('ledger').insert({
+      account_id: accountId,
+      period: '2026-04',
+      kind: 'payment',
+      amount_kopecks: 50000,
+      occurred_on: '2026-04-07',
+      source: 'bot',
+      created_at: new Date().toISOString(),
+    });
+    const again = await person.say('/receipt');
+    await person.press(again, 'март 2026');
+    const paid = await person.next();
+    expect(paid.caption?.replace(/\u00a0/g, ' ')).toContain(
+      'Учтена оплата 1 500,00 ₽ от 7 апреля 2026. Оплачено полностью, доплачивать не нужно.',
+    );
+    const full = inspectPdf(await h.client.downloadFile(paid.document?.file_id ?? ''));
+    expect(full.qr).not.toContain('|Sum=');
+  });
+
   it('when a month without charges is asked for, then the resident is told there is no receipt', async () => {
     const { person, accountId } = await resident();
     const periods = await person.say('/receipt');

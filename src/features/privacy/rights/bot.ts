@@ -1,5 +1,6 @@
 import { Composer, InputFile } from 'grammy';
 import type { BotContext } from '../../../core/context';
+import { readingStatusText } from '../../readings/views';
 import { formatConsentVersion, formatDateTime, formatLocale } from '../../../core/format';
 import { isLocale, type Locale } from '../../../core/i18n';
 import { residentOrLoginHint } from '../../help/guard';
@@ -7,7 +8,7 @@ import { splitForTelegram } from '../consent';
 import { enterWithdraw } from './conversations';
 import { privacyKeyboard, rightsPatterns } from './keyboards';
 import type { RightsService } from './service';
-import { myDataDocument } from './views';
+import { myDataDocument, readingStatusOf } from './views';
 import type { RenderPdf } from '../../../core/render-pool/index';
 
 export interface RightsFeatureDeps {
@@ -60,8 +61,10 @@ export function createRightsFeature(deps: RightsFeatureDeps): Composer<BotContex
     // The PDF renders in the worker pool meanwhile; the chat shows «отправляет файл…».
     await ctx.replyWithChatAction('upload_document').catch(() => {});
     const locale = await localeOf(ctx);
-    const files = await rights.export(actor.userId, actor.telegramUserId, locale);
     const t = (key: string, vars?: Record<string, string | number>) => ctx.t(key, vars);
+    const files = await rights.export(actor.userId, actor.telegramUserId, locale, (r) =>
+      readingStatusText(t, readingStatusOf(r)),
+    );
     const pdf = await deps.renderPdf(myDataDocument(files.data, t, locale, deps.timeZone));
     await ctx.replyWithDocument(new InputFile(files.json, `${files.baseName}.json`), {
       caption: ctx.t('rights-mydata-json'),

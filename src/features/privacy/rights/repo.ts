@@ -68,7 +68,9 @@ export class RightsRepo {
       .join('meters as m', 'm.id', 'r.meter_id')
       .join('accounts as a', 'a.id', 'm.account_id')
       .where('r.submitted_by_user_id', userId)
-      .orderBy('r.id')
+      // In the order they were sent; one submission's zones Т1, Т2, Т3.
+      .orderBy('r.submitted_at', 'asc')
+      .orderByRaw('coalesce(r.submission_id, 0) asc, r.meter_id asc, r.zone asc, r.id asc')
       .select(
         'a.number as account',
         'm.serial as meter',
@@ -77,9 +79,15 @@ export class RightsRepo {
         'r.value_milli',
         'r.source',
         'r.status',
+        'r.reject_reason',
+        'r.flagged',
         'r.submitted_at',
       );
-    return rows.map(({ value_milli, ...rest }) => ({ ...plain(rest), value: milli(value_milli) }));
+    return rows.map(({ value_milli, flagged, ...rest }) => ({
+      ...plain(rest),
+      value: milli(value_milli),
+      flagged: Boolean(flagged),
+    }));
   }
 
   /** The person's appeals: number, topic, status and their dates (staff bookkeeping left out). */

@@ -124,12 +124,39 @@ export class RightsService {
 
   /**
    * `/mydata`: everything held, as the JSON file's bytes and the files' base name (the resident's
-   * local date). The readable PDF of the same data is rendered by the front end
-   * (`views.ts#myDataDocument`, in the render pool). Audited as `privacy.export`.
+   * local date), each reading's status also in words when `readingStatus` is given. The readable
+   * PDF of the same data is rendered by the front end (`views.ts#myDataDocument`, in the render
+   * pool). Audited as `privacy.export`.
    */
-  async export(userId: number, telegramUserId: number, locale: Locale): Promise<MyDataFiles> {
+  async export(
+    userId: number,
+    telegramUserId: number,
+    locale: Locale,
+    /**
+     * Says each reading's status in the resident's words (`readingStatusText`), written into the
+     * JSON beside the stored code as `status_text`: the file is read by people too.
+     */
+    readingStatus?: (reading: Record<string, Plain>) => string,
+  ): Promise<MyDataFiles> {
     const data = await this.collect(userId, locale);
-    const json = Buffer.from(`${JSON.stringify(data, null, 2)}\n`, 'utf8');
+    const forPeople = readingStatus
+      ? {
+          ...data,
+          readings: data.readings.map((r) =>
+            Object.fromEntries(
+              Object.entries(r).flatMap(([key, value]) =>
+                key === 'status'
+                  ? [
+                      [key, value],
+                      ['status_text', readingStatus(r)],
+                    ]
+                  : [[key, value]],
+              ),
+            ),
+          ),
+        }
+      : data;
+    const json = Buffer.from(`${JSON.stringify(forPeople, null, 2)}\n`, 'utf8');
     await this.deps.audit.record({ action: 'privacy.export', userId, telegramUserId });
     // Named by the resident's local date: at 09:00 in Kamchatka it is still yesterday in UTC.
     const day = localDate(data.generatedAt, this.deps.timeZone);

@@ -10,6 +10,7 @@ import {
   isTariffZone,
 } from '../../../core/format';
 import { type Locale, languageName } from '../../../core/i18n';
+import { readingStatusText } from '../../readings/views';
 import { type PdfSection, reportDocument } from './pdf';
 import type { MyData, Plain } from './service';
 
@@ -36,6 +37,15 @@ export function myDataDocument(
     generatedAt: new Date(data.generatedAt),
     sections: sections(data, t, locale, timeZone),
   });
+}
+
+/** A reading row of the export (`status`, `reject_reason`, `flagged`) as its status's parts. */
+export function readingStatusOf(row: Record<string, Plain>) {
+  return {
+    status: typeof row.status === 'string' ? row.status : '—',
+    rejectReason: typeof row.reject_reason === 'string' ? row.reject_reason : null,
+    flagged: row.flagged === true,
+  };
 }
 
 /** An exact decimal string of the export ("5012.600") back to thousandths, without floats. */
@@ -103,6 +113,7 @@ function sections(data: MyData, t: T, locale: Locale, timeZone: string): PdfSect
       t('rights-pdf-meter'),
       t('rights-pdf-period'),
       t('rights-pdf-value'),
+      t('rights-pdf-reading-status'),
       t('rights-pdf-submitted'),
     ],
     rows: data.readings.map((r) => [
@@ -110,6 +121,7 @@ function sections(data: MyData, t: T, locale: Locale, timeZone: string): PdfSect
       v(r.meter),
       typeof r.period === 'string' ? formatPeriod(r.period, locale) : '—',
       `${isTariffZone(r.zone) ? formatZone(r.zone) : v(r.zone)}: ${typeof r.value === 'string' ? formatKwh(milliOf(r.value)) : '—'}`,
+      readingStatusText(t, readingStatusOf(r)),
       time(r.submitted_at),
     ]),
     empty,
