@@ -12,6 +12,10 @@ review-reject = ❌ Reject with a reason
 review-reject-prompt = Reason to reject reading #R{ $id }: write it as a reply to this message.
 review-accepted = Reading #R{ $id } accepted.
 review-rejected = Reading #R{ $id } rejected.
+review-card-accepted = ✅ Accepted by { $staff }.
+review-card-rejected =
+    ❌ Rejected by { $staff }.
+    Reason: { $reason }
 review-already = This reading has already been reviewed.
 review-not-found = There is no such reading to review.
 review-notice-accepted = The reading of meter No. { $serial } for { $period } ({ $value } kWh) was checked by a specialist and accepted.

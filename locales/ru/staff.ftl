@@ -12,6 +12,10 @@ review-reject = ❌ Отклонить с причиной
 review-reject-prompt = Причина отклонения показаний #R{ $id }: напишите её ответом (reply) на это сообщение.
 review-accepted = Показания #R{ $id } приняты.
 review-rejected = Показания #R{ $id } отклонены.
+review-card-accepted = ✅ Приняты. Проверил(а): { $staff }.
+review-card-rejected =
+    ❌ Отклонены. Проверил(а): { $staff }.
+    Причина: { $reason }
 review-already = Эти показания уже проверены.
 review-not-found = Таких показаний на проверке нет.
 review-notice-accepted = Показания счётчика № { $serial } за { $period } ({ $value } кВт·ч) проверены специалистом и приняты.

@@ -418,6 +418,25 @@ export function createAdminFeature(deps: AdminFeatureDeps): Composer<BotContext>
     }
   };
 
+  /**
+   * The card of a decided reading is edited like an appeal card: the outcome, who decided and
+   * the reason, with the buttons gone (a later tap on an old copy gets «уже проверены»).
+   */
+  const showDecision = async (ctx: BotContext, result: ReviewResult, reason?: string) => {
+    if (result.kind !== 'done' || !ctx.from) return;
+    const staffName = [ctx.from.first_name, ctx.from.last_name].filter(Boolean).join(' ');
+    const card = await readingReviews.decidedCard({
+      reading: result.reading,
+      decision: result.decision,
+      staffName,
+      ...(reason === undefined ? {} : { reason }),
+    });
+    if (!card) return;
+    await ctx.api
+      .editMessageText(card.chatId, card.messageId, card.text)
+      .catch((error: unknown) => ctx.log.warn({ err: error }, 'could not edit the review card'));
+  };
+
   // Flagged readings: «Принять» at once; «Отклонить» asks the reason as a reply.
   inAdminChat.callbackQuery(REVIEW_PATTERN, async (ctx) => {
     const readingId = Number(ctx.match[2]);
@@ -428,15 +447,8 @@ export function createAdminFeature(deps: AdminFeatureDeps): Composer<BotContext>
         readingId,
         decision: 'accepted',
       });
-      const line = reviewOutcome(result, readingId);
-      await ctx.answerCallbackQuery({ text: line });
-      if (result.kind === 'done' && card?.text) {
-        await ctx
-          .editMessageText(`${card.text}\n\n${line} (${ctx.from.first_name})`)
-          .catch((error: unknown) =>
-            ctx.log.warn({ err: error }, 'could not edit the review card'),
-          );
-      }
+      await ctx.answerCallbackQuery({ text: reviewOutcome(result, readingId) });
+      await showDecision(ctx, result);
       return;
     }
     // A reading already decided (or gone) is said so at once, not after the reason is typed.
@@ -460,15 +472,17 @@ export function createAdminFeature(deps: AdminFeatureDeps): Composer<BotContext>
     const readingId =
       repliedTo?.from?.id === ctx.me.id ? readingMarkIn(repliedTo.text ?? '') : undefined;
     if (readingId !== undefined && !ctx.message.text.startsWith('/')) {
+      const reason = ctx.message.text.trim();
       const result = await readingReviews.review({
         staffTelegramId: ctx.from.id,
         readingId,
         decision: 'rejected',
-        reason: ctx.message.text.trim(),
+        reason,
       });
       await ctx.reply(reviewOutcome(result, readingId), {
         reply_parameters: { message_id: ctx.message.message_id },
       });
+      await showDecision(ctx, result, reason);
       return;
     }
     return next();

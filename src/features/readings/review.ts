@@ -86,16 +86,7 @@ export class ReadingReviews {
         kind: 'reading-review',
         dedupeKey: `reading-review:${reading.id}`,
         payload: {
-          text: t('review-card', {
-            id: formatIdentifier(reading.id),
-            account: reading.accountNumber,
-            serial: reading.serial,
-            zone: zoneName(t, reading.zones, reading.zone),
-            period: formatPeriod(reading.period, this.deps.staffLocale),
-            value: formatKwh(reading.valueMilli),
-            previous: reading.previousMilli === null ? '—' : formatKwh(reading.previousMilli),
-            reason: t(`review-reason-${reading.flagReason ?? 'unknown'}`),
-          }),
+          text: this.cardText(reading),
           reply_markup: {
             inline_keyboard: [
               [
@@ -109,6 +100,50 @@ export class ReadingReviews {
     }
     const results = await this.deps.outbox.enqueue(messages);
     return results.filter((r) => r.enqueued).length;
+  }
+
+  /**
+   * The card of a decided reading as it should now read in the admin chat: the card, then the
+   * outcome, who decided (`staffName`, the Telegram name) and the reject reason. Undefined while
+   * the card has not been sent (no admin chat, or the outbox has not delivered it yet).
+   */
+  async decidedCard(input: {
+    reading: FlaggedReading;
+    decision: 'accepted' | 'rejected';
+    staffName: string;
+    reason?: string;
+  }): Promise<{ chatId: number; messageId: number; text: string } | undefined> {
+    const chatId = await this.deps.adminChatId();
+    const sent = await this.deps
+      .db('outbox')
+      .where({ dedupe_key: `reading-review:${input.reading.id}`, status: 'sent' })
+      .first('telegram_message_id');
+    if (chatId === undefined || sent?.telegram_message_id == null) return undefined;
+    const outcome = this.deps.translate(
+      this.deps.staffLocale,
+      input.decision === 'accepted' ? 'review-card-accepted' : 'review-card-rejected',
+      { staff: input.staffName, reason: (input.reason ?? '').slice(0, 500) },
+    );
+    return {
+      chatId,
+      messageId: Number(sent.telegram_message_id),
+      text: `${this.cardText(input.reading)}\n\n${outcome}`,
+    };
+  }
+
+  private cardText(reading: FlaggedReading): string {
+    const t = (key: string, vars?: Record<string, string | number>) =>
+      this.deps.translate(this.deps.staffLocale, key, vars);
+    return t('review-card', {
+      id: formatIdentifier(reading.id),
+      account: reading.accountNumber,
+      serial: reading.serial,
+      zone: zoneName(t, reading.zones, reading.zone),
+      period: formatPeriod(reading.period, this.deps.staffLocale),
+      value: formatKwh(reading.valueMilli),
+      previous: reading.previousMilli === null ? '—' : formatKwh(reading.previousMilli),
+      reason: t(`review-reason-${reading.flagReason ?? 'unknown'}`),
+    });
   }
 
   /** Flagged readings of `period` not yet reviewed: the export leaves them out. */

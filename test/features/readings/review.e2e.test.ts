@@ -109,6 +109,15 @@ describe('flagged readings reviewed by staff', () => {
     expect((await h.client.nextBotMessage(adminChatId)).text).toBe(
       `Показания #R${flaggedId} отклонены.`,
     );
+    // The card itself now shows the outcome, who decided and why, and has no buttons left.
+    const decided = await h.client.waitForTranscript(adminChatId, (entries) =>
+      Boolean(entries.find((m) => m.message_id === card.message_id)?.text?.includes('Отклонены')),
+    );
+    const edited = decided.find((m) => m.message_id === card.message_id);
+    expect(edited?.text).toContain(`#R${flaggedId}`);
+    expect(edited?.text).toContain('❌ Отклонены. Проверил(а): Ольга.');
+    expect(edited?.text).toContain('Причина: Перепутаны зоны день/ночь');
+    expect(edited?.reply_markup).toBeUndefined();
     const notice = await anna.next();
     expect(notice.text).toContain('за ноябрь 2026');
     expect(notice.text).toContain('отклонены специалистом');
@@ -147,9 +156,12 @@ describe('flagged readings reviewed by staff', () => {
     const card = transcript.find((m) => m.text?.includes(`#R${otherFlaggedId}`));
     if (!card) throw new Error('no card');
     await h.client.pressButton(adminChatId, olga, card, '✅ Принять');
-    await h.client.waitForTranscript(adminChatId, (entries) =>
-      Boolean(entries.find((m) => m.message_id === card.message_id)?.text?.includes('приняты')),
+    const decided = await h.client.waitForTranscript(adminChatId, (entries) =>
+      Boolean(entries.find((m) => m.message_id === card.message_id)?.text?.includes('Приняты')),
     );
+    const edited = decided.find((m) => m.message_id === card.message_id);
+    expect(edited?.text).toContain('✅ Приняты. Проверил(а): Ольга.');
+    expect(edited?.reply_markup).toBeUndefined();
     expect((await anna.next()).text).toContain('проверены специалистом и приняты');
     // The export from the admin chat: the same code as `abonent export`, as a file.
     await h.client.sendText(adminChatId, olga, '/export readings 2026-11');
