@@ -5,6 +5,7 @@ rights-actions = What you can do:
 button-rights-mydata = 📦 Download my data
 button-rights-withdraw = 🗑 Withdraw consent
 rights-mydata-preparing = Gathering everything we hold about you…
+rights-mydata-limited = Your data was exported a moment ago. You can get the next export after { $time }.
 rights-mydata-json = All data about you, machine-readable (JSON).
 rights-mydata-pdf = The same data as a document (PDF).
 rights-withdraw-step1 =

@@ -5,6 +5,7 @@ rights-actions = Что можно сделать:
 button-rights-mydata = 📦 Скачать мои данные
 button-rights-withdraw = 🗑 Отозвать согласие
 rights-mydata-preparing = Собираю всё, что мы о вас храним…
+rights-mydata-limited = Выгрузку ваших данных недавно уже готовили. Следующую можно получить после { $time }.
 rights-mydata-json = Все данные о вас в машиночитаемом виде (JSON).
 rights-mydata-pdf = Те же данные в виде документа (PDF).
 rights-withdraw-step1 =

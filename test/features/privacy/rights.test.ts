@@ -183,6 +183,29 @@ describe('personal-data rights: /privacy, /mydata, withdrawal', () => {
     expect(text).toContain('Журнал безопасности');
   });
 
+  it('when /mydata is sent 20 times at once, then one export is made and the others are told when the next is allowed', async () => {
+    const { person } = await resident();
+    await Promise.all(
+      Array.from({ length: 20 }, () => h.client.sendText(person.id, person.id, '/mydata')),
+    );
+    const said = await h.client.waitForTranscript(
+      person.id,
+      (entries) => entries.filter((m) => m.from?.is_bot).length >= 1 + 2 + 19,
+      { timeoutMs: 20_000 },
+    );
+    const fromBot = said.filter((m) => m.from?.is_bot);
+    const names = fromBot.flatMap((m) => (m.document ? [m.document.file_name] : []));
+    expect(names).toEqual([expect.stringMatching(/\.json$/), expect.stringMatching(/\.pdf$/)]);
+    const limited = fromBot.filter((m) => m.text?.startsWith('Выгрузку ваших данных недавно'));
+    expect(limited).toHaveLength(19);
+    expect(limited[0]?.text).toMatch(/после \d{1,2} [а-я]+ \d{4}, \d\d:\d\d\.$/);
+    const exports = await h.database
+      .db('audit_log')
+      .where({ action: 'privacy.export', telegram_user_id: person.id })
+      .count({ n: '*' });
+    expect(Number(exports[0]?.n)).toBe(1);
+  });
+
   it('when /mydata is read, then it shows what the card shows: masked holder, words not codes, local formats', async () => {
     const { person, userId } = await resident();
     const accountId = await meterWithReading(userId, '0000003');

@@ -57,14 +57,20 @@ export function createRightsFeature(deps: RightsFeatureDeps): Composer<BotContex
     const actor = await requireActor(ctx);
     if (!actor) return;
     if (ctx.callbackQuery) await ctx.answerCallbackQuery();
+    const locale = await localeOf(ctx);
+    const t = (key: string, vars?: Record<string, string | number>) => ctx.t(key, vars);
+    const result = await rights.export(actor.userId, actor.telegramUserId, locale, (r) =>
+      readingStatusText(t, readingStatusOf(r)),
+    );
+    if (result.kind === 'limited') {
+      const time = formatDateTime(result.retryAt, deps.timeZone, formatLocale(locale));
+      await ctx.reply(ctx.t('rights-mydata-limited', { time }));
+      return;
+    }
+    const files = result.files;
     await ctx.reply(ctx.t('rights-mydata-preparing'));
     // The PDF renders in the worker pool meanwhile; the chat shows «отправляет файл…».
     await ctx.replyWithChatAction('upload_document').catch(() => {});
-    const locale = await localeOf(ctx);
-    const t = (key: string, vars?: Record<string, string | number>) => ctx.t(key, vars);
-    const files = await rights.export(actor.userId, actor.telegramUserId, locale, (r) =>
-      readingStatusText(t, readingStatusOf(r)),
-    );
     const pdf = await deps.renderPdf(myDataDocument(files.data, t, locale, deps.timeZone));
     await ctx.replyWithDocument(new InputFile(files.json, `${files.baseName}.json`), {
       caption: ctx.t('rights-mydata-json'),

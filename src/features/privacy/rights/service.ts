@@ -4,6 +4,7 @@ import type { Locale } from '../../../core/i18n';
 import { localDate } from '../../../core/format';
 import { maskHolderName } from '../../accounts/rules';
 import type { ConsentService } from '../service';
+import { RateLimiter } from '../../../core/rate-limit';
 import { RightsRepo } from './repo';
 import type { Clock } from '../../../core/clock';
 
@@ -31,6 +32,17 @@ export interface MyDataFiles {
   json: Buffer;
   baseName: string;
 }
+
+/** The outcome of `/mydata`: the files, or a wait (the export is limited per cabinet). */
+export type MyDataResult =
+  | { kind: 'ready'; files: MyDataFiles }
+  /** `retryAt`: when the next export is allowed (UTC ISO). */
+  | { kind: 'limited'; retryAt: string };
+
+/** One `/mydata` export per cabinet per minute (a burst of taps makes one export)… */
+export const MYDATA_PER_MINUTE = 1;
+/** …and at most this many per cabinet per hour (each is a full JSON + PDF). */
+export const MYDATA_PER_HOUR = 3;
 
 /** What `/privacy` shows: the consent as shown at registration and the standing acceptance. */
 export interface ConsentView {
@@ -65,10 +77,14 @@ export interface RightsServiceDeps {
 export class RightsService {
   private readonly repo: RightsRepo;
   private readonly clock: Clock;
+  private readonly exportsPerMinute: RateLimiter;
+  private readonly exportsPerHour: RateLimiter;
 
   constructor(private readonly deps: RightsServiceDeps) {
     this.repo = new RightsRepo(deps.db, deps.clock);
     this.clock = deps.clock;
+    this.exportsPerMinute = new RateLimiter(deps.db, MYDATA_PER_MINUTE, 60_000, deps.clock);
+    this.exportsPerHour = new RateLimiter(deps.db, MYDATA_PER_HOUR, 60 * 60_000, deps.clock);
   }
 
   /** The consent text exactly as AUTH renders it, with the standing acceptance (if any). */
@@ -127,6 +143,10 @@ export class RightsService {
    * local date), each reading's status also in words when `readingStatus` is given. The readable
    * PDF of the same data is rendered by the front end (`views.ts#myDataDocument`, in the render
    * pool). Audited as `privacy.export`.
+   *
+   * Limited per cabinet (`userId`) with the atomic rate limiter: {@link MYDATA_PER_MINUTE} a
+   * minute and {@link MYDATA_PER_HOUR} an hour, so 20 taps at once make one export; the others
+   * get `limited` with the moment of the next allowed export.
    */
   async export(
     userId: number,
@@ -137,7 +157,17 @@ export class RightsService {
      * JSON beside the stored code as `status_text`: the file is read by people too.
      */
     readingStatus?: (reading: Record<string, Plain>) => string,
-  ): Promise<MyDataFiles> {
+  ): Promise<MyDataResult> {
+    const scope = [`mydata:user:${userId}`];
+    const minute = await this.exportsPerMinute.take(scope);
+    const waitUntil = (ms: number) => new Date(this.clock().getTime() + ms).toISOString();
+    if (minute.blocked) return { kind: 'limited', retryAt: waitUntil(minute.retryAfterMs) };
+    const hour = await this.exportsPerHour.take(scope);
+    if (hour.blocked) {
+      // Over the hour's limit: this attempt exported nothing, so it keeps no minute's slot.
+      await this.exportsPerMinute.release(scope);
+      return { kind: 'limited', retryAt: waitUntil(hour.retryAfterMs) };
+    }
     const data = await this.collect(userId, locale);
     const forPeople = readingStatus
       ? {
@@ -160,7 +190,7 @@ export class RightsService {
     await this.deps.audit.record({ action: 'privacy.export', userId, telegramUserId });
     // Named by the resident's local date: at 09:00 in Kamchatka it is still yesterday in UTC.
     const day = localDate(data.generatedAt, this.deps.timeZone);
-    return { data, json, baseName: `my-data-${day}` };
+    return { kind: 'ready', files: { data, json, baseName: `my-data-${day}` } };
   }
 
   /**
