@@ -350,6 +350,10 @@ export function createAdminFeature(deps: AdminFeatureDeps): Composer<BotContext>
         return texts.t(doneKey, { number: result.appeal.number });
       case 'too-long':
         return texts.t('appeals-text-too-long', { max: result.max });
+      case 'already-done':
+        return texts.t('kit-already-done', {
+          outcome: texts.t(doneKey, { number: result.appeal.number }),
+        });
       case 'not-allowed':
         return texts.t('appeals-staff-not-allowed', {
           number: result.appeal.number,

@@ -93,6 +93,11 @@ export type ActResult =
   | { kind: 'done'; appeal: AppealView }
   /** Not this person's appeal (or no such appeal): one answer for both. */
   | { kind: 'not-found' }
+  /**
+   * A repeated tap: the same staff member already did this (took it and it is still in work with
+   * them, or closed it). Said quietly as «Уже сделано», not as a refusal.
+   */
+  | { kind: 'already-done'; appeal: AppealView }
   /** Not allowed in the appeal's status (closed, or already taken). */
   | { kind: 'not-allowed'; appeal: AppealView }
   | { kind: 'empty-text' }
@@ -573,7 +578,7 @@ export class AppealsService {
     },
   ): Promise<ActResult> {
     const to = nextStatus(row.status, event);
-    if (to === null) return { kind: 'not-allowed', appeal: this.view(row) };
+    if (to === null) return this.refusal(row, event, change.staffTelegramId);
     const now = this.deps.clock().toISOString();
     const residentLocale =
       row.telegramUserId === null ? undefined : await this.deps.localeOf(row.telegramUserId);
@@ -677,7 +682,23 @@ export class AppealsService {
     if (!fresh) return { kind: 'not-found' };
     return changed
       ? { kind: 'done', appeal: this.view(fresh) }
-      : { kind: 'not-allowed', appeal: this.view(fresh) };
+      : this.refusal(fresh, event, change.staffTelegramId);
+  }
+
+  /**
+   * Why `event` did not apply to `row`: `already-done` when the same staff member already took
+   * the appeal (still in work) or closed it — a double tap; otherwise `not-allowed`.
+   */
+  private refusal(row: AppealRow, event: AppealEvent, staffTelegramId?: number): ActResult {
+    const appeal = this.view(row);
+    if (staffTelegramId !== undefined) {
+      const took =
+        event === 'staff-take' && row.status === 'in_progress' && row.takenBy === staffTelegramId;
+      const closed =
+        event === 'staff-close' && row.status === 'closed' && row.closedBy === staffTelegramId;
+      if (took || closed) return { kind: 'already-done', appeal };
+    }
+    return { kind: 'not-allowed', appeal };
   }
 
   private async cardOf(

@@ -311,6 +311,39 @@ describe('appeals between a resident and the staff chat', () => {
     );
   });
 
+  it('when staff tap «Взять в работу» or «Закрыть» twice, then the repeat is a quiet «Уже сделано»; another member still hears why not', async () => {
+    const created = await services.appeals.create({
+      userId: annaUserId,
+      telegramUserId: anna.id,
+      topic: 'other',
+      accountId: null,
+      text: 'Двойное нажатие',
+      attachments: [],
+    });
+    if (created.kind !== 'created') throw new Error(created.kind);
+    const number = created.appeal.number;
+    const card = await adminNext();
+    expect(card.text).toContain(number);
+    const tap = async (who: number, button: string) =>
+      (await h.client.callbackAnswer(await h.client.pressButton(adminChatId, who, card, button)))
+        .text;
+    expect(await tap(olga, '🛠 Взять в работу')).toBe(`Обращение ${number} взято в работу.`);
+    expect(await tap(olga, '🛠 Взять в работу')).toBe(
+      `Уже сделано. Обращение ${number} взято в работу.`,
+    );
+    expect(await tap(pavel, '🛠 Взять в работу')).toBe(
+      `С обращением ${number} так нельзя: сейчас оно «в работе».`,
+    );
+    expect(await tap(olga, '✅ Закрыть')).toBe(`Обращение ${number} закрыто.`);
+    expect(await tap(olga, '✅ Закрыть')).toBe(`Уже сделано. Обращение ${number} закрыто.`);
+    expect(await tap(pavel, '✅ Закрыть')).toBe(
+      `С обращением ${number} так нельзя: сейчас оно «закрыто».`,
+    );
+    // The resident heard each change once.
+    expect((await anna.next()).text).toBe(`Обращение ${number}: статус «в работе».`);
+    expect((await anna.next()).text).toContain(number);
+  });
+
   it('when a logged-in resident writes something the bot does not understand, then it offers to send it as an appeal, and does', async () => {
     const hint = await boris.say('В подъезде искрит щиток');
     expect(hint.text).toContain('можно отправить как обращение');
