@@ -3,7 +3,11 @@
 # The language numbers and dates are formatted in (read by `localeOf` in src/core/format.ts).
 format-locale = en
 
-# Tariff zones (Приказ ФСТ №1473-э); $zone is «Т1», «Т2» or «Т3», the same in every language.
+# Tariff zones (Приказ ФСТ №1473-э); $zone is the zone's label in this language (zone-code-*):
+# Cyrillic «Т1» in Russian, as on meters and receipts; Latin «T1» in English.
+zone-code-t1 = T1
+zone-code-t2 = T2
+zone-code-t3 = T3
 zone-all-day = { $zone } round the clock
 zone-day = { $zone } day
 zone-night = { $zone } night

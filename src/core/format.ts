@@ -301,11 +301,16 @@ export function zoneNameKey(zones: number, zone: TariffZone | string): `zone-${Z
   return `zone-${zoneRole(zones, zone)}`;
 }
 
-/** A zone's full name for a resident: «Т2 ночь» (ru), «Т2 night» (en). */
+/**
+ * A zone's full name in the reader's language: «Т2 ночь» (ru, Cyrillic as on meters and
+ * receipts), «T2 night» (en, Latin) — the label from `zone-code-<zone>` in `format.ftl`.
+ */
 export function zoneName(
   t: (key: string, variables?: Record<string, string | number>) => string,
   zones: number,
   zone: TariffZone | string,
 ): string {
-  return t(zoneNameKey(zones, zone), { zone: formatZone(isTariffZone(zone) ? zone : 'T1') });
+  return t(zoneNameKey(zones, zone), {
+    zone: t(`zone-code-${isTariffZone(zone) ? zone.toLowerCase() : 't1'}`),
+  });
 }

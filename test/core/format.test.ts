@@ -116,7 +116,10 @@ describe('the formatting module', () => {
     const en = (key: string, vars?: Record<string, string | number>) => i18n.t('en', key, vars);
     expect(zoneName(ru, 2, 'T2')).toBe('Т2 ночь');
     expect(zoneName(ru, 1, 'T1')).toBe('Т1 круглосуточно');
-    expect(zoneName(en, 3, 'T3')).toBe('Т3 half-peak');
+    // English texts use the Latin label; Russian ones the Cyrillic «Т» of meters and receipts.
+    expect(zoneName(en, 3, 'T3')).toBe('T3 half-peak');
+    expect(zoneName(en, 1, 'T1')).toBe('T1 round the clock');
+    expect(zoneName(en, 1, 'T1')).not.toMatch(/[А-я]/);
   });
 
   it('when a translator is given, then its language is the formatting language', () => {

@@ -138,6 +138,7 @@ describe('every text people can be shown', () => {
     expect(
       missingIn([
         ...roles.map((role) => `zone-${role}`),
+        ...TARIFF_ZONES.map((zone) => `zone-code-${zone.toLowerCase()}`),
         ...TARIFF_PLANS.map((plan) => `tariff-plan-${plan}`),
         ...zoneKeys,
         ...statuses.map((status) => `readings-status-${status}`),
