@@ -1,6 +1,7 @@
 import type { Db } from '../../core/db/index';
 import { nowIso } from '../../core/db/index';
 import type { Locale, Translate } from '../../core/i18n';
+import { formatDate, formatLocale } from '../../core/format';
 import type { ConfirmationRequest, Outbox, OutboxMessage } from '../../core/outbox/outbox';
 import type { AccountsService } from '../accounts/service';
 import { type ReadingMeterRow, type ReadingRow, ReadingsRepo } from './repo';
@@ -793,12 +794,6 @@ export interface ReadingRemindersDeps {
 const DELIVERY_FROM_HOUR = 10;
 const DELIVERY_TO_HOUR = 21;
 
-/** `YYYY-MM-DD` → `DD.MM.YYYY`, as dates are written on Russian receipts (and read by everyone). */
-export function displayDate(date: string): string {
-  const [y, m, d] = date.split('-');
-  return `${d}.${m}.${y}`;
-}
-
 /**
  * The monthly reminder and the verification notices, as an idempotent job: run it as often as
  * you like. From the reminder day to the window's end, each Telegram user of a cabinet with a
@@ -840,7 +835,7 @@ export class ReadingReminders {
           payload: {
             text: this.deps.translate(locale, 'readings-reminder', {
               account: c.accountNumber,
-              until: displayDate(lastDay),
+              until: formatDate(lastDay, formatLocale(locale)),
             }),
           },
           dedupeKey: `reading-reminder:${c.telegramUserId}:${c.accountId}:${window.period}`,
@@ -865,7 +860,7 @@ export class ReadingReminders {
           text: this.deps.translate(locale, 'readings-verification-notice', {
             serial: due.serial,
             account: due.accountNumber,
-            date: displayDate(due.verifiedUntil),
+            date: formatDate(due.verifiedUntil, formatLocale(locale)),
           }),
         },
         dedupeKey: `verification-due:${due.telegramUserId}:${due.meterId}:${due.verifiedUntil}`,

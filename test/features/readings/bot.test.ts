@@ -586,7 +586,7 @@ describe('/reading and /readings through the emulator', () => {
       expect(flat(reminder.text)).toContain(
         `пора передать показания счётчика по счёту ${reminded.number}`,
       );
-      expect(flat(reminder.text)).toContain('Приём до 25.11.2026 включительно');
+      expect(flat(reminder.text)).toContain('Приём до 25 ноября 2026 включительно');
     } finally {
       await worker.stop();
     }

@@ -414,7 +414,7 @@ describe('ReadingsService', () => {
     expect(new Set(keys).size).toBe(keys.length);
     const englishRow = rows.find((r) => r.dedupe_key === keyOf(english));
     expect(JSON.parse(englishRow.payload).text).toMatch(/^en\|readings-reminder\|/);
-    expect(JSON.parse(englishRow.payload).text).toContain('"until":"25.11.2026"');
+    expect(JSON.parse(englishRow.payload).text).toContain('"until":"25 November 2026"');
     expect(englishRow.expires_at).toBe('2026-11-25T12:00:00.000Z');
   });
 
@@ -443,5 +443,8 @@ describe('ReadingsService', () => {
     expect(JSON.parse(notices[0].payload).text).toContain(
       byNote('verification due soon').meterSerial,
     );
+    // The date in words through format.ts («22 января 2027»), not «22.01.2027».
+    const vars = JSON.parse(JSON.parse(notices[0].payload).text.replace(/^\S+ /, ''));
+    expect(vars.date).toMatch(/^\d{1,2} [а-яё]+ \d{4}$/);
   });
 });
