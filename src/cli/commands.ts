@@ -5,7 +5,7 @@ import { ConfigError, loadConfig } from '../config';
 import { AuditLog } from '../core/audit';
 import { systemClock } from '../core/clock';
 import { createDatabase, type Db, migrateDownAll, migrateLatest } from '../core/db/index';
-import { formatMoney } from '../core/format';
+import { formatDateTime, formatMoney } from '../core/format';
 import { scrubSecrets } from '../core/logger';
 import { seedDemo } from '../demo/seed';
 import { BadPeriodError, exportData } from '../features/billing/exchange/export';
@@ -227,9 +227,12 @@ async function staffCommand(args: string[], io: CliIo): Promise<void> {
       case 'list': {
         const members = await staff.list();
         if (members.length === 0) io.stdout.write('No staff yet: abonent staff add ID.\n');
-        // The name is the one they go by in Telegram, seen when they last acted in the admin chat.
+        // When they were added, in the local time zone and in words («24 ноября 2026, 14:05»);
+        // the name is the one they go by in Telegram, seen when they last acted in the admin chat.
+        const { timeZone } = loadConfig(io.env);
         for (const m of members) {
-          io.stdout.write(`${m.telegramUserId}\t${m.role}\t${m.addedAt}\t${m.name ?? ''}\n`);
+          const added = formatDateTime(m.addedAt, timeZone);
+          io.stdout.write(`${m.telegramUserId}\t${m.role}\t${added}\t${m.name ?? ''}\n`);
         }
         return;
       }

@@ -751,6 +751,16 @@ describe('the abonent CLI', () => {
     expect(usage.stderr).toContain('import needs a kind');
   });
 
+  it('when staff are listed through the CLI, then the time they were added is local and readable, not ISO', async () => {
+    const id = 700_000_000 + Math.floor(Math.random() * 90_000_000);
+    expect(await cli('staff', 'add', String(id), '--role', 'admin')).toMatchObject({ code: 0 });
+    const listed = await cli('staff', 'list');
+    expect(listed.code).toBe(0);
+    const line = listed.stdout.split('\n').find((l) => l.startsWith(`${id}\t`));
+    expect(line).toMatch(new RegExp(`^${id}\tadmin\t\\d{1,2} [а-яё]+ \\d{4}, \\d\\d:\\d\\d\t$`));
+    expect(listed.stdout).not.toMatch(/\d{4}-\d\d-\d\dT/);
+  });
+
   it('when readings are exported through the CLI, then the file is written and the summary printed', async () => {
     const out = join(dir, 'cli-readings.csv');
     const result = await cli('export', 'readings', '--period', '2031-01', '--out', out);
