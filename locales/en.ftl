@@ -58,6 +58,7 @@ unhandled-text = I did not understand that. Choose an action with the buttons be
 unhandled-command = There is no such command. The list of commands: /help.
 unhandled-media = I can't handle this kind of message yet. Choose an action with the buttons below or press /help.
 callback-expired = This button is out of date. Open the menu again: /start
+callback-expired-group = This button is out of date: it can no longer be used.
 
 ## Errors
 error-apology = Sorry, something went wrong. We are looking into it. Please try again a little later or press /start.

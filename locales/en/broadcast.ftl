@@ -18,8 +18,8 @@ broadcast-preview =
     }. Recipients: { $count }.
 
     { $text }
-broadcast-button-send = Send
-broadcast-button-cancel = Cancel
+broadcast-button-send = ✅ Send
+broadcast-button-cancel = ✖️ Cancel
 broadcast-cancelled = The broadcast was cancelled.
 broadcast-not-found = This broadcast was already sent or cancelled.
 broadcast-starting = Preparing the broadcast…

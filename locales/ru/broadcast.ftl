@@ -18,8 +18,8 @@ broadcast-preview =
     }. Получателей: { $count }.
 
     { $text }
-broadcast-button-send = Отправить
-broadcast-button-cancel = Отмена
+broadcast-button-send = ✅ Отправить
+broadcast-button-cancel = ✖️ Отмена
 broadcast-cancelled = Рассылка отменена.
 broadcast-not-found = Эта рассылка уже отправлена или отменена.
 broadcast-starting = Рассылка готовится…

@@ -12,8 +12,12 @@ export interface UnhandledDeps {
  */
 export function createUnhandledFeature({ menu }: UnhandledDeps): Composer<BotContext> {
   const feature = new Composer<BotContext>();
+  // In a group (the staff's admin chat) there is no menu to reopen: the button is only outdated.
   feature.on('callback_query', (ctx) =>
-    ctx.answerCallbackQuery({ text: ctx.t('callback-expired'), show_alert: true }),
+    ctx.answerCallbackQuery({
+      text: ctx.t(ctx.chat?.type === 'private' ? 'callback-expired' : 'callback-expired-group'),
+      show_alert: true,
+    }),
   );
   const privateChat = feature.chatType('private');
   const hint = (key: string) => async (ctx: BotContext) =>

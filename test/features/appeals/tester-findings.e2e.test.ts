@@ -7,7 +7,7 @@ import { createLogger } from '../../../src/core/logger';
 import { createMailer } from '../../../src/core/mail/mailer';
 import { StaffService } from '../../../src/features/staff/service';
 import type { TranscriptEntry } from '../../../src/sandbox/client';
-import { type Harness, type Person, startHarness } from '../../support/harness';
+import { buttonTexts, type Harness, type Person, startHarness } from '../../support/harness';
 import { createAccountWithMeters, freshAccountNumber } from '../../support/readings';
 import { linkDirectly, loginResident } from '../../support/residents';
 
@@ -207,7 +207,7 @@ describe('appeals and the staff chat, as a tester tried them', () => {
   it('when an admin presses «Отправить» under a broadcast preview again and again, then only the first starts it and the repeats are answered in the popup, not in the group', async () => {
     await h.client.sendText(adminChatId, pavel, '/broadcast Завтра плановые работы.');
     const preview = await adminNext();
-    await h.client.pressButton(adminChatId, pavel, preview, 'Отправить');
+    await h.client.pressButton(adminChatId, pavel, preview, '✅ Отправить');
     const line = await adminNext();
     expect(line.text).toMatch(/Рассылка/);
     const before = (await h.client.transcript(adminChatId)).filter((e) => e.direction === 'out');
@@ -224,6 +224,23 @@ describe('appeals and the staff chat, as a tester tried them', () => {
     }
     const after = (await h.client.transcript(adminChatId)).filter((e) => e.direction === 'out');
     expect(after.map((e) => e.message_id)).toEqual(before.map((e) => e.message_id));
+  });
+
+  it("when a crafted or outdated callback is pressed in the staff chat, then it is called outdated, without the residents' «/start»", async () => {
+    await h.client.sendText(adminChatId, pavel, '/broadcast Проверка кнопок.');
+    const preview = await adminNext();
+    expect(buttonTexts(preview)).toEqual(['✅ Отправить', '✖️ Отмена']);
+    const press = await h.client.sendCallback(
+      adminChatId,
+      pavel,
+      preview.message_id,
+      'v1|nonsense|42',
+    );
+    const answer = await h.client.callbackAnswer(press);
+    expect(answer.text).toBe('Эта кнопка устарела: действие с ней уже недоступно.');
+    expect(answer.text).not.toContain('/start');
+    const cancel = await h.client.pressButton(adminChatId, pavel, preview, '✖️ Отмена');
+    expect((await h.client.callbackAnswer(cancel)).text).toBe('Рассылка отменена.');
   });
 
   it('when a resident files appeal after appeal, then over 5 an hour the next is refused politely with the wait and not filed', async () => {

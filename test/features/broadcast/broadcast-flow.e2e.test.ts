@@ -67,9 +67,9 @@ describe('a broadcast whose text the bot asks for', () => {
     expect(preview.text).toContain('Получателей: 3.');
     expect(preview.text).toContain(text);
     expect(preview.text).not.toContain('на обеде');
-    expect(buttonTexts(preview)).toEqual(['Отправить', 'Отмена']);
+    expect(buttonTexts(preview)).toEqual(['✅ Отправить', '✖️ Отмена']);
 
-    await h.client.pressButton(adminChatId, pavel, preview, 'Отправить');
+    await h.client.pressButton(adminChatId, pavel, preview, '✅ Отправить');
     for (const resident of residents) expect((await resident.next()).text).toBe(text);
     await h.client.waitForTranscript(adminChatId, (e) =>
       e.some((m) => m.text?.includes('завершена: отправлено 3 из 3')),
@@ -103,7 +103,7 @@ describe('a broadcast whose text the bot asks for', () => {
     expect(preview.text?.endsWith('…')).toBe(true);
     const draft = await h.database.db('broadcasts').orderBy('id', 'desc').first();
     expect(draft.text).toBe(text.trim());
-    await h.client.pressButton(adminChatId, pavel, preview, 'Отмена');
+    await h.client.pressButton(adminChatId, pavel, preview, '✖️ Отмена');
   });
 
   it('when the admin types /cancel or another command while asked for the text, then the flow ends (and the command runs); a colleague’s /cancel touches nothing', async () => {

@@ -118,13 +118,13 @@ describe('a broadcast from the admin chat', () => {
   it('when an operator presses «Отправить» under an admin preview, then the broadcast does not start', async () => {
     const preview = await say(pavel, '/broadcast Проверка кнопки');
     expect(preview.text).toContain(`Получателей: ${RESIDENTS}`);
-    const callback = await h.client.pressButton(adminChatId, olga, preview, 'Отправить');
+    const callback = await h.client.pressButton(adminChatId, olga, preview, '✅ Отправить');
     const answer = await h.client.callbackAnswer(callback);
     expect(JSON.stringify(answer)).toContain('только администратор');
     expect(
       Number((await h.database.db('outbox').where({ kind: 'broadcast' }).count({ n: '*' }))[0]?.n),
     ).toBe(0);
-    const cancel = await h.client.pressButton(adminChatId, pavel, preview, 'Отмена');
+    const cancel = await h.client.pressButton(adminChatId, pavel, preview, '✖️ Отмена');
     expect(JSON.stringify(await h.client.callbackAnswer(cancel))).toContain('отменена');
   });
 
@@ -132,7 +132,7 @@ describe('a broadcast from the admin chat', () => {
     const text = 'Уважаемые жители! 1 декабря с 10:00 до 12:00 плановое отключение.';
     const preview = await say(pavel, `/broadcast ${text}`);
     expect(preview.text).toContain(`Получателей: ${RESIDENTS}`);
-    await h.client.pressButton(adminChatId, pavel, preview, 'Отправить');
+    await h.client.pressButton(adminChatId, pavel, preview, '✅ Отправить');
     const line = await h.client.nextBotMessage(adminChatId, { timeoutMs: 8000 });
     const { db } = h.database;
     const sentCount = async () =>
