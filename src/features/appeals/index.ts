@@ -41,6 +41,8 @@ export function appealsFeature({ config, services, kit }: FeatureDeps): Feature 
         name: 'appeals-overdue',
         everyMs: OVERDUE_EVERY_MS,
         run: async () => {
+          // Appeals filed while no admin chat was configured get their cards once it is known.
+          await services.appeals.postMissingCards();
           await services.appeals.flagOverdue();
           await services.appeals.dailySummary();
         },

@@ -404,6 +404,42 @@ export class AppealsService {
     return (await this.repo.byNumber(number))?.id;
   }
 
+  /**
+   * Cards for open appeals that never got one (filed while no admin chat was configured): once
+   * the admin chat is known, each is put in the outbox, once (the card's outbox key). Run with
+   * the appeals job, so at start and then periodically. Returns how many cards were queued now.
+   */
+  async postMissingCards(): Promise<number> {
+    const adminChatId = await this.deps.adminChat.id();
+    if (adminChatId === undefined) return 0;
+    const open = (await this.deps.db('appeals').whereNot('status', 'closed').orderBy('id')).map(
+      (row) => Number(row.id),
+    );
+    if (open.length === 0) return 0;
+    const carded = new Set(
+      (
+        await this.deps.db('outbox').whereIn('dedupe_key', open.map(cardKey)).select('dedupe_key')
+      ).map((row) => String(row.dedupe_key)),
+    );
+    const rows = open.filter((id) => !carded.has(cardKey(id))).map((id) => ({ id }));
+    let queued = 0;
+    for (const row of rows) {
+      const appealId = Number(row.id);
+      const card = await this.cardOf(appealId);
+      if (!card) continue;
+      const [result] = await this.deps.outbox.enqueue([
+        {
+          chatId: adminChatId,
+          kind: 'appeal-card',
+          dedupeKey: cardKey(appealId),
+          payload: adminCardPayload(this.texts(this.deps.staffLocale), card),
+        },
+      ]);
+      if (result?.enqueued) queued++;
+    }
+    return queued;
+  }
+
   /** The staff card of an appeal; staff only. */
   async card(staffTelegramId: number, appealId: number): Promise<AppealCard | undefined> {
     if (!(await this.deps.staff.member(staffTelegramId))) return undefined;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditLog } from '../../../src/core/audit';
 import { Outbox } from '../../../src/core/outbox/outbox';
-import { AppealsService } from '../../../src/features/appeals/service';
+import { AppealsService, type AppealsServiceDeps } from '../../../src/features/appeals/service';
 import { AdminChat, StaffService } from '../../../src/features/staff/service';
 import { type TestDatabase, withTestDatabase } from '../../support/database';
 import {
@@ -21,6 +21,7 @@ describe('AppealsService', () => {
   let now = FRIDAY;
   let staff: StaffService;
   let appeals: AppealsService;
+  let deps: AppealsServiceDeps;
   const operatorId = 8_100_001;
   const secondOperatorId = 8_100_002;
 
@@ -31,7 +32,7 @@ describe('AppealsService', () => {
     staff = new StaffService(db, audit, () => now);
     await staff.add(operatorId, 'operator');
     await staff.add(secondOperatorId, 'admin');
-    appeals = new AppealsService({
+    deps = {
       db,
       accounts: accountsService(db, () => now),
       staff,
@@ -46,7 +47,8 @@ describe('AppealsService', () => {
       deadlines: { workingDays: 3, byTopic: { billing: 10 } },
       calendar: { daysOff: [], workdays: [] },
       clock: () => now,
-    });
+    };
+    appeals = new AppealsService(deps);
   });
   afterAll(() => database.cleanup());
 
@@ -90,6 +92,36 @@ describe('AppealsService', () => {
     expect(thread?.messages[0]?.attachments).toEqual([
       { kind: 'photo', fileId: 'photo-1', fileName: null, mimeType: null, caption: null },
     ]);
+  });
+
+  it('when an appeal was filed while no admin chat was configured, then its card is posted once the admin chat is known, once', async () => {
+    now = FRIDAY;
+    const { db } = database;
+    const withoutChat = new AppealsService({
+      ...deps,
+      adminChat: new AdminChat(db, undefined, () => now),
+    });
+    const anna = await residentWithAccount();
+    const result = await withoutChat.create({
+      userId: anna.userId,
+      telegramUserId: anna.telegramUserId,
+      topic: 'other',
+      accountId: null,
+      text: 'Подано без чата сотрудников',
+      attachments: [],
+    });
+    if (result.kind !== 'created') throw new Error(result.kind);
+    const cardsOf = () =>
+      db('outbox').where({ kind: 'appeal-card', dedupe_key: `appeal-card:${result.appeal.id}` });
+    expect(await cardsOf()).toHaveLength(0);
+    expect(await withoutChat.postMissingCards()).toBe(0);
+
+    expect(await appeals.postMissingCards()).toBe(1);
+    const cards = await cardsOf();
+    expect(cards).toHaveLength(1);
+    expect(cards[0].chat_id).toBe(ADMIN_CHAT);
+    expect(JSON.parse(cards[0].payload).text).toContain('Подано без чата сотрудников');
+    expect(await appeals.postMissingCards()).toBe(0);
   });
 
   it('when many appeals are filed at once, then each gets its own consecutive number', async () => {
