@@ -15,6 +15,7 @@ import * as staffNames from './20261130001000_staff_names';
 import * as rateLimitInFlight from './20261130010000_rate_limit_in_flight';
 import * as billingImportStaging from './20261130020000_billing_import_staging';
 import * as appealAttachmentDetails from './20261130030000_appeal_details';
+import * as appealTelegramName from './20261130040000_appeal_telegram_name';
 
 /**
  * Migrations are listed here rather than discovered on disk, so they load the same way under
@@ -37,6 +38,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261130010000_rate_limit_in_flight': rateLimitInFlight,
   '20261130020000_billing_import_staging': billingImportStaging,
   '20261130030000_appeal_details': appealAttachmentDetails,
+  '20261130040000_appeal_telegram_name': appealTelegramName,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -19,6 +19,7 @@ appeals-card-closed-by = Closed by: { $staff }
 appeals-card-closed-by-resident = Closed by the resident
 appeals-card-account = Account: { $account }
 appeals-card-resident = Resident: { $name }, { $email }, phone { $phone }
+appeals-card-telegram-name = { $name } (Telegram name)
 appeals-file-photo = 🖼 photo
 appeals-file-document = 📄 { $name } (type: { $type })
 appeals-card-attachments = Attachments: { $n }

@@ -19,6 +19,7 @@ appeals-card-closed-by = Кто закрыл: { $staff }
 appeals-card-closed-by-resident = Закрыл житель
 appeals-card-account = Лицевой счёт: { $account }
 appeals-card-resident = Житель: { $name }, { $email }, тел. { $phone }
+appeals-card-telegram-name = { $name } (имя в Telegram)
 appeals-file-photo = 🖼 фото
 appeals-file-document = 📄 { $name } (тип: { $type })
 appeals-card-attachments = Вложений: { $n }

@@ -215,7 +215,17 @@ export function createAppealConversation(deps: AppealConversationDeps) {
     });
     if (!confirm) return;
     at = confirm.ctx;
-    const input = { userId: user.id, telegramUserId, topic, accountId, text, attachments: files };
+    // The name they go by in Telegram: the staff card shows it when the profile has no ФИО.
+    const telegramName = [at.from?.first_name, at.from?.last_name].filter(Boolean).join(' ');
+    const input = {
+      userId: user.id,
+      telegramUserId,
+      telegramName,
+      topic,
+      accountId,
+      text,
+      attachments: files,
+    };
     const locale = (await conversation.external(() => at.i18n.getLocale())) ?? 'ru';
     const confirmed = at;
     const texts = { t: confirmed.t.bind(confirmed), locale, timeZone: deps.timeZone };

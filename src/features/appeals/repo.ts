@@ -8,6 +8,8 @@ export interface AppealRow {
   number: string;
   userId: number | null;
   telegramUserId: number | null;
+  /** The name the resident went by in Telegram when filing (first and last), if known. */
+  telegramName: string | null;
   accountId: number | null;
   accountNumber: string | null;
   topic: AppealTopic;
@@ -59,6 +61,7 @@ const COLUMNS = [
   'a.first_answered_at',
   'a.closed_at',
   'a.closed_by',
+  'a.telegram_name',
   'a.overdue_flagged_at',
   'a.created_at',
 ];
@@ -69,6 +72,7 @@ function toRow(row: Record<string, unknown>): AppealRow {
     number: String(row.number),
     userId: num(row.user_id),
     telegramUserId: num(row.telegram_user_id),
+    telegramName: row.telegram_name == null ? null : String(row.telegram_name),
     accountId: num(row.account_id),
     accountNumber: row.account_number == null ? null : String(row.account_number),
     topic: String(row.topic) as AppealTopic,
@@ -110,6 +114,7 @@ export class AppealsRepo {
       seq: number;
       userId: number;
       telegramUserId: number;
+      telegramName?: string | null;
       accountId: number | null;
       topic: AppealTopic;
       dueAt: string;
@@ -123,6 +128,7 @@ export class AppealsRepo {
         seq: row.seq,
         user_id: row.userId,
         telegram_user_id: row.telegramUserId,
+        telegram_name: row.telegramName ?? null,
         account_id: row.accountId,
         topic: row.topic,
         status: 'new',

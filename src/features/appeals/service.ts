@@ -1,3 +1,4 @@
+import { stripInvisibleControls } from '../../core/untrusted-text';
 import type { AuditLog } from '../../core/audit';
 import type { RateLimiter } from '../../core/rate-limit';
 import type { Db } from '../../core/db/index';
@@ -70,6 +71,8 @@ export interface AppealCard extends AppealThread {
   answeredByName: string | null;
   /** Who closed it: a staff member's name, `resident`, or null while it is open. */
   closedByName: string | null;
+  /** The name the resident went by in Telegram when filing, shown when the profile has no ФИО. */
+  telegramName: string | null;
 }
 
 export interface AppealPage {
@@ -174,6 +177,8 @@ export class AppealsService {
     input: {
       userId: number;
       telegramUserId: number;
+      /** The resident's first and last name in Telegram (for the card when there is no ФИО). */
+      telegramName?: string;
       topic: AppealTopic;
       accountId: number | null;
       text: string;
@@ -217,6 +222,10 @@ export class AppealsService {
         seq,
         userId: input.userId,
         telegramUserId: input.telegramUserId,
+        telegramName:
+          stripInvisibleControls(input.telegramName ?? '')
+            .trim()
+            .slice(0, 200) || null,
         accountId: input.accountId,
         topic: input.topic,
         dueAt,
@@ -763,7 +772,15 @@ export class AppealsService {
         : row.closedBy === null
           ? 'resident'
           : await nameOf(row.closedBy);
-    return { ...this.view(row), messages, resident, takenByName, answeredByName, closedByName };
+    return {
+      ...this.view(row),
+      messages,
+      resident,
+      takenByName,
+      answeredByName,
+      closedByName,
+      telegramName: row.telegramName,
+    };
   }
 
   private texts(locale: Locale): Texts {

@@ -139,7 +139,12 @@ export function adminCardText(texts: Texts, card: AppealCard): string {
   lines.push(t('appeals-card-account', { account: card.accountNumber ?? '—' }));
   lines.push(
     t('appeals-card-resident', {
-      name: forStaff(card.resident.fullName) ?? '—',
+      // No ФИО in the profile: the name they go by in Telegram, marked as such.
+      name:
+        forStaff(card.resident.fullName) ??
+        (card.telegramName
+          ? t('appeals-card-telegram-name', { name: forStaff(card.telegramName) ?? '' })
+          : '—'),
       email: forStaff(card.resident.email) ?? '—',
       phone: card.resident.phone ? formatPhone(forStaff(card.resident.phone) ?? '') : '—',
     }),

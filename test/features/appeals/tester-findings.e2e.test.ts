@@ -243,6 +243,24 @@ describe('appeals and the staff chat, as a tester tried them', () => {
     expect((await h.client.callbackAnswer(cancel)).text).toBe('Рассылка отменена.');
   });
 
+  it('when a resident with no ФИО in the profile files an appeal, then the card names them by their Telegram name, not «—»', async () => {
+    const zoya = await h.person({ first_name: 'Зоя' });
+    const { userId } = await loginResident(h.database.db, zoya.id);
+    await h.database.db('users').where({ id: userId }).update({ full_name: null });
+    const offer = await zoya.say('Не пришла квитанция');
+    await zoya.press(offer, '✉️ Отправить это как обращение');
+    await zoya.press(await zoya.next(), 'Оплата');
+    let step = await zoya.next();
+    for (let i = 0; i < 3 && !step.text?.includes('Тема:'); i++) {
+      await zoya.press(step, /Не касается счёта|Без вложений/);
+      step = await zoya.next();
+    }
+    await zoya.press(step, '📨 Отправить');
+    expect((await zoya.next()).text).toMatch(/^Обращение принято/);
+    const card = await adminNext();
+    expect(card.text).toContain('Житель: Зоя (имя в Telegram),');
+  });
+
   it('when a resident files appeal after appeal, then over 5 an hour the next is refused politely with the wait and not filed', async () => {
     const dora = await h.person({ first_name: 'Дора' });
     const { userId } = await loginResident(h.database.db, dora.id);
