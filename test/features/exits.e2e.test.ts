@@ -139,6 +139,46 @@ describe('flows: every exit closes the buttons, a done flow says so quietly', ()
     expect(rows).toHaveLength(2); // two zones, once
   });
 
+  it('when «✅ Согласен» is pressed 20 times at once, then the flow moves on once, every other press is a quiet «Уже выбрано», and a press after the flow is left does not mention /cancel', async () => {
+    const person = await h.person();
+    await person.say('/register');
+    const ask = await person.next();
+    expect(buttonTexts(ask)).toEqual(['✅ Согласен', '✖️ Отмена']);
+    const presses = await Promise.all(
+      Array.from({ length: 20 }, () => person.press(ask, '✅ Согласен')),
+    );
+    const answers = await Promise.all(presses.map((id) => h.client.callbackAnswer(id)));
+    const said = await messagesBefore(person, ask.message_id, '/help');
+    const texts = said.map((m) => m.text ?? '');
+    expect(texts.filter((text) => text.includes('Введите адрес электронной почты'))).toHaveLength(
+      1,
+    );
+    const quiet = answers.filter((a) => a.text === 'Уже выбрано.');
+    expect(quiet).toHaveLength(19);
+    expect(answers.some((a) => a.show_alert)).toBe(false);
+    // The flow is over (/help left it): the press is out of date, and /cancel is not the way out.
+    const late = await h.client.callbackAnswer(await person.press(ask, '✅ Согласен'));
+    expect(late.text).toBeTruthy();
+    expect(late.text).not.toContain('/cancel');
+  });
+
+  it('when «✅ Да, всё верно» is pressed 10 times at once, then the summary comes once and every other press is a quiet «Уже выбрано»', async () => {
+    const { person } = await residentWithMeter();
+    await person.say('/reading');
+    await person.say('10 150');
+    const sure = await person.say('25 000');
+    expect(buttonTexts(sure)).toContain('✅ Да, всё верно');
+    const presses = await Promise.all(
+      Array.from({ length: 10 }, () => person.press(sure, '✅ Да, всё верно')),
+    );
+    const answers = await Promise.all(presses.map((id) => h.client.callbackAnswer(id)));
+    const said = await messagesBefore(person, sure.message_id, '/help');
+    // The summary (its buttons are gone now: /help left the flow) comes once.
+    expect(said.filter((m) => m.text?.includes('проверит специалист'))).toHaveLength(1);
+    expect(answers.filter((a) => a.text === 'Уже выбрано.')).toHaveLength(9);
+    expect(answers.some((a) => a.show_alert)).toBe(false);
+  });
+
   it('when «🗑 Да, удалить мои данные» is pressed 10 times at once, then consent is withdrawn once and the other presses are a quiet «Уже сделано»', async () => {
     const person = await h.person();
     await loggedInResident(h.database.db, person.id, {

@@ -327,6 +327,20 @@ export function createConversationKit(deps: KitDeps): ConversationKit {
   const cancelKeyboard = (ctx: Pick<FlowContext, 't'>) =>
     new InlineKeyboard().text(ctx.t('button-cancel'), KIT_CANCEL);
 
+  /**
+   * The questions (message ids) this flow has already taken an answer to. Kept per conversation
+   * object: a replay re-runs every earlier question and rebuilds it, so nothing is stored.
+   */
+  const answered = new WeakMap<FlowConversation, Set<number>>();
+  const answeredIn = (conversation: FlowConversation): Set<number> => {
+    let ids = answered.get(conversation);
+    if (!ids) {
+      ids = new Set();
+      answered.set(conversation, ids);
+    }
+    return ids;
+  };
+
   /** Removes the inline buttons of a question once it is answered (best effort). */
   async function closeQuestion(ctx: FlowContext, messageId: number, markup: Markup | undefined) {
     if (markup && !('inline_keyboard' in markup)) return;
@@ -468,6 +482,15 @@ export function createConversationKit(deps: KitDeps): ConversationKit {
           continue;
         }
         if (!(options.buttons ?? []).some((pattern) => pattern.test(input.data))) {
+          const pressed = next.callbackQuery?.message?.message_id;
+          if (pressed !== undefined && answeredIn(conversation).has(pressed)) {
+            // A repeated tap on a question this flow already took (a double tap on «✅ Согласен»):
+            // a quiet «already chosen», like a repeated «✅ Отправить» — nothing to explain.
+            await next
+              .answerCallbackQuery({ text: next.t('kit-already-answered') })
+              .catch(() => {});
+            continue;
+          }
           // A button of an earlier message: answered, explained, not counted.
           await next
             .answerCallbackQuery({ text: next.t('kit-button-stale'), show_alert: true })
@@ -515,6 +538,7 @@ export function createConversationKit(deps: KitDeps): ConversationKit {
         else verdict = { ok: true, value: parsed.value as unknown as R };
       }
       if (verdict.ok) {
+        answeredIn(conversation).add(asked.message_id);
         await closeQuestion(next, asked.message_id, markup);
         return { value: verdict.value, ctx: next };
       }
