@@ -9,3 +9,4 @@ kit-too-many-tries = Слишком много попыток. Начните з
 kit-secret-flow-ended = Время на ответ вышло, сообщение удалено из чата. Начните заново.
 kit-already-done = Уже сделано. { $outcome }
 kit-already-answered = Уже выбрано.
+kit-chosen = Выбрано: { $choice }

@@ -18,6 +18,16 @@ import { linkDirectly, loginResident } from '../support/residents';
  * button is answered quietly with what was done. Each scenario failed before.
  */
 
+/** A 1×1 PNG: an appeal's attachment. */
+const PHOTO = {
+  filename: 'meter.png',
+  mimeType: 'image/png',
+  data: Buffer.from(
+    'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+    'base64',
+  ),
+};
+
 /** 20 November 2026, 12:00 in Kamchatka: inside the readings window. */
 const IN_WINDOW = new Date('2026-11-20T00:00:00Z');
 
@@ -77,6 +87,52 @@ describe('flows: every exit closes the buttons, a done flow says so quietly', ()
     expect(buttonTexts(topics).length).toBeGreaterThan(1);
     expect((await person.say('/help')).text).toBe('Обращение не отправлено.');
     expect(buttonTexts(await now(person.id, topics))).toEqual([]);
+  });
+
+  it('when the /appeal questions are answered, then each keeps the choice on screen and loses its buttons, «Без вложений» and «Готово» too', async () => {
+    const { person } = await residentWithMeter();
+    const topics = await person.say('/appeal');
+    await person.press(topics, 'Качество и отключения');
+    let asked = await person.next(); // the edit is made before the next question is asked
+    const topicsNow = await now(person.id, topics);
+    expect(topicsNow.text).toBe(
+      'О чём ваше обращение? Выберите тему:\n\nВыбрано: Качество и отключения',
+    );
+    expect(buttonTexts(topicsNow)).toEqual([]);
+    if (buttonTexts(asked).some((text) => text.startsWith('№'))) {
+      const accounts = asked;
+      await person.press(accounts, /^№/);
+      asked = await person.next();
+      expect(buttonTexts(await now(person.id, accounts))).toEqual([]);
+      expect((await now(person.id, accounts)).text).toContain('Выбрано: №');
+    }
+    expect(asked.text).toBe('Опишите, пожалуйста, вопрос одним сообщением.');
+    const files = await person.say('Свет мигает каждый вечер');
+    expect(buttonTexts(files)).toContain('➡️ Без вложений');
+    await h.client.sendPhoto(person.id, person.id, PHOTO);
+    const added = await person.next();
+    expect(buttonTexts(await now(person.id, files))).toEqual([]); // one «Готово» on screen
+    await person.press(added, '✅ Готово');
+    const confirm = await person.next();
+    expect(confirm.text).toContain('Вложений: 1');
+    expect(buttonTexts(await now(person.id, added))).toEqual([]);
+    // The summary is itself a choose question: sending it keeps it, marked, with no buttons.
+    await person.press(confirm, '📨 Отправить');
+    await person.next();
+    expect((await now(person.id, confirm)).text).toContain('Выбрано: 📨 Отправить');
+
+    // «➡️ Без вложений» goes once pressed.
+    await person.press(await person.say('/appeal'), 'Качество и отключения');
+    let again = await person.next();
+    if (buttonTexts(again).some((text) => text.startsWith('№'))) {
+      await person.press(again, /^№/);
+      again = await person.next();
+    }
+    const none = await person.say('Свет снова мигает');
+    await person.press(none, '➡️ Без вложений');
+    expect((await person.next()).text).toContain('Вложений: 0');
+    expect(buttonTexts(await now(person.id, none))).toEqual([]);
+    await person.say('/cancel');
   });
 
   it('when «💰 Баланс» is pressed at the /pay screen, then its buttons go', async () => {

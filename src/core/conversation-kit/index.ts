@@ -40,6 +40,7 @@ import type {
 import { callbackData } from '../callback-data';
 import type { LogFlavor } from '../context';
 import type { Outbox, TextPayload } from '../outbox/outbox';
+import { TELEGRAM_TEXT_LIMIT } from '../paging';
 import type { SecretInputGate, SecretVault } from '../secret-input';
 import { secretFrom } from '../secret-input';
 import type { FlowMessages } from './flow-messages';
@@ -341,6 +342,20 @@ export function createConversationKit(deps: KitDeps): ConversationKit {
     return ids;
   };
 
+  /**
+   * An answered `choose` question keeps the choice on screen: its text gets «Выбрано: …» (the
+   * pressed option's label) and, as the edit carries no keyboard, it has no buttons left (best
+   * effort; a text that would pass 4096 characters keeps its text and just loses its buttons).
+   */
+  async function showChoice(ctx: FlowContext, options: ChooseOptions, value: string) {
+    const message = ctx.callbackQuery?.message;
+    const label = options.options.find((option) => option.value === value)?.label;
+    if (!ctx.chat || !message || !('text' in message) || !message.text || !label) return;
+    const shown = `${message.text}\n\n${ctx.t('kit-chosen', { choice: label })}`;
+    if (shown.length > TELEGRAM_TEXT_LIMIT) return;
+    await ctx.api.editMessageText(ctx.chat.id, message.message_id, shown).catch(() => {});
+  }
+
   /** Removes the inline buttons of a question once it is answered (best effort). */
   async function closeQuestion(ctx: FlowContext, messageId: number, markup: Markup | undefined) {
     if (markup && !('inline_keyboard' in markup)) return;
@@ -587,6 +602,7 @@ export function createConversationKit(deps: KitDeps): ConversationKit {
             : { ok: false, say: { key: 'kit-choose-button' } };
         },
       });
+      if (answer) await showChoice(answer.ctx, options, answer.value);
       return answer;
     },
 
