@@ -256,6 +256,23 @@ describe('flows: every exit closes the buttons, a done flow says so quietly', ()
     expect(quiet.every((a) => !a.show_alert)).toBe(true);
   });
 
+  it('when «English» is pressed 10 times at once in the profile, then the language is changed once and every other press is a quiet «Already done»', async () => {
+    const { person, userId } = await residentWithMeter();
+    await person.press(await person.say('/profile'), '🌐 Язык');
+    const picker = await person.next();
+    const presses = await Promise.all(
+      Array.from({ length: 10 }, () => person.press(picker, /English/)),
+    );
+    const answers = await Promise.all(presses.map((id) => h.client.callbackAnswer(id)));
+    const said = await messagesBefore(person, picker.message_id, '/help');
+    expect(said.filter((m) => m.text === 'Language changed.')).toHaveLength(1);
+    expect(answers.filter((a) => a.text === 'Already done. Language changed.')).toHaveLength(9);
+    expect(answers.some((a) => a.show_alert)).toBe(false);
+    expect(buttonTexts(await now(person.id, picker))).toEqual([]);
+    const audit = await h.database.db('audit_log').where({ user_id: userId });
+    expect(audit.filter((row) => row.action === 'profile.language')).toHaveLength(1);
+  });
+
   it('when the language is changed from the profile, then the main menu comes in the new language, and the old menu’s buttons still work', async () => {
     const { person } = await residentWithMeter();
     await person.press(await person.say('/profile'), '🌐 Язык');

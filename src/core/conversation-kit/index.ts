@@ -268,6 +268,14 @@ export interface ConversationKit {
    */
   pickerShown(ctx: Context, messageId: number): Promise<void>;
   /**
+   * A button of such a picker (or of a card outside a flow) was pressed and acted on: its
+   * buttons are edited away, and a repeated or concurrent press of the same button is answered
+   * quietly by the exit path — «Уже сделано. `outcome`», or «Уже выбрано.» without one — and
+   * never acted on twice (updates of a chat are handled one at a time). Call it before the slow
+   * part (rendering, sending), right after what was done is decided.
+   */
+  pickerDone(ctx: Context, outcome?: string): Promise<void>;
+  /**
    * How the flow that ended on a press of this button (message and callback data) ended (its
    * last message), or undefined: a late or repeated press of a confirm button is answered with
    * it, quietly.
@@ -642,6 +650,17 @@ export function createConversationKit(deps: KitDeps): ConversationKit {
     async pickerShown(ctx, messageId) {
       if (!ctx.chat || !ctx.from) return;
       await deps.flowMessages.opened(ctx.chat.id, ctx.from.id, messageId);
+    },
+    async pickerDone(ctx, outcome) {
+      const messageId = ctx.callbackQuery?.message?.message_id;
+      const data = ctx.callbackQuery?.data;
+      if (!ctx.chat || !ctx.from || messageId === undefined || data === undefined) return;
+      await deps.flowMessages.ended(ctx.chat.id, ctx.from.id, {
+        messageId,
+        data,
+        text: outcome ?? '',
+      });
+      await ctx.api.editMessageReplyMarkup(ctx.chat.id, messageId).catch(() => {});
     },
     async outcomeOf(ctx, messageId, data) {
       if (!ctx.chat || !ctx.from) return undefined;
