@@ -256,6 +256,16 @@ describe('flows: every exit closes the buttons, a done flow says so quietly', ()
     expect(quiet.every((a) => !a.show_alert)).toBe(true);
   });
 
+  it('when a reading comes with a zero-width space or a no-break space, then it is taken like the plain number', async () => {
+    const { person } = await residentWithMeter();
+    await person.say('/reading');
+    await person.say('\u200b10\u00a0150');
+    const summary = await person.say('5\u00a0080\u2060');
+    expect(buttonTexts(summary)).toEqual(['✅ Отправить', '✏️ Исправить', '✖️ Отмена']);
+    expect(summary.text).toMatch(/10\s150/);
+    await person.say('/cancel');
+  });
+
   it('when «English» is pressed 10 times at once in the profile, then the language is changed once and every other press is a quiet «Already done»', async () => {
     const { person, userId } = await residentWithMeter();
     await person.press(await person.say('/profile'), '🌐 Язык');
