@@ -90,7 +90,7 @@ export interface BotOptions {
  * Bumped whenever conversation code changes shape, so state saved by an older release is
  * discarded instead of being replayed against different code.
  */
-export const CONVERSATION_STATE_VERSION = 7;
+export const CONVERSATION_STATE_VERSION = 8;
 
 /**
  * The features, in the order their commands are tried (stage by stage: see `core/feature.ts`).

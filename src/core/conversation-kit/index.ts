@@ -15,8 +15,12 @@
  *   message and swaps the text for a one-time vault token before conversation storage sees it;
  *   `check` receives the plaintext inside `external`, so only its (JSON) verdict is stored. The
  *   mark is cleared on every exit (see `onFlowExit` and the exit path).
- * - {@link ConversationKit.choose} — one button per option; the chosen button's message loses its
- *   buttons (a flow removes its own buttons), every press is answered.
+ * - {@link ConversationKit.choose} — one button per option; the chosen button's message is edited
+ *   to show the choice («Выбрано: …») and loses its buttons, every press is answered; a repeated
+ *   tap on a question the flow already took is a quiet «Уже выбрано», not the stale alert.
+ * - {@link ConversationKit.pickerShown} / {@link ConversationKit.pickerDone} — the same for
+ *   pickers outside flows (/pay, /receipt, the profile's language): one press acts, the rest are
+ *   answered quietly by the exit path.
  * - {@link ConversationKit.finish} — the flow's last message with the right menu for who the
  *   person is now (main menu for a resident, the guest buttons for a guest).
  *
