@@ -90,7 +90,7 @@ export interface BotOptions {
  * Bumped whenever conversation code changes shape, so state saved by an older release is
  * discarded instead of being replayed against different code.
  */
-export const CONVERSATION_STATE_VERSION = 7;
+export const CONVERSATION_STATE_VERSION = 8;
 
 /**
  * The features, in the order their commands are tried (stage by stage: see `core/feature.ts`).
@@ -168,14 +168,20 @@ export function createApp(deps: AppDeps, options: BotOptions): App {
     },
     locale: (telegramUserId) => services.languages.chosenLocale(telegramUserId),
   });
-  // The chosen language, else Telegram's — remembered, so notices to this chat caused by someone
-  // else (a logout everywhere, a co-holder) are rendered in it too (LanguageService#localeOf).
+  // The chosen language, else Telegram's — remembered for residents (at login and on their
+  // updates), so notices to this chat caused by someone else (a logout everywhere, a co-holder)
+  // are rendered in it too (LanguageService#localeOf). A guest's is not written: a guest gets no
+  // notices, and a write on the main database per new chat would cost guest /start a disk sync.
+  const telegramLocale = (ctx: Context) =>
+    localeFromTelegram(ctx.from?.language_code, config.defaultLocale);
   const chosenLocale = async (ctx: Context): Promise<Locale | undefined> => {
     if (!ctx.from) return undefined;
     const chosen = await residents.locale(ctx.from.id);
     if (chosen) return chosen;
-    const telegram = localeFromTelegram(ctx.from.language_code, config.defaultLocale);
-    await services.languages.noteTelegramLocale(ctx.from.id, telegram);
+    const telegram = telegramLocale(ctx);
+    if (await residents.user(ctx.from.id)) {
+      await services.languages.noteTelegramLocale(ctx.from.id, telegram);
+    }
     return telegram;
   };
   const i18n = createI18n<BotContext>(config.defaultLocale, chosenLocale);
@@ -229,6 +235,9 @@ export function createApp(deps: AppDeps, options: BotOptions): App {
     (await residents.user(telegramUserId)) ? 'resident' : 'guest';
   const leave: KitDeps['leave'] = async (ctx, text, who, extra) => {
     if (who === 'resident') {
+      // Just logged in or registered: their language is noted now, not at their next update.
+      // Idempotent (a no-op when known), so safe where a conversation may run it again.
+      if (ctx.from) await services.languages.noteTelegramLocale(ctx.from.id, telegramLocale(ctx));
       await ctx.reply(text, { reply_markup: extra?.markup ?? mainMenuKeyboard(ctx) });
       return;
     }

@@ -80,3 +80,6 @@ command-register = Register
 command-login = Log in
 command-logout = Log out
 command-recover = Recover the password
+
+# After a session-ended notice: the guest's buttons.
+session-ended-guest-menu = Log in again or register:

@@ -8,3 +8,5 @@ kit-edit-ignored = Editing an earlier message does not change an answer already 
 kit-too-many-tries = Too many attempts. Start again when you are ready.
 kit-secret-flow-ended = The time to answer ran out; the message was deleted from the chat. Please start again.
 kit-already-done = Already done. { $outcome }
+kit-already-answered = Already chosen.
+kit-chosen = Chosen: { $choice }

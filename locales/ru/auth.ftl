@@ -80,3 +80,6 @@ command-register = Регистрация
 command-login = Войти
 command-logout = Выйти
 command-recover = Восстановить пароль
+
+# After a session-ended notice: the guest's buttons.
+session-ended-guest-menu = Войти снова или зарегистрироваться:

@@ -8,3 +8,5 @@ kit-edit-ignored = Исправление прошлого сообщения н
 kit-too-many-tries = Слишком много попыток. Начните заново, когда будете готовы.
 kit-secret-flow-ended = Время на ответ вышло, сообщение удалено из чата. Начните заново.
 kit-already-done = Уже сделано. { $outcome }
+kit-already-answered = Уже выбрано.
+kit-chosen = Выбрано: { $choice }

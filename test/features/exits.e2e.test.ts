@@ -18,6 +18,16 @@ import { linkDirectly, loginResident } from '../support/residents';
  * button is answered quietly with what was done. Each scenario failed before.
  */
 
+/** A 1×1 PNG: an appeal's attachment. */
+const PHOTO = {
+  filename: 'meter.png',
+  mimeType: 'image/png',
+  data: Buffer.from(
+    'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+    'base64',
+  ),
+};
+
 /** 20 November 2026, 12:00 in Kamchatka: inside the readings window. */
 const IN_WINDOW = new Date('2026-11-20T00:00:00Z');
 
@@ -77,6 +87,52 @@ describe('flows: every exit closes the buttons, a done flow says so quietly', ()
     expect(buttonTexts(topics).length).toBeGreaterThan(1);
     expect((await person.say('/help')).text).toBe('Обращение не отправлено.');
     expect(buttonTexts(await now(person.id, topics))).toEqual([]);
+  });
+
+  it('when the /appeal questions are answered, then each keeps the choice on screen and loses its buttons, «Без вложений» and «Готово» too', async () => {
+    const { person } = await residentWithMeter();
+    const topics = await person.say('/appeal');
+    await person.press(topics, 'Качество и отключения');
+    let asked = await person.next(); // the edit is made before the next question is asked
+    const topicsNow = await now(person.id, topics);
+    expect(topicsNow.text).toBe(
+      'О чём ваше обращение? Выберите тему:\n\nВыбрано: Качество и отключения',
+    );
+    expect(buttonTexts(topicsNow)).toEqual([]);
+    if (buttonTexts(asked).some((text) => text.startsWith('№'))) {
+      const accounts = asked;
+      await person.press(accounts, /^№/);
+      asked = await person.next();
+      expect(buttonTexts(await now(person.id, accounts))).toEqual([]);
+      expect((await now(person.id, accounts)).text).toContain('Выбрано: №');
+    }
+    expect(asked.text).toBe('Опишите, пожалуйста, вопрос одним сообщением.');
+    const files = await person.say('Свет мигает каждый вечер');
+    expect(buttonTexts(files)).toContain('➡️ Без вложений');
+    await h.client.sendPhoto(person.id, person.id, PHOTO);
+    const added = await person.next();
+    expect(buttonTexts(await now(person.id, files))).toEqual([]); // one «Готово» on screen
+    await person.press(added, '✅ Готово');
+    const confirm = await person.next();
+    expect(confirm.text).toContain('Вложений: 1');
+    expect(buttonTexts(await now(person.id, added))).toEqual([]);
+    // The summary is itself a choose question: sending it keeps it, marked, with no buttons.
+    await person.press(confirm, '📨 Отправить');
+    await person.next();
+    expect((await now(person.id, confirm)).text).toContain('Выбрано: 📨 Отправить');
+
+    // «➡️ Без вложений» goes once pressed.
+    await person.press(await person.say('/appeal'), 'Качество и отключения');
+    let again = await person.next();
+    if (buttonTexts(again).some((text) => text.startsWith('№'))) {
+      await person.press(again, /^№/);
+      again = await person.next();
+    }
+    const none = await person.say('Свет снова мигает');
+    await person.press(none, '➡️ Без вложений');
+    expect((await person.next()).text).toContain('Вложений: 0');
+    expect(buttonTexts(await now(person.id, none))).toEqual([]);
+    await person.say('/cancel');
   });
 
   it('when «💰 Баланс» is pressed at the /pay screen, then its buttons go', async () => {
@@ -139,6 +195,46 @@ describe('flows: every exit closes the buttons, a done flow says so quietly', ()
     expect(rows).toHaveLength(2); // two zones, once
   });
 
+  it('when «✅ Согласен» is pressed 20 times at once, then the flow moves on once, every other press is a quiet «Уже выбрано», and a press after the flow is left does not mention /cancel', async () => {
+    const person = await h.person();
+    await person.say('/register');
+    const ask = await person.next();
+    expect(buttonTexts(ask)).toEqual(['✅ Согласен', '✖️ Отмена']);
+    const presses = await Promise.all(
+      Array.from({ length: 20 }, () => person.press(ask, '✅ Согласен')),
+    );
+    const answers = await Promise.all(presses.map((id) => h.client.callbackAnswer(id)));
+    const said = await messagesBefore(person, ask.message_id, '/help');
+    const texts = said.map((m) => m.text ?? '');
+    expect(texts.filter((text) => text.includes('Введите адрес электронной почты'))).toHaveLength(
+      1,
+    );
+    const quiet = answers.filter((a) => a.text === 'Уже выбрано.');
+    expect(quiet).toHaveLength(19);
+    expect(answers.some((a) => a.show_alert)).toBe(false);
+    // The flow is over (/help left it): the press is out of date, and /cancel is not the way out.
+    const late = await h.client.callbackAnswer(await person.press(ask, '✅ Согласен'));
+    expect(late.text).toBeTruthy();
+    expect(late.text).not.toContain('/cancel');
+  });
+
+  it('when «✅ Да, всё верно» is pressed 10 times at once, then the summary comes once and every other press is a quiet «Уже выбрано»', async () => {
+    const { person } = await residentWithMeter();
+    await person.say('/reading');
+    await person.say('10 150');
+    const sure = await person.say('25 000');
+    expect(buttonTexts(sure)).toContain('✅ Да, всё верно');
+    const presses = await Promise.all(
+      Array.from({ length: 10 }, () => person.press(sure, '✅ Да, всё верно')),
+    );
+    const answers = await Promise.all(presses.map((id) => h.client.callbackAnswer(id)));
+    const said = await messagesBefore(person, sure.message_id, '/help');
+    // The summary (its buttons are gone now: /help left the flow) comes once.
+    expect(said.filter((m) => m.text?.includes('проверит специалист'))).toHaveLength(1);
+    expect(answers.filter((a) => a.text === 'Уже выбрано.')).toHaveLength(9);
+    expect(answers.some((a) => a.show_alert)).toBe(false);
+  });
+
   it('when «🗑 Да, удалить мои данные» is pressed 10 times at once, then consent is withdrawn once and the other presses are a quiet «Уже сделано»', async () => {
     const person = await h.person();
     await loggedInResident(h.database.db, person.id, {
@@ -158,6 +254,33 @@ describe('flows: every exit closes the buttons, a done flow says so quietly', ()
     const quiet = answers.filter((a) => a.text?.startsWith('Уже сделано. Согласие отозвано'));
     expect(quiet).toHaveLength(9);
     expect(quiet.every((a) => !a.show_alert)).toBe(true);
+  });
+
+  it('when a reading comes with a zero-width space or a no-break space, then it is taken like the plain number', async () => {
+    const { person } = await residentWithMeter();
+    await person.say('/reading');
+    await person.say('\u200b10\u00a0150');
+    const summary = await person.say('5\u00a0080\u2060');
+    expect(buttonTexts(summary)).toEqual(['✅ Отправить', '✏️ Исправить', '✖️ Отмена']);
+    expect(summary.text).toMatch(/10\s150/);
+    await person.say('/cancel');
+  });
+
+  it('when «English» is pressed 10 times at once in the profile, then the language is changed once and every other press is a quiet «Already done»', async () => {
+    const { person, userId } = await residentWithMeter();
+    await person.press(await person.say('/profile'), '🌐 Язык');
+    const picker = await person.next();
+    const presses = await Promise.all(
+      Array.from({ length: 10 }, () => person.press(picker, /English/)),
+    );
+    const answers = await Promise.all(presses.map((id) => h.client.callbackAnswer(id)));
+    const said = await messagesBefore(person, picker.message_id, '/help');
+    expect(said.filter((m) => m.text === 'Language changed.')).toHaveLength(1);
+    expect(answers.filter((a) => a.text === 'Already done. Language changed.')).toHaveLength(9);
+    expect(answers.some((a) => a.show_alert)).toBe(false);
+    expect(buttonTexts(await now(person.id, picker))).toEqual([]);
+    const audit = await h.database.db('audit_log').where({ user_id: userId });
+    expect(audit.filter((row) => row.action === 'profile.language')).toHaveLength(1);
   });
 
   it('when the language is changed from the profile, then the main menu comes in the new language, and the old menu’s buttons still work', async () => {

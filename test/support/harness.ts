@@ -188,3 +188,6 @@ export const MAIN_MENU_RU = [
   '❓ Помощь',
   '🚪 Выйти',
 ];
+
+/** The guest's inline buttons in Russian (`guestKeyboard`), one per row. */
+export const GUEST_BUTTONS_RU = ['🔑 Войти', '📝 Зарегистрироваться', '❓ Помощь'];

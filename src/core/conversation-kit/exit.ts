@@ -93,7 +93,7 @@ export function createExitPath(deps: ExitPathDeps): Composer<BotContext> {
     if (messageId === undefined || (await activeFlow(ctx))) return next();
     const outcome = await deps.kit.outcomeOf(ctx, messageId, ctx.callbackQuery.data);
     if (outcome === undefined) return next();
-    const text = ctx.t('kit-already-done', { outcome });
+    const text = outcome ? ctx.t('kit-already-done', { outcome }) : ctx.t('kit-already-answered');
     await ctx
       .answerCallbackQuery({
         text: text.length > CALLBACK_TEXT_MAX ? `${text.slice(0, CALLBACK_TEXT_MAX - 1)}…` : text,

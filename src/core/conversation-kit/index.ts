@@ -15,8 +15,12 @@
  *   message and swaps the text for a one-time vault token before conversation storage sees it;
  *   `check` receives the plaintext inside `external`, so only its (JSON) verdict is stored. The
  *   mark is cleared on every exit (see `onFlowExit` and the exit path).
- * - {@link ConversationKit.choose} — one button per option; the chosen button's message loses its
- *   buttons (a flow removes its own buttons), every press is answered.
+ * - {@link ConversationKit.choose} — one button per option; the chosen button's message is edited
+ *   to show the choice («Выбрано: …») and loses its buttons, every press is answered; a repeated
+ *   tap on a question the flow already took is a quiet «Уже выбрано», not the stale alert.
+ * - {@link ConversationKit.pickerShown} / {@link ConversationKit.pickerDone} — the same for
+ *   pickers outside flows (/pay, /receipt, the profile's language): one press acts, the rest are
+ *   answered quietly by the exit path.
  * - {@link ConversationKit.finish} — the flow's last message with the right menu for who the
  *   person is now (main menu for a resident, the guest buttons for a guest).
  *
@@ -40,6 +44,7 @@ import type {
 import { callbackData } from '../callback-data';
 import type { LogFlavor } from '../context';
 import type { Outbox, TextPayload } from '../outbox/outbox';
+import { TELEGRAM_TEXT_LIMIT } from '../paging';
 import type { SecretInputGate, SecretVault } from '../secret-input';
 import { secretFrom } from '../secret-input';
 import type { FlowMessages } from './flow-messages';
@@ -267,6 +272,14 @@ export interface ConversationKit {
    */
   pickerShown(ctx: Context, messageId: number): Promise<void>;
   /**
+   * A button of such a picker (or of a card outside a flow) was pressed and acted on: its
+   * buttons are edited away, and a repeated or concurrent press of the same button is answered
+   * quietly by the exit path — «Уже сделано. `outcome`», or «Уже выбрано.» without one — and
+   * never acted on twice (updates of a chat are handled one at a time). Call it before the slow
+   * part (rendering, sending), right after what was done is decided.
+   */
+  pickerDone(ctx: Context, outcome?: string): Promise<void>;
+  /**
    * How the flow that ended on a press of this button (message and callback data) ended (its
    * last message), or undefined: a late or repeated press of a confirm button is answered with
    * it, quietly.
@@ -326,6 +339,34 @@ function ids(ctx: FlowContext): { chatId: number; userId: number } {
 export function createConversationKit(deps: KitDeps): ConversationKit {
   const cancelKeyboard = (ctx: Pick<FlowContext, 't'>) =>
     new InlineKeyboard().text(ctx.t('button-cancel'), KIT_CANCEL);
+
+  /**
+   * The questions (message ids) this flow has already taken an answer to. Kept per conversation
+   * object: a replay re-runs every earlier question and rebuilds it, so nothing is stored.
+   */
+  const answered = new WeakMap<FlowConversation, Set<number>>();
+  const answeredIn = (conversation: FlowConversation): Set<number> => {
+    let ids = answered.get(conversation);
+    if (!ids) {
+      ids = new Set();
+      answered.set(conversation, ids);
+    }
+    return ids;
+  };
+
+  /**
+   * An answered `choose` question keeps the choice on screen: its text gets «Выбрано: …» (the
+   * pressed option's label) and, as the edit carries no keyboard, it has no buttons left (best
+   * effort; a text that would pass 4096 characters keeps its text and just loses its buttons).
+   */
+  async function showChoice(ctx: FlowContext, options: ChooseOptions, value: string) {
+    const message = ctx.callbackQuery?.message;
+    const label = options.options.find((option) => option.value === value)?.label;
+    if (!ctx.chat || !message || !('text' in message) || !message.text || !label) return;
+    const shown = `${message.text}\n\n${ctx.t('kit-chosen', { choice: label })}`;
+    if (shown.length > TELEGRAM_TEXT_LIMIT) return;
+    await ctx.api.editMessageText(ctx.chat.id, message.message_id, shown).catch(() => {});
+  }
 
   /** Removes the inline buttons of a question once it is answered (best effort). */
   async function closeQuestion(ctx: FlowContext, messageId: number, markup: Markup | undefined) {
@@ -468,6 +509,15 @@ export function createConversationKit(deps: KitDeps): ConversationKit {
           continue;
         }
         if (!(options.buttons ?? []).some((pattern) => pattern.test(input.data))) {
+          const pressed = next.callbackQuery?.message?.message_id;
+          if (pressed !== undefined && answeredIn(conversation).has(pressed)) {
+            // A repeated tap on a question this flow already took (a double tap on «✅ Согласен»):
+            // a quiet «already chosen», like a repeated «✅ Отправить» — nothing to explain.
+            await next
+              .answerCallbackQuery({ text: next.t('kit-already-answered') })
+              .catch(() => {});
+            continue;
+          }
           // A button of an earlier message: answered, explained, not counted.
           await next
             .answerCallbackQuery({ text: next.t('kit-button-stale'), show_alert: true })
@@ -515,6 +565,7 @@ export function createConversationKit(deps: KitDeps): ConversationKit {
         else verdict = { ok: true, value: parsed.value as unknown as R };
       }
       if (verdict.ok) {
+        answeredIn(conversation).add(asked.message_id);
         await closeQuestion(next, asked.message_id, markup);
         return { value: verdict.value, ctx: next };
       }
@@ -563,6 +614,7 @@ export function createConversationKit(deps: KitDeps): ConversationKit {
             : { ok: false, say: { key: 'kit-choose-button' } };
         },
       });
+      if (answer) await showChoice(answer.ctx, options, answer.value);
       return answer;
     },
 
@@ -602,6 +654,17 @@ export function createConversationKit(deps: KitDeps): ConversationKit {
     async pickerShown(ctx, messageId) {
       if (!ctx.chat || !ctx.from) return;
       await deps.flowMessages.opened(ctx.chat.id, ctx.from.id, messageId);
+    },
+    async pickerDone(ctx, outcome) {
+      const messageId = ctx.callbackQuery?.message?.message_id;
+      const data = ctx.callbackQuery?.data;
+      if (!ctx.chat || !ctx.from || messageId === undefined || data === undefined) return;
+      await deps.flowMessages.ended(ctx.chat.id, ctx.from.id, {
+        messageId,
+        data,
+        text: outcome ?? '',
+      });
+      await ctx.api.editMessageReplyMarkup(ctx.chat.id, messageId).catch(() => {});
     },
     async outcomeOf(ctx, messageId, data) {
       if (!ctx.chat || !ctx.from) return undefined;

@@ -3,6 +3,7 @@
  * serials, amounts from a receipt), masking, dates and numbers as residents read them.
  * No database, no grammY: unit-tested directly.
  */
+import { cleanTypedNumber } from '../../core/typed-number';
 
 import { shorten } from '../../core/paging';
 
@@ -37,8 +38,7 @@ const SPACES = /[\s\u00a0\u202f]/g;
  * "л/с" in front; anything else (letters inside, too short, too long) is not a number at all.
  */
 export function normalizeAccountNumber(input: string): string | undefined {
-  const cleaned = input
-    .trim()
+  const cleaned = cleanTypedNumber(input)
     .replace(/^(л\/?с|лс|лицевой счёт|лицевой счет)\s*[:.]?/i, '')
     .replace(/№/g, '')
     .replace(SPACES, '')
@@ -72,8 +72,7 @@ export function serialMatches(typed: string, stored: string): boolean {
  * negative is not an amount (no rounding: the proof is exact to the kopeck).
  */
 export function parseAmountKopecks(input: string): number | undefined {
-  const cleaned = input
-    .trim()
+  const cleaned = cleanTypedNumber(input)
     .replace(/(₽|руб\.?|р\.|rub)$/i, '')
     .replace(SPACES, '');
   const match = /^(\d{1,9})(?:[.,](\d{1,2}))?$/.exec(cleaned);

@@ -161,11 +161,23 @@ export function createAppealConversation(deps: AppealConversationDeps) {
           DONE,
         ),
       );
-    await at.reply(
+    // One «Готово» on screen at a time: a new one closes the last, and moving on closes it too;
+    // it is the flow's open question meanwhile, so every exit closes it as well.
+    let shown: number | undefined;
+    const offerDone = async (ctx: typeof at, text: string) => {
+      await closeDone(ctx);
+      const sent = await ctx.reply(text, { reply_markup: doneKeyboard() });
+      shown = sent.message_id;
+      await conversation.external(() => kit.pickerShown(ctx, sent.message_id));
+    };
+    const closeDone = async (ctx: typeof at) => {
+      if (shown === undefined || !ctx.chat) return;
+      await ctx.api.editMessageReplyMarkup(ctx.chat.id, shown).catch(() => {});
+      shown = undefined;
+    };
+    await offerDone(
+      at,
       at.t(replacement ? 'appeals-ask-files-meter' : 'appeals-ask-files', { max: MAX_ATTACHMENTS }),
-      {
-        reply_markup: doneKeyboard(),
-      },
     );
     for (let step = 0; step < FILE_STEP_BOUND && files.length < MAX_ATTACHMENTS; step++) {
       const next = await conversation.wait();
@@ -192,15 +204,17 @@ export function createAppealConversation(deps: AppealConversationDeps) {
           caption,
         });
       } else {
-        await next.reply(at.t('appeals-files-expected'), { reply_markup: doneKeyboard() });
+        await offerDone(next, at.t('appeals-files-expected'));
         continue;
       }
       if (files.length < MAX_ATTACHMENTS) {
-        await next.reply(at.t('appeals-file-added', { n: files.length, max: MAX_ATTACHMENTS }), {
-          reply_markup: doneKeyboard(),
-        });
+        await offerDone(
+          next,
+          at.t('appeals-file-added', { n: files.length, max: MAX_ATTACHMENTS }),
+        );
       }
     }
+    await closeDone(at);
 
     const confirm = await kit.choose(conversation, at, {
       prompt: at.t('appeals-confirm', {

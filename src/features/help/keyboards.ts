@@ -1,6 +1,5 @@
 import { InlineKeyboard } from 'grammy';
 import { callbackData } from '../../core/callback-data';
-import type { I18nFlavor } from '@grammyjs/i18n';
 
 export const startButtons = {
   login: callbackData('start', 'login'),
@@ -9,7 +8,7 @@ export const startButtons = {
 };
 
 /** One big button per row: easy to hit for anyone, on any phone. */
-export function guestKeyboard(ctx: { t: I18nFlavor['t'] }): InlineKeyboard {
+export function guestKeyboard(ctx: { t: (key: string) => string }): InlineKeyboard {
   return new InlineKeyboard()
     .text(ctx.t('button-login'), startButtons.login)
     .row()

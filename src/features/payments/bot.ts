@@ -76,7 +76,12 @@ export function createPaymentsFeature(deps: PaymentsFeatureDeps): Composer<BotCo
     const user = await residentOrLoginHint(ctx);
     if (!user) return;
     const accountId = matchedId(ctx);
-    if (accountId === undefined || !(await showOptions(ctx, user.id, accountId))) await refuse(ctx);
+    if (accountId === undefined) {
+      await refuse(ctx);
+      return;
+    }
+    await deps.kit.pickerDone(ctx);
+    if (!(await showOptions(ctx, user.id, accountId))) await refuse(ctx);
   });
 
   privateChat.callbackQuery(payPatterns.debt, async (ctx) => {
@@ -92,6 +97,8 @@ export function createPaymentsFeature(deps: PaymentsFeatureDeps): Composer<BotCo
       return;
     }
     await ctx.answerCallbackQuery();
+    // The picker's buttons go now; a repeated press is a quiet answer, not a second one.
+    await deps.kit.pickerDone(ctx);
     if (!canPayInTelegram) {
       await ctx.reply(ctx.t('payments-qr-only'));
       return;
@@ -131,6 +138,8 @@ export function createPaymentsFeature(deps: PaymentsFeatureDeps): Composer<BotCo
       return;
     }
     await ctx.answerCallbackQuery();
+    // The picker's buttons go now; a repeated press is a quiet answer, not a second one.
+    await deps.kit.pickerDone(ctx);
     if (!canPayInTelegram) {
       await ctx.reply(ctx.t('payments-qr-only'));
       return;
@@ -151,6 +160,8 @@ export function createPaymentsFeature(deps: PaymentsFeatureDeps): Composer<BotCo
       return;
     }
     await ctx.answerCallbackQuery();
+    // The picker's buttons go now; a repeated press is a quiet answer, not a second one.
+    await deps.kit.pickerDone(ctx);
     await ctx.replyWithChatAction('upload_photo').catch(() => {});
     const png = await renderQrPng(qr.payload);
     await ctx.replyWithPhoto(new InputFile(png, `qr-${qr.number}.png`), {

@@ -2,6 +2,7 @@
  * Payment rules: amounts typed by residents, the provider's limits, the invoice texts' limits,
  * the ГОСТ Р 56042-2014 payment QR payload and the 54-ФЗ receipt data for the acquirer. Pure.
  */
+import { cleanTypedNumber } from '../../core/typed-number';
 
 /** Why a typed amount was not taken; each has its own polite message. */
 export type AmountProblem = 'format' | 'zero' | 'negative' | 'below-min' | 'above-max';
@@ -25,7 +26,7 @@ const CURRENCY_SUFFIX = /\s*(?:₽|руб\.?|р\.|rub)$/i;
  * `zero`. Limits are checked separately ({@link checkAmount}).
  */
 export function parseAmount(input: string): AmountResult {
-  const text = input.trim().replace(CURRENCY_SUFFIX, '').trim();
+  const text = cleanTypedNumber(input).replace(CURRENCY_SUFFIX, '').trim();
   if (/^[-−–]\s*\d/.test(text)) return { ok: false, problem: 'negative' };
   const match = AMOUNT.exec(text);
   if (!match) return { ok: false, problem: 'format' };

@@ -27,7 +27,7 @@ export interface ProfileFeatureDeps {
   timeZone: string;
   notifySessionEnded: (telegramUserIds: number[], key: string) => Promise<void>;
   /** The text with the resident's main menu (a language change sends it in the new language). */
-  kit: Pick<ConversationKit, 'confirmation'>;
+  kit: Pick<ConversationKit, 'confirmation' | 'pickerShown' | 'pickerDone'>;
 }
 
 /**
@@ -113,7 +113,10 @@ export function createProfileFeature(deps: ProfileFeatureDeps): Composer<BotCont
     const actor = await requireActor(ctx);
     if (!actor) return;
     await ctx.answerCallbackQuery();
-    await ctx.reply(ctx.t('profile-choose-language'), { reply_markup: languageKeyboard(ctx) });
+    const shown = await ctx.reply(ctx.t('profile-choose-language'), {
+      reply_markup: languageKeyboard(ctx),
+    });
+    await deps.kit.pickerShown(ctx, shown.message_id);
   });
   privateChat.callbackQuery(profilePatterns.setLanguage, async (ctx) => {
     const actor = await requireActor(ctx);
@@ -123,7 +126,9 @@ export function createProfileFeature(deps: ProfileFeatureDeps): Composer<BotCont
     await profile.setLocale(actor, chosen);
     ctx.i18n.useLocale(chosen);
     await ctx.answerCallbackQuery();
-    await ctx.editMessageReplyMarkup().catch(() => {});
+    // One change, one answer: the buttons go, and a repeated press (ten taps on «English») is a
+    // quiet «Уже сделано. Язык изменён.» from the exit path, not another change and card.
+    await deps.kit.pickerDone(ctx, ctx.t('profile-language-saved'));
     // The reply keyboard on screen is in the old language: the main menu comes again in the new.
     const { text, ...menu } = deps.kit.confirmation(ctx, ctx.t('profile-language-saved'));
     await ctx.reply(text, menu);

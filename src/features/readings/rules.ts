@@ -9,6 +9,7 @@
  * Units follow the core schema: meter values and volumes are integer thousandths of a kWh
  * (`*Milli`), money is integer kopecks.
  */
+import { cleanTypedNumber } from '../../core/typed-number';
 
 /** Thousandths in one unit: meter values are stored as scaled integers, never floats. */
 export const MILLI = 1000;
@@ -52,7 +53,7 @@ const DECIMAL = /^(\d+)(?:[.,](\d+))?$/;
  */
 export function parseReadingValue(text: string, shape: RegisterShape): ParseReadingResult {
   assertRegister(shape.digits);
-  const compact = text.trim().replace(GROUPING_SPACES, '');
+  const compact = cleanTypedNumber(text).replace(GROUPING_SPACES, '');
   if (compact === '') return { ok: false, reason: 'empty' };
   if (NEGATIVE_SIGN.test(compact)) {
     return DECIMAL.test(compact.slice(1))

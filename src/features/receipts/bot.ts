@@ -16,7 +16,7 @@ export interface ReceiptsFeatureDeps {
   receipts: ReceiptsService;
   cancelData: string;
   /** The kit: the pickers' buttons are closed by the exit path like a flow's open question. */
-  kit: Pick<ConversationKit, 'pickerShown'>;
+  kit: Pick<ConversationKit, 'pickerShown' | 'pickerDone'>;
   /** The app's render pool: the PDF is made off the event loop. */
   renderPdf: RenderPdf;
 }
@@ -87,7 +87,12 @@ export function createReceiptsFeature(deps: ReceiptsFeatureDeps): Composer<BotCo
     const user = await residentOrLoginHint(ctx);
     if (!user) return;
     const { accountId } = matched(ctx);
-    if (accountId === undefined || !(await showPeriods(ctx, user.id, accountId))) await refuse(ctx);
+    if (accountId === undefined) {
+      await refuse(ctx);
+      return;
+    }
+    await deps.kit.pickerDone(ctx);
+    if (!(await showPeriods(ctx, user.id, accountId))) await refuse(ctx);
   });
 
   privateChat.callbackQuery(receiptPatterns.get, async (ctx) => {
@@ -104,6 +109,8 @@ export function createReceiptsFeature(deps: ReceiptsFeatureDeps): Composer<BotCo
       return;
     }
     await ctx.answerCallbackQuery();
+    // One month, one PDF: the picker's buttons go now, a repeated press is a quiet answer.
+    await deps.kit.pickerDone(ctx);
     if (result.kind === 'no-charges') {
       await ctx.reply(ctx.t('receipts-no-charges'));
       return;

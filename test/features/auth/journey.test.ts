@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialectOf } from '../../../src/core/db/index';
 import type { TranscriptEntry } from '../../../src/sandbox/client';
 import {
+  GUEST_BUTTONS_RU,
   buttonTexts,
   type Harness,
   MAIN_MENU_RU,
@@ -255,7 +256,10 @@ describe('residents: register, confirm, log in and out, recover', () => {
     expect((await typePassword(phone, NEW_PASSWORD)).text).toContain('Пароль изменён');
 
     expect((await anna.next()).text).toContain('вход здесь завершён');
+    // The guest's buttons come with the notice: log in again in one tap (fresh tester, fx4).
+    expect(buttonTexts(await anna.next())).toEqual(GUEST_BUTTONS_RU);
     expect((await son.next()).text).toContain('вход здесь завершён');
+    expect(buttonTexts(await son.next())).toEqual(GUEST_BUTTONS_RU);
     expect((await smtp.nextMail(email)).subject).toBe('Пароль изменён');
     expect((await anna.say('/start')).text).toContain(
       'Чтобы начать, войдите или зарегистрируйтесь',

@@ -236,6 +236,27 @@ describe('paying through the bot (Telegram Payments played by the emulator)', ()
     expect(await accountBalanceKopecks(h.database.db, accountId)).toBe(0);
   });
 
+  it('when the QR button is pressed 10 times at once, then one QR is sent, the screen loses its buttons, and every other press is a quiet answer', async () => {
+    const { person } = await debtorResident();
+    const screen = await person.say('/pay');
+    const presses = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        person.press(screen, '📷 Оплатить по QR-коду в приложении банка'),
+      ),
+    );
+    const answers = await Promise.all(presses.map((id) => h.client.callbackAnswer(id)));
+    await person.say('/help'); // a chat's updates are handled in order: every press is done
+    const transcript = await h.client.transcript(person.id);
+    const photos = transcript.filter(
+      (e) => e.direction === 'out' && e.message_id > screen.message_id && e.photo,
+    );
+    expect(photos).toHaveLength(1);
+    const screenNow = transcript.find((e) => e.message_id === screen.message_id) ?? screen;
+    expect(buttonTexts(screenNow)).toEqual([]);
+    expect(answers.filter((a) => a.text === 'Уже выбрано.')).toHaveLength(9);
+    expect(answers.some((a) => a.show_alert)).toBe(false);
+  });
+
   it('when a resident asks for the QR, then the picture decodes to the ГОСТ payload with the debt and the requisites follow as text', async () => {
     const { person, accountId, number } = await debtorResident();
     const debt = await accountBalanceKopecks(h.database.db, accountId);

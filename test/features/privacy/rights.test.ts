@@ -2,7 +2,13 @@ import { inflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localDate } from '../../../src/core/format';
 import { CONSENT_VERSION } from '../../../src/features/privacy/consent';
-import { buttonTexts, type Harness, type Person, startHarness } from '../../support/harness';
+import {
+  GUEST_BUTTONS_RU,
+  buttonTexts,
+  type Harness,
+  type Person,
+  startHarness,
+} from '../../support/harness';
 import { loggedInResident } from '../../support/logged-in';
 
 /** The characters of a ToUnicode CMap, by 4-hex-digit glyph id. */
@@ -383,6 +389,7 @@ describe('personal-data rights: /privacy, /mydata, withdrawal', () => {
     expect(done.text).toContain('показания счётчиков: 1');
     expect(done.text).toContain('402-ФЗ');
     expect((await family.next()).text).toContain('вход здесь завершён');
+    expect(buttonTexts(await family.next())).toEqual(GUEST_BUTTONS_RU);
 
     const row = await h.database.db('users').where({ id: userId }).first();
     expect(row).toMatchObject({

@@ -1,6 +1,7 @@
 import argon2 from 'argon2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  GUEST_BUTTONS_RU,
   buttonTexts,
   type Harness,
   type Person,
@@ -265,6 +266,7 @@ describe('/profile and /security', () => {
     expect(await argon2.verify(row.password_hash, NEW)).toBe(true);
     expect(row.password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,p=1,t=2\$/);
     expect((await family.next()).text).toContain('вход здесь завершён');
+    expect(buttonTexts(await family.next())).toEqual(GUEST_BUTTONS_RU);
     const stored = JSON.stringify(await h.database.db('kv_store').select('value'));
     expect(stored).not.toContain(NEW);
     expect(stored).not.toContain(KNOWN_PASSWORD);
@@ -360,6 +362,7 @@ describe('/profile and /security', () => {
     await person.press(confirm, '✅ Да, выйти везде');
     expect((await person.next()).text).toBe('Готово: выход выполнен на всех устройствах (2).');
     expect((await family.next()).text).toContain('выполнен выход на всех устройствах');
+    expect(buttonTexts(await family.next())).toEqual(GUEST_BUTTONS_RU);
     expect(await h.database.db('telegram_identities').where({ user_id: userId })).toHaveLength(0);
     expect((await family.say('/profile')).text).toBe(
       'Сначала войдите в личный кабинет или зарегистрируйтесь.',

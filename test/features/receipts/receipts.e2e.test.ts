@@ -244,6 +244,27 @@ describe('/receipt: the ЕПД as a PDF', () => {
     expect(Buffer.byteLength(qr)).toBeLessThanOrEqual(300);
   });
 
+  it('when a month is pressed 20 times at once, then one PDF is sent, the picker loses its buttons, and every other press is a quiet answer', async () => {
+    const { person } = await resident();
+    const periods = await person.say('/receipt');
+    const presses = await Promise.all(
+      Array.from({ length: 20 }, () => person.press(periods, 'март 2026')),
+    );
+    const answers = await Promise.all(presses.map((id) => h.client.callbackAnswer(id)));
+    await person.say('/help'); // a chat's updates are handled in order: every press is done
+    const transcript = await h.client.transcript(person.id);
+    const pdfs = transcript.filter(
+      (e) => e.direction === 'out' && e.message_id > periods.message_id && e.document,
+    );
+    expect(pdfs).toHaveLength(1);
+    expect(
+      buttonTexts(transcript.find((e) => e.message_id === periods.message_id) ?? periods),
+    ).toEqual([]);
+    const quiet = answers.filter((a) => a.text === 'Уже выбрано.');
+    expect(quiet).toHaveLength(19);
+    expect(answers.some((a) => a.show_alert)).toBe(false);
+  });
+
   it('when the same receipt is asked for again, then it is re-sent by its file_id; after a payment the changed receipt is rendered anew', async () => {
     const { person, accountId } = await resident();
     const ask = async () => {
