@@ -16,6 +16,7 @@ import { afterFailedUpdate, createExitPath, onFlowExit } from './core/conversati
 import { FlowMessages } from './core/conversation-kit/flow-messages';
 import { conversationStorageKey } from './core/conversation-kit/storage-key';
 import { type Db, dialectOf, ownsItsState } from './core/db/index';
+import { apologiseForFailedUpdate } from './core/failed-update';
 import { type Feature, installStage, jobsOf } from './core/feature';
 import { createI18n, type Locale, localeFromTelegram, type Translate } from './core/i18n';
 import type { Logger } from './core/logger';
@@ -204,23 +205,14 @@ export function createApp(deps: AppDeps, options: BotOptions): App {
   });
   if (options.dedupeUpdates) bot.use(dedupeUpdates(db, deps.clock));
   bot.use(residents.middleware());
-  bot.catch(async ({ ctx, error }) => {
-    (ctx.log ?? logger).error(
-      { err: error, update_id: ctx.update.update_id },
-      'update handling failed',
-    );
-    if (!ctx.chat) return;
-    await afterFailedUpdate(kit, ctx).catch((closeError: unknown) => {
-      logger.warn({ err: closeError }, 'could not close the failed flow');
-    });
-    try {
-      const text = ctx.t ? ctx.t('error-apology') : i18n.t(config.defaultLocale, 'error-apology');
-      if (ctx.callbackQuery) await ctx.answerCallbackQuery().catch(() => {});
-      await ctx.api.sendMessage(ctx.chat.id, text);
-    } catch (replyError) {
-      logger.warn({ err: replyError }, 'could not send the apology');
-    }
-  });
+  bot.catch(
+    apologiseForFailedUpdate({
+      logger,
+      translate: (locale, key, vars) => i18n.t(locale, key, vars),
+      defaultLocale: config.defaultLocale,
+      closeFlow: (ctx) => afterFailedUpdate(kit, ctx),
+    }),
+  );
   // Lazy: the row is read only by a handler that asks for it, not on every update.
   // In memory too (write-through) where this process owns the state (issue 12).
   const cached = ownsItsState(stateDb);
