@@ -180,7 +180,7 @@ export function createApp(deps: AppDeps, options: BotOptions): App {
     const chosen = await residents.locale(ctx.from.id);
     if (chosen) return chosen;
     const telegram = telegramLocale(ctx);
-    if (await residents.user(ctx.from.id)) {
+    if (services.languages.mayNote(ctx.from.id, telegram) && (await residents.user(ctx.from.id))) {
       await services.languages.noteTelegramLocale(ctx.from.id, telegram);
     }
     return telegram;

@@ -69,6 +69,15 @@ export class LanguageService {
     this.remember(telegramUserId, isLocale(stored) ? stored : wanted);
   }
 
+  /**
+   * Whether {@link noteTelegramLocale} could still change anything for this user, from what this
+   * process already knows (no statement): false once a choice or this Telegram language is noted.
+   */
+  mayNote(telegramUserId: number, locale: Locale): boolean {
+    const known = this.noted.get(telegramUserId);
+    return known !== `${FROM_TELEGRAM}${locale}` && !isLocale(known);
+  }
+
   private remember(telegramUserId: number, value: string): void {
     if (this.noted.size >= NOTED_MAX) this.noted.clear();
     this.noted.set(telegramUserId, value);
