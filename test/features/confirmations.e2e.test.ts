@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BotOptions } from '../../src/app';
 import { type Harness, MAIN_MENU_RU, replyButtonTexts, startHarness } from '../support/harness';
-import { createAccountWithMeters, freshAccountNumber } from '../support/readings';
-import { linkDirectly, loginResident } from '../support/residents';
+import { residentWithOneZoneMeter } from '../support/meter-resident';
 
 /** 20 November 2026 in Kamchatka: inside the 15–25 window. */
 const IN_WINDOW = new Date('2026-11-20T00:00:00Z');
@@ -40,22 +39,7 @@ describe('a confirmation promised after a commit is delivered through the outbox
   afterAll(() => h.stop());
 
   async function residentWithMeter() {
-    const person = await h.person();
-    const { userId } = await loginResident(h.database.db, person.id);
-    const number = freshAccountNumber();
-    await createAccountWithMeters(h.database.db, {
-      number,
-      meters: [
-        {
-          serial: `C${number}`,
-          zones: 1,
-          digits: 6,
-          readings: [{ period: '2026-10', at: '2026-10-20T00:00:00.000Z', kwh: { T1: 5000 } }],
-        },
-      ],
-    });
-    await linkDirectly(h.database.db, userId, number);
-    return person;
+    return (await residentWithOneZoneMeter(h, 'C')).person;
   }
 
   /** The chat's bot messages whose text starts with `prefix`, after the outbox row is settled. */

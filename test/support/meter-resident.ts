@@ -41,3 +41,32 @@ export async function residentWithTwoZoneMeter(
   await linkDirectly(h.database.db, userId, number);
   return { person, userId, serial, number };
 }
+
+/**
+ * A logged-in resident whose current account has one one-zone meter (6 digits) with one reading,
+ * `octoberKwh` on 20 October 2026: a value a little above it is good for November.
+ * `serialPrefix` tells the tests' meters apart.
+ */
+export async function residentWithOneZoneMeter(
+  h: Harness,
+  serialPrefix: string,
+  octoberKwh = 5000,
+): Promise<MeterResident> {
+  const person = await h.person();
+  const { userId } = await loginResident(h.database.db, person.id);
+  const number = freshAccountNumber();
+  const serial = `${serialPrefix}${number}`;
+  await createAccountWithMeters(h.database.db, {
+    number,
+    meters: [
+      {
+        serial,
+        zones: 1,
+        digits: 6,
+        readings: [{ period: '2026-10', at: '2026-10-20T00:00:00.000Z', kwh: { T1: octoberKwh } }],
+      },
+    ],
+  });
+  await linkDirectly(h.database.db, userId, number);
+  return { person, userId, serial, number };
+}

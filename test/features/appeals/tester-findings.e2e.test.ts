@@ -1,15 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServices, type Services } from '../../../src/app';
+import type { Services } from '../../../src/app';
 import { AuditLog } from '../../../src/core/audit';
 import { systemClock } from '../../../src/core/clock';
-import { createI18n } from '../../../src/core/i18n';
-import { createLogger } from '../../../src/core/logger';
-import { createMailer } from '../../../src/core/mail/mailer';
 import { StaffService } from '../../../src/features/staff/service';
 import type { TranscriptEntry } from '../../../src/sandbox/client';
 import { buttonTexts, type Harness, type Person, startHarness } from '../../support/harness';
 import { createAccountWithMeters, freshAccountNumber } from '../../support/readings';
 import { linkDirectly, loginResident } from '../../support/residents';
+import { servicesOf } from '../../support/services';
 
 /**
  * What a fresh tester found in appeals and the staff chat (issue 11, second pass), each as the
@@ -50,14 +48,7 @@ describe('appeals and the staff chat, as a tester tried them', () => {
     await createAccountWithMeters(h.database.db, { number: accountNumber, meters: [] });
     await linkDirectly(h.database.db, annaUserId, accountNumber);
 
-    const texts = createI18n(h.config.defaultLocale, async () => undefined);
-    services = createServices({
-      config: h.config,
-      db: h.database.db,
-      mailer: createMailer(h.config.mail, systemClock, createLogger('silent')),
-      translate: (locale, key, vars) => texts.t(locale, key, vars),
-      clock: systemClock,
-    });
+    services = servicesOf(h);
   });
   afterAll(() => h.stop());
 

@@ -19,6 +19,7 @@ import {
   type PastReading,
 } from '../../support/readings';
 import { linkDirectly, loginResident } from '../../support/residents';
+import { residentWithOneZoneMeter } from '../../support/meter-resident';
 
 /** 20 November 2026, 12:00 in Kamchatka: inside the 15–25 window and the reminder day (15 + 5). */
 const IN_WINDOW = new Date('2026-11-20T00:00:00Z');
@@ -331,21 +332,7 @@ describe('/reading and /readings through the emulator', () => {
   });
 
   it('when a one-zone meter’s summary is corrected, then its one value is asked again with no choice', async () => {
-    const person = await h.person();
-    const { userId } = await loginResident(h.database.db, person.id);
-    const number = freshAccountNumber();
-    await createAccountWithMeters(h.database.db, {
-      number,
-      meters: [
-        {
-          serial: `O${number}`,
-          zones: 1,
-          digits: 6,
-          readings: [{ period: '2026-10', at: '2026-10-20T00:00:00.000Z', kwh: { T1: 5000 } }],
-        },
-      ],
-    });
-    await linkDirectly(h.database.db, userId, number);
+    const { person } = await residentWithOneZoneMeter(h, 'O');
     await person.say('/reading');
     const summary = await person.say('5100');
     await person.press(summary, '✏️ Исправить');
@@ -392,21 +379,7 @@ describe('/reading and /readings through the emulator', () => {
   });
 
   it('when the resident reads English, then kWh are written as on the receipt («30 600», never «30,600»)', async () => {
-    const person = await h.person();
-    const { userId } = await loginResident(h.database.db, person.id);
-    const number = freshAccountNumber();
-    await createAccountWithMeters(h.database.db, {
-      number,
-      meters: [
-        {
-          serial: `E${number}`,
-          zones: 1,
-          digits: 6,
-          readings: [{ period: '2026-10', at: '2026-10-20T00:00:00.000Z', kwh: { T1: 30_600 } }],
-        },
-      ],
-    });
-    await linkDirectly(h.database.db, userId, number);
+    const { person } = await residentWithOneZoneMeter(h, 'E', 30_600);
     const language = await person.say('/language');
     await person.press(language, '🇬🇧 English');
     await person.next();

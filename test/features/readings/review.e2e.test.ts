@@ -2,17 +2,15 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServices, type Services } from '../../../src/app';
+import type { Services } from '../../../src/app';
 import { AuditLog } from '../../../src/core/audit';
 import { systemClock } from '../../../src/core/clock';
-import { createI18n } from '../../../src/core/i18n';
-import { createLogger } from '../../../src/core/logger';
-import { createMailer } from '../../../src/core/mail/mailer';
 import { exportData } from '../../../src/features/billing/exchange/export';
 import { StaffService } from '../../../src/features/staff/service';
 import { type Harness, type Person, startHarness } from '../../support/harness';
 import { createAccountWithMeters, freshAccountNumber } from '../../support/readings';
 import { linkDirectly, loginResident } from '../../support/residents';
+import { servicesOf } from '../../support/services';
 
 /**
  * A two-zone meter with the zones swapped: T1 4 080 after 95 000 looks like a rollover worth
@@ -79,14 +77,7 @@ describe('flagged readings reviewed by staff', () => {
     flaggedId = await insert(5_558, 'T1', 4_080, true);
     otherFlaggedId = await insert(12_345, 'T2', 95_150, true);
 
-    const texts = createI18n('ru', async () => undefined);
-    services = createServices({
-      config: h.config,
-      db,
-      mailer: createMailer(h.config.mail, systemClock, createLogger('silent')),
-      translate: (locale, key, vars) => texts.t(locale, key, vars),
-      clock: systemClock,
-    });
+    services = servicesOf(h);
   });
   afterAll(() => h.stop());
 

@@ -1,13 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createServices } from '../../../src/app';
 import { AuditLog } from '../../../src/core/audit';
 import { systemClock } from '../../../src/core/clock';
-import { createI18n } from '../../../src/core/i18n';
-import { createLogger } from '../../../src/core/logger';
-import { createMailer } from '../../../src/core/mail/mailer';
 import { AdminChat, StaffService } from '../../../src/features/staff/service';
 import { type Harness, startHarness } from '../../support/harness';
 import { loginResident } from '../../support/residents';
+import { servicesOf } from '../../support/services';
 
 /** The admin chat changing under the bot must never stop it from serving residents. */
 describe('the admin chat changing under the bot', () => {
@@ -63,14 +60,7 @@ describe('the admin chat changing under the bot', () => {
 
     const anna = await h.person();
     const { userId } = await loginResident(h.database.db, anna.id);
-    const texts = createI18n('ru', async () => undefined);
-    const services = createServices({
-      config: h.config,
-      db: h.database.db,
-      mailer: createMailer(h.config.mail, systemClock, createLogger('silent')),
-      translate: (locale, key, vars) => texts.t(locale, key, vars),
-      clock: systemClock,
-    });
+    const services = servicesOf(h);
     const created = await services.appeals.create({
       userId,
       telegramUserId: anna.id,
