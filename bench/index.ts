@@ -15,7 +15,8 @@
  * a broadcast to `BENCH_BROADCAST` (3 000) residents against 30 messages/s with 429s, real time;
  * seeding 100 000 accounts (in a child process); RSS after start (child processes) and after the
  * large scenarios; session storage against grammY's memory storage. `BENCH_QUICK=1` skips the
- * large database and shortens the broadcast to 600 residents.
+ * large database and shortens the broadcast to 600 residents; `BENCH_ONLY=render` runs only the
+ * receipts and charts (pool and main thread) on the small database.
  *
  * The machine may be shared: updates/s and p99 are noisy; CPU ms per update (process.cpuUsage)
  * much less so. Benchmarks are not tests: nothing here asserts a timing.
@@ -70,6 +71,9 @@ const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 50);
 const LARGE_ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 100_000);
 const LARGE_RESIDENTS = Number(process.env.BENCH_RESIDENTS ?? 20_000);
 const QUICK = process.env.BENCH_QUICK === '1';
+/** `BENCH_ONLY=render`: only the receipts and charts (pool and main thread) on the small database. */
+const ONLY = process.env.BENCH_ONLY;
+if (ONLY !== undefined && ONLY !== 'render') throw new Error(`BENCH_ONLY=${ONLY}: only "render"`);
 const PG_BASE = postgresUrl(process.argv.slice(2), process.env);
 /** Updates (or journeys) per scenario; the defaults keep the whole run under 10 minutes. */
 const N = {
@@ -418,6 +422,45 @@ const BOT_ROWS = {
 } as const;
 const UPDATES = 'updates/s (share of bare grammY) · p50 · p99 · CPU per update';
 
+/** The render rows of the table: receipts and charts, pool and main thread, on `small`. */
+async function renderRows(backend: Backend, small: Prepared, dir: string): Promise<void> {
+  note(`${backend}: receipts and charts, ${RENDERS_IN_FLIGHT} at once`);
+  const renders = await renderScenarios(small, dir);
+  for (const [what, load] of [
+    ['receipts, pool', renders.receipts.pool],
+    ['receipts, main thread', renders.receipts.main],
+    ['charts, pool', renders.charts.pool],
+    ['charts, main thread', renders.charts.main],
+  ] as const) {
+    noteFailures(`${backend}: ${what}`, load.renders);
+    noteFailures(`${backend}: /balance during ${what}`, load.balance);
+  }
+  put(
+    'alone',
+    backend,
+    `loop delay p99 ${fmt(renders.alone.loopP99, 1)} ms (max ${fmt(renders.alone.loopMax)}) · /balance p50 ${fmt(renders.alone.balance.p50, 1)} · p99 ${fmt(renders.alone.balance.p99, 1)} ms`,
+    {
+      scenario: `/balance alone at ${BALANCE_PER_SECOND}/s, nothing rendering (reference for the two below)`,
+      measured: 'event-loop delay p99 (max) · /balance latency',
+      baseline: '—',
+      target: '—',
+    },
+  );
+  const renderMeasured = `renders/s · event-loop delay p99 (max) · /balance at ${BALANCE_PER_SECOND}/s meanwhile`;
+  put('receipts', backend, renderCell(renders.receipts.pool, 'receipts'), {
+    scenario: `receipts, ${RENDERS_IN_FLIGHT} at once, render pool (${renders.threads} thread${renders.threads === 1 ? '' : 's'})`,
+    measured: renderMeasured,
+    baseline: `pdfmake on the main thread: ${renderCell(renders.receipts.main, 'receipts')}`,
+    target: '≥ 25 receipts/s; loop delay p99 ≤ 20 ms',
+  });
+  put('charts', backend, renderCell(renders.charts.pool, 'charts'), {
+    scenario: `charts, ${RENDERS_IN_FLIGHT} at once, render pool`,
+    measured: renderMeasured,
+    baseline: `ECharts + resvg on the main thread: ${renderCell(renders.charts.main, 'charts')}`,
+    target: 'loop delay p99 ≤ 20 ms',
+  });
+}
+
 async function runBackend(
   backend: Backend,
   dir: string,
@@ -466,42 +509,8 @@ async function runBackend(
     },
   );
 
-  note(`${backend}: receipts and charts, ${RENDERS_IN_FLIGHT} at once`);
-  const renders = await renderScenarios(small, dir);
-  for (const [what, load] of [
-    ['receipts, pool', renders.receipts.pool],
-    ['receipts, main thread', renders.receipts.main],
-    ['charts, pool', renders.charts.pool],
-    ['charts, main thread', renders.charts.main],
-  ] as const) {
-    noteFailures(`${backend}: ${what}`, load.renders);
-    noteFailures(`${backend}: /balance during ${what}`, load.balance);
-  }
+  await renderRows(backend, small, dir);
   await small.cleanup();
-  put(
-    'alone',
-    backend,
-    `loop delay p99 ${fmt(renders.alone.loopP99, 1)} ms (max ${fmt(renders.alone.loopMax)}) · /balance p50 ${fmt(renders.alone.balance.p50, 1)} · p99 ${fmt(renders.alone.balance.p99, 1)} ms`,
-    {
-      scenario: `/balance alone at ${BALANCE_PER_SECOND}/s, nothing rendering (reference for the two below)`,
-      measured: 'event-loop delay p99 (max) · /balance latency',
-      baseline: '—',
-      target: '—',
-    },
-  );
-  const renderMeasured = `renders/s · event-loop delay p99 (max) · /balance at ${BALANCE_PER_SECOND}/s meanwhile`;
-  put('receipts', backend, renderCell(renders.receipts.pool, 'receipts'), {
-    scenario: `receipts, ${RENDERS_IN_FLIGHT} at once, render pool (${renders.threads} thread${renders.threads === 1 ? '' : 's'})`,
-    measured: renderMeasured,
-    baseline: `pdfmake on the main thread: ${renderCell(renders.receipts.main, 'receipts')}`,
-    target: '≥ 25 receipts/s; loop delay p99 ≤ 20 ms',
-  });
-  put('charts', backend, renderCell(renders.charts.pool, 'charts'), {
-    scenario: `charts, ${RENDERS_IN_FLIGHT} at once, render pool`,
-    measured: renderMeasured,
-    baseline: `ECharts + resvg on the main thread: ${renderCell(renders.charts.main, 'charts')}`,
-    target: 'loop delay p99 ≤ 20 ms',
-  });
 
   note(`${backend}: broadcast to ${fmt(N.broadcast)} residents at 30 messages/s (real time)`);
   const forBroadcast = await prepare(
@@ -563,11 +572,38 @@ function rssChild(which: 'real' | 'bare'): number {
   return Number(output.trim().split('\n').pop());
 }
 
+/** Prints the machine, the load and the table (and the failed scripts under it). */
+function report(started: number, loadAtStart: number[]): void {
+  const seconds = (performance.now() - started) / 1000;
+  out(`## abonent benchmark, ${new Date().toISOString()}`);
+  out('');
+  out(
+    `Machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${mb(totalmem())} RAM, Node ${process.version}; ` +
+      `load average ${loadAtStart.map((l) => l.toFixed(1)).join(' ')} at start, ` +
+      `${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')} at the end. ${IN_FLIGHT} updates in flight, sequential per chat, ` +
+      `Bot API answered in-process. Total ${fmt(seconds)} s.`,
+  );
+  out('');
+  out(table(PG_BASE !== undefined));
+  if (failures.length > 0) out(`\n${failures.join('\n')}`);
+}
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'abonent-bench-'));
   const started = performance.now();
   const loadAtStart = loadavg();
   try {
+    if (ONLY === 'render') {
+      for (const backend of PG_BASE ? (['SQLite', 'PostgreSQL'] as const) : (['SQLite'] as const)) {
+        const small = await prepare(backend, dir, 'small', 2_000, 1_500);
+        await renderRows(backend, small, dir);
+        await small.cleanup();
+      }
+      report(started, loadAtStart);
+      return;
+    }
     const rssBare = rssChild('bare');
     const rssReal = rssChild('real');
     note('bare grammY');
@@ -637,20 +673,7 @@ async function main(): Promise<void> {
       2,
     );
 
-    const seconds = (performance.now() - started) / 1000;
-    out(`## abonent benchmark, ${new Date().toISOString()}`);
-    out('');
-    out(
-      `Machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${mb(totalmem())} RAM, Node ${process.version}; ` +
-        `load average ${loadAtStart.map((l) => l.toFixed(1)).join(' ')} at start, ` +
-        `${loadavg()
-          .map((l) => l.toFixed(1))
-          .join(' ')} at the end. ${IN_FLIGHT} updates in flight, sequential per chat, ` +
-        `Bot API answered in-process. Total ${fmt(seconds)} s.`,
-    );
-    out('');
-    out(table(PG_BASE !== undefined));
-    if (failures.length > 0) out(`\n${failures.join('\n')}`);
+    report(started, loadAtStart);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
