@@ -1,5 +1,7 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RenderPool, renderThreads } from '../../src/core/render-pool/index';
+import { RENDER_NICE } from '../../src/core/render-pool/worker';
 import type { ConsumptionSeries } from '../../src/features/balance/service';
 
 const series: ConsumptionSeries = {
@@ -47,8 +49,8 @@ describe('RenderPool', () => {
   beforeAll(() => pool.warm(), 180_000);
   afterAll(() => pool.close());
 
-  it('when the machine has 1, 2, 3 or 16 cores, then it uses 1, 1, 2 and 2 threads', () => {
-    expect([1, 2, 3, 16].map((cores) => renderThreads(cores))).toEqual([1, 1, 2, 2]);
+  it('when the machine has 1, 2, 3 or 16 cores, then it uses 1, 2, 2 and 2 threads', () => {
+    expect([1, 2, 3, 16].map((cores) => renderThreads(cores))).toEqual([1, 2, 2, 2]);
   });
 
   it('when 5 charts and 5 receipts render at once, then the event loop keeps ticking (no gap near a render) and each result is a real PNG or PDF', async () => {
@@ -82,6 +84,23 @@ describe('RenderPool', () => {
     // stall the loop for seconds. Generous bound for a loaded machine.
     expect(longestGapMs).toBeLessThan(250);
   }, 180_000);
+
+  it.runIf(process.platform === 'linux')(
+    'when the pool has rendered, then its threads run at niceness 19 and the thread that asked keeps its own',
+    async () => {
+      const niceness = (stat: string) =>
+        Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+      const own = niceness(readFileSync('/proc/thread-self/stat', 'utf8'));
+      await pool.warm();
+      const threads = readdirSync('/proc/self/task').map((tid) =>
+        niceness(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8')),
+      );
+      expect(threads.filter((n) => n === RENDER_NICE).length).toBeGreaterThanOrEqual(pool.threads);
+      expect(niceness(readFileSync('/proc/thread-self/stat', 'utf8'))).toBe(own);
+      expect(own).toBeLessThan(RENDER_NICE);
+    },
+    180_000,
+  );
 
   it('when a pool is made, then it starts no thread until the first render, and an idle thread exits', async () => {
     const lazy = new RenderPool({ threads: 1, idleTimeoutMs: 50 });

@@ -13,9 +13,14 @@ export type RenderPdf = (doc: PdfDocDefinition) => Promise<Buffer>;
 /** Tasks waiting for a thread beyond this are refused (the pool says it is busy) rather than piling up. */
 export const RENDER_QUEUE_LIMIT = 64;
 
-/** Threads: min(2, cores − 1), at least one; the bot keeps a core of its own. */
+/**
+ * Threads: min(2, cores), at least one. The render threads run at the lowest CPU priority
+ * (`RENDER_NICE` in the worker), so the bot's thread is scheduled first whenever it has work even
+ * when every core renders: on 2 cores, 2 render threads use what the bot leaves (issue 12:
+ * receipts ≥ 25/s with the event-loop delay p99 ≤ 20 ms).
+ */
 export function renderThreads(cores = availableParallelism()): number {
-  return Math.max(1, Math.min(2, cores - 1));
+  return Math.max(1, Math.min(2, cores));
 }
 
 /**

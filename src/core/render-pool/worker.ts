@@ -6,9 +6,27 @@
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { setPriority } from 'node:os';
 import { Piscina } from 'piscina';
 import { renderConsumptionChart } from '../../features/balance/chart';
 import type { RenderTask } from './tasks';
+
+/**
+ * The render threads' niceness: the lowest priority, so the bot's own thread (niceness 0) gets a
+ * core first whenever it has work and renders take the CPU time it leaves (Linux weighs a
+ * niceness-19 thread at 15 against 1 024). On Linux niceness is per thread: `setPriority` with
+ * no pid renices only the calling thread, not the bot. Where that is not allowed or not per
+ * thread, nothing changes.
+ */
+export const RENDER_NICE = 19;
+
+if (Piscina.isWorkerThread) {
+  try {
+    setPriority(RENDER_NICE);
+  } catch {
+    // Left at the bot's priority.
+  }
+}
 
 /** The slice of pdfmake 0.3's server API used here (the package ships no types). */
 interface PdfMake {
