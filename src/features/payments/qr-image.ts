@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 
 /** pdfmake's QR encoder (the one that draws the QR on the receipt); the package ships no types. */
 interface QrEncoder {
-  measure(node: { qr: string; eccLevel?: string; fit?: number; padding?: number }): {
+  measure(node: { qr: string; eccLevel?: string; fit?: number; padding?: number; mask?: number }): {
     _canvas: { type: string; x: number; y: number; w: number; h: number; color: string }[];
     _width: number;
   };
@@ -18,10 +18,15 @@ export const QR_QUIET_ZONE_MODULES = 4;
 
 const encoder = () => (require('pdfmake/js/qrEnc.js') as { default: QrEncoder }).default;
 
-/** Modules on a side of the payload's QR code (error correction M, as drawn). */
+/**
+ * Modules on a side of the payload's QR code (error correction M, as drawn). The size depends on
+ * the version only, not on the mask, so the encoder is given one (`mask: 0`) instead of trying
+ * all eight and scoring each: 0.2 ms instead of 2.8 ms on the bot's thread for every receipt
+ * (issue 12). The drawn code still gets its best mask.
+ */
 export function qrModuleCount(payload: string): number {
   // Without `fit` the encoder draws 5 units a module.
-  return encoder().measure({ qr: payload, eccLevel: 'M' })._width / 5;
+  return encoder().measure({ qr: payload, eccLevel: 'M', mask: 0 })._width / 5;
 }
 
 /**

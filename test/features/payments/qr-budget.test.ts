@@ -1,10 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config';
-import { renderQrPng } from '../../../src/features/payments/qr-image';
+import { qrModuleCount, renderQrPng } from '../../../src/features/payments/qr-image';
 import {
   gostQrPayload,
   QR_MAX_BYTES,
@@ -68,5 +69,22 @@ describe('the payment QR’s byte budget (ГОСТ Р 56042-2014, 300 bytes, UTF
     expect(payload).toContain('|Purpose=Л/с 410000001 за 11.2026|');
     // The middle name is the one that did not fit beside them (dropped before first and last).
     expect(payload.endsWith('|TechCode=02|LastName=Иванова|FirstName=Анна')).toBe(true);
+  });
+});
+
+describe('qrModuleCount', () => {
+  it('when payloads of 1 to 400 bytes are counted with one mask, then the count is the one the encoder draws with its best mask', () => {
+    const encoder = createRequire(import.meta.url)('pdfmake/js/qrEnc.js') as {
+      default: { measure(node: object): { _width: number } };
+    };
+    for (let length = 1; length <= 400; length += 7) {
+      const payload =
+        `ST00012|Name=АО «КЭСК»|Sum=${'9'.repeat(length % 9)}|${'ж'.repeat(length)}`.slice(
+          0,
+          length,
+        );
+      const drawn = encoder.default.measure({ qr: payload, eccLevel: 'M' })._width / 5;
+      expect(qrModuleCount(payload)).toBe(drawn);
+    }
   });
 });
