@@ -16,7 +16,8 @@
  * seeding 100 000 accounts (in a child process); RSS after start (child processes) and after the
  * large scenarios; session storage against grammY's memory storage. `BENCH_QUICK=1` skips the
  * large database and shortens the broadcast to 600 residents; `BENCH_ONLY=render` runs only the
- * receipts and charts (pool and main thread) on the small database.
+ * receipts and charts (pool and main thread) on the small database; `BENCH_RENDER_THREADS=n`
+ * gives the pool n threads instead of `renderThreads()`.
  *
  * The machine may be shared: updates/s and p99 are noisy; CPU ms per update (process.cpuUsage)
  * much less so. Benchmarks are not tests: nothing here asserts a timing.
@@ -39,7 +40,7 @@ import {
   openStateDatabase,
 } from '../src/core/db/index';
 import { createLogger } from '../src/core/logger';
-import type { RenderPool } from '../src/core/render-pool/index';
+import { RenderPool } from '../src/core/render-pool/index';
 import { seedDemo } from '../src/demo/seed';
 import { ARGON2_OPTIONS } from '../src/features/auth/service';
 import { broadcastRun } from './broadcast';
@@ -399,7 +400,8 @@ async function renderScenarios(prepared: Prepared, dir: string): Promise<RenderF
     await app.renderPool.close();
     return figures;
   };
-  const pool = await measure();
+  const threads = process.env.BENCH_RENDER_THREADS;
+  const pool = await measure(threads ? new RenderPool({ threads: Number(threads) }) : undefined);
   const main = await measure(new MainThreadRenderPool());
   return {
     alone: pool.alone,
