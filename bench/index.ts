@@ -554,12 +554,18 @@ async function runBackend(
   return result;
 }
 
+/**
+ * RSS of a process of its own (bench/rss.ts), run as `npm start` runs the bot: compiled by
+ * scripts/build.mjs into dist/ (sharing the bot's chunks) and started with plain `node`.
+ */
 function rssChild(which: 'real' | 'bare'): number {
-  const output = execFileSync(
-    process.execPath,
-    ['--import', 'tsx', join(import.meta.dirname, 'rss.ts'), which],
-    { encoding: 'utf8' },
-  );
+  const root = join(import.meta.dirname, '..');
+  execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs'), '--bench'], {
+    stdio: 'inherit',
+  });
+  const output = execFileSync(process.execPath, [join(root, 'dist', 'bench-rss.js'), which], {
+    encoding: 'utf8',
+  });
   return Number(output.trim().split('\n').pop());
 }
 

@@ -1,6 +1,6 @@
-import { fileURLToPath } from 'node:url';
 import { I18n } from '@grammyjs/i18n';
 import type { Context } from 'grammy';
+import { fromRoot } from '../paths';
 
 export const SUPPORTED_LOCALES = ['ru', 'en'] as const;
 export type Locale = (typeof SUPPORTED_LOCALES)[number];
@@ -41,7 +41,7 @@ export function localeFromTelegram(code: string | undefined, fallback: Locale): 
   return base ? 'en' : fallback;
 }
 
-export const LOCALES_DIR = fileURLToPath(new URL('../../locales', import.meta.url));
+export const LOCALES_DIR = fromRoot('locales');
 
 /**
  * Fluent translations for both the outer bot and conversations. The language is negotiated per
