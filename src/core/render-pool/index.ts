@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
-import { Piscina } from 'piscina';
+import { createRequire } from 'node:module';
+import type { Piscina } from 'piscina';
 import type { ChartLabels } from '../../features/balance/chart';
 import type { ConsumptionSeries } from '../../features/balance/service';
 import type { PdfDocDefinition, RenderTask } from './tasks';
@@ -109,7 +110,9 @@ export class RenderPool {
 
   private open(): Piscina {
     if (this.closed) throw new Error('render pool is closed');
-    this.pool ??= new Piscina({
+    // piscina is loaded with the first render, not at start (issue 12: RSS after start).
+    const { Piscina: Pool } = createRequire(import.meta.url)('piscina') as typeof import('piscina');
+    this.pool ??= new Pool({
       // From the sources (tsx, vitest) the worker loads TypeScript through tsx; from the bundle
       // `npm start` runs, the worker is a bundle of its own (scripts/build.mjs), plain Node.
       filename: FROM_SOURCES
