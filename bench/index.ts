@@ -17,6 +17,11 @@
  * large scenarios; session storage against grammY's memory storage. `BENCH_QUICK=1` skips the
  * large database and shortens the broadcast to 600 residents.
  *
+ * `npm run bench` runs this file compiled (`scripts/build.mjs --bench` → dist/bench.js, plain
+ * `node`), so the bot measured, and the RSS after the large scenarios, is the JavaScript
+ * `npm start` runs; `npx tsx bench/index.ts` runs it from the sources. The seed child runs
+ * through tsx.
+ *
  * The machine may be shared: updates/s and p99 are noisy; CPU ms per update (process.cpuUsage)
  * much less so. Benchmarks are not tests: nothing here asserts a timing.
  */
@@ -41,6 +46,7 @@ import { createLogger } from '../src/core/logger';
 import type { RenderPool } from '../src/core/render-pool/index';
 import { seedDemo } from '../src/demo/seed';
 import { ARGON2_OPTIONS } from '../src/features/auth/service';
+import { FROM_SOURCES, fromRoot } from '../src/paths';
 import { broadcastRun } from './broadcast';
 import {
   accountsJourney,
@@ -220,7 +226,7 @@ async function prepare(
   if (options.inChild) {
     const output = execFileSync(
       process.execPath,
-      ['--import', 'tsx', join(import.meta.dirname, 'seed.ts'), String(accounts), '--into', url],
+      ['--import', 'tsx', fromRoot('bench', 'seed.ts'), String(accounts), '--into', url],
       { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
     );
     seedSeconds = Number(output.trim().split('\n').pop());
@@ -559,11 +565,12 @@ async function runBackend(
  * scripts/build.mjs into dist/ (sharing the bot's chunks) and started with plain `node`.
  */
 function rssChild(which: 'real' | 'bare'): number {
-  const root = join(import.meta.dirname, '..');
-  execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs'), '--bench'], {
-    stdio: 'inherit',
-  });
-  const output = execFileSync(process.execPath, [join(root, 'dist', 'bench-rss.js'), which], {
+  if (FROM_SOURCES) {
+    execFileSync(process.execPath, [fromRoot('scripts', 'build.mjs'), '--bench'], {
+      stdio: 'inherit',
+    });
+  }
+  const output = execFileSync(process.execPath, [fromRoot('dist', 'bench-rss.js'), which], {
     encoding: 'utf8',
   });
   return Number(output.trim().split('\n').pop());

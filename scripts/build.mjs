@@ -5,8 +5,8 @@
 // imported lazily (`await import(...)`: the sandbox, the billing exchange, ...) go to chunks of
 // their own, loaded when first used. Files read at run time are found from the project root
 // (src/paths.ts), not from the bundle's location. Tests and `npm run cli` run the sources.
-// `--bench` adds bench/rss.ts (dist/bench-rss.js): the benchmark measures the RSS of the app
-// compiled exactly as `npm start` runs it, sharing its chunks.
+// `--bench` adds the benchmark (dist/bench.js, `npm run bench`) and its RSS child
+// (dist/bench-rss.js): the bot measured is the JavaScript `npm start` runs, sharing its chunks.
 import { readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,7 +22,9 @@ const result = await build({
   entryPoints: {
     main: 'src/main.ts',
     'render-worker': 'src/core/render-pool/worker.ts',
-    ...(process.argv.includes('--bench') ? { 'bench-rss': 'bench/rss.ts' } : {}),
+    ...(process.argv.includes('--bench')
+      ? { bench: 'bench/index.ts', 'bench-rss': 'bench/rss.ts' }
+      : {}),
   },
   outdir: 'dist',
   bundle: true,
