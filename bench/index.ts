@@ -80,13 +80,16 @@ const PG_BASE = postgresUrl(process.argv.slice(2), process.env);
 /** Updates (or journeys) per scenario; the defaults keep the whole run under 10 minutes. */
 const N = {
   bare: Number(process.env.BENCH_BARE ?? 20_000),
-  start: Number(process.env.BENCH_START ?? 2_000),
-  balance: Number(process.env.BENCH_BALANCE ?? 2_000),
+  start: Number(process.env.BENCH_START ?? 10_000),
+  balance: Number(process.env.BENCH_BALANCE ?? 10_000),
   accounts: Number(process.env.BENCH_JOURNEYS ?? 300),
   reading: Number(process.env.BENCH_JOURNEYS ?? 300),
   renders: Number(process.env.BENCH_RENDERS ?? 200),
   broadcast: Number(process.env.BENCH_BROADCAST ?? (QUICK ? 600 : 3_000)),
 };
+/** Updates each bot scenario runs before it is measured (journeys: {@link WARM_UP_JOURNEYS}). */
+const WARM_UP = Number(process.env.BENCH_WARM_UP ?? 3_000);
+const WARM_UP_JOURNEYS = Math.ceil(WARM_UP / 20);
 /** Inside the readings window (15–25 in Kamchatka); the bench clock ticks on from here. */
 const START_OF_RUN = Date.parse('2026-11-20T00:00:00Z');
 const PASSWORD = 'тёплый ветер над вулканом';
@@ -310,6 +313,7 @@ async function botScenarios(prepared: Prepared, dir: string): Promise<BotFigures
   const residents = [...prepared.residents];
   const take = (n: number) => residents.splice(0, n);
   const guests = Array.from({ length: N.start }, (_, i) => GUEST_ID_BASE + i);
+  const warmGuests = Array.from({ length: WARM_UP }, (_, i) => GUEST_ID_BASE + N.start + i);
   // /balance repeats over 500 residents; the journeys each need residents of their own.
   const balancePeople = take(Math.min(500, N.balance));
   const repeat = (people: number[], n: number) =>
@@ -317,11 +321,12 @@ async function botScenarios(prepared: Prepared, dir: string): Promise<BotFigures
   const run = (people: number[], script: Script) =>
     drive(bot, transport, people, script, { inFlight: IN_FLIGHT });
 
-  // Warm-up: compile the code paths once (not measured).
-  await run(guests.slice(0, 200), sayStart);
-  await run(balancePeople.slice(0, 200), sayBalance);
-  await run(take(50), accountsJourney);
-  await run(take(50), readingJourney);
+  // Warm-up (not measured): long enough for the JIT to have optimised the hot paths, so each
+  // database is measured warm, whichever runs first in the process (the large one does).
+  await run(warmGuests, sayStart);
+  await run(repeat(balancePeople, WARM_UP), sayBalance);
+  await run(take(WARM_UP_JOURNEYS), accountsJourney);
+  await run(take(WARM_UP_JOURNEYS), readingJourney);
 
   const figures = {
     start: await run(guests, sayStart),
