@@ -19,6 +19,11 @@
  * receipts and charts (pool and main thread) on the small database; `BENCH_RENDER_THREADS=n`
  * gives the pool n threads instead of `renderThreads()`.
  *
+ * `npm run bench` runs this file compiled (`scripts/build.mjs --bench` → dist/bench.js, plain
+ * `node`), so the bot measured, and the RSS after the large scenarios, is the JavaScript
+ * `npm start` runs; `npx tsx bench/index.ts` runs it from the sources. The seed child runs
+ * through tsx.
+ *
  * The machine may be shared: updates/s and p99 are noisy; CPU ms per update (process.cpuUsage)
  * much less so. Benchmarks are not tests: nothing here asserts a timing.
  */
@@ -43,6 +48,7 @@ import { createLogger } from '../src/core/logger';
 import { RenderPool } from '../src/core/render-pool/index';
 import { seedDemo } from '../src/demo/seed';
 import { ARGON2_OPTIONS } from '../src/features/auth/service';
+import { FROM_SOURCES, fromRoot } from '../src/paths';
 import { broadcastRun } from './broadcast';
 import {
   accountsJourney,
@@ -79,13 +85,16 @@ const PG_BASE = postgresUrl(process.argv.slice(2), process.env);
 /** Updates (or journeys) per scenario; the defaults keep the whole run under 10 minutes. */
 const N = {
   bare: Number(process.env.BENCH_BARE ?? 20_000),
-  start: Number(process.env.BENCH_START ?? 2_000),
-  balance: Number(process.env.BENCH_BALANCE ?? 2_000),
+  start: Number(process.env.BENCH_START ?? 10_000),
+  balance: Number(process.env.BENCH_BALANCE ?? 10_000),
   accounts: Number(process.env.BENCH_JOURNEYS ?? 300),
   reading: Number(process.env.BENCH_JOURNEYS ?? 300),
   renders: Number(process.env.BENCH_RENDERS ?? 200),
   broadcast: Number(process.env.BENCH_BROADCAST ?? (QUICK ? 600 : 3_000)),
 };
+/** Updates each bot scenario runs before it is measured (journeys: {@link WARM_UP_JOURNEYS}). */
+const WARM_UP = Number(process.env.BENCH_WARM_UP ?? 3_000);
+const WARM_UP_JOURNEYS = Math.ceil(WARM_UP / 20);
 /** Inside the readings window (15–25 in Kamchatka); the bench clock ticks on from here. */
 const START_OF_RUN = Date.parse('2026-11-20T00:00:00Z');
 const PASSWORD = 'тёплый ветер над вулканом';
@@ -225,7 +234,7 @@ async function prepare(
   if (options.inChild) {
     const output = execFileSync(
       process.execPath,
-      ['--import', 'tsx', join(import.meta.dirname, 'seed.ts'), String(accounts), '--into', url],
+      ['--import', 'tsx', fromRoot('bench', 'seed.ts'), String(accounts), '--into', url],
       { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
     );
     seedSeconds = Number(output.trim().split('\n').pop());
@@ -309,6 +318,7 @@ async function botScenarios(prepared: Prepared, dir: string): Promise<BotFigures
   const residents = [...prepared.residents];
   const take = (n: number) => residents.splice(0, n);
   const guests = Array.from({ length: N.start }, (_, i) => GUEST_ID_BASE + i);
+  const warmGuests = Array.from({ length: WARM_UP }, (_, i) => GUEST_ID_BASE + N.start + i);
   // /balance repeats over 500 residents; the journeys each need residents of their own.
   const balancePeople = take(Math.min(500, N.balance));
   const repeat = (people: number[], n: number) =>
@@ -316,11 +326,12 @@ async function botScenarios(prepared: Prepared, dir: string): Promise<BotFigures
   const run = (people: number[], script: Script) =>
     drive(bot, transport, people, script, { inFlight: IN_FLIGHT });
 
-  // Warm-up: compile the code paths once (not measured).
-  await run(guests.slice(0, 200), sayStart);
-  await run(balancePeople.slice(0, 200), sayBalance);
-  await run(take(50), accountsJourney);
-  await run(take(50), readingJourney);
+  // Warm-up (not measured): long enough for the JIT to have optimised the hot paths, so each
+  // database is measured warm, whichever runs first in the process (the large one does).
+  await run(warmGuests, sayStart);
+  await run(repeat(balancePeople, WARM_UP), sayBalance);
+  await run(take(WARM_UP_JOURNEYS), accountsJourney);
+  await run(take(WARM_UP_JOURNEYS), readingJourney);
 
   const figures = {
     start: await run(guests, sayStart),
@@ -565,12 +576,19 @@ async function runBackend(
   return result;
 }
 
+/**
+ * RSS of a process of its own (bench/rss.ts), run as `npm start` runs the bot: compiled by
+ * scripts/build.mjs into dist/ (sharing the bot's chunks) and started with plain `node`.
+ */
 function rssChild(which: 'real' | 'bare'): number {
-  const output = execFileSync(
-    process.execPath,
-    ['--import', 'tsx', join(import.meta.dirname, 'rss.ts'), which],
-    { encoding: 'utf8' },
-  );
+  if (FROM_SOURCES) {
+    execFileSync(process.execPath, [fromRoot('scripts', 'build.mjs'), '--bench'], {
+      stdio: 'inherit',
+    });
+  }
+  const output = execFileSync(process.execPath, [fromRoot('dist', 'bench-rss.js'), which], {
+    encoding: 'utf8',
+  });
   return Number(output.trim().split('\n').pop());
 }
 

@@ -1,6 +1,8 @@
 /**
  * Child process of `npm run bench`: builds either the real bot as `main.ts` builds it (`real`) or
  * a bare grammY bot (`bare`), waits a second idle, and prints its resident set size in bytes.
+ * The benchmark runs it compiled, as dist/bench-rss.js (`node scripts/build.mjs --bench`), with
+ * plain `node`: the same JavaScript `npm start` runs, without tsx's loader.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,5 +1,5 @@
 import type { MiddlewareFn } from 'grammy';
-import pg from 'pg';
+import { createRequire } from 'node:module';
 import type { BotContext } from './context';
 import type { Logger } from './logger';
 
@@ -19,6 +19,8 @@ export function createChatLock(
   logger: Logger,
   options: { maxConcurrentChats?: number } = {},
 ): MiddlewareFn<BotContext> {
+  // Loaded here, not at import: a bot on SQLite never needs the driver (issue 12, RSS).
+  const pg = createRequire(import.meta.url)('pg') as typeof import('pg');
   const pool = new pg.Pool({
     connectionString: databaseUrl,
     max: options.maxConcurrentChats ?? 20,

@@ -11,6 +11,8 @@
  * UTC instants); views and renderers (chat, PDF, chart) format them here.
  */
 
+import { Memo } from './memo';
+
 /** The languages texts are formatted in. Anything else is read as Russian (the default). */
 export type FormatLocale = 'ru' | 'en';
 
@@ -61,6 +63,10 @@ function dateFormat(
   return formatter;
 }
 
+const rubles = new Memo<number>();
+const periods = new Memo();
+const dates = new Memo();
+
 /** An integer scaled by `10^scale` as an exact decimal string ("-1234.560"). */
 function scaledDecimal(value: number, scale: number): `${number}` {
   const sign = value < 0 ? '-' : '';
@@ -85,10 +91,12 @@ export function formatMoney(kopecks: number): string {
  * @param kopecks integer kopecks
  */
 export function formatRubles(kopecks: number): string {
-  return numberFormat('ru', 'money', {
-    minimumFractionDigits: 2,
-    maximumFractionDigits: 2,
-  }).format(scaledDecimal(kopecks, 2));
+  return rubles.get(kopecks, () =>
+    numberFormat('ru', 'money', {
+      minimumFractionDigits: 2,
+      maximumFractionDigits: 2,
+    }).format(scaledDecimal(kopecks, 2)),
+  );
 }
 
 /**
@@ -126,14 +134,16 @@ const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
  */
 export function formatPeriod(period: string, language: FormatLocale | string = 'ru'): string {
   const locale = formatLocale(language);
-  const match = PERIOD.exec(period);
-  if (!match) return period;
-  const date = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, 15));
-  const month = dateFormat(locale, 'standalone-month', {
-    month: 'long',
-    timeZone: 'UTC',
-  }).format(date);
-  return `${month} ${match[1]}`;
+  return periods.get(`${locale}|${period}`, () => {
+    const match = PERIOD.exec(period);
+    if (!match) return period;
+    const date = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, 15));
+    const month = dateFormat(locale, 'standalone-month', {
+      month: 'long',
+      timeZone: 'UTC',
+    }).format(date);
+    return `${month} ${match[1]}`;
+  });
 }
 
 /**
@@ -167,17 +177,19 @@ export function formatPeriodShort(period: string, locale: FormatLocale = 'ru'): 
  * 2026» (en). Anything not a date is returned as it is.
  */
 export function formatDate(date: string, locale: FormatLocale = 'ru'): string {
-  const match = DATE.exec(date);
-  if (!match) return date;
-  const instant = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
-  return dateFormat(locale, 'date-long', {
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-    timeZone: 'UTC',
-  })
-    .format(instant)
-    .replace(/\s*г\.$/, '');
+  return dates.get(`${locale}|${date}`, () => {
+    const match = DATE.exec(date);
+    if (!match) return date;
+    const instant = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
+    return dateFormat(locale, 'date-long', {
+      day: 'numeric',
+      month: 'long',
+      year: 'numeric',
+      timeZone: 'UTC',
+    })
+      .format(instant)
+      .replace(/\s*г\.$/, '');
+  });
 }
 
 /** A calendar date `YYYY-MM-DD` in digits, the way receipts print it: «24.11.2026». */
@@ -208,9 +220,28 @@ export function formatDateTime(
   return `${day}, ${time}`;
 }
 
-/** The local calendar date (`YYYY-MM-DD`) of a UTC instant in a time zone. */
+/** The last local date computed per time zone, and the UTC minute it was computed for. */
+const lastLocalDate = new Map<string, { minute: number; date: string }>();
+
+/**
+ * The local calendar date (`YYYY-MM-DD`) of a UTC instant in a time zone (IANA name).
+ * The answer for the minute of the last call in the same zone is reused (the bot asks for "today"
+ * on most updates): since 1972 every zone's offset is a whole number of minutes, so a local date
+ * never changes inside a UTC minute. Throws `RangeError` for an unknown zone or an invalid date.
+ */
 export function localDate(instant: Date | string, timeZone: string): string {
   const date = typeof instant === 'string' ? new Date(instant) : instant;
+  const ms = date.getTime();
+  const minute = Math.floor(ms / 60_000);
+  const last = lastLocalDate.get(timeZone);
+  if (last !== undefined && last.minute === minute) return last.date;
+  const computed = localDateOf(date, timeZone);
+  // From 1972 on (see above); bounded by the zones in use (a handful).
+  if (ms >= Date.UTC(1972, 0, 1)) lastLocalDate.set(timeZone, { minute, date: computed });
+  return computed;
+}
+
+function localDateOf(date: Date, timeZone: string): string {
   const parts = dateFormat('iso', 'ymd', {
     year: 'numeric',
     month: '2-digit',

@@ -1,6 +1,6 @@
-import { fileURLToPath } from 'node:url';
 import { I18n } from '@grammyjs/i18n';
 import type { Context } from 'grammy';
+import { fromRoot } from '../paths';
 
 export const SUPPORTED_LOCALES = ['ru', 'en'] as const;
 export type Locale = (typeof SUPPORTED_LOCALES)[number];
@@ -41,7 +41,7 @@ export function localeFromTelegram(code: string | undefined, fallback: Locale): 
   return base ? 'en' : fallback;
 }
 
-export const LOCALES_DIR = fileURLToPath(new URL('../../locales', import.meta.url));
+export const LOCALES_DIR = fromRoot('locales');
 
 /**
  * Fluent translations for both the outer bot and conversations. The language is negotiated per
@@ -57,9 +57,27 @@ export function createI18n<C extends Context>(
     localeNegotiator: async (ctx) =>
       (await chosenLocale(ctx)) ?? localeFromTelegram(ctx.from?.language_code, defaultLocale),
   });
-  i18n.loadLocalesDirSync(LOCALES_DIR);
-  memoizeFluent(i18n.fluent as unknown as FluentInternals);
+  (i18n as { fluent: unknown }).fluent = loadedTranslations();
   return i18n;
+}
+
+/** The locale files, parsed once per process (see {@link loadedTranslations}). */
+let translations: I18n['fluent'] | undefined;
+
+/**
+ * The locale files parsed into Fluent bundles, once per process, and shared by every `I18n`
+ * that {@link createI18n} makes (the bot's, the background's, the jobs'...): they differ only in
+ * how they pick a language, never in the texts. Each parse held ~1 MB and five were made at
+ * start (issue 12: RSS after start). Nothing adds to the bundles after loading.
+ */
+function loadedTranslations(): I18n['fluent'] {
+  if (!translations) {
+    const loader = new I18n({ defaultLocale: 'ru', fluentBundleOptions: { useIsolating: false } });
+    loader.loadLocalesDirSync(LOCALES_DIR);
+    memoizeFluent(loader.fluent as unknown as FluentInternals);
+    translations = loader.fluent;
+  }
+  return translations;
 }
 
 /** The two methods of @grammyjs/i18n's `Fluent` (v1.1) that every `ctx.t` goes through. */
@@ -112,7 +130,6 @@ function hasKeys(object: object): boolean {
 
 /** Every supported locale's text of each button key, read once from the locale files. */
 const buttonTexts = new Map<string, string[]>();
-let allLocales: I18n | undefined;
 
 /**
  * The texts `key` has in every supported locale (e.g. «💰 Баланс» and «💰 Balance»), remembered.
@@ -120,12 +137,8 @@ let allLocales: I18n | undefined;
 export function textsInEveryLocale(key: string): string[] {
   let texts = buttonTexts.get(key);
   if (!texts) {
-    if (!allLocales) {
-      allLocales = new I18n({ defaultLocale: 'ru', fluentBundleOptions: { useIsolating: false } });
-      allLocales.loadLocalesDirSync(LOCALES_DIR);
-    }
-    const i18n = allLocales;
-    texts = [...new Set(SUPPORTED_LOCALES.map((locale) => i18n.t(locale, key)))];
+    const fluent = loadedTranslations();
+    texts = [...new Set(SUPPORTED_LOCALES.map((locale) => fluent.translate(locale, key)))];
     buttonTexts.set(key, texts);
   }
   return texts;

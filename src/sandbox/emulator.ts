@@ -1,6 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { ApiError } from './emulator/api-error.js';
 import { controlApi } from './emulator/control-api.js';
 import { type EmulatorLogger, EmulatorCore } from './emulator/core.js';
@@ -15,6 +14,7 @@ import { SandboxState } from './emulator/state.js';
 import { serveStatic } from './emulator/static-files.js';
 import { UpdateStore } from './emulator/update-store.js';
 import { WebhookDeliverer } from './emulator/webhook-deliverer.js';
+import { fromRoot } from '../paths.js';
 
 export type { TranscriptEntry } from './emulator/transcript.js';
 export type * from './emulator/types.js';
@@ -89,7 +89,7 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
 export function createBotApiEmulator(options: EmulatorOptions): BotApiEmulator {
   const logger = options.logger ?? silentLogger;
   const host = options.host ?? '127.0.0.1';
-  const webRoot = options.webRoot ?? fileURLToPath(new URL('./web/', import.meta.url));
+  const webRoot = options.webRoot ?? fromRoot('src', 'sandbox', 'web');
   const { token, ...botInfo } = options.bot;
   const state = new SandboxState({ ...botInfo, is_bot: true });
   const persistence = new StatePersistence(options.stateFile, state, logger);

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDatabase, dialectOf } from '../../src/core/db/index';
 import { readRows, runStatement } from '../../src/core/db/prepared';
 import { type TestDatabase, withTestDatabase } from '../support/database';
 
@@ -87,3 +88,72 @@ describe('readRows (the hot paths’ prepared reads)', () => {
     expect(await t.db('kv_store').where({ key: 'rr:written' }).first('value')).toBeUndefined();
   });
 });
+
+describe.skipIf(dialectOf(process.env.TEST_DATABASE_URL ?? 'sqlite:') !== 'sqlite')(
+  "SQLite: one read snapshot per event-loop turn (the turn's reads share one read lock)",
+  () => {
+    let t: TestDatabase;
+    const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+    const value = (key: string) =>
+      readRows<{ value: string }>(t.db, 'select value from kv_store where key = ?', [key]);
+    const connection = () =>
+      (t.db.client as { pool: { free: { resource: { inTransaction: boolean } }[] } }).pool.free[0]
+        ?.resource;
+    beforeAll(async () => {
+      t = await withTestDatabase();
+    });
+    afterAll(() => t.cleanup());
+
+    it('when the turn ends, then its snapshot is closed (nothing is left open on the connection)', async () => {
+      await value('ts:none');
+      expect(connection()?.inTransaction).toBe(true);
+      await nextTurn();
+      expect(connection()?.inTransaction).toBe(false);
+    });
+
+    it('when this process writes after a read in the same turn (a transaction, a plain write, a direct write), then the write commits at once and the next read sees it', async () => {
+      const at = '2026-11-20T00:00:00.000Z';
+      await value('ts:a');
+      await t.db.transaction(async (trx) => {
+        await trx('kv_store').insert({ key: 'ts:a', value: 'в транзакции', updated_at: at });
+      });
+      expect(await value('ts:a')).toEqual([{ value: 'в транзакции' }]);
+      await t.db('kv_store').insert({ key: 'ts:b', value: 'запрос', updated_at: at });
+      expect(await value('ts:b')).toEqual([{ value: 'запрос' }]);
+      await runStatement(t.db, 'insert into kv_store (key, value, updated_at) values (?, ?, ?)', [
+        'ts:c',
+        'напрямую',
+        at,
+      ]);
+      expect(await value('ts:c')).toEqual([{ value: 'напрямую' }]);
+      // Committed, not held in a snapshot: another connection sees all three before the turn ends.
+      const other = createDatabase(t.url);
+      try {
+        expect(
+          await other('kv_store')
+            .whereIn('key', ['ts:a', 'ts:b', 'ts:c'])
+            .orderBy('key')
+            .pluck('value'),
+        ).toEqual(['в транзакции', 'запрос', 'напрямую']);
+      } finally {
+        await other.destroy();
+      }
+    });
+
+    it("when another process commits, then this process's reads see it from the next turn", async () => {
+      expect(await value('ts:other')).toEqual([]);
+      const other = createDatabase(t.url);
+      try {
+        await other('kv_store').insert({
+          key: 'ts:other',
+          value: 'из CLI',
+          updated_at: '2026-11-20T00:00:00.000Z',
+        });
+      } finally {
+        await other.destroy();
+      }
+      await nextTurn();
+      expect(await value('ts:other')).toEqual([{ value: 'из CLI' }]);
+    });
+  },
+);

@@ -1,17 +1,20 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SandboxClient } from '../../src/sandbox/client';
 
 const root = join(import.meta.dirname, '..', '..');
 
-/** Starts `src/main.ts` as `npm start` does, with no token, and waits for its banner. */
+/**
+ * Starts the bot as `npm start` does — the bundle scripts/build.mjs wrote to dist/, plain Node,
+ * no tsx — with no token, and waits for its banner.
+ */
 function startProcess(
   env: Record<string, string>,
 ): Promise<{ child: ChildProcess; output: () => string; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, ['dist/main.js'], {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -49,6 +52,9 @@ function exitOf(child: ChildProcess): Promise<number | null> {
 
 describe('npm start without a token', () => {
   const children: ChildProcess[] = [];
+  beforeAll(() => {
+    execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: root, stdio: 'inherit' });
+  });
   afterAll(() => {
     for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
   });
@@ -59,9 +65,12 @@ describe('npm start without a token', () => {
       DATABASE_URL: `sqlite:${join(dir, 'abonent.db')}`,
       MAIL_OUTBOX_DIR: join(dir, 'outbox'),
       SANDBOX_PORT: '0',
+      LOG_LEVEL: 'info',
     });
     children.push(child);
     expect(output()).toMatch(/Demo accounts/);
+    // The sandbox warms the render pool: a PDF and a chart in dist/render-worker.js, plain Node.
+    await expect.poll(output, { timeout: 30_000 }).toMatch(/"msg":"render pool warm"/);
     expect(output()).toMatch(/\d{6,}\s+счётчик/);
 
     const client = new SandboxClient(url);
@@ -74,7 +83,7 @@ describe('npm start without a token', () => {
 
     child.kill('SIGINT');
     expect(await exitOf(child)).toBe(0);
-    expect(output()).not.toMatch(/Error|at .*\.ts:\d+/);
+    expect(output()).not.toMatch(/Error|at .*\.[jt]s:\d+/);
   }, 120_000);
 
   it('when the sandbox restarts on the same database, then the page keeps its residents and a newcomer never gets an old id', async () => {

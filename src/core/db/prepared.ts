@@ -1,5 +1,11 @@
 import type { Knex } from 'knex';
-import { type Connection, preparedOn, type Statement } from './sqlite-client';
+import {
+  type Connection,
+  endTurnSnapshot,
+  preparedOn,
+  readInTurn,
+  type Statement,
+} from './sqlite-client';
 
 /** What `readRows` needs of knex's pool (tarn) to find the idle SQLite connection. */
 interface ConnectionPool {
@@ -30,6 +36,7 @@ export async function readRows<T>(
     db,
     sql,
     bindings,
+    'read',
     (statement) => statement.all(bindings as unknown[]) as T[],
   );
   if (rows) return rows;
@@ -49,7 +56,7 @@ export async function runStatement(
   sql: string,
   bindings: readonly unknown[],
 ): Promise<void> {
-  const done = direct(db, sql, bindings, (statement) => {
+  const done = direct(db, sql, bindings, 'write', (statement) => {
     statement.run(bindings as unknown[]);
     return true;
   });
@@ -61,16 +68,26 @@ function direct<R>(
   db: Knex,
   sql: string,
   bindings: readonly unknown[],
+  kind: 'read' | 'write',
   use: (statement: Statement) => R,
 ): R | undefined {
   const client = db.client as { config: { client: unknown }; pool?: ConnectionPool };
   if (client.config.client === 'pg' || db.isTransaction) return undefined;
   const pool = client.pool;
   const connection = pool?.free[0]?.resource ?? pool?.used[0]?.resource;
-  if (!connection || connection.inTransaction) return undefined;
-  let result: R;
+  if (!connection) return undefined;
+  let result: R | undefined;
   try {
-    result = use(preparedOn(connection, sql));
+    const statement = preparedOn(connection, sql);
+    if (kind === 'read' && statement.readonly) {
+      // Inside this turn's read snapshot (one read lock for all of the turn's reads).
+      result = readInTurn(connection, statement, use);
+      if (result === undefined) return undefined;
+    } else {
+      endTurnSnapshot(connection);
+      if (connection.inTransaction) return undefined;
+      result = use(statement);
+    }
   } catch (error) {
     // An iterator (a streamed export) is open on the connection: queue like any query.
     if (/busy/i.test(String(error))) return undefined;

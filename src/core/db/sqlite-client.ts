@@ -17,23 +17,80 @@ class ImmediateTransaction extends SqliteTransaction {
 /** How many prepared statements one connection keeps; the app has a few hundred distinct ones. */
 export const STATEMENT_CACHE_SIZE = 1_000;
 
-/** Only data statements are kept: DDL and PRAGMAs run once and may change what others mean. */
-const CACHEABLE = /^\s*(select|insert|update|delete|with)\b/i;
+/**
+ * Only data statements (and the turn snapshot's BEGIN/COMMIT) are kept: DDL and PRAGMAs run once
+ * and may change what others mean.
+ */
+const CACHEABLE = /^\s*(select|insert|update|delete|with)\b|^(BEGIN|COMMIT)$/i;
 
 /** The part of a better-sqlite3 prepared statement used here. */
 export interface Statement {
   reader: boolean;
+  /** SQLite's own verdict (`sqlite3_stmt_readonly`): the statement changes nothing. */
+  readonly: boolean;
   all(bindings: unknown[]): unknown[];
   run(bindings: unknown[]): { lastInsertRowid: number | bigint; changes: number };
 }
 /** Where a connection keeps its statements: on itself, so they live and die with it. */
 const STATEMENTS = Symbol('abonent.statements');
 
+/** Marks a connection whose open transaction is a {@link readInTurn} snapshot, not knex's. */
+const TURN_SNAPSHOT = Symbol('abonent.turnSnapshot');
+
 /** The part of a better-sqlite3 connection used here. */
 export interface Connection {
   prepare(sql: string): Statement;
   readonly inTransaction: boolean;
+  readonly open: boolean;
   [STATEMENTS]?: Map<string, Statement>;
+  [TURN_SNAPSHOT]?: boolean;
+}
+
+/**
+ * The event loop's own `setImmediate`, taken when this module loads: a test that fakes timers
+ * must not keep a snapshot open (and its reads stale) until it advances them.
+ */
+const nextTurn = globalThis.setImmediate;
+
+/**
+ * Runs a read-only statement inside the connection's read snapshot for this event-loop turn,
+ * opening one (a deferred `BEGIN`) if there is none; the snapshot ends (`COMMIT`, nothing to sync)
+ * when the turn does, or earlier, before anything else runs on the connection
+ * ({@link endTurnSnapshot}).
+ *
+ * Why: every autocommit statement in WAL mode takes and releases SQLite's read lock (two `fcntl`
+ * calls and an `fstat`) — ~10 µs on this kind of machine, five times the statement itself; the
+ * bot's reads of one turn (all updates in flight) share one lock instead (issue 12,
+ * docs/performance.md). What a read sees is unchanged in kind: a committed state of the database,
+ * as of the turn's first read — this process's own writes end the snapshot before they run, so
+ * they are always seen; another process's commit (the CLI) is seen from the next turn, under a
+ * millisecond later.
+ *
+ * Returns undefined, running nothing, when the connection is inside a transaction of knex's (the
+ * caller queues the read behind it).
+ */
+export function readInTurn<R>(
+  connection: Connection,
+  statement: Statement,
+  read: (statement: Statement) => R,
+): R | undefined {
+  if (!connection[TURN_SNAPSHOT]) {
+    if (connection.inTransaction) return undefined;
+    preparedOn(connection, 'BEGIN').run([]);
+    connection[TURN_SNAPSHOT] = true;
+    nextTurn(() => endTurnSnapshot(connection));
+  }
+  return read(statement);
+}
+
+/**
+ * Ends the connection's turn snapshot, if one is open: before any statement that is not a plain
+ * read and before knex's transactions, so a write never joins (or waits for) a snapshot.
+ */
+export function endTurnSnapshot(connection: Connection): void {
+  if (!connection[TURN_SNAPSHOT]) return;
+  connection[TURN_SNAPSHOT] = false;
+  if (connection.open && connection.inTransaction) preparedOn(connection, 'COMMIT').run([]);
 }
 
 /** The connection's prepared statement for `sql`, prepared on first use and kept (bounded). */
@@ -75,10 +132,17 @@ export class ImmediateSqliteClient extends BetterSqlite3Client {
     const sql = obj.sql;
     const options = obj.options as { safeIntegers?: boolean } | undefined;
     if (!sql || !connection || !CACHEABLE.test(sql) || options?.safeIntegers !== undefined) {
+      if (connection) endTurnSnapshot(connection);
       return super._query(connection, obj) as Promise<QueryObject>;
     }
     const statement = preparedOn(connection, sql);
     const bindings = this._formatBindings(obj.bindings) as unknown[];
+    if (statement.readonly && statement.reader) {
+      const rows = readInTurn(connection, statement, (read) => read.all(bindings));
+      obj.response = rows ?? statement.all(bindings);
+      return obj;
+    }
+    endTurnSnapshot(connection);
     if (statement.reader) {
       obj.response = statement.all(bindings);
       return obj;

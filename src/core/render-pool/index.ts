@@ -1,9 +1,12 @@
 import { availableParallelism } from 'node:os';
-import { Piscina } from 'piscina';
+import { pathToFileURL } from 'node:url';
+import { createRequire } from 'node:module';
+import type { Piscina } from 'piscina';
 import type { ChartLabels } from '../../features/balance/chart';
 import type { ConsumptionSeries } from '../../features/balance/service';
 import type { PdfDocDefinition, RenderTask } from './tasks';
 import type { Logger } from '../logger';
+import { FROM_SOURCES, fromRoot } from '../../paths';
 
 export type { PdfDocDefinition } from './tasks';
 
@@ -47,7 +50,8 @@ export interface RenderPoolOptions {
  * second render at once another, up to `threads`) and exit after {@link RENDER_IDLE_MS} idle, so
  * a process that renders nothing holds none: the bot does not warm the pool at start (issue 12,
  * RSS after start); the sandbox does (`warm`), for a first chart without the cold start.
- * Workers load TypeScript through tsx (`--import tsx`), under `tsx`, vitest and `bin/abonent.js`.
+ * Workers load TypeScript through tsx (`--import tsx`) under `tsx`, vitest and `bin/abonent.js`,
+ * and the worker's own bundle (dist/render-worker.js) under `npm start`.
  */
 export class RenderPool {
   private pool: Piscina | undefined;
@@ -111,14 +115,19 @@ export class RenderPool {
 
   private open(): Piscina {
     if (this.closed) throw new Error('render pool is closed');
-    this.pool ??= new Piscina({
-      filename: new URL('./worker.ts', import.meta.url).href,
+    // piscina is loaded with the first render, not at start (issue 12: RSS after start).
+    const { Piscina: Pool } = createRequire(import.meta.url)('piscina') as typeof import('piscina');
+    this.pool ??= new Pool({
+      // From the sources (tsx, vitest) the worker loads TypeScript through tsx; from the bundle
+      // `npm start` runs, the worker is a bundle of its own (scripts/build.mjs), plain Node.
+      filename: FROM_SOURCES
+        ? new URL('./worker.ts', import.meta.url).href
+        : pathToFileURL(fromRoot('dist', 'render-worker.js')).href,
       minThreads: 0,
       maxThreads: this.threads,
       idleTimeout: this.idleTimeoutMs,
       maxQueue: this.maxQueue,
-      // Workers start without the parent's loader; tsx lets them import the TypeScript sources.
-      execArgv: ['--import', 'tsx'],
+      execArgv: FROM_SOURCES ? ['--import', 'tsx'] : [],
     });
     return this.pool;
   }

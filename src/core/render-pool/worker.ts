@@ -1,7 +1,8 @@
 /**
  * The render worker (a piscina thread): turns plain, structured-cloneable data into PDF and PNG
  * bytes so that pdfmake, ECharts and resvg never run on the bot's event loop. Loaded through tsx
- * (`--import tsx` in the pool's execArgv). Module state here lives in the worker thread only.
+ * (`--import tsx` in the pool's execArgv) from the sources, or as dist/render-worker.js under
+ * `npm start`. Module state here lives in the worker thread only.
  */
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';

@@ -5,6 +5,7 @@
  */
 import { cleanTypedNumber } from '../../core/typed-number';
 
+import { Memo } from '../../core/memo';
 import { shorten } from '../../core/paging';
 
 /** Which proofs of ownership are accepted when linking (configuration `ACCOUNT_LINK_PROOF`). */
@@ -101,6 +102,13 @@ const SOLE_PROPRIETOR = /^(ИП|И\.П\.)\s+/iu;
  * recognise the account, not enough to read a stranger's full name off a shared screen.
  */
 export function maskHolderName(name: string): string {
+  return maskedNames.get(name, () => maskHolderNameOf(name));
+}
+
+/** {@link maskHolderName}'s results: the bot masks the same holders on every card it shows. */
+const maskedNames = new Memo();
+
+function maskHolderNameOf(name: string): string {
   const tidy = name.normalize('NFC').replace(/\s+/gu, ' ').trim();
   if (!tidy) return '';
   if (LEGAL_FORMS.test(tidy) || /["«»“”„]/u.test(tidy)) return tidy;

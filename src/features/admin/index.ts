@@ -3,8 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Feature } from '../../core/feature';
 import type { FeatureDeps } from '../../services';
-import { exportData } from '../billing/exchange/export';
-import { importStream } from '../billing/exchange/import';
 import { createAdminFeature } from './bot';
 import { BROADCAST_CONVERSATION, createBroadcastConversation } from './broadcast-flow';
 
@@ -40,14 +38,18 @@ export function adminFeature({
       exportFile: async (kind, period) => {
         const dir = await mkdtemp(join(tmpdir(), 'abonent-export-'));
         const path = join(dir, `${kind}-${period}.csv`);
+        // The exchange (and its CSV libraries) loads with the first export or import, not at start.
+        const { exportData } = await import('../billing/exchange/export');
         const report = await exportData(db, kind, { period, out: path, clock });
         return { path, rows: report.rows, heldForReview: report.heldForReview };
       },
       audit: services.audit,
       translate,
       broadcasts: services.broadcasts,
-      importCsv: (kind, input, fileName) =>
-        importStream(db, kind, input, fileName, { clock, maxListedErrors: 10 }),
+      importCsv: async (kind, input, fileName) => {
+        const { importStream } = await import('../billing/exchange/import');
+        return importStream(db, kind, input, fileName, { clock, maxListedErrors: 10 });
+      },
       downloadFile,
     }),
   };

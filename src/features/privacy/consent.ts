@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { OperatorRequisites } from '../../config';
 import type { Locale } from '../../core/i18n';
+import { fromRoot } from '../../paths';
 
 /**
  * The consent text's version. Bump it whenever `consent-*.txt` changes in substance: every
@@ -18,9 +18,9 @@ export interface RenderedConsent {
   sha256: string;
 }
 
-const TEMPLATE_URLS: Record<Locale, URL> = {
-  ru: new URL('./consent-ru.txt', import.meta.url),
-  en: new URL('./consent-en.txt', import.meta.url),
+const TEMPLATE_FILES: Record<Locale, string> = {
+  ru: fromRoot('src', 'features', 'privacy', 'consent-ru.txt'),
+  en: fromRoot('src', 'features', 'privacy', 'consent-en.txt'),
 };
 
 /**
@@ -28,7 +28,7 @@ const TEMPLATE_URLS: Record<Locale, URL> = {
  * names Корякэнерго; each deployment is its own operator under 152-ФЗ).
  */
 export function renderConsent(locale: Locale, operator: OperatorRequisites): RenderedConsent {
-  const template = readFileSync(fileURLToPath(TEMPLATE_URLS[locale]), 'utf8');
+  const template = readFileSync(TEMPLATE_FILES[locale], 'utf8');
   const text = template
     .replaceAll('{operator}', operator.name)
     .replaceAll('{legalAddress}', operator.legalAddress)
