@@ -177,7 +177,8 @@ interface Rect {
  * modules along a row, and a run grown downwards while the next row has the same run. pdfmake
  * draws every module as a rectangle of its own (with its line width, dash, joins, colour and
  * fill: most of a receipt's drawing time went there, ~2 000 of them); the merged ones are
- * ~3–4× fewer. `rects` is the encoder's canvas: a background first, then one square per module.
+ * about half as many (2 120 → 1 005 on the bench's receipt). `rects` is the encoder's canvas:
+ * a background first, then one square per module.
  */
 export function mergeQrModules(rects: Rect[]): Rect[] {
   const [background, ...modules] = rects;
