@@ -59,8 +59,8 @@ const FONT_FILES = {
 };
 
 /**
- * Laid-out words kept per font for the whole thread, at most this many per font; past it the
- * font's cache starts empty again. Receipts repeat the same few hundred words (labels, digits,
+ * Laid-out words kept per font for the whole thread, about this many at most per font (checked
+ * every 64 documents); past it the font's cache starts empty again. Receipts repeat the same few hundred words (labels, digits,
  * the supplier), so the bound is only reached by documents full of unique words.
  */
 export const LAYOUT_CACHE_WORDS = 20_000;
@@ -146,17 +146,22 @@ function shareLayouts(): void {
   const PdfDocument = (require('pdfmake/js/PDFDocument.js') as { default: { prototype: object } })
     .default.prototype as { provideFont(...args: unknown[]): EmbeddedFont };
   const provideFont = PdfDocument.provideFont;
-  const caches = new WeakMap<object, Record<string, unknown>>();
+  const caches = new WeakMap<object, { words: Record<string, unknown>; documents: number }>();
   PdfDocument.provideFont = function (this: unknown, ...args: unknown[]) {
     const embedded = provideFont.apply(this, args);
-    if (embedded.font && embedded.layoutCache) {
-      let cache = caches.get(embedded.font);
-      if (!cache || Object.keys(cache).length > LAYOUT_CACHE_WORDS) {
-        cache = Object.create(null) as Record<string, unknown>;
-        caches.set(embedded.font, cache);
-      }
-      embedded.layoutCache = cache;
+    // pdfmake asks for the font of every piece of text; only a document's first ask changes it.
+    if (!embedded.font || !embedded.layoutCache) return embedded;
+    let shared = caches.get(embedded.font);
+    if (embedded.layoutCache === shared?.words) return embedded;
+    // Counting the words costs as much as there are, so the bound is checked every 64 documents.
+    if (
+      !shared ||
+      (++shared.documents % 64 === 0 && Object.keys(shared.words).length > LAYOUT_CACHE_WORDS)
+    ) {
+      shared = { words: Object.create(null) as Record<string, unknown>, documents: 0 };
+      caches.set(embedded.font, shared);
     }
+    embedded.layoutCache = shared.words;
     return embedded;
   };
 }
