@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase, dialectOf } from '../../src/core/db/index';
-import { readRows, runStatement } from '../../src/core/db/prepared';
+import { readRows, runStatement, runWithoutSync } from '../../src/core/db/prepared';
 import { type TestDatabase, withTestDatabase } from '../support/database';
 
 describe('readRows (the hot paths’ prepared reads)', () => {
@@ -157,3 +157,55 @@ describe.skipIf(dialectOf(process.env.TEST_DATABASE_URL ?? 'sqlite:') !== 'sqlit
     });
   },
 );
+
+describe('runWithoutSync (marks whose loss only repeats work)', () => {
+  let t: TestDatabase;
+  const sqlite = dialectOf(process.env.TEST_DATABASE_URL ?? 'sqlite:') === 'sqlite';
+  const level = async (db = t.db) =>
+    Number(((await db.raw('pragma synchronous')) as { synchronous: number }[])[0]?.synchronous);
+  beforeAll(async () => {
+    t = await withTestDatabase();
+    await t
+      .db('kv_store')
+      .insert({ key: 'ws:a', value: '1', updated_at: '2026-11-20T00:00:00.000Z' });
+  });
+  afterAll(() => t.cleanup());
+
+  it.skipIf(!sqlite)(
+    'when the connection is free, then the row changes, the count comes back, and the connection is back at its own level (FULL on the main database)',
+    async () => {
+      expect(await level()).toBe(2);
+      const changed = runWithoutSync(t.db, 'update kv_store set value = ? where key = ?', [
+        '2',
+        'ws:a',
+      ]);
+      expect(changed).toBe(1);
+      expect(
+        runWithoutSync(t.db, 'update kv_store set value = ? where key = ?', ['3', 'ws:none']),
+      ).toBe(0);
+      expect(await level()).toBe(2);
+      expect(await t.db('kv_store').where({ key: 'ws:a' }).first('value')).toEqual({ value: '2' });
+      // A later statement that fails leaves the level where it was too.
+      expect(() => runWithoutSync(t.db, 'update no_such_table set x = 1', [])).toThrow(
+        /no_such_table/,
+      );
+      expect(await level()).toBe(2);
+    },
+  );
+
+  it('when it cannot run unsynced (a transaction handle, PostgreSQL), then it runs nothing and says so', async () => {
+    await t.db.transaction(async (trx) => {
+      expect(
+        runWithoutSync(trx, 'update kv_store set value = ? where key = ?', ['4', 'ws:a']),
+      ).toBeUndefined();
+    });
+    if (!sqlite) {
+      expect(
+        runWithoutSync(t.db, 'update kv_store set value = ? where key = ?', ['4', 'ws:a']),
+      ).toBeUndefined();
+    }
+    expect(await t.db('kv_store').where({ key: 'ws:a' }).first('value')).toEqual({
+      value: sqlite ? '2' : '1',
+    });
+  });
+});

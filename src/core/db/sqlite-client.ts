@@ -40,6 +40,7 @@ const TURN_SNAPSHOT = Symbol('abonent.turnSnapshot');
 /** The part of a better-sqlite3 connection used here. */
 export interface Connection {
   prepare(sql: string): Statement;
+  pragma(source: string, options?: { simple?: boolean }): unknown;
   readonly inTransaction: boolean;
   readonly open: boolean;
   [STATEMENTS]?: Map<string, Statement>;

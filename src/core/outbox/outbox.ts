@@ -10,6 +10,7 @@ import type {
 import type { Knex } from 'knex';
 import type { Db } from '../db/index';
 import { nowIso } from '../db/index';
+import { runWithoutSync } from '../db/prepared';
 import type { Clock } from '../clock';
 
 /** Where a row is in its life: claimed rows are `sending` under a lease until the send ends. */
@@ -287,18 +288,31 @@ export class Outbox {
    * leaves it alone. One conditional UPDATE: the handler and the worker never both send it.
    */
   async claimHeld(id: number, by: string): Promise<boolean> {
+    const lockedUntil = new Date(this.clock().getTime() + HELD_LEASE_MS).toISOString();
+    // Without a disk sync of its own (see `runWithoutSync`): lost in a power cut, the row is
+    // pending again and the worker sends it — the confirmation may come twice, never not at all.
+    const changed = runWithoutSync(
+      this.db,
+      "update outbox set status = 'sending', locked_by = ?, locked_until = ? where id = ? and status = 'pending'",
+      [by, lockedUntil, id],
+    );
+    if (changed !== undefined) return changed > 0;
     const count = await this.db('outbox')
       .where({ id, status: 'pending' })
-      .update({
-        status: 'sending',
-        locked_by: by,
-        locked_until: new Date(this.clock().getTime() + HELD_LEASE_MS).toISOString(),
-      });
+      .update({ status: 'sending', locked_by: by, locked_until: lockedUntil });
     return count > 0;
   }
 
   /** The handler's direct send of a claimed held row went out: `sent`, with Telegram's message id. */
   async heldSent(id: number, by: string, telegramMessageId: number): Promise<void> {
+    // Without a disk sync of its own: lost in a power cut, the claim's lease lapses and the worker
+    // sends the confirmation again (once more, not never).
+    const changed = runWithoutSync(
+      this.db,
+      "update outbox set status = 'sent', sent_at = ?, telegram_message_id = ?, locked_until = null, locked_by = null, last_error = null where id = ? and status = 'sending' and locked_by = ?",
+      [nowIso(this.clock), telegramMessageId, id, by],
+    );
+    if (changed !== undefined) return;
     await this.db('outbox')
       .where({ id, status: 'sending', locked_by: by })
       .update({
