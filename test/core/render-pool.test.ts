@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RenderPool, renderThreads } from '../../src/core/render-pool/index';
+import { RenderBusyError, RenderPool, renderThreads } from '../../src/core/render-pool/index';
 import { RENDER_NICE } from '../../src/core/render-pool/worker';
 import type { ConsumptionSeries } from '../../src/features/balance/service';
 
@@ -123,4 +123,27 @@ describe('RenderPool', () => {
     await closed.close();
     await expect(closed.renderPdf(doc(1))).rejects.toThrow(/closed/);
   });
+
+  it('when every thread renders and the queue is full, then a further render is refused at once with RenderBusyError, and the others still finish', async () => {
+    // One thread, room for one waiting: the first render takes the thread, the second waits,
+    // the third is refused. piscina decides when `run` is called, so no timing is involved.
+    const full = new RenderPool({ threads: 1, maxQueue: 1 });
+    try {
+      const renders = [1, 2, 3].map((n) =>
+        full.renderPdf(doc(n)).then(
+          (pdf) => ({ pdf }),
+          (error: unknown) => ({ error }),
+        ),
+      );
+      const outcomes = await Promise.all(renders);
+      const refused = outcomes.flatMap((o) => ('error' in o ? [o.error] : []));
+      expect(refused).toHaveLength(1);
+      expect(refused[0]).toBeInstanceOf(RenderBusyError);
+      expect((refused[0] as Error).message).not.toMatch(/Task queue/);
+      for (const o of outcomes)
+        if ('pdf' in o) expect(o.pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    } finally {
+      await full.close();
+    }
+  }, 180_000);
 });

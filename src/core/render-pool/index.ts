@@ -10,11 +10,33 @@ import { FROM_SOURCES, fromRoot } from '../../paths';
 
 export type { PdfDocDefinition } from './tasks';
 
-/** Turns a pdfmake document definition into PDF bytes (off the event loop). */
+/**
+ * Turns a pdfmake document definition into PDF bytes (off the event loop). Rejects with
+ * {@link RenderBusyError} when the pool is full.
+ */
 export type RenderPdf = (doc: PdfDocDefinition) => Promise<Buffer>;
 
 /** Tasks waiting for a thread beyond this are refused (the pool says it is busy) rather than piling up. */
 export const RENDER_QUEUE_LIMIT = 64;
+
+/**
+ * The pool refused a render: every thread is busy and {@link RENDER_QUEUE_LIMIT} renders (the
+ * pool's `maxQueue`) already wait. Nothing went wrong and nothing was started: ask again in a
+ * while. A resident is told politely (`render-busy`); a background job leaves the work for its
+ * next run. Callers test for this class, never for piscina's message.
+ */
+export class RenderBusyError extends Error {
+  constructor(options?: { cause?: unknown }) {
+    super('render pool is busy: every thread is rendering and the queue is full', options);
+    this.name = 'RenderBusyError';
+  }
+}
+
+/** piscina 5's refusals when its queue is full (`errors.js`: TaskQueueAtLimit, NoTaskQueueAvailable). */
+const QUEUE_FULL = new Set([
+  'Task queue is at limit',
+  'No task queue available and all Workers are busy',
+]);
 
 /**
  * Threads: min(2, cores), at least one. The render threads run at the lowest CPU priority
@@ -71,10 +93,16 @@ export class RenderPool {
     return this.pool?.threads.length ?? 0;
   }
 
-  /** PDF bytes from a pdfmake document definition (plain data; fonts are loaded in the worker). */
+  /**
+   * PDF bytes from a pdfmake document definition (plain data; fonts are loaded in the worker).
+   * @throws {RenderBusyError} when the queue is full.
+   */
   renderPdf: RenderPdf = async (doc) => this.bytes({ kind: 'pdf', doc });
 
-  /** The consumption chart (stacked kWh bars per zone, charges line in ₽) as PNG bytes. */
+  /**
+   * The consumption chart (stacked kWh bars per zone, charges line in ₽) as PNG bytes.
+   * @throws {RenderBusyError} when the queue is full.
+   */
   async renderChart(series: ConsumptionSeries, labels: ChartLabels): Promise<Buffer> {
     return this.bytes({ kind: 'chart', series, labels });
   }
@@ -109,7 +137,13 @@ export class RenderPool {
   }
 
   private async bytes(task: RenderTask): Promise<Buffer> {
-    const result = (await this.open().run(task)) as Uint8Array;
+    const result = (await this.open()
+      .run(task)
+      .catch((error: unknown) => {
+        throw error instanceof Error && QUEUE_FULL.has(error.message)
+          ? new RenderBusyError({ cause: error })
+          : error;
+      })) as Uint8Array;
     return Buffer.from(result.buffer, result.byteOffset, result.byteLength);
   }
 
