@@ -62,6 +62,9 @@ callback-expired-group = This button is out of date: it can no longer be used.
 
 ## Errors
 error-apology = Sorry, something went wrong. We are looking into it. Please try again a little later or press /start.
+# Every render thread busy and the queue full (the pool refused the chart or PDF): ask again soon.
+render-busy = Many requests right now. Please try again in a minute.
+button-retry = 🔄 Try again
 
 ## Admin
 admin-help =

@@ -62,6 +62,9 @@ callback-expired-group = Эта кнопка устарела: действие 
 
 ## Errors
 error-apology = Извините, что-то пошло не так. Мы уже разбираемся. Попробуйте ещё раз чуть позже или нажмите /start.
+# Every render thread busy and the queue full (the pool refused the chart or PDF): ask again soon.
+render-busy = Сейчас много запросов. Попробуйте через минуту.
+button-retry = 🔄 Попробовать ещё раз
 
 ## Admin
 admin-help =

@@ -63,6 +63,8 @@ export async function startHarness(
     outboxPacing?: Partial<PacingOptions>;
     /** Every Bot API call of the bot goes through it (e.g. to fail one reply on purpose). */
     fetch?: BotOptions['fetch'];
+    /** The render pool the app uses (e.g. one that is always busy); closed with the bot. */
+    renderPool?: RenderPool;
   } = {},
 ): Promise<Harness> {
   const database = await withTestDatabase();
@@ -109,6 +111,7 @@ export async function startHarness(
         apiRoot: emulator.apiRoot,
         ...(options.outboxPacing ? { outboxPacing: options.outboxPacing } : {}),
         ...(options.fetch ? { fetch: options.fetch } : {}),
+        ...(options.renderPool ? { renderPool: options.renderPool } : {}),
       },
     );
     bot = app.bot;

@@ -3,6 +3,7 @@ import { Composer, InlineKeyboard, InputFile } from 'grammy';
 import type { BotContext } from '../../core/context';
 import { formatLocale, formatPeriod, formatPeriodShort, zoneName } from '../../core/format';
 import type { RenderPool } from '../../core/render-pool/index';
+import { renderOrSayBusy } from '../../core/render-pool/busy';
 import { accountButtons } from '../accounts/keyboards';
 import { residentOrLoginHint } from '../help/guard';
 import { balanceButtons, balanceKeyboard, balancePatterns, historyKeyboard } from './keyboards';
@@ -122,13 +123,24 @@ export function createBalanceFeature({
     const locale = await localeOf(ctx);
     const zoneNames: Record<string, string> = {};
     for (const zone of series.zones) zoneNames[zone] = zoneName(ctx.t, series.zones.length, zone);
-    const png = await renderPool.renderChart(series, {
+    const labels = {
       title: ctx.t('balance-chart-title'),
       volumeAxis: ctx.t('balance-chart-volume'),
       chargesAxis: ctx.t('balance-chart-charges'),
       months: series.periods.map((p) => formatPeriodShort(p, formatLocale(locale))),
       zoneNames,
-    });
+    };
+    // A full render queue: «try again in a minute», the chart button again and the balance.
+    const png = await renderOrSayBusy(
+      ctx,
+      'chart',
+      () => renderPool.renderChart(series, labels),
+      new InlineKeyboard()
+        .text(ctx.t('button-retry'), balanceButtons.chart(series.accountId))
+        .row()
+        .text(ctx.t('button-balance'), balanceButtons.show(series.accountId)),
+    );
+    if (!png) return;
     await ctx.replyWithPhoto(new InputFile(png, 'chart.png'), {
       caption: ctx.t('balance-chart-caption', {
         from: formatPeriod(first, formatLocale(locale)),

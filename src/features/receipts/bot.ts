@@ -5,8 +5,14 @@ import type { ConversationKit } from '../../core/conversation-kit/index';
 import { residentOrLoginHint } from '../help/guard';
 import { accountButtons } from '../accounts/keyboards';
 import type { AccountsService } from '../accounts/service';
-import { receiptAccountsKeyboard, receiptPatterns, receiptPeriodsKeyboard } from './keyboards';
+import {
+  receiptAccountsKeyboard,
+  receiptButtons,
+  receiptPatterns,
+  receiptPeriodsKeyboard,
+} from './keyboards';
 import type { RenderPdf } from '../../core/render-pool/index';
+import { renderOrSayBusy } from '../../core/render-pool/busy';
 import { receiptDocument } from './pdf';
 import type { ReceiptsService } from './service';
 import { receiptCaption, receiptLabels } from './views';
@@ -128,9 +134,15 @@ export function createReceiptsFeature(deps: ReceiptsFeatureDeps): Composer<BotCo
       if (resent) return;
     }
     await ctx.replyWithChatAction('upload_document').catch(() => {});
-    const pdf = await deps.renderPdf(
-      receiptDocument(result.receipt, receiptLabels(ctx, result.receipt, locale)),
+    // A full render queue: «try again in a minute» with a button for this month's receipt again.
+    const pdf = await renderOrSayBusy(
+      ctx,
+      'receipt',
+      () =>
+        deps.renderPdf(receiptDocument(result.receipt, receiptLabels(ctx, result.receipt, locale))),
+      new InlineKeyboard().text(ctx.t('button-retry'), receiptButtons.get(accountId, period)),
     );
+    if (!pdf) return;
     const sent = await ctx.replyWithDocument(new InputFile(pdf, result.receipt.fileName), {
       caption,
     });

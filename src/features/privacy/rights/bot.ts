@@ -1,4 +1,4 @@
-import { Composer, InputFile } from 'grammy';
+import { Composer, InlineKeyboard, InputFile } from 'grammy';
 import type { BotContext } from '../../../core/context';
 import { readingStatusText } from '../../readings/views';
 import { formatConsentVersion, formatDateTime, formatLocale } from '../../../core/format';
@@ -6,10 +6,11 @@ import { isLocale, type Locale } from '../../../core/i18n';
 import { residentOrLoginHint } from '../../help/guard';
 import { splitForTelegram } from '../consent';
 import { enterWithdraw } from './conversations';
-import { privacyKeyboard, rightsPatterns } from './keyboards';
+import { privacyKeyboard, rightsButtons, rightsPatterns } from './keyboards';
 import type { RightsService } from './service';
 import { myDataDocument, readingStatusOf } from './views';
 import type { RenderPdf } from '../../../core/render-pool/index';
+import { renderOrSayBusy } from '../../../core/render-pool/busy';
 
 export interface RightsFeatureDeps {
   rights: RightsService;
@@ -71,7 +72,18 @@ export function createRightsFeature(deps: RightsFeatureDeps): Composer<BotContex
     await ctx.reply(ctx.t('rights-mydata-preparing'));
     // The PDF renders in the worker pool meanwhile; the chat shows «отправляет файл…».
     await ctx.replyWithChatAction('upload_document').catch(() => {});
-    const pdf = await deps.renderPdf(myDataDocument(files.data, t, locale, deps.timeZone));
+    // A full render queue: nothing is sent, the export's limit slots are given back, and the
+    // resident is asked to try again in a minute (with the button for it).
+    const pdf = await renderOrSayBusy(
+      ctx,
+      'mydata',
+      () => deps.renderPdf(myDataDocument(files.data, t, locale, deps.timeZone)),
+      new InlineKeyboard().text(ctx.t('button-retry'), rightsButtons.mydata),
+    );
+    if (!pdf) {
+      await rights.exportNotDelivered(actor.userId);
+      return;
+    }
     await ctx.replyWithDocument(new InputFile(files.json, `${files.baseName}.json`), {
       caption: ctx.t('rights-mydata-json'),
     });

@@ -194,6 +194,17 @@ export class RightsService {
   }
 
   /**
+   * An export made by {@link export} could not be delivered because the render pool was busy
+   * (`RenderBusyError`): its slots in the per-minute and per-hour limits are given back, so the
+   * resident told «try again in a minute» is not refused as `limited` when they do.
+   */
+  async exportNotDelivered(userId: number): Promise<void> {
+    const scope = [`mydata:user:${userId}`];
+    await this.exportsPerMinute.release(scope);
+    await this.exportsPerHour.release(scope);
+  }
+
+  /**
    * Withdraws consent: the profile is anonymised, every Telegram user logged out, accounts
    * unlinked, consents marked withdrawn. Kept without the link to the person: the ledger (it is
    * per account, and accounting law requires it) and the meter readings (supply-contract data).
