@@ -7,7 +7,7 @@ import type { Locale } from '../../core/i18n';
 import type { Outbox } from '../../core/outbox/outbox';
 import type { AccountsService } from '../accounts/service';
 import type { LedgerService } from '../ledger/service';
-import type { RenderPdf } from '../../core/render-pool/index';
+import { RenderBusyError, type RenderPdf } from '../../core/render-pool/index';
 import { receiptDocument } from './pdf';
 import type { ReceiptsService } from './service';
 import { receiptCaption, receiptLabels } from './views';
@@ -40,8 +40,14 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export class ReceiptDelivery {
   constructor(private readonly deps: ReceiptDeliveryDeps) {}
 
-  /** One pass; returns how many receipts were put in the outbox. */
-  async run(): Promise<{ enqueued: number }> {
+  /**
+   * One pass; returns how many receipts were put in the outbox. A receipt is marked delivered
+   * only with its outbox row, so one not reached (a failure thrown out of the pass, logged by the
+   * scheduler) is made by the next pass. When the render pool is full (`RenderBusyError`: the
+   * residents' charts and PDFs come first) the pass stops there with `deferred: true`; the rest
+   * waits for the next pass (`RECEIPT_DELIVERY_EVERY_MS`), none is dropped.
+   */
+  async run(): Promise<{ enqueued: number; deferred: boolean }> {
     const { db, clock } = this.deps;
     const since = new Date(clock().getTime() - NEW_CHARGES_DAYS * DAY_MS).toISOString();
     let enqueued = 0;
@@ -55,9 +61,15 @@ export class ReceiptDelivery {
         const ctx = {
           t: (k: string, v?: Record<string, string | number>) => this.deps.translate(locale, k, v),
         };
-        const pdf = await this.deps.renderPdf(
-          receiptDocument(result.receipt, receiptLabels(ctx as never, result.receipt, locale)),
-        );
+        let pdf: Buffer;
+        try {
+          pdf = await this.deps.renderPdf(
+            receiptDocument(result.receipt, receiptLabels(ctx as never, result.receipt, locale)),
+          );
+        } catch (error) {
+          if (error instanceof RenderBusyError) return { enqueued, deferred: true };
+          throw error;
+        }
         await mkdir(this.deps.dir, { recursive: true });
         const path = join(this.deps.dir, `${accountId}-${period}-${holder.telegramUserId}.pdf`);
         await writeFile(path, pdf);
@@ -86,6 +98,6 @@ export class ReceiptDelivery {
         else await rm(path, { force: true });
       }
     }
-    return { enqueued };
+    return { enqueued, deferred: false };
   }
 }

@@ -10,6 +10,7 @@ const RECEIPT_DELIVERY_EVERY_MS = 10 * 60_000;
 /** `/receipt`: the ЕПД of a billed month as a PDF; the monthly receipts after a charges import. */
 export function receiptsFeature({
   config,
+  logger,
   db,
   clock,
   services,
@@ -44,7 +45,13 @@ export function receiptsFeature({
         name: 'receipt-delivery',
         everyMs: RECEIPT_DELIVERY_EVERY_MS,
         run: async () => {
-          await delivery.run();
+          const { enqueued, deferred } = await delivery.run();
+          // Not a fault: the render pool was full; the rest goes out on the next run.
+          if (deferred)
+            logger.warn(
+              { enqueued },
+              'receipt delivery: render pool busy, the rest waits for the next run',
+            );
         },
       },
     ],

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { createServices } from '../../../src/app';
-import { RenderPool } from '../../../src/core/render-pool/index';
+import { RenderBusyError, RenderPool } from '../../../src/core/render-pool/index';
 import { systemClock } from '../../../src/core/clock';
 import { createI18n } from '../../../src/core/i18n';
 import { createMailer } from '../../../src/core/mail/mailer';
@@ -411,5 +411,54 @@ describe('/receipt: the ЕПД as a PDF', () => {
       .where({ account_id: accountId, telegram_user_id: person.id });
     expect(rows).toHaveLength(1);
     expect(rows[0].period).toBe('2026-03');
+  });
+
+  it('when the render pool is full during the monthly delivery, then the pass stops with nothing marked sent, and the next pass sends the receipt', async () => {
+    const { person, accountId, number } = await resident();
+    const texts = createI18n('ru', async () => undefined);
+    const translate = (locale: 'ru' | 'en', key: string, vars?: Record<string, string | number>) =>
+      texts.t(locale, key, vars);
+    const services = createServices({
+      config: h.config,
+      db: h.database.db,
+      mailer: createMailer(h.config.mail, systemClock),
+      translate,
+      clock: systemClock,
+    });
+    let busy = true;
+    let renders = 0;
+    const delivery = new ReceiptDelivery({
+      db: h.database.db,
+      receipts: services.receipts,
+      ledger: services.ledger,
+      accounts: services.accounts,
+      outbox: services.outbox,
+      translate,
+      localeOf: async () => 'ru',
+      dir: mkdtempSync(join(tmpdir(), 'abonent-receipts-')),
+      clock: systemClock,
+      // Busy as the real pool is when residents fill its queue; then a stand-in PDF (the real
+      // rendering of the delivery is the test above).
+      renderPdf: async () => {
+        renders++;
+        if (busy) throw new RenderBusyError();
+        return Buffer.from('%PDF-1.4\n%%EOF\n', 'latin1');
+      },
+    });
+    const sent = () =>
+      h.database
+        .db('receipt_deliveries')
+        .where({ account_id: accountId, telegram_user_id: person.id });
+    expect(await delivery.run()).toEqual({ enqueued: 0, deferred: true });
+    // The pass stopped at the first refusal instead of asking the full pool for every receipt.
+    expect(renders).toBe(1);
+    expect(await sent()).toHaveLength(0);
+    busy = false;
+    const next = await delivery.run();
+    expect(next.deferred).toBe(false);
+    expect(next.enqueued).toBeGreaterThanOrEqual(1);
+    expect(await sent()).toHaveLength(1);
+    const message = await person.next();
+    expect(message.document?.file_name).toBe(`kvitanciya-${number}-2026-03.pdf`);
   });
 });
