@@ -118,6 +118,22 @@ describe('RenderPool', () => {
     }
   }, 180_000);
 
+  it('when the threads have drawn their share of charts, then they are retired and new ones draw the next, with no render lost across the change', async () => {
+    const recycled = new RenderPool({ threads: 1, chartsPerThreads: 3 });
+    try {
+      for (let batch = 0; batch < 2; batch++) {
+        const pngs = await Promise.all(
+          Array.from({ length: 4 }, () => recycled.renderChart(series, labels)),
+        );
+        for (const png of pngs) expect(png.subarray(0, 4)).toEqual(Buffer.from([137, 80, 78, 71]));
+      }
+      expect(recycled.retired).toBe(2);
+    } finally {
+      await recycled.close();
+    }
+    expect(recycled.runningThreads).toBe(0);
+  }, 180_000);
+
   it('when the pool is closed, then a render is refused instead of hanging', async () => {
     const closed = new RenderPool({ threads: 1 });
     await closed.close();
