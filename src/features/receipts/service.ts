@@ -117,7 +117,15 @@ export class ReceiptsService {
       statement.chargesTotalKopecks +
       statement.adjustmentsKopecks -
       statement.paymentsKopecks;
-    const leftToPayKopecks = totalDueKopecks - statement.paidAfterKopecks;
+    // What is left of this receipt after the payments since. Those payments also pay the months
+    // billed after it, so what they paid beyond this receipt is not all an advance: the advance is
+    // at most the account's own now (a tester's September receipt showed every payment since,
+    // 4 406,14, as paid in advance, where the account's advance was 1 234,56). Cases: nothing
+    // billed since → the balance now; this month paid, later ones owed → 0 (paid in full).
+    const leftToPayKopecks = Math.max(
+      totalDueKopecks - statement.paidAfterKopecks,
+      Math.min(0, statement.dueKopecks),
+    );
     const zones = Math.max(1, new Set(statement.charges.map((c) => c.zone)).size);
     const receipt: ReceiptContent = {
       accountId,

@@ -305,7 +305,7 @@ describe('/receipt: the ЕПД as a PDF', () => {
     const message = await person.next();
     expect(message.caption?.replace(/\u00a0/g, ' ')).toBe(
       `🧾 Квитанция за март 2026, лицевой счёт № ${number}. К оплате: 1 500,00 ₽.\n` +
-        'Учтена оплата 1 000,00 ₽ от 5 апреля 2026. Осталось оплатить: 500,00 ₽.',
+        'Учтены платежи по 5 апреля 2026 на сумму 1 000,00 ₽. Осталось оплатить: 500,00 ₽.',
     );
     const pdf = await h.client.downloadFile(message.document?.file_id ?? '');
     const { text, qr, png } = inspectPdf(pdf);
@@ -333,10 +333,71 @@ describe('/receipt: the ЕПД as a PDF', () => {
     await person.press(again, 'март 2026');
     const paid = await person.next();
     expect(paid.caption?.replace(/\u00a0/g, ' ')).toContain(
-      'Учтена оплата 1 500,00 ₽ от 7 апреля 2026. Оплачено полностью, доплачивать не нужно.',
+      'Учтены платежи по 7 апреля 2026 на сумму 1 500,00 ₽. Оплачено полностью, доплачивать не нужно.',
     );
     const full = inspectPdf(await h.client.downloadFile(paid.document?.file_id ?? ''));
     expect(full.qr).not.toContain('|Sum=');
+  });
+
+  it('when payments since also paid the months billed after, then an old receipt shows only the account’s real advance, or paid in full', async () => {
+    const { person, accountId } = await resident();
+    const ledger = (row: Record<string, unknown>) =>
+      h.database.db('ledger').insert({
+        account_id: accountId,
+        source: 'import',
+        created_at: new Date().toISOString(),
+        ...row,
+      });
+    // March: 1 500,00 due. Paid 1 500,00 in April; April billed 2 000,00; paid 2 500,00 in May:
+    // 4 000,00 paid since March, but the account's advance is 500,00.
+    await ledger({
+      period: '2026-04',
+      kind: 'payment',
+      amount_kopecks: 150000,
+      occurred_on: '2026-04-05',
+    });
+    await ledger({
+      period: '2026-04',
+      kind: 'charge',
+      zone: 'T1',
+      volume_milli: 357_143,
+      tariff_kopecks: 560,
+      amount_kopecks: 200000,
+      occurred_on: '2026-04-30',
+    });
+    await ledger({
+      period: '2026-05',
+      kind: 'payment',
+      amount_kopecks: 250000,
+      occurred_on: '2026-05-06',
+    });
+    const march = async () => {
+      const periods = await person.say('/receipt');
+      await person.press(periods, 'март 2026');
+      const message = await person.next();
+      const { text, qr } = inspectPdf(await h.client.downloadFile(message.document?.file_id ?? ''));
+      return { text: text.replace(/\u00a0/g, ' ').replace(/[ \t]+/g, ' '), qr };
+    };
+    const first = await march();
+    expect(first.text).toContain('ПЕРЕПЛАТА (АВАНС), ₽ 500,00');
+    expect(first.text).not.toContain('4 000,00\nПЕРЕПЛАТА');
+    expect(first.text).not.toContain('ПЕРЕПЛАТА (АВАНС), ₽ 2 500,00');
+    expect(first.qr).not.toContain('|Sum=');
+
+    // May billed 3 000,00, unpaid: March itself is still paid in full — nothing left on it.
+    await ledger({
+      period: '2026-05',
+      kind: 'charge',
+      zone: 'T1',
+      volume_milli: 535_714,
+      tariff_kopecks: 560,
+      amount_kopecks: 300000,
+      occurred_on: '2026-05-31',
+    });
+    const second = await march();
+    expect(second.text).toContain('ОСТАЛОСЬ ОПЛАТИТЬ, ₽ 0,00');
+    expect(second.text).not.toContain('ПЕРЕПЛАТА');
+    expect(second.qr).not.toContain('|Sum=');
   });
 
   it('when a month without charges is asked for, then the resident is told there is no receipt', async () => {
