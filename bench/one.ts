@@ -57,7 +57,12 @@ const people = (count: number) => {
   resident += count;
   return slice;
 };
-const script = { balance: sayBalance, start: sayStart, accounts: accountsJourney, reading: readingJourney }[which]!;
+const script = {
+  balance: sayBalance,
+  start: sayStart,
+  accounts: accountsJourney,
+  reading: readingJourney,
+}[which]!;
 const journeys = which === 'accounts' || which === 'reading';
 await drive(bot, t, people(journeys ? Math.min(warm, 200) : warm), script);
 for (let r = 0; r < rounds; r++) {
