@@ -119,15 +119,17 @@ describe('RenderPool', () => {
   }, 180_000);
 
   it('when the threads have drawn their share of charts, then they are retired and new ones draw the next, with no render lost across the change', async () => {
-    const recycled = new RenderPool({ threads: 1, chartsPerThreads: 3 });
+    const recycled = new RenderPool({ threads: 2, chartsPerThreads: 3 });
     try {
+      // 10 at once on two threads: each retirement comes with renders still running and queued on
+      // the old threads (the bench's load).
       for (let batch = 0; batch < 2; batch++) {
         const pngs = await Promise.all(
-          Array.from({ length: 4 }, () => recycled.renderChart(series, labels)),
+          Array.from({ length: 10 }, () => recycled.renderChart(series, labels)),
         );
         for (const png of pngs) expect(png.subarray(0, 4)).toEqual(Buffer.from([137, 80, 78, 71]));
       }
-      expect(recycled.retired).toBe(2);
+      expect(recycled.retired).toBeGreaterThanOrEqual(2);
     } finally {
       await recycled.close();
     }

@@ -94,8 +94,10 @@ export class RenderPool {
   private readonly idleTimeoutMs: number;
   /** Charts drawn by the current threads (see {@link CHARTS_PER_THREADS}). */
   private chartsDrawn = 0;
-  /** Retired pools still finishing their tasks; {@link close} waits for them. */
+  /** Retired pools being closed; {@link close} waits for them. */
   private readonly retiring = new Set<Promise<void>>();
+  /** Renders given to each pool and not settled yet (a retired pool is closed when it has none). */
+  private readonly inFlight = new Map<Piscina, number>();
   private readonly chartsPerThreads: number;
   /** How many times the threads were retired after {@link CHARTS_PER_THREADS} charts. */
   retired = 0;
@@ -138,7 +140,15 @@ export class RenderPool {
     this.chartsDrawn = 0;
     if (!old) return;
     this.retired++;
-    const closing = old.close().catch(() => {});
+    // Closed only once every task given to it has settled: piscina's own graceful close counts a
+    // thread as done whenever it finishes a task, so with two threads it could terminate the
+    // other one mid-render («Terminating worker thread»: 5 failed charts in a bench run).
+    if (!this.inFlight.has(old)) this.closeRetired(old);
+  }
+
+  /** Stops a retired pool's threads (nothing is running on them any more). */
+  private closeRetired(pool: Piscina): void {
+    const closing = pool.close().catch(() => {});
     this.retiring.add(closing);
     void closing.finally(() => this.retiring.delete(closing));
   }
@@ -170,18 +180,29 @@ export class RenderPool {
     const pool = this.pool;
     this.pool = undefined;
     if (pool) await pool.close();
+    // Retired pools with renders still running: closed as the bot stops, like the current one.
+    await Promise.all([...this.inFlight.keys()].filter((p) => p !== pool).map((p) => p.close()));
     await Promise.all(this.retiring);
   }
 
   private async bytes(task: RenderTask): Promise<Buffer> {
-    const result = (await this.open()
-      .run(task)
-      .catch((error: unknown) => {
+    const pool = this.open();
+    this.inFlight.set(pool, (this.inFlight.get(pool) ?? 0) + 1);
+    try {
+      const result = (await pool.run(task).catch((error: unknown) => {
         throw error instanceof Error && QUEUE_FULL.has(error.message)
           ? new RenderBusyError({ cause: error })
           : error;
       })) as Uint8Array;
-    return Buffer.from(result.buffer, result.byteOffset, result.byteLength);
+      return Buffer.from(result.buffer, result.byteOffset, result.byteLength);
+    } finally {
+      const left = (this.inFlight.get(pool) ?? 1) - 1;
+      if (left > 0) this.inFlight.set(pool, left);
+      else {
+        this.inFlight.delete(pool);
+        if (pool !== this.pool && !this.closed) this.closeRetired(pool);
+      }
+    }
   }
 
   private open(): Piscina {
