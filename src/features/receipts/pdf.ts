@@ -55,6 +55,8 @@ export interface ReceiptLabels {
   leftToPay: string;
   due: string;
   advance: string;
+  /** The advance after the payments since (the account's now), not the month's own. */
+  advanceNow: string;
   dueBy: string;
   qr: string;
 }
@@ -164,7 +166,7 @@ export function receiptDocument(receipt: ReceiptContent, l: ReceiptLabels): PdfD
               [l.paidAfter, { text: rubles(receipt.paidAfterKopecks), alignment: 'right' }],
               [
                 {
-                  text: receipt.leftToPayKopecks >= 0 ? l.leftToPay : l.advance,
+                  text: receipt.leftToPayKopecks >= 0 ? l.leftToPay : l.advanceNow,
                   bold: true,
                   fontSize: 12,
                 },

@@ -76,6 +76,7 @@ export function receiptLabels(
     leftToPay: t('left-to-pay'),
     due: t('due'),
     advance: t('advance'),
+    advanceNow: t('advance-now'),
     dueBy: t('due-by'),
     qr: t('qr'),
   };
@@ -93,7 +94,11 @@ export function receiptCaption(ctx: Translatable, receipt: ReceiptContent, local
   // Paid since the charge: say so, and what is left, so nobody pays the month twice.
   const left = receipt.leftToPayKopecks;
   return `${caption}\n${ctx.t(
-    left > 0 ? 'receipts-caption-paid-since' : 'receipts-caption-paid-since-nothing-left',
+    left > 0
+      ? 'receipts-caption-paid-since'
+      : left < 0
+        ? 'receipts-caption-paid-since-advance'
+        : 'receipts-caption-paid-since-nothing-left',
     {
       paid: formatMoney(receipt.paidAfterKopecks),
       date: formatDate(receipt.paidAfterLastOn ?? '', formatLocale(locale)),

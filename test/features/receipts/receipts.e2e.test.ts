@@ -376,12 +376,20 @@ describe('/receipt: the ЕПД as a PDF', () => {
       await person.press(periods, 'март 2026');
       const message = await person.next();
       const { text, qr } = inspectPdf(await h.client.downloadFile(message.document?.file_id ?? ''));
-      return { text: text.replace(/\u00a0/g, ' ').replace(/[ \t]+/g, ' '), qr };
+      return {
+        text: text.replace(/\u00a0/g, ' ').replace(/[ \t]+/g, ' '),
+        qr,
+        caption: message.caption?.replace(/\u00a0/g, ' '),
+      };
     };
     const first = await march();
-    expect(first.text).toContain('ПЕРЕПЛАТА (АВАНС), ₽ 500,00');
+    // Labelled as today's advance, apart from the month's own figures.
+    expect(first.text).toContain('ПЕРЕПЛАТА НА СЕГОДНЯ, ₽ 500,00');
+    expect(first.caption).toContain(
+      'Учтены платежи по 6 мая 2026 на сумму 4 000,00 ₽. Оплачено полностью; переплата на сегодня: 500,00 ₽.',
+    );
     expect(first.text).not.toContain('4 000,00\nПЕРЕПЛАТА');
-    expect(first.text).not.toContain('ПЕРЕПЛАТА (АВАНС), ₽ 2 500,00');
+    expect(first.text).not.toContain('2 500,00');
     expect(first.qr).not.toContain('|Sum=');
 
     // May billed 3 000,00, unpaid: March itself is still paid in full — nothing left on it.
