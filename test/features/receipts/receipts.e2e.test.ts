@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { createServices } from '../../../src/app';
-import { RenderBusyError, RenderPool } from '../../../src/core/render-pool/index';
+import { RenderBusyError, type RenderPdf, RenderPool } from '../../../src/core/render-pool/index';
 import { systemClock } from '../../../src/core/clock';
 import { createI18n } from '../../../src/core/i18n';
 import { createMailer } from '../../../src/core/mail/mailer';
@@ -188,6 +188,32 @@ describe('/receipt: the ЕПД as a PDF', () => {
     const { userId } = await loginResident(db, person.id);
     await linkDirectly(db, userId, number);
     return { person, accountId, number };
+  };
+
+  /** The monthly receipt delivery as the app builds it, rendering with `renderPdf`. */
+  const receiptDelivery = (renderPdf: RenderPdf) => {
+    const texts = createI18n('ru', async () => undefined);
+    const translate = (locale: 'ru' | 'en', key: string, vars?: Record<string, string | number>) =>
+      texts.t(locale, key, vars);
+    const services = createServices({
+      config: h.config,
+      db: h.database.db,
+      mailer: createMailer(h.config.mail, systemClock),
+      translate,
+      clock: systemClock,
+    });
+    return new ReceiptDelivery({
+      db: h.database.db,
+      receipts: services.receipts,
+      ledger: services.ledger,
+      accounts: services.accounts,
+      outbox: services.outbox,
+      translate,
+      localeOf: async () => 'ru',
+      dir: mkdtempSync(join(tmpdir(), 'abonent-receipts-')),
+      clock: systemClock,
+      renderPdf,
+    });
   };
 
   beforeAll(async () => {
@@ -443,30 +469,9 @@ describe('/receipt: the ЕПД as a PDF', () => {
 
   it('when charges for a new month are imported, then each holder gets that month’s receipt through the outbox once, and a second run sends nothing', async () => {
     const { person, accountId, number } = await resident();
-    const texts = createI18n('ru', async () => undefined);
-    const translate = (locale: 'ru' | 'en', key: string, vars?: Record<string, string | number>) =>
-      texts.t(locale, key, vars);
     const renderPool = new RenderPool({ threads: 1 });
     onTestFinished(() => renderPool.close());
-    const services = createServices({
-      config: h.config,
-      db: h.database.db,
-      mailer: createMailer(h.config.mail, systemClock),
-      translate,
-      clock: systemClock,
-    });
-    const delivery = new ReceiptDelivery({
-      db: h.database.db,
-      receipts: services.receipts,
-      ledger: services.ledger,
-      accounts: services.accounts,
-      outbox: services.outbox,
-      translate,
-      localeOf: async () => 'ru',
-      dir: mkdtempSync(join(tmpdir(), 'abonent-receipts-')),
-      clock: systemClock,
-      renderPdf: renderPool.renderPdf,
-    });
+    const delivery = receiptDelivery(renderPool.renderPdf);
     const first = await delivery.run();
     expect(first.enqueued).toBeGreaterThanOrEqual(1);
     const message = await person.next();
@@ -484,36 +489,17 @@ describe('/receipt: the ЕПД as a PDF', () => {
 
   it('when the render pool is full during the monthly delivery, then the pass stops with nothing marked sent, and the next pass sends the receipt', async () => {
     const { person, accountId, number } = await resident();
-    const texts = createI18n('ru', async () => undefined);
-    const translate = (locale: 'ru' | 'en', key: string, vars?: Record<string, string | number>) =>
-      texts.t(locale, key, vars);
-    const services = createServices({
-      config: h.config,
-      db: h.database.db,
-      mailer: createMailer(h.config.mail, systemClock),
-      translate,
-      clock: systemClock,
-    });
     let busy = true;
     let renders = 0;
-    const delivery = new ReceiptDelivery({
-      db: h.database.db,
-      receipts: services.receipts,
-      ledger: services.ledger,
-      accounts: services.accounts,
-      outbox: services.outbox,
-      translate,
-      localeOf: async () => 'ru',
-      dir: mkdtempSync(join(tmpdir(), 'abonent-receipts-')),
-      clock: systemClock,
+    const delivery = receiptDelivery(
       // Busy as the real pool is when residents fill its queue; then a stand-in PDF (the real
       // rendering of the delivery is the test above).
-      renderPdf: async () => {
+      async () => {
         renders++;
         if (busy) throw new RenderBusyError();
         return Buffer.from('%PDF-1.4\n%%EOF\n', 'latin1');
       },
-    });
+    );
     const sent = () =>
       h.database
         .db('receipt_deliveries')
