@@ -69,24 +69,23 @@ function direct<R>(
   sql: string,
   bindings: readonly unknown[],
   kind: 'read' | 'write',
-  use: (statement: Statement) => R,
+  use: (statement: Statement, connection: Connection) => R,
 ): R | undefined {
-  const client = db.client as { config: { client: unknown }; pool?: ConnectionPool };
-  if (client.config.client === 'pg' || db.isTransaction) return undefined;
-  const pool = client.pool;
-  const connection = pool?.free[0]?.resource ?? pool?.used[0]?.resource;
+  if ((db.client as { config: { client: unknown } }).config.client === 'pg' || db.isTransaction)
+    return undefined;
+  const connection = connectionOf(db);
   if (!connection) return undefined;
   let result: R | undefined;
   try {
     const statement = preparedOn(connection, sql);
     if (kind === 'read' && statement.readonly) {
       // Inside this turn's read snapshot (one read lock for all of the turn's reads).
-      result = readInTurn(connection, statement, use);
+      result = readInTurn(connection, statement, (read) => use(read, connection));
       if (result === undefined) return undefined;
     } else {
       endTurnSnapshot(connection);
       if (connection.inTransaction) return undefined;
-      result = use(statement);
+      result = use(statement, connection);
     }
   } catch (error) {
     // An iterator (a streamed export) is open on the connection: queue like any query.
@@ -120,9 +119,7 @@ export function runWithoutSync(
   sql: string,
   bindings: readonly unknown[],
 ): number | undefined {
-  return direct(db, sql, bindings, 'write', (statement) => {
-    const connection = connectionOf(db);
-    if (!connection) return undefined;
+  return direct(db, sql, bindings, 'write', (statement, connection) => {
     const level = connection.pragma('synchronous', { simple: true });
     connection.pragma('synchronous = NORMAL');
     try {

@@ -17,11 +17,8 @@ class ImmediateTransaction extends SqliteTransaction {
 /** How many prepared statements one connection keeps; the app has a few hundred distinct ones. */
 export const STATEMENT_CACHE_SIZE = 1_000;
 
-/**
- * Only data statements (and the turn snapshot's BEGIN/COMMIT) are kept: DDL and PRAGMAs run once
- * and may change what others mean.
- */
-const CACHEABLE = /^\s*(select|insert|update|delete|with)\b|^(BEGIN|COMMIT)$/i;
+/** Only data statements are kept: DDL and PRAGMAs run once and may change what others mean. */
+const CACHEABLE = /^\s*(select|insert|update|delete|with)\b/i;
 
 /** The part of a better-sqlite3 prepared statement used here. */
 export interface Statement {
